@@ -1,0 +1,108 @@
+"""The ``haldenenergie`` command line: one click group, one subcommand per stage and for the run.
+
+Subcommands live in ``haldenenergie/commands/<name>.py`` and are imported only when used, so that
+``haldenenergie --help`` answers at once. Library errors (:class:`HaldenError`) become one-line
+messages on stderr and exit code 1; usage errors exit 2 (CONVENTIONS.md, rule 17).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+
+import click
+
+from . import __version__
+from .errors import HaldenError
+
+#: name -> (module:attribute, one-line help shown in ``haldenenergie --help``)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "run": ("haldenenergie.commands.run:run", "Run terrain, weather, PV, wind and ranking for all heaps."),
+    "heaps": ("haldenenergie.commands.heaps:heaps", "List, show and validate the heap registry."),
+    "terrain": ("haldenenergie.commands.terrain:terrain", "Derive heap surfaces from a DEM or parametrically."),
+    "weather": ("haldenenergie.commands.weather:weather", "Inspect, convert and synthesise weather series."),
+    "rank": ("haldenenergie.commands.rank:rank", "Classify and rank the heaps of a results folder."),
+    "export": ("haldenenergie.commands.export:export", "Export results as committee CSV, XLSX or GeoJSON."),
+    "report": ("haldenenergie.commands.report:report", "Write a self-contained HTML report."),
+    "batch": ("haldenenergie.commands.batch:batch", "Rerun everything for many weather files; P50/P90."),
+    "config": ("haldenenergie.commands.config:config", "Show the parameters in effect with sources."),
+}
+
+log = logging.getLogger("haldenenergie")
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a subcommand's module only when that subcommand is used."""
+
+    def list_commands(self, ctx):
+        return list(COMMANDS)
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS:
+            return None
+        target, _ = COMMANDS[name]
+        mod, attr = target.split(":")
+        return getattr(importlib.import_module(mod), attr)
+
+    def format_commands(self, ctx, formatter):
+        rows = [(name, help_) for name, (_, help_) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except HaldenError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("error: interrupted; no partial output was kept", err=True)
+            ctx.exit(130)
+
+
+def setup_logging(verbose: int, quiet: bool) -> None:
+    """Logs go to stderr: warnings by default, info with -v, debug with -vv, errors only with -q."""
+    level = logging.WARNING
+    if quiet:
+        level = logging.ERROR
+    elif verbose == 1:
+        level = logging.INFO
+    elif verbose >= 2:
+        level = logging.DEBUG
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    root = logging.getLogger("haldenenergie")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+    # Library chatter (windpowerlib logs at INFO/DEBUG) only with -vv.
+    for name in ("windpowerlib", "pvlib", "rasterio", "fiona", "pyogrio"):
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose >= 2 else logging.WARNING)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="haldenenergie")
+@click.option("-v", "--verbose", count=True, help="More detail on stderr (-v info, -vv debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr; no progress bars.")
+@click.pass_context
+def main(ctx, verbose, quiet):
+    """Haldenenergie: how much electricity the Ruhr area's spoil heaps could produce from PV and
+    wind, and which heaps to develop first.
+
+    \b
+    Quick start (embedded defaults: heaps.geojson + the synthetic year in weather/):
+      haldenenergie run --out out/
+      haldenenergie export out/ --format xlsx --out out/haldenenergie.xlsx
+      haldenenergie report out/ --out out/report.html
+
+    Every command has --help. Errors are one line on stderr with exit code 1.
+    """
+    setup_logging(verbose, quiet)
+    ctx.ensure_object(dict)
+    ctx.obj["verbose"] = verbose
+    ctx.obj["quiet"] = quiet
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""Click subcommands, one module each; registered lazily in :mod:`haldenenergie.cli`."""

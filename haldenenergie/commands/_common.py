@@ -1,0 +1,44 @@
+"""Options and helpers shared by several subcommands (one place, like rasterio's ``rio``)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..config import load_config
+
+#: Default registry and weather shipped with the project (top level of the checkout).
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_REGISTRY = PROJECT_ROOT / "heaps.geojson"
+
+registry_option = click.option(
+    "--heaps", "registry", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Heap registry (GeoJSON). Default: heaps.geojson of the project.")
+config_option = click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="TOML file overriding defaults (see 'haldenenergie config show').")
+dem_option = click.option(
+    "--dem", "dem_paths", multiple=True, type=click.Path(path_type=Path),
+    help="DEM: GeoTIFF, VRT, DGM1 XYZ tile or a folder of tiles; repeatable. "
+         "Without it, terrain is parametric.")
+heap_option = click.option(
+    "--heap", "heap_ids", multiple=True, help="Only this heap id; repeatable. Default: all heaps.")
+overwrite_option = click.option(
+    "--overwrite", is_flag=True, help="Replace existing output instead of refusing.")
+
+
+def get_config(config_path):
+    return load_config(config_path)
+
+
+def registry_path(registry: Path | None) -> Path:
+    return registry if registry is not None else DEFAULT_REGISTRY
+
+
+def show_progress(ctx: click.Context | None = None) -> bool:
+    """Progress bars only on a terminal and not with -q (quiet by default in pipes)."""
+    ctx = ctx or click.get_current_context(silent=True)
+    quiet = bool(ctx and ctx.find_root().obj and ctx.find_root().obj.get("quiet"))
+    return sys.stderr.isatty() and not quiet

@@ -1,0 +1,210 @@
+"""Configuration: every default in one place per stage, with its unit and source; TOML overrides.
+
+Each stage module defines a frozen dataclass of its parameters (``TerrainConfig`` in
+``haldenenergie.terrain``, ``PVConfig`` in ``haldenenergie.pv`` …). Fields are declared with
+:func:`param`, which records the unit, the source (paper, standard, data sheet or agency; or
+"assumption: <rationale>") and the allowed range. A TOML file overrides any of them::
+
+    [pv]
+    plateau_tilt_deg = 25
+
+    [wind]
+    turbine_type = "E-126/4200"
+
+Unknown sections or keys, values of the wrong type and values out of range are refused with a
+one-line :class:`~haldenenergie.errors.ConfigError` that names the file, the key and the fix.
+``haldenenergie config show`` prints every parameter in effect with its source.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import importlib
+import json
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ._io import sha256_text
+from .errors import ConfigError
+
+#: Config sections and the dataclass that holds each one ("module:Class").
+SECTIONS: dict[str, str] = {
+    "terrain": "haldenenergie.terrain:TerrainConfig",
+    "weather": "haldenenergie.weather:WeatherConfig",
+    "pv": "haldenenergie.pv:PVConfig",
+    "wind": "haldenenergie.wind:WindConfig",
+    "suitability": "haldenenergie.suitability:SuitabilityConfig",
+}
+
+
+def param(default: Any, *, unit: str = "-", source: str, min: float | None = None,
+          max: float | None = None, choices: tuple | None = None, doc: str = "") -> Any:
+    """Declare a configuration field with its unit, source and allowed range.
+
+    Parameters
+    ----------
+    default : the default value (lists and dicts are copied per instance).
+    unit : unit of the value, e.g. ``"deg"``, ``"m"``, ``"MWp ha-1"``; ``"-"`` if dimensionless.
+    source : where the default comes from, or ``"assumption: <why>"`` for a deliberate choice.
+    min, max : inclusive bounds checked on load (numbers, or every number in a list).
+    choices : allowed values (model names), checked on load.
+    doc : one line saying what the parameter does.
+    """
+    meta = {"unit": unit, "source": source, "min": min, "max": max, "choices": choices, "doc": doc}
+    if isinstance(default, (list, dict)):
+        import copy
+
+        return field(default_factory=lambda: copy.deepcopy(default), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+def _section_class(name: str):
+    mod, cls = SECTIONS[name].split(":")
+    return getattr(importlib.import_module(mod), cls)
+
+
+def _check_value(section: str, f: dataclasses.Field, value: Any, origin: str) -> Any:
+    """Coerce and check one value against its field; raise ConfigError naming origin and key."""
+    key = f"[{section}] {f.name}"
+    default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+    meta = f.metadata
+    unit = meta.get("unit", "-")
+    # Type: follow the default's type (bool before int: bool is an int subclass).
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{origin}: {key} = {value!r} must be true or false")
+    elif isinstance(default, (int, float)) and default is not None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(
+                f"{origin}: {key} = {value!r} must be a number in [{unit}]; write e.g. "
+                f"{f.name} = {default!r}")
+        value = float(value) if isinstance(default, float) else value
+        if isinstance(default, int) and isinstance(value, float):
+            if not value.is_integer():
+                raise ConfigError(f"{origin}: {key} = {value!r} must be a whole number")
+            value = int(value)
+    elif isinstance(default, str):
+        if not isinstance(value, str):
+            raise ConfigError(f"{origin}: {key} = {value!r} must be a string")
+    elif isinstance(default, (list, tuple)):
+        if not isinstance(value, (list, tuple)):
+            raise ConfigError(f"{origin}: {key} = {value!r} must be a list")
+        value = type(default)(value)
+    elif isinstance(default, dict):
+        if not isinstance(value, Mapping):
+            raise ConfigError(f"{origin}: {key} must be a table")
+        value = dict(value)
+    choices = meta.get("choices")
+    if choices and value not in choices:
+        raise ConfigError(
+            f"{origin}: {key} = {value!r} is not allowed; choose one of {', '.join(map(str, choices))}")
+    lo, hi = meta.get("min"), meta.get("max")
+    numbers = value if isinstance(value, (list, tuple)) else [value]
+    for v in numbers:
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            if (lo is not None and v < lo) or (hi is not None and v > hi):
+                rng = f"[{lo if lo is not None else '-inf'}, {hi if hi is not None else 'inf'}]"
+                raise ConfigError(
+                    f"{origin}: {key} = {v!r} is outside the allowed range {rng} {unit}; "
+                    f"check the unit (expected {unit})")
+    return value
+
+
+def build_section(name: str, values: Mapping[str, Any] | None = None, origin: str = "config"):
+    """Instantiate section ``name`` with ``values`` overriding its defaults (checked)."""
+    if name not in SECTIONS:
+        hint = difflib.get_close_matches(name, SECTIONS, n=1)
+        raise ConfigError(
+            f"{origin}: unknown section [{name}]"
+            + (f"; did you mean [{hint[0]}]?" if hint else "")
+            + f" Sections are: {', '.join(SECTIONS)}")
+    cls = _section_class(name)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    kwargs = {}
+    for key, value in (values or {}).items():
+        if key not in fields:
+            hint = difflib.get_close_matches(key, fields, n=1)
+            raise ConfigError(
+                f"{origin}: unknown key '{key}' in [{name}]"
+                + (f"; did you mean '{hint[0]}'?" if hint else "")
+                + " See 'haldenenergie config show' for all keys")
+        kwargs[key] = _check_value(name, fields[key], value, origin)
+    obj = cls(**kwargs)
+    check = getattr(obj, "check", None)  # optional cross-field checks of a section
+    if callable(check):
+        check(origin)
+    return obj
+
+
+@dataclass(frozen=True)
+class Config:
+    """All parameters in effect: one frozen dataclass per section, plus where they came from."""
+
+    terrain: Any
+    weather: Any
+    pv: Any
+    wind: Any
+    suitability: Any
+    origin: str = "defaults"
+
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        """Plain nested dict of every parameter in effect (for manifests and hashing)."""
+        return {name: dataclasses.asdict(getattr(self, name)) for name in SECTIONS}
+
+    def hash(self) -> str:
+        """SHA-256 of the parameters in effect (canonical JSON); keys resumable batch runs."""
+        return sha256_text(json.dumps(self.to_dict(), sort_keys=True, default=str))
+
+    def replace(self, section: str, **changes) -> "Config":
+        """A copy with some parameters of one section changed (checked like a TOML override)."""
+        values = {**dataclasses.asdict(getattr(self, section)), **changes}
+        return dataclasses.replace(self, **{section: build_section(section, values, "override")})
+
+
+def load_config(path: str | Path | None = None, overrides: Mapping[str, Mapping] | None = None) -> Config:
+    """Load the defaults, then a TOML file's values, then ``overrides`` (``{section: {key: v}}``)."""
+    data: dict[str, dict] = {}
+    origin = "defaults"
+    if path is not None:
+        p = Path(path)
+        origin = str(p)
+        try:
+            text = p.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ConfigError(f"{p}: config file not found; check the path given to --config") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{p}: cannot read config file ({exc})") from None
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{p}: not valid TOML ({exc}); fix the syntax at that line") from None
+        for key, value in data.items():
+            if not isinstance(value, dict):
+                raise ConfigError(
+                    f"{p}: top-level key '{key}' must sit in a section such as [pv] or [wind]")
+    for sec, vals in (overrides or {}).items():
+        data.setdefault(sec, {}).update(vals)
+    for sec in data:
+        if sec not in SECTIONS:
+            build_section(sec, None, origin)  # raises the unknown-section error
+    sections = {name: build_section(name, data.get(name), origin) for name in SECTIONS}
+    return Config(**sections, origin=origin)
+
+
+def describe(config: Config) -> list[dict[str, Any]]:
+    """One row per parameter: section, key, value, unit, default, source, doc."""
+    rows = []
+    for name in SECTIONS:
+        obj = getattr(config, name)
+        for f in dataclasses.fields(obj):
+            default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+            rows.append({
+                "section": name, "key": f.name, "value": getattr(obj, f.name),
+                "unit": f.metadata.get("unit", "-"), "default": default,
+                "source": f.metadata.get("source", ""), "doc": f.metadata.get("doc", ""),
+            })
+    return rows
