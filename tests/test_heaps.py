@@ -1,0 +1,482 @@
+"""Tests of the heap registry (haldenenergie.heaps) and ``haldenenergie heaps validate|list|show``."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import importlib.util
+import io
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from numpy.testing import assert_allclose
+from pyproj import Transformer
+from shapely.geometry import Point, box
+
+from haldenenergie.cli import main
+from haldenenergie.errors import RegistryError
+from haldenenergie.heaps import (
+    FORMS,
+    PROPERTY_ORDER,
+    RUHR_BBOX,
+    Heap,
+    check_registry,
+    footprint_area_ha,
+    heaps_to_geodataframe,
+    read_registry,
+    validate_registry,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+REGISTRY = ROOT / "heaps.geojson"
+NUMERIC = ("area_ha", "height_asl_m", "height_rel_m", "existing_wind_count", "existing_wind_rated_kw",
+           "existing_wind_hub_height_m", "existing_wind_rotor_diameter_m")
+
+
+def run_cli(*args):
+    result = CliRunner().invoke(main, list(args))
+    assert "Traceback" not in result.output
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), \
+        result.exception
+    return result
+
+
+# --------------------------------------------------------------------------------------------------
+# The shipped registry against the fact table
+# --------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def fact_rows(shared_dir):
+    with open(shared_dir / "data" / "heaps" / "heap_facts.csv", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return json.loads(REGISTRY.read_text(encoding="utf-8"))
+
+
+def test_shipped_registry_validates_without_problems():
+    assert validate_registry(REGISTRY) == []
+    heaps = read_registry(REGISTRY)
+    assert len(heaps) == 46
+    assert all(isinstance(h, Heap) and h.form in FORMS for h in heaps)
+
+
+def test_shipped_registry_has_the_fact_table_ids_in_order(fact_rows, shipped):
+    ids = [f["properties"]["id"] for f in shipped["features"]]
+    assert ids == [r["id"] for r in fact_rows]
+    assert len(set(ids)) == 46
+    assert [f["id"] for f in shipped["features"]] == ids
+
+
+def test_shipped_registry_values_equal_the_fact_table(fact_rows, shipped):
+    """Every cell of the CSV, exactly: numbers as numbers (float(csv) == value), text verbatim,
+    empty cells null; lat/lon as the Point's [lon, lat]."""
+    for row, feat in zip(fact_rows, shipped["features"], strict=True):
+        props = feat["properties"]
+        assert list(props) == list(PROPERTY_ORDER)
+        for col, cell in row.items():
+            if col in ("lat", "lon"):
+                continue
+            v = props[col]
+            if cell == "":
+                assert v is None, (row["id"], col)
+            elif col in NUMERIC:
+                assert isinstance(v, (int, float)) and not isinstance(v, bool), (row["id"], col)
+                assert v == float(cell), (row["id"], col, v, cell)
+            else:
+                assert v == cell, (row["id"], col)
+        assert props["housing_distance_m"] is None
+        if row["lat"] == "":
+            assert row["lon"] == "" and feat["geometry"] is None
+        else:
+            assert feat["geometry"]["type"] == "Point"
+            assert feat["geometry"]["coordinates"] == [float(row["lon"]), float(row["lat"])]
+
+
+def test_shipped_registry_heaps_match_fact_table(fact_rows):
+    heaps = {h.id: h for h in read_registry(REGISTRY)}
+    for row in fact_rows:
+        h = heaps[row["id"]]
+        assert h.name == row["name"]
+        assert h.lat == (float(row["lat"]) if row["lat"] else None)
+        assert h.lon == (float(row["lon"]) if row["lon"] else None)
+        assert h.area_ha == (float(row["area_ha"]) if row["area_ha"] else None)
+        assert h.height_rel_m == (float(row["height_rel_m"]) if row["height_rel_m"] else None)
+        assert h.existing_wind.count == int(row["existing_wind_count"])
+        assert h.existing_wind.hub_height_m == (
+            float(row["existing_wind_hub_height_m"]) if row["existing_wind_hub_height_m"] else None)
+        assert h.sources == row["sources"]
+        assert h.footprint is None and h.housing_distance_m is None
+    # 34 located, 12 + 34 = 46 (FACTS.md: 46 of 58 identified)
+    assert sum(h.lat is not None for h in heaps.values()) == sum(bool(r["lat"]) for r in fact_rows)
+
+
+def test_shipped_registry_header_states_coverage(shipped):
+    assert shipped["type"] == "FeatureCollection"
+    assert "12 of 58" in shipped["description"] and "heap_facts.csv" in shipped["description"]
+    assert shipped["heaps_total"] == 58 and shipped["heaps_identified"] == 46
+
+
+def test_transcription_tool_reproduces_the_registry(shared_dir):
+    spec = importlib.util.spec_from_file_location("transcribe_heaps",
+                                                  ROOT / "tools" / "transcribe_heaps.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    text = mod.dumps(mod.transcribe(shared_dir / "data" / "heaps" / "heap_facts.csv"))
+    assert text == REGISTRY.read_text(encoding="utf-8")
+
+
+def test_located_heaps_inside_bbox():
+    lon_min, lat_min, lon_max, lat_max = RUHR_BBOX
+    for h in read_registry(REGISTRY):
+        if h.lat is not None:
+            assert lon_min <= h.lon <= lon_max and lat_min <= h.lat <= lat_max
+
+
+# --------------------------------------------------------------------------------------------------
+# Broken registries: each fails through the function and the CLI with the right message
+# --------------------------------------------------------------------------------------------------
+
+def _feature(**props):
+    p = {"id": "test-heap", "name": "Halde Test", "city": "Herten", "owner": "RVR",
+         "area_ha": 20, "height_asl_m": 100, "height_rel_m": 50, "form": "table",
+         "existing_wind_count": 0, "access": "open", "sources": "hand-made test data"}
+    p.update(props)
+    p = {k: v for k, v in p.items() if v is not _DROP}
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [7.0, 51.5]},
+            "properties": p}
+
+
+_DROP = object()
+
+
+def _fc(*features):
+    return json.dumps({"type": "FeatureCollection", "features": list(features)})
+
+
+def _with_geometry(geometry, **props):
+    f = _feature(**props)
+    f["geometry"] = geometry
+    return f
+
+
+_BOWTIE = {"type": "Polygon", "coordinates": [[[7.0, 51.5], [7.01, 51.51], [7.01, 51.5],
+                                               [7.0, 51.51], [7.0, 51.5]]]}
+
+BROKEN = {
+    "malformed-json": ('{"type": "FeatureCollection",\n "features": [\n {"type": "Feature" "x": 1}]}',
+                       r"JSON: malformed JSON at line 3, column 21: Expecting ',' delimiter"),
+    "nan-number": (_fc(_feature()).replace('"area_ha": 20', '"area_ha": NaN'),
+                   r"NaN is not a valid JSON number"),
+    "not-featurecollection": (json.dumps(_feature()),
+                              r"not a GeoJSON FeatureCollection \(got 'Feature'\); wrap"),
+    "no-features": (_fc(), r"features: no features"),
+    "no-properties": (json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": None}]}), r"\(#0\): properties: feature without properties"),
+    "missing-id": (_fc(_feature(id=_DROP)), r"feature <no id> \(#0\): id: missing or empty"),
+    "empty-id": (_fc(_feature(id="  ")), r"id: missing or empty"),
+    "id-not-slug": (_fc(_feature(id="Halde Groß")), r"not an ASCII slug .*'halde-gross'"),
+    "duplicate-id": (_fc(_feature(), _feature(name="Other")),
+                     r"feature test-heap \(#1\): id: duplicate id, already used by feature #0"),
+    "duplicate-key": (_fc(_feature()).replace('"area_ha": 20', '"area_ha": 20, "area_ha": 21'),
+                      r"area_ha: property given twice"),
+    "missing-name": (_fc(_feature(name=_DROP)), r"feature test-heap \(#0\): name: missing"),
+    "empty-name": (_fc(_feature(name="")), r"name: missing or empty"),
+    "outside-bbox": (_fc(_with_geometry({"type": "Point", "coordinates": [13.4, 52.5]})),
+                     r"geometry: coordinates \[13.4, 52.5\] outside the Ruhr bounding box"),
+    "swapped-lonlat": (_fc(_with_geometry({"type": "Point", "coordinates": [51.5, 7.0]})),
+                       r"outside the Ruhr bounding box .*lon and lat look swapped"),
+    "projected-metres": (_fc(_with_geometry({"type": "Point", "coordinates": [360000, 5712000]})),
+                         r"projected metres \(EPSG:25832\?\)"),
+    "unsupported-geometry": (_fc(_with_geometry({"type": "LineString",
+                                                 "coordinates": [[7.0, 51.5], [7.1, 51.5]]})),
+                             r"unsupported geometry type 'LineString'"),
+    "bad-point-coords": (_fc(_with_geometry({"type": "Point", "coordinates": [7.0]})),
+                         r"geometry: invalid position \[7.0\]"),
+    "string-coords": (_fc(_with_geometry({"type": "Point", "coordinates": "7.0, 51.5"})),
+                      r"geometry: invalid Point coordinates"),
+    "unclosed-ring": (_fc(_with_geometry({"type": "Polygon", "coordinates": [
+        [[7.0, 51.5], [7.01, 51.5], [7.01, 51.51], [7.0, 51.51]]]})), r"invalid polygon ring"),
+    "self-intersecting": (_fc(_with_geometry(_BOWTIE)), r"invalid polygon: Self-intersection"),
+    "missing-geometry": (_fc({k: v for k, v in _feature().items() if k != "geometry"}),
+                         r"geometry: member missing"),
+    "negative-area": (_fc(_feature(area_ha=-5)), r"area_ha: -5 must be > 0 \[ha\]"),
+    "absurd-area": (_fc(_feature(area_ha=170000)), r"area_ha: 170000 ha is absurd .*m²"),
+    "zero-height-rel": (_fc(_feature(height_rel_m=0)), r"height_rel_m: 0 m is outside \(0, 200\]"),
+    "absurd-height-rel": (_fc(_feature(height_rel_m=500, height_asl_m=None)),
+                          r"height_rel_m: 500 m is outside"),
+    "absurd-height-asl": (_fc(_feature(height_asl_m=600)),
+                          r"height_asl_m: 600 m is outside 0–300 m a.s.l."),
+    "unknown-form": (_fc(_feature(form="pyramid")),
+                     r"form: unknown form 'pyramid'; allowed: cone, table, terraced, landscape"),
+    "unknown-access": (_fc(_feature(access="public")),
+                       r"access: unknown access 'public'; allowed: open, closed, unknown"),
+    "unknown-nature": (_fc(_feature(nature_protection="yes")),
+                       r"nature_protection: unknown value 'yes'; allowed: reserve, adjacent, planned"),
+    "non-numeric-area": (_fc(_feature(area_ha="12 ha")),
+                         r'area_ha: must be a number or null, got "12 ha"'),
+    "quoted-number": (_fc(_feature(height_rel_m="50")), r'height_rel_m: must be a number'),
+    "bool-number": (_fc(_feature(area_ha=True)), r"area_ha: must be a number or null, got true"),
+    "text-not-string": (_fc(_feature(city=42)), r"city: must be text or null, got 42"),
+    "negative-wind-count": (_fc(_feature(existing_wind_count=-1)),
+                            r"existing_wind_count: -1 must be >= 0"),
+    "fractional-wind-count": (_fc(_feature(existing_wind_count=1.5, existing_wind_model="E-82")),
+                              r"existing_wind_count: must be a whole number, got 1.5"),
+    "rated-power-in-watts": (_fc(_feature(existing_wind_count=1, existing_wind_model="E-82",
+                                          existing_wind_rated_kw=2300000)),
+                             r"existing_wind_rated_kw: 2300000 is outside \(0, 20000\] kW"),
+    "hub-below-radius": (_fc(_feature(existing_wind_count=1, existing_wind_model="E-138",
+                                      existing_wind_hub_height_m=60,
+                                      existing_wind_rotor_diameter_m=138)),
+                         r"hub height 60 m is below the rotor radius 69 m"),
+    "negative-housing-distance": (_fc(_feature(housing_distance_m=-100)),
+                                  r"housing_distance_m: -100 must be >= 0 \[m\]"),
+    "id-member-mismatch": (_fc({**_feature(), "id": "other"}),
+                           r"feature member \"id\" \('other'\) differs"),
+    "non-wgs84-crs": (json.dumps({"type": "FeatureCollection", "crs": {
+        "type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25832"}},
+        "features": [_feature()]}), r"crs: coordinate reference system .* is not WGS84"),
+    "feature-not-feature": (_fc("hello"), r"\(#0\): type: not a GeoJSON Feature"),
+}
+
+
+@pytest.fixture(params=sorted(BROKEN), ids=sorted(BROKEN))
+def broken(request, tmp_path):
+    text, match = BROKEN[request.param]
+    path = tmp_path / f"{request.param}.geojson"
+    path.write_text(text, encoding="utf-8")
+    return path, match
+
+
+def test_broken_registry_fails_in_library(broken):
+    path, match = broken
+    problems = validate_registry(path)
+    errors = [p for p in problems if p.severity == "error"]
+    assert len(errors) == 1, [p.format(path) for p in problems]
+    assert re.search(match, errors[0].format(path)), errors[0].format(path)
+    with pytest.raises(RegistryError, match=match):
+        read_registry(path)
+
+
+def test_broken_registry_fails_in_cli(broken):
+    path, match = broken
+    res = run_cli("heaps", "validate", str(path))
+    assert res.exit_code == 1, res.output
+    assert re.search(match, res.output), res.output
+    assert f"{path}: 1 error" in res.output
+    res = run_cli("heaps", "list", "--heaps", str(path))
+    assert res.exit_code == 1
+    assert res.output.startswith("error: ") and len(res.output.strip().splitlines()) == 1
+    assert re.search(match, res.output), res.output
+
+
+def test_problems_are_all_collected(tmp_path):
+    path = tmp_path / "many.geojson"
+    path.write_text(_fc(_feature(area_ha=-1, form="x"), _feature(name=None),
+                        _feature(id="b", access="public")), encoding="utf-8")
+    problems = validate_registry(path)
+    got = {(p.feature_id, p.index, p.property) for p in problems}
+    assert got == {("test-heap", 0, "area_ha"), ("test-heap", 0, "form"), ("test-heap", 1, "id"),
+                   ("test-heap", 1, "name"), ("b", 2, "access")}
+    with pytest.raises(RegistryError, match=r"\(and 4 more errors; run 'haldenenergie heaps validate"):
+        read_registry(path)
+    res = run_cli("heaps", "validate", str(path))
+    assert res.exit_code == 1 and "5 errors, 0 warnings; invalid" in res.output
+    # every problem printed as PATH: feature <id> (#index): <property>: <message>
+    assert len([ln for ln in res.output.splitlines()
+                if re.match(rf"{re.escape(str(path))}: feature \S+ \(#\d\): \w+: ", ln)]) == 5
+
+
+def test_missing_file(tmp_path):
+    path = tmp_path / "nope.geojson"
+    res = run_cli("heaps", "validate", str(path))
+    assert res.exit_code == 1 and "file: not found" in res.output
+    with pytest.raises(RegistryError, match="not found"):
+        read_registry(path)
+
+
+# --------------------------------------------------------------------------------------------------
+# Warnings do not fail (unless --strict)
+# --------------------------------------------------------------------------------------------------
+
+WARNINGS = {
+    "wind-count-without-model": (_feature(existing_wind_count=2), "existing_wind_model",
+                                 r"2 existing turbine\(s\) but no model"),
+    "large-area": (_feature(area_ha=400), "area_ha", r"larger than any known Ruhr heap"),
+    "low-base": (_feature(height_asl_m=40, height_rel_m=35), "height_rel_m", r"base at 5 m a.s.l."),
+    "typo-property": (_feature(area_hectares=5), "area_hectares", r"did you mean 'area_ha'"),
+    "other-owner": (_feature(owner="City of Bochum"), "owner", r"unknown owner 'City of Bochum'"),
+    "no-sources": (_feature(sources=None), "sources", r"no sources"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(WARNINGS))
+def test_warnings_do_not_fail(case, tmp_path):
+    feat, prop, match = WARNINGS[case]
+    path = tmp_path / "warn.geojson"
+    path.write_text(_fc(feat), encoding="utf-8")
+    (problem,) = validate_registry(path)
+    assert problem.severity == "warning" and problem.property == prop
+    assert re.search(match, problem.message)
+    assert len(read_registry(path)) == 1
+    res = run_cli("heaps", "validate", str(path))
+    assert res.exit_code == 0 and f"{path}: 1 heap, OK" in res.output
+    assert re.search(rf"feature test-heap \(#0\): {prop}: warning: .*{match}", res.output)
+    assert run_cli("heaps", "validate", "--strict", str(path)).exit_code == 1
+
+
+# --------------------------------------------------------------------------------------------------
+# Footprints
+# --------------------------------------------------------------------------------------------------
+
+def _square_wgs84(cx_m, cy_m, side_m):
+    """A square of known area built in EPSG:25832 and transformed vertex by vertex to WGS84."""
+    tr = Transformer.from_crs("EPSG:25832", "EPSG:4326", always_xy=True)
+    sq = box(cx_m - side_m / 2, cy_m - side_m / 2, cx_m + side_m / 2, cy_m + side_m / 2)
+    xs, ys = sq.exterior.coords.xy
+    lon, lat = tr.transform(np.asarray(xs), np.asarray(ys))
+    return [[float(a), float(b)] for a, b in zip(lon, lat, strict=True)]
+
+
+def test_polygon_footprint_accepted(tmp_path):
+    # Near Hoheward: E 372,000 m, N 5,714,000 m (EPSG:25832); 500 m x 500 m = 25 ha.
+    ring = _square_wgs84(372_000, 5_714_000, 500)
+    path = tmp_path / "poly.geojson"
+    path.write_text(_fc(_with_geometry({"type": "Polygon", "coordinates": [ring]}, area_ha=None)),
+                    encoding="utf-8")
+    assert validate_registry(path) == []
+    (h,) = read_registry(path)
+    # Tolerance 1e-6 relative: the same transformation inverted (pyproj round trip ~1e-9 m).
+    assert_allclose(h.footprint_area_ha, 25.0, rtol=1e-6)
+    assert h.area_ha == h.footprint_area_ha and h.area_source == "footprint"
+    assert h.footprint.geom_type == "Polygon" and h.footprint.contains(Point(h.lon, h.lat))
+    # the point is the centroid of a convex polygon
+    assert_allclose([h.lon, h.lat], [h.footprint.centroid.x, h.footprint.centroid.y], atol=1e-12)
+    gdf = heaps_to_geodataframe([h])
+    assert gdf.crs.to_epsg() == 4326 and gdf.geometry.iloc[0].geom_type == "Polygon"
+    assert_allclose(gdf.to_crs(25832).area.iloc[0] / 1e4, 25.0, rtol=1e-6)
+
+
+def test_multipolygon_footprint_and_area_mismatch_warning(tmp_path):
+    a = _square_wgs84(372_000, 5_714_000, 200)  # 4 ha
+    b = _square_wgs84(373_000, 5_714_000, 100)  # 1 ha
+    geom = {"type": "MultiPolygon", "coordinates": [[a], [b]]}
+    path = tmp_path / "multi.geojson"
+    path.write_text(_fc(_with_geometry(geom, area_ha=20)), encoding="utf-8")
+    (problem,) = validate_registry(path)
+    assert problem.severity == "warning" and problem.property == "area_ha"
+    assert "footprint polygon has 5.0 ha" in problem.message
+    (h,) = read_registry(path)
+    assert_allclose(footprint_area_ha(h.footprint), 5.0, rtol=1e-6)
+    assert h.area_ha == 20 and h.area_source == "registry"
+    assert h.footprint.contains(Point(h.lon, h.lat))
+
+
+def test_concave_footprint_point_inside(tmp_path):
+    # A U shape: its centroid lies in the notch, so the representative point is used.
+    u = [[7.00, 51.50], [7.03, 51.50], [7.03, 51.52], [7.02, 51.52], [7.02, 51.505],
+         [7.01, 51.505], [7.01, 51.52], [7.00, 51.52], [7.00, 51.50]]
+    path = tmp_path / "u.geojson"
+    path.write_text(_fc(_with_geometry({"type": "Polygon", "coordinates": [u]}, area_ha=None)),
+                    encoding="utf-8")
+    (h,) = read_registry(path)
+    assert h.footprint.contains(Point(h.lon, h.lat))
+
+
+def test_null_geometry_and_null_form(tmp_path):
+    path = tmp_path / "null.geojson"
+    path.write_text(_fc(_with_geometry(None, form=None, existing_wind_count=None)), encoding="utf-8")
+    heaps, problems = check_registry(path)
+    assert problems == []
+    (h,) = heaps
+    assert h.lat is None and h.lon is None and h.footprint is None
+    assert h.form == "unknown" and h.existing_wind.count == 0
+
+
+def test_geodataframe_of_shipped_registry():
+    heaps = read_registry(REGISTRY)
+    gdf = heaps_to_geodataframe(heaps)
+    assert list(gdf["heap_id"]) == [h.id for h in heaps]
+    assert gdf.crs.to_epsg() == 4326
+    assert gdf.geometry.isna().sum() == sum(h.lat is None for h in heaps)
+    assert "area_ha" in gdf.columns and "height_rel_m" in gdf.columns
+
+
+# --------------------------------------------------------------------------------------------------
+# CLI: validate / list / show
+# --------------------------------------------------------------------------------------------------
+
+def test_cli_validate_default_registry():
+    res = run_cli("heaps", "validate")
+    assert res.exit_code == 0
+    assert res.output.strip() == f"{REGISTRY}: 46 heaps, OK"
+
+
+def test_cli_list_table():
+    res = run_cli("heaps", "list")
+    assert res.exit_code == 0
+    lines = res.output.splitlines()
+    assert lines[0].split()[:3] == ["id", "name", "city"]
+    assert len(lines) == 1 + 46 + 1 and lines[-1].startswith("46 heaps (13 without coordinates)")
+    assert any(ln.startswith("haniel ") for ln in lines)
+
+
+def test_cli_list_csv_parses_back(fact_rows):
+    res = run_cli("heaps", "list", "--format", "csv")
+    assert res.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(res.output)))
+    assert [r["id"] for r in rows] == [r["id"] for r in fact_rows]
+    for got, want in zip(rows, fact_rows, strict=True):
+        for col in ("name", "city", "owner", "form", "sources", "lat", "lon"):
+            assert got[col] == want[col] or float(got[col]) == float(want[col]), (want["id"], col)
+        for col in NUMERIC:
+            assert (got[col] == want[col] == "") or float(got[col]) == float(want[col])
+    assert {"area_ha", "height_rel_m", "housing_distance_m", "footprint_area_ha"} <= set(rows[0])
+
+
+def test_cli_list_json_parses_back():
+    res = run_cli("heaps", "list", "--format", "json")
+    assert res.exit_code == 0
+    data = json.loads(res.output)
+    assert len(data) == 46
+    hoheward = next(d for d in data if d["id"] == "hoheward")
+    assert hoheward["area_ha"] == 170 and hoheward["lat"] == 51.567 and hoheward["lon"] == 7.167
+    assert hoheward["housing_distance_m"] is None
+
+
+def test_cli_show():
+    res = run_cli("heaps", "show", "haniel")
+    assert res.exit_code == 0
+    assert re.search(r"^name\s+Halde Haniel$", res.output, re.MULTILINE)
+    assert re.search(r"^height_rel_m\s+159$", res.output, re.MULTILINE)
+    assert re.search(r"^housing_distance_m\s+\(unknown\)$", res.output, re.MULTILINE)
+    for key in PROPERTY_ORDER:
+        assert re.search(rf"^{key}\s", res.output, re.MULTILINE), key
+    res = run_cli("heaps", "show", "haniel", "--format", "json")
+    assert json.loads(res.output)["height_asl_m"] == 184.9
+
+
+def test_cli_show_unknown_id():
+    res = run_cli("heaps", "show", "hanel")
+    assert res.exit_code == 1
+    assert res.output.strip().splitlines() == [
+        f"error: {REGISTRY}: no heap with id 'hanel'; did you mean haniel, rheinelbe?"]
+    res = run_cli("heaps", "show", "Lohberg")
+    assert res.exit_code == 1 and "lohberg-nord, lohberg-nord-erweiterung" in res.output
+    with pytest.raises(RegistryError, match="no heap with id"):
+        from haldenenergie.heaps import find_heap
+        find_heap(read_registry(REGISTRY), "zzzz")
+
+
+def test_cli_show_with_other_registry(tmp_path):
+    path = tmp_path / "one.geojson"
+    feat = copy.deepcopy(_feature())
+    path.write_text(_fc(feat), encoding="utf-8")
+    res = run_cli("heaps", "show", "test-heap", "--heaps", str(path))
+    assert res.exit_code == 0 and "Halde Test" in res.output
