@@ -155,7 +155,7 @@ def file_record(path: str | os.PathLike, role: str) -> dict:
 def manifest(command: str, inputs: list[dict], parameters: dict, outputs: list[str] | None = None,
              extra: dict | None = None) -> dict:
     """The reproducibility record every run writes (inputs with hashes, parameters, versions)."""
-    now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    now = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
     out = {
         "tool": "haldenenergie",
         "command": command,

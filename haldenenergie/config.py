@@ -159,7 +159,7 @@ class Config:
         """SHA-256 of the parameters in effect (canonical JSON); keys resumable batch runs."""
         return sha256_text(json.dumps(self.to_dict(), sort_keys=True, default=str))
 
-    def replace(self, section: str, **changes) -> "Config":
+    def replace(self, section: str, **changes) -> Config:
         """A copy with some parameters of one section changed (checked like a TOML override)."""
         values = {**dataclasses.asdict(getattr(self, section)), **changes}
         return dataclasses.replace(self, **{section: build_section(section, values, "override")})
