@@ -1,0 +1,109 @@
+"""``haldenenergie terrain``: heap surfaces from a DEM or parametrically, one CSV row per heap."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import logging
+from pathlib import Path
+
+import click
+
+from ._common import (
+    config_option,
+    dem_option,
+    get_config,
+    heap_option,
+    overwrite_option,
+    registry_option,
+    registry_path,
+    show_progress,
+)
+
+log = logging.getLogger("haldenenergie.terrain")
+
+
+@click.command()
+@registry_option
+@dem_option
+@heap_option
+@config_option
+@click.option("--reserved", "reserved_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="GeoJSON polygons (WGS84) of landmarks/reserved areas excluded "
+              "from PV and turbine sites (buffered by [terrain] reserved_buffer_m).")
+@click.option("--resolution", "resolution_m", type=float, default=None,
+              help="DEM grid cell size [m] (default [terrain] resolution_m = 10).")
+@click.option("--surfaces", is_flag=True,
+              help="One row per heap and PV surface class instead of one row per heap.")
+@click.option("--strict", is_flag=True,
+              help="Fail when the DEM cannot serve a heap, even in multi-heap runs "
+                   "(default: multi-heap runs fall back to parametric terrain with a warning).")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write CSV to this file (default: stdout).")
+@overwrite_option
+def terrain(registry, dem_paths, heap_ids, config_path, reserved_path, resolution_m, surfaces,
+            strict, out_path, overwrite):
+    """Derive each heap's terrain: footprint, heights, plateau, PV surfaces, turbine sites.
+
+    \b
+    Without --dem the surface is synthesised from the registry facts (parametric; missing facts
+    are assumed and listed in the 'assumed' column). With --dem (GeoTIFF in any CRS, VRT, NRW DGM1
+    XYZ tile, or a folder of tiles) each heap is delineated in the DEM. A DEM that cannot serve a
+    heap (no coverage, only nodata, no CRS) is an error for a single heap; with several heaps
+    that heap falls back to parametric terrain and the 'warnings' column says why.
+
+    \b
+    Examples:
+      haldenenergie terrain
+      haldenenergie terrain --dem ../shared/data/dem/ruhr_west_srtm3_3as.tif --heap haniel
+      haldenenergie terrain --dem dgm1_tiles/ --surfaces --out surfaces.csv
+    """
+    from .. import _io
+    from ..heaps import read_registry
+    from ..terrain import open_dem, surfaces_table, terrain_for_heaps, terrain_table
+
+    if out_path is not None:
+        _io.check_can_write(out_path, overwrite)
+    cfg = get_config(config_path).terrain
+    changes = {}
+    if reserved_path is not None:
+        changes["reserved_areas_path"] = str(reserved_path)
+    if resolution_m is not None:
+        if not 0.5 <= resolution_m <= 100:
+            raise click.BadParameter("must be between 0.5 and 100 m", param_hint="--resolution")
+        changes["resolution_m"] = float(resolution_m)
+    if changes:
+        cfg = dataclasses.replace(cfg, **changes)
+    reg = registry_path(registry)
+    heaps = read_registry(reg)
+    if heap_ids:
+        by_id = {h.id: h for h in heaps}
+        missing = [i for i in heap_ids if i not in by_id]
+        if missing:
+            from ..errors import RegistryError
+
+            raise RegistryError(f"{reg}: no heap with id {', '.join(map(repr, missing))}; see "
+                                "'haldenenergie heaps list' for the ids")
+        heaps = [by_id[i] for i in dict.fromkeys(heap_ids)]
+    dem = open_dem(list(dem_paths), xyz_crs=cfg.xyz_crs) if dem_paths else None
+    fallback = len(heaps) > 1 and not strict
+    if show_progress():
+        with click.progressbar(length=len(heaps), label="terrain", file=click.get_text_stream(
+                "stderr")) as bar:
+            terrains = terrain_for_heaps(heaps, cfg, dem=dem, fallback=fallback,
+                                         progress=lambda: bar.update(1))
+    else:
+        terrains = terrain_for_heaps(heaps, cfg, dem=dem, fallback=fallback)
+    if surfaces:
+        df = surfaces_table(terrains)
+        df["horizon_deg"] = [" ".join(f"{v:.1f}" for v in h) for h in df["horizon_deg"]]
+    else:
+        df = terrain_table(terrains)
+    buf = io.StringIO()
+    df.to_csv(buf, index=False, float_format="%.6g", lineterminator="\n")
+    if out_path is None:
+        click.echo(buf.getvalue(), nl=False)
+    else:
+        with _io.atomic_write(out_path, "w", overwrite=overwrite) as fh:
+            fh.write(buf.getvalue())
+        log.info("wrote %s (%d rows)", out_path, len(df))

@@ -1,0 +1,327 @@
+"""Reading elevation models (DEM) for the terrain stage.
+
+Accepted inputs (``open_dem``):
+
+- GeoTIFF (or anything GDAL opens with a CRS: ``.tif``, ``.tiff``, ``.vrt``, ``.img`` ...), in any CRS
+  pyproj can transform to ETRS89 / UTM 32N (the shared SRTM raster is EPSG:4326 degrees);
+- NRW DGM1 ASCII XYZ tiles as published (``x y z`` per line, cell centres, 1 m, EPSG:25832; file
+  names like ``dgm1_32_372_5714_1_nw.xyz``; also ``.xyz.gz``/``.txt``);
+- a folder holding any mix of the above (read lazily: a tile is only parsed when a heap window
+  touches it; DGM1 tile bounds are taken from the file name where it follows the NRW pattern).
+
+Every heap is read as a window (a square of a few km around the heap) resampled to EPSG:25832 at
+the configured resolution: ``Resampling.average`` when the source is finer than the target (DGM1 1 m
+→ 10 m) and ``Resampling.bilinear`` when it is coarser (SRTM 3″ ≈ 60 × 90 m → 10 m). XYZ tiles and
+GeoTIFFs go through exactly the same warp, so the same surface gives the same result in both forms.
+
+Errors are :class:`~haldenenergie.errors.TerrainError` with one line naming the file and the heap.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .errors import TerrainError
+
+#: Metric CRS of all terrain work: ETRS89 / UTM zone 32N, the CRS of NRW's official geodata
+#: (DOMAIN.md "Coordinates and terrain"; CONVENTIONS.md rule 12).
+METRIC_CRS = "EPSG:25832"
+
+#: Suffixes read as raster files by GDAL/rasterio.
+RASTER_SUFFIXES = (".tif", ".tiff", ".vrt", ".img", ".asc", ".bil", ".hgt")
+#: Suffixes read as ASCII XYZ point tiles (NRW DGM1 "x y z" format).
+XYZ_SUFFIXES = (".xyz", ".xyz.gz", ".txt", ".txt.gz")
+
+#: NRW tile names: dgm1_32_<east km>_<north km>_<size km>_nw (Geobasis NRW open data naming).
+_DGM1_NAME = re.compile(r"dgm1_32_(\d{3,4})_(\d{4})_(\d+)_", re.IGNORECASE)
+
+
+def _is_xyz(path: Path) -> bool:
+    name = path.name.lower()
+    return any(name.endswith(s) for s in XYZ_SUFFIXES)
+
+
+def _is_raster(path: Path) -> bool:
+    return path.suffix.lower() in RASTER_SUFFIXES
+
+
+def read_xyz(path: str | Path) -> tuple[np.ndarray, object]:
+    """Read an ASCII XYZ elevation tile (``x y z`` per line, regular grid of cell centres).
+
+    Parameters
+    ----------
+    path : file with whitespace-separated easting [m], northing [m], elevation [m] per line
+        (NRW DGM1 XYZ, EPSG:25832). Lines may come in any order; missing points become NaN.
+
+    Returns
+    -------
+    z : 2-D float64 array [m], row 0 = north, NaN where no point was given.
+    transform : affine.Affine of the grid (cell edges; cells centred on the points).
+
+    Raises
+    ------
+    TerrainError : unreadable file, fewer than 4 points, or points not on a regular grid.
+    """
+    import pandas as pd
+    from affine import Affine
+
+    p = Path(path)
+    try:
+        df = pd.read_csv(p, sep=r"\s+", header=None, usecols=[0, 1, 2], names=["x", "y", "z"],
+                         dtype="float64", comment="#")
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise TerrainError(f"{p}: cannot read as XYZ tile (x y z per line): {exc}") from None
+    x, y, z = (df[c].to_numpy() for c in ("x", "y", "z"))
+    ok = np.isfinite(x) & np.isfinite(y)
+    x, y, z = x[ok], y[ok], z[ok]
+    if x.size < 4:
+        raise TerrainError(f"{p}: XYZ tile has fewer than 4 points; expected 'x y z' lines")
+    ux, uy = np.unique(x), np.unique(y)
+    dx = np.min(np.diff(ux)) if ux.size > 1 else np.nan
+    dy = np.min(np.diff(uy)) if uy.size > 1 else np.nan
+    if not (np.isfinite(dx) and np.isfinite(dy)) or dx <= 0 or dy <= 0:
+        raise TerrainError(f"{p}: XYZ points do not form a 2-D grid; expected a regular x/y grid")
+    col_f = (x - ux[0]) / dx
+    row_f = (uy[-1] - y) / dy
+    col, row = np.rint(col_f).astype(np.int64), np.rint(row_f).astype(np.int64)
+    if np.max(np.abs(col_f - col)) > 0.01 or np.max(np.abs(row_f - row)) > 0.01:
+        raise TerrainError(f"{p}: XYZ points are not on a regular grid of {dx:g} x {dy:g} m; "
+                           "resample the tile to a regular grid first")
+    grid = np.full((row.max() + 1, col.max() + 1), np.nan)
+    grid[row, col] = z
+    transform = Affine(dx, 0.0, ux[0] - dx / 2, 0.0, -dy, uy[-1] + dy / 2)
+    return grid, transform
+
+
+@dataclass
+class _Entry:
+    """One DEM file: raster (opened lazily) or XYZ tile (parsed lazily)."""
+
+    path: Path
+    kind: str  # "raster" | "xyz"
+    xyz_crs: str = METRIC_CRS
+    _cache: tuple | None = field(default=None, repr=False)
+
+    def name_bounds(self):
+        """Tile bounds in EPSG:25832 from an NRW file name, or None."""
+        m = _DGM1_NAME.search(self.path.name)
+        if self.kind != "xyz" or not m:
+            return None
+        e, n, s = (int(g) * 1000 for g in m.groups())
+        return (e, n, e + s, n + s)
+
+    def load(self):
+        """(array, transform, crs, nodata, bounds) of the whole file, cached."""
+        if self._cache is None:
+            if self.kind == "xyz":
+                z, tr = read_xyz(self.path)
+                h, w = z.shape
+                bounds = (tr.c, tr.f + tr.e * h, tr.c + tr.a * w, tr.f)
+                self._cache = (z, tr, self.xyz_crs, np.nan, bounds)
+            else:
+                self._cache = self._raster_meta()
+        return self._cache
+
+    def _raster_meta(self):
+        import rasterio
+
+        try:
+            with rasterio.open(self.path) as src:
+                return (None, src.transform, src.crs, src.nodata, tuple(src.bounds))
+        except rasterio.errors.RasterioIOError as exc:
+            raise TerrainError(f"{self.path}: cannot open as raster DEM ({exc})") from None
+
+
+class DemSource:
+    """A set of DEM files read together (later files fill gaps of earlier ones).
+
+    Create with :func:`open_dem`. :meth:`read_window` returns a grid in EPSG:25832.
+    """
+
+    def __init__(self, entries: list[_Entry], label: str):
+        self.entries = entries
+        self.label = label
+
+    def __repr__(self):  # pragma: no cover - debugging aid
+        return f"DemSource({self.label!r}, {len(self.entries)} file(s))"
+
+    @property
+    def paths(self) -> list[Path]:
+        return [e.path for e in self.entries]
+
+    def read_window(self, center_xy: tuple[float, float], half_size_m: float, resolution_m: float,
+                    heap_id: str) -> tuple[np.ndarray, object, list[str]]:
+        """Elevation [m] on a square EPSG:25832 grid centred on ``center_xy``.
+
+        Parameters
+        ----------
+        center_xy : (easting, northing) [m] in EPSG:25832.
+        half_size_m : half the side of the window [m].
+        resolution_m : cell size of the output grid [m].
+        heap_id : for error messages.
+
+        Returns
+        -------
+        z : 2-D array [m], NaN where no DEM data; row 0 = north.
+        transform : affine transform of ``z`` (EPSG:25832).
+        used : names of the files that supplied data.
+
+        Raises
+        ------
+        TerrainError : no CRS, CRS not transformable, no file covers the window, only nodata.
+        """
+        import rasterio
+        from affine import Affine
+        from rasterio.warp import Resampling, reproject, transform_bounds
+
+        res = float(resolution_m)
+        # Snap the window to multiples of the resolution (DGM1 tiles align with whole metres).
+        x0 = math.floor((center_xy[0] - half_size_m) / res) * res
+        y1 = math.ceil((center_xy[1] + half_size_m) / res) * res
+        n = math.ceil(2 * half_size_m / res) + 1
+        dst_tr = Affine(res, 0.0, x0, 0.0, -res, y1)
+        win = (x0, y1 - n * res, x0 + n * res, y1)
+        out = np.full((n, n), np.nan)
+        used: list[str] = []
+        touched = False
+        for e in self.entries:
+            nb = e.name_bounds()
+            if nb is not None and not _overlap(nb, win):
+                continue
+            z, tr, crs, nodata, bounds = e.load()
+            if crs is None:
+                raise TerrainError(
+                    f"{e.path}: DEM has no CRS (needed for heap {heap_id}); assign one, e.g. "
+                    f"gdal_edit.py -a_srs EPSG:25832 {e.path.name}")
+            try:
+                src_win = transform_bounds(METRIC_CRS, crs, *win, densify_pts=21)
+                if not all(np.isfinite(src_win)):
+                    raise ValueError("non-finite bounds")
+            except Exception as exc:  # noqa: BLE001 - pyproj/rasterio raise various types
+                raise TerrainError(
+                    f"{e.path}: cannot transform its CRS to {METRIC_CRS} for heap {heap_id} "
+                    f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__}); "
+                    "reproject the DEM to EPSG:25832 first") from None
+            if not _overlap(bounds, src_win):
+                continue
+            touched = True
+            if z is None:
+                z, tr, nodata = self._read_raster_window(e, src_win)
+                if z is None:
+                    continue
+            src_res_m = _approx_res_m(tr, crs)
+            resampling = Resampling.average if src_res_m < res / 1.5 else Resampling.bilinear
+            part = np.full((n, n), np.nan)
+            src = np.asarray(z, dtype="float64")
+            if nodata is not None and not (isinstance(nodata, float) and math.isnan(nodata)):
+                src = np.where(src == nodata, np.nan, src)
+            try:
+                reproject(src, part, src_transform=tr, src_crs=crs, dst_transform=dst_tr,
+                          dst_crs=METRIC_CRS, src_nodata=np.nan, dst_nodata=np.nan,
+                          resampling=resampling)
+            except rasterio.errors.RasterioError as exc:
+                raise TerrainError(f"{e.path}: cannot reproject to {METRIC_CRS} for heap "
+                                   f"{heap_id} ({exc}); reproject the DEM first") from None
+            fill = np.isnan(out) & np.isfinite(part)
+            if fill.any():
+                out[fill] = part[fill]
+                used.append(e.path.name)
+        if not touched:
+            raise TerrainError(
+                f"{self.label}: DEM does not cover heap {heap_id} (window "
+                f"{win[0]:.0f},{win[1]:.0f}-{win[2]:.0f},{win[3]:.0f} m EPSG:25832); add tiles that "
+                "cover it or leave --dem out for parametric terrain")
+        if not np.isfinite(out).any():
+            raise TerrainError(
+                f"{self.label}: DEM holds only nodata around heap {heap_id}; use a DEM with data "
+                "there or leave --dem out for parametric terrain")
+        return out, dst_tr, used
+
+    @staticmethod
+    def _read_raster_window(e: _Entry, src_win):
+        """Read the part of a raster file inside ``src_win`` (source CRS) with a 2-pixel margin."""
+        import rasterio
+        from rasterio.windows import Window, from_bounds
+
+        try:
+            with rasterio.open(e.path) as src:
+                w = from_bounds(*src_win, transform=src.transform)
+                col0 = max(math.floor(w.col_off) - 2, 0)
+                row0 = max(math.floor(w.row_off) - 2, 0)
+                col1 = min(math.ceil(w.col_off + w.width) + 2, src.width)
+                row1 = min(math.ceil(w.row_off + w.height) + 2, src.height)
+                if col1 <= col0 or row1 <= row0:
+                    return None, None, None
+                win = Window(col0, row0, col1 - col0, row1 - row0)
+                z = src.read(1, window=win).astype("float64")
+                return z, src.window_transform(win), src.nodata
+        except rasterio.errors.RasterioIOError as exc:
+            raise TerrainError(f"{e.path}: cannot read DEM ({exc})") from None
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _approx_res_m(tr, crs) -> float:
+    """Approximate pixel size [m] (geographic CRS: degrees × 111 km, smaller axis)."""
+    rx, ry = abs(tr.a), abs(tr.e)
+    try:
+        geographic = bool(crs.is_geographic)
+    except AttributeError:
+        from rasterio.crs import CRS
+
+        geographic = CRS.from_user_input(crs).is_geographic
+    if geographic:
+        return min(rx, ry) * 111_320.0 * 0.62  # cos(51.5 deg) for E-W; conservative
+    return min(rx, ry)
+
+
+def open_dem(paths, xyz_crs: str = METRIC_CRS) -> DemSource:
+    """Collect DEM files: GeoTIFF/VRT files, NRW DGM1 XYZ tiles, or folders of them.
+
+    Parameters
+    ----------
+    paths : a path or a list of paths (files or folders).
+    xyz_crs : CRS of ASCII XYZ tiles, which carry none (NRW DGM1: EPSG:25832).
+
+    Returns
+    -------
+    DemSource : files are checked for existence and readability here, read per heap later.
+
+    Raises
+    ------
+    TerrainError : a path does not exist, a folder holds no DEM files, a file type is unknown,
+        or a raster cannot be opened.
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    entries: list[_Entry] = []
+    for raw in paths:
+        p = Path(raw)
+        if not p.exists():
+            raise TerrainError(f"{p}: DEM path not found; check --dem")
+        if p.is_dir():
+            files = sorted(f for f in p.iterdir() if f.is_file() and (_is_raster(f) or _is_xyz(f)))
+            if not files:
+                raise TerrainError(f"{p}: folder holds no DEM files (.tif, .vrt, .xyz); check --dem")
+        else:
+            if not (_is_raster(p) or _is_xyz(p)):
+                raise TerrainError(f"{p}: unknown DEM file type '{p.suffix}'; use GeoTIFF (.tif), "
+                                   "VRT (.vrt) or DGM1 XYZ (.xyz)")
+            files = [p]
+        for f in files:
+            e = _Entry(f, "xyz" if _is_xyz(f) else "raster", xyz_crs)
+            if e.kind == "raster":
+                e.load()  # fail early on unreadable rasters (CRS is checked per heap)
+            entries.append(e)
+    if not entries:
+        raise TerrainError("no DEM given; pass --dem PATH or leave it out for parametric terrain")
+    label = entries[0].path.name if len(entries) == 1 else (
+        f"{Path(paths[0]).name} ({len(entries)} files)")
+    return DemSource(entries, label)
