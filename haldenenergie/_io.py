@@ -43,6 +43,13 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _umask_mode(base: int = 0o666) -> int:
+    """Permission bits a normally created file gets under the current umask (mkstemp uses 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return base & ~mask
+
+
 def check_can_write(path: str | os.PathLike, overwrite: bool) -> Path:
     """Refuse an existing output path unless ``overwrite``; return it as a Path."""
     p = Path(path)
@@ -64,6 +71,7 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", overwrite: bool = Tru
         open_kwargs.setdefault("encoding", "utf-8")
         open_kwargs.setdefault("newline", "")
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    os.chmod(tmp, _umask_mode())
     try:
         with os.fdopen(fd, mode, **open_kwargs) as fh:
             yield fh
@@ -84,6 +92,7 @@ def atomic_path(path: str | os.PathLike, overwrite: bool = True) -> Iterator[Pat
     p.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{p.stem}.", suffix=f".tmp{p.suffix}", dir=p.parent)
     os.close(fd)
+    os.chmod(tmp, _umask_mode())
     try:
         yield Path(tmp)
         os.replace(tmp, p)
@@ -102,6 +111,7 @@ def atomic_dir(path: str | os.PathLike, overwrite: bool = False) -> Iterator[Pat
     p = check_can_write(path, overwrite)
     p.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{p.name}.tmp-", dir=p.parent))
+    os.chmod(tmp, _umask_mode(0o777))
     try:
         yield tmp
         if p.exists():

@@ -1,0 +1,38 @@
+"""Benchmark: read + validate the 35,136-row Düsseldorf 15-minute file (issue 3 target: well under 1 s).
+
+Plain script (not a test): ``python benchmarks/bench_weather.py [--runs N]``. Prints the median wall
+time of ``read_weather`` (parse, checks, hourly resampling, sun position, DNI derivation, range checks)
+over N runs after one warm-up run (imports of pvlib/pandas excluded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+from haldenenergie.weather import read_weather
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_FILE = (ROOT / ".." / "shared" / "data" / "weather" / "dwd_duesseldorf_2024_15min.csv").resolve()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("file", nargs="?", type=Path, default=DEFAULT_FILE)
+    args = ap.parse_args()
+    read_weather(args.file)   # warm-up: imports, caches
+    times = []
+    for _ in range(args.runs):
+        t0 = time.perf_counter()
+        data, meta = read_weather(args.file)
+        times.append(time.perf_counter() - t0)
+    print(f"read_weather({args.file.name}): {meta.source_step} -> hourly, {len(data)} hours; "
+          f"median {statistics.median(times) * 1000:.0f} ms over {args.runs} runs "
+          f"(min {min(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms)")
+
+
+if __name__ == "__main__":
+    main()
