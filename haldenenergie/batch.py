@@ -1,0 +1,260 @@
+"""Batch reruns: the full pipeline once per weather file, terrain computed once and reused.
+
+Layout of ``DIR``::
+
+    DIR/runs/<weather-stem>-<key8>/   one result folder per weather file (the ``run`` layout)
+    DIR/summary.csv                   per heap: mean, min, max, std, P50, P90 of PV, wind, total
+                                      energy; rank statistics (mean, best, worst; share in top 10)
+    DIR/failures.csv                  weather files that failed, with the reason
+    DIR/manifest.json                 every input with its hash and outcome
+
+Resumable: a run folder is keyed by the SHA-256 of the weather file and the hash of everything else
+that determines it (registry, DEMs, parameters). A folder whose manifest carries the same key is
+skipped unless ``force``; each folder is written atomically, so a batch killed midway leaves only
+complete folders and a rerun computes only the missing ones.
+
+P50 and P90: P50 is the median over weather years; P90 (exceeded with 90 % probability) is
+``P50 − 1.2816 σ`` — the normal-distribution quantile z₀.₉ = 1.2816 with σ the sample standard
+deviation (ddof = 1) across years, the usual approach in energy-yield assessments (e.g. DOMAIN.md;
+IEC 61400-15 practice for wind). With one file σ is undefined and P90 is left empty.
+"""
+
+from __future__ import annotations
+
+import glob
+import logging
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import _io
+from .config import Config
+from .errors import HaldenError, OutputError
+
+log = logging.getLogger("haldenenergie.batch")
+
+#: z-score of the 90 % exceedance quantile of a normal distribution (Φ⁻¹(0.9) = 1.28155).
+Z_P90 = 1.2816
+#: Rank threshold for the "share of runs in the top 10" statistic (issue 6).
+TOP_N = 10
+WEATHER_SUFFIXES = {".dat", ".csv", ".txt", ".epw", ".json"}
+
+
+@dataclass
+class BatchOutcome:
+    weather: Path
+    status: str          # "done", "skipped", "failed"
+    folder: Path | None
+    reason: str = ""
+    seconds: float = 0.0
+    sha256: str = ""
+
+
+def expand_weather_args(args: Sequence[str | os.PathLike]) -> list[Path]:
+    """Files, folders (their weather files) and globs → a sorted, de-duplicated list of files."""
+    out: list[Path] = []
+    for a in args:
+        s = str(a)
+        p = Path(s)
+        if p.is_dir():
+            out.extend(sorted(x for x in p.iterdir() if x.is_file() and x.suffix.lower() in WEATHER_SUFFIXES
+                              and not x.name.startswith(".") and x.name.lower() != "readme.md"))
+        elif any(ch in s for ch in "*?["):
+            matches = sorted(Path(m) for m in glob.glob(s))
+            if not matches:
+                raise HaldenError(f"{s}: the pattern matches no file; check the glob")
+            out.extend(m for m in matches if m.is_file())
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise HaldenError(f"{s}: weather file or folder not found; check the path")
+    seen, uniq = set(), []
+    for p in out:
+        r = p.resolve()
+        if r not in seen:
+            seen.add(r)
+            uniq.append(p)
+    return uniq
+
+
+def run_key(weather_sha: str, context_hash: str) -> str:
+    return _io.sha256_text(weather_sha + ":" + context_hash)
+
+
+def _folder_name(path: Path, key: str) -> str:
+    return f"{path.stem}-{key[:8]}"
+
+
+def _is_done(folder: Path, key: str) -> bool:
+    man = folder / "manifest.json"
+    if not man.is_file():
+        return False
+    try:
+        import json
+
+        return json.loads(man.read_text(encoding="utf-8")).get("batch_key") == key
+    except (OSError, ValueError):
+        return False
+
+
+def _one(weather_path: Path, folder: Path, key: str, heaps, terrains, config: Config,
+         registry_path, dem_paths) -> tuple[str, float]:
+    """Worker: read one weather file, compute, write its folder. Returns (status, seconds)."""
+    from . import pipeline
+
+    t0 = time.perf_counter()
+    data, meta = pipeline.load_weather(weather_path, config)
+    result = pipeline.compute(heaps, terrains, data, meta, config)
+    result.manifest = pipeline.build_manifest(
+        "batch", registry_path, meta, dem_paths, config, (), extra={"batch_key": key})
+    pipeline.write_results(result, folder, overwrite=True)
+    return "done", time.perf_counter() - t0
+
+
+def _worker(args):
+    weather_path = args[0]
+    try:
+        return _one(*args)
+    except HaldenError as exc:
+        return "failed", str(exc)
+    except Exception as exc:  # noqa: BLE001 — one bad file must not stop the batch
+        return "failed", f"{weather_path}: unexpected {type(exc).__name__}: {exc}"
+
+
+def summarise(folders: Sequence[Path]) -> pd.DataFrame:
+    """Per-heap statistics across the results of several runs (one folder per weather file)."""
+    frames = []
+    for i, f in enumerate(folders):
+        df = pd.read_csv(f / "results.csv")
+        df["_run"] = i
+        frames.append(df)
+    if not frames:
+        return pd.DataFrame()
+    allr = pd.concat(frames, ignore_index=True)
+    allr["wind_energy_mwh_per_a"] = allr["wind_energy_mwh_per_a"].fillna(0.0)
+    allr["total_energy_mwh_per_a"] = allr["pv_energy_mwh_per_a"] + allr["wind_energy_mwh_per_a"]
+    g = allr.groupby("heap_id", sort=True)
+    out = g[["name", "city"]].first()
+    out["n_runs"] = g["_run"].nunique()
+    for q, col in [("pv", "pv_energy_mwh_per_a"), ("wind", "wind_energy_mwh_per_a"),
+                   ("total", "total_energy_mwh_per_a")]:
+        s = g[col]
+        out[f"{q}_energy_mean_mwh_per_a"] = s.mean()
+        out[f"{q}_energy_min_mwh_per_a"] = s.min()
+        out[f"{q}_energy_max_mwh_per_a"] = s.max()
+        out[f"{q}_energy_std_mwh_per_a"] = s.std(ddof=1)
+        out[f"{q}_energy_p50_mwh_per_a"] = s.median()
+        out[f"{q}_energy_p90_mwh_per_a"] = (out[f"{q}_energy_p50_mwh_per_a"]
+                                            - Z_P90 * out[f"{q}_energy_std_mwh_per_a"])
+    if "rank" in allr:
+        r = g["rank"]
+        out["rank_mean"] = r.mean()
+        out["rank_best"] = r.min()
+        out["rank_worst"] = r.max()
+        out[f"share_top{TOP_N}"] = g["rank"].apply(lambda s: float(np.mean(s <= TOP_N)))
+    out = out.reset_index()
+    if "rank_mean" in out:
+        out = out.sort_values(["rank_mean", "heap_id"]).reset_index(drop=True)
+    return out
+
+
+def run_batch(weather_args: Sequence, out_dir, registry_path, dem_paths: Sequence[Path] = (),
+              config: Config | None = None, jobs: int | None = None, force: bool = False,
+              on_done: Callable[[BatchOutcome], None] | None = None) -> list[BatchOutcome]:
+    """Run the pipeline for every weather file; write run folders, summary, failures, manifest.
+
+    Returns one :class:`BatchOutcome` per weather file. Raises nothing for a bad weather file (it is
+    recorded as failed); raises :class:`HaldenError` for a bad registry, DEM or config, which would
+    fail every run.
+    """
+    from . import pipeline
+    from .config import load_config
+
+    config = config or load_config()
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: exists and is not a folder; choose another --out")
+    files = expand_weather_args(weather_args)
+    if not files:
+        raise HaldenError("no weather files given; pass files, folders or globs")
+    jobs = max(1, jobs or os.cpu_count() or 1)
+
+    heaps = pipeline.load_heaps(registry_path)
+    terrains = pipeline.compute_terrain(heaps, config, dem_paths)   # once, reused by every run
+    ctx_parts = [_io.sha256_file(registry_path), config.hash()]
+    for p in dem_paths:
+        p = Path(p)
+        for f in (sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]):
+            ctx_parts.append(_io.sha256_file(f))
+    context_hash = _io.sha256_text("|".join(ctx_parts))
+
+    runs_dir = out_dir / "runs"
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    outcomes: dict[int, BatchOutcome] = {}
+    todo = []
+    for i, f in enumerate(files):
+        sha = _io.sha256_file(f)
+        key = run_key(sha, context_hash)
+        folder = runs_dir / _folder_name(f, key)
+        if not force and _is_done(folder, key):
+            outcomes[i] = BatchOutcome(f, "skipped", folder, "already done (same inputs)", 0.0, sha)
+            if on_done:
+                on_done(outcomes[i])
+        else:
+            todo.append((i, f, folder, key, sha))
+
+    args = [(f, folder, key, heaps, terrains, config, registry_path, list(dem_paths))
+            for (_, f, folder, key, _) in todo]
+
+    def record(i, f, folder, sha, status, val):
+        if status == "done":
+            o = BatchOutcome(f, "done", folder, "", val, sha)
+        else:
+            o = BatchOutcome(f, "failed", None, val, 0.0, sha)
+            log.error("%s", val)
+        outcomes[i] = o
+        if on_done:
+            on_done(o)
+
+    if jobs == 1 or len(todo) <= 1:
+        for (i, f, folder, _, sha), a in zip(todo, args):
+            status, val = _worker(a)
+            record(i, f, folder, sha, status, val)
+    else:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as ex:
+            futs = {ex.submit(_worker, a): t for t, a in zip(todo, args)}
+            for fut in as_completed(futs):
+                i, f, folder, _, sha = futs[fut]
+                status, val = fut.result()
+                record(i, f, folder, sha, status, val)
+
+    ordered = [outcomes[i] for i in range(len(files))]
+    ok_folders = [o.folder for o in ordered if o.status in ("done", "skipped")]
+    summary = summarise(ok_folders)
+    with _io.atomic_path(out_dir / "summary.csv") as tmp:
+        summary.to_csv(tmp, index=False)
+    failures = pd.DataFrame(
+        [{"weather_file": str(o.weather), "sha256": o.sha256, "reason": o.reason}
+         for o in ordered if o.status == "failed"], columns=["weather_file", "sha256", "reason"])
+    with _io.atomic_path(out_dir / "failures.csv") as tmp:
+        failures.to_csv(tmp, index=False)
+    inputs = [_io.file_record(registry_path, "registry")]
+    inputs += [{"role": "weather", "path": str(o.weather), "sha256": o.sha256, "outcome": o.status,
+                "folder": str(o.folder) if o.folder else None, "reason": o.reason,
+                "seconds": round(o.seconds, 3)} for o in ordered]
+    for p in dem_paths:
+        inputs.append(_io.file_record(p, "dem") if Path(p).is_file() else {"role": "dem", "path": str(p)})
+    man = _io.manifest("batch", inputs, config.to_dict(),
+                       extra={"jobs": jobs, "force": force, "config_sha256": config.hash(),
+                              "context_sha256": context_hash,
+                              "n_done": sum(o.status == "done" for o in ordered),
+                              "n_skipped": sum(o.status == "skipped" for o in ordered),
+                              "n_failed": sum(o.status == "failed" for o in ordered)})
+    _io.write_json(out_dir / "manifest.json", man)
+    return ordered

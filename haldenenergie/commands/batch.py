@@ -1,0 +1,68 @@
+"""``haldenenergie batch``: rerun everything for many weather files; spread, P50/P90, rank stability."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from ._common import (
+    config_option,
+    dem_option,
+    get_config,
+    registry_option,
+    registry_path,
+    show_progress,
+)
+
+
+@click.command()
+@click.argument("weather", nargs=-1, required=True)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Batch folder: runs/<file>-<key>/, summary.csv, failures.csv, manifest.json.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
+              help=f"Parallel processes (default: number of cores, here {os.cpu_count()}).")
+@click.option("--force", is_flag=True, help="Recompute runs that are already done.")
+@config_option
+@dem_option
+@registry_option
+@click.pass_context
+def batch(ctx, weather, out_dir, jobs, force, config_path, dem_paths, registry):
+    """Run the full pipeline once per weather file (files, folders or globs) and summarise.
+
+    Terrain is computed once and reused. Runs already done with the same inputs (weather file hash
+    and hash of registry, DEMs and parameters) are skipped unless --force, so an interrupted batch
+    resumes where it stopped. A weather file that fails is listed in failures.csv and on stderr; the
+    others complete; the exit code is 1 if any failed.
+
+    \b
+    Examples:
+      haldenenergie batch ../shared/data/weather/TRY2015_essen_*.dat --out batch/
+      haldenenergie batch weather-years/ --out batch/ --jobs 2
+    """
+    from ..batch import run_batch
+
+    cfg = get_config(config_path)
+    progress = show_progress(ctx)
+    outcomes_seen = []
+
+    def on_done(o):
+        outcomes_seen.append(o)
+        if o.status == "failed":
+            click.echo(f"failed: {o.reason}", err=True)
+        elif progress:
+            click.echo(f"[{len(outcomes_seen)}] {o.status}: {o.weather.name} "
+                       f"({o.seconds:.1f} s)", err=True)
+
+    outcomes = run_batch(weather, out_dir, registry_path(registry), dem_paths, cfg, jobs=jobs,
+                         force=force, on_done=on_done)
+    n_done = sum(o.status == "done" for o in outcomes)
+    n_skip = sum(o.status == "skipped" for o in outcomes)
+    n_fail = sum(o.status == "failed" for o in outcomes)
+    click.echo(f"{len(outcomes)} weather files: {n_done} computed, {n_skip} already done, "
+               f"{n_fail} failed → {out_dir}/summary.csv")
+    if n_fail:
+        click.echo(f"see {out_dir}/failures.csv", err=True)
+        sys.exit(1)

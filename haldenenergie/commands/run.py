@@ -1,0 +1,73 @@
+"""``haldenenergie run``: the whole job for all (or selected) heaps into one result folder."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+import click
+
+from ._common import (
+    config_option,
+    dem_option,
+    get_config,
+    heap_option,
+    overwrite_option,
+    registry_option,
+    registry_path,
+    show_progress,
+)
+
+log = logging.getLogger("haldenenergie.run")
+
+
+@click.command()
+@click.option("--weather", "weather_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Weather file (DWD TRY, DWD CDC, 15-min CSV, windpowerlib CSV, "
+              "PVGIS, EPW, canonical CSV). Default: the synthetic typical year in weather/.")
+@dem_option
+@config_option
+@heap_option
+@registry_option
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Result folder to create (results.csv, results.geojson, monthly.csv, "
+              "manifest.json, ranking.csv, totals.csv, surfaces.csv).")
+@overwrite_option
+@click.pass_context
+def run(ctx, weather_path, dem_paths, config_path, heap_ids, registry, out_dir, overwrite):
+    """Run terrain → weather → PV → wind → classification and ranking, and write the results.
+
+    \b
+    Examples:
+      haldenenergie run --out out/
+      haldenenergie run --weather ../shared/data/weather/TRY2015_essen_jahr.dat --out out-try/
+      haldenenergie run --dem ../shared/data/dem/ruhr_west_srtm3_3as.tif --heap haniel --out out-dem/
+      haldenenergie run --config my.toml --out out/ --overwrite
+    """
+    from .. import pipeline
+
+    cfg = get_config(config_path)
+    progress = show_progress(ctx)
+    t0 = time.perf_counter()
+
+    def stage(name):
+        if progress:
+            click.echo(f"[{time.perf_counter() - t0:5.1f} s] {name} …", err=True)
+        log.info("stage: %s", name)
+
+    result = pipeline.run(registry_path(registry), weather_path, dem_paths, cfg, heap_ids,
+                          out_dir=out_dir, overwrite=overwrite, progress=stage)
+    res = result.results
+    n = len(res)
+    pv = res["pv_energy_mwh_per_a"].sum()
+    wind = res["wind_energy_mwh_per_a"].fillna(0).sum()
+    click.echo(f"{n} heaps → {out_dir}/ (results.csv, results.geojson, monthly.csv, manifest.json, "
+               f"ranking.csv, totals.csv, surfaces.csv)")
+    click.echo(f"PV potential {res['pv_capacity_mwp'].sum():,.1f} MWp, {pv / 1000:,.1f} GWh/a; "
+               f"new wind {res['wind_capacity_mw'].fillna(0).sum():,.1f} MW, {wind / 1000:,.1f} GWh/a; "
+               f"existing wind {res['existing_wind_energy_mwh_per_a'].fillna(0).sum() / 1000:,.1f} GWh/a")
+    if "class" in res:
+        counts = res["class"].value_counts().to_dict()
+        click.echo("classes: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    click.echo(f"done in {time.perf_counter() - t0:.1f} s")
