@@ -219,13 +219,9 @@ def write_results(run: RunResult, out_dir, overwrite: bool = False) -> Path:
         _io.write_json(tmp / "results.geojson", results_geojson(run.results))
         run.monthly.to_csv(tmp / "monthly.csv", index=False)
         run.surfaces.to_csv(tmp / "surfaces.csv", index=False)
-        rank_cols = [c for c in ["rank", "heap_id", "name", "city", "class", "score"] if c in run.results]
-        rank_cols += [c for c in run.results.columns if c.startswith("score_")]
-        rank_cols += [c for c in ["rank_best", "rank_worst", "robust_top", "total_energy_mwh_per_a",
-                                  "reasons", "reasons_de"] if c in run.results]
-        ranking = run.results[rank_cols]
-        if "rank" in ranking:
-            ranking = ranking.sort_values("rank")
+        from .suitability import ranking_table, sort_by_rank
+
+        ranking = ranking_table(sort_by_rank(run.results))
         ranking.to_csv(tmp / "ranking.csv", index=False)
         run.totals.to_csv(tmp / "totals.csv", index=False)
         man = dict(run.manifest)
