@@ -34,6 +34,7 @@ import logging
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -253,6 +254,14 @@ class SuitabilityConfig:
                "uses 700 m",
         doc="Wind is suitable only if the heap is at least this far from housing; unknown "
             "distance = wind not assessed.")
+    residential_areas_path: str = param(
+        "", unit="-",
+        source="issue #5: the distance comes from the registry or from a user-supplied "
+               "residential layer (e.g. ALKIS/Basis-DLM residential land use of NRW, or OSM "
+               "landuse=residential)",
+        doc="GeoJSON of residential areas (Polygon/MultiPolygon, WGS84 or with a 'crs' member); "
+            "where the registry has no housing_distance_m, the distance from the heap's point "
+            "(summit/centre, where turbines stand) to the nearest area is used. Empty = none.")
     min_new_turbines: int = param(
         1, unit="-", min=1, max=100, source="issue #5: at least one new turbine must fit",
         doc="Wind needs at least this many new turbines on the heap.")
@@ -632,7 +641,7 @@ def classify_heap(row: Mapping[str, Any], rec: Mapping[str, Any] | None,
     dist_src_en, dist_src_de = "registry", "Register"
     if dist is None and not math.isnan(_num(row, "housing_distance_m")):
         dist = _num(row, "housing_distance_m")
-        dist_src_en, dist_src_de = "results", "Ergebnisse"
+        dist_src_en, dist_src_de = "results/residential layer", "Ergebnisse/Wohngebiets-Layer"
     thr = cfg.min_housing_distance_m
     if math.isnan(n_new):
         wind = NOT_ASSESSED
@@ -652,9 +661,11 @@ def classify_heap(row: Mapping[str, Any], rec: Mapping[str, Any] | None,
     elif dist is None:
         wind = NOT_ASSESSED
         en.append(f"wind not assessed: distance to housing unknown ({int(n_new)} new turbine(s) "
-                  f"would fit); supply housing_distance_m in the registry")
+                  f"would fit); supply housing_distance_m in the registry or a residential layer "
+                  f"(--residential)")
         de.append(f"Wind nicht bewertet: Abstand zur Wohnbebauung unbekannt ({int(n_new)} neue "
-                  f"Anlage(n) fänden Platz); housing_distance_m im Register angeben")
+                  f"Anlage(n) fänden Platz); housing_distance_m im Register angeben oder "
+                  f"Wohngebiets-Layer (--residential)")
     elif dist < thr:
         wind = UNSUITABLE
         en.append(f"wind: {_fmt_num(dist)} m to housing < {_fmt_num(thr)} m minimum "
@@ -1002,6 +1013,58 @@ def check_results(results: pd.DataFrame, origin: str = "results") -> None:
                           f"row per heap")
 
 
+def housing_distances_from_layer(heaps: Iterable[Any], path: str | Path) -> dict[str, float]:
+    """Distance [m] from each heap's point to the nearest residential area of a GeoJSON layer.
+
+    The point is the registry's summit/centre point (for a footprint polygon, its representative
+    point): turbines stand on the summit or plateau, so this approximates the turbine-to-housing
+    distance the 600 m rule is about (RVR 2022). Distances are measured in ETRS89 / UTM 32N
+    (EPSG:25832). Heaps without coordinates get no distance (they stay "not assessed").
+
+    Raises
+    ------
+    ConfigError : the file is missing, unreadable, or holds no polygons.
+    """
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    p = Path(path)
+    if not p.is_file():
+        raise ConfigError(f"{p}: residential areas file not found; check [suitability] "
+                          f"residential_areas_path or --residential")
+    try:
+        layer = gpd.read_file(p)
+    except Exception as exc:  # noqa: BLE001 — any reader failure is a bad input file
+        raise ConfigError(f"{p}: cannot read residential areas as GeoJSON ({exc}); "
+                          f"give a FeatureCollection of polygons") from None
+    layer = layer[layer.geometry.notna()]
+    layer = layer[layer.geom_type.isin(["Polygon", "MultiPolygon"])]
+    if layer.empty:
+        raise ConfigError(f"{p}: no Polygon/MultiPolygon features; residential areas must be "
+                          f"polygons")
+    if layer.crs is None:
+        layer = layer.set_crs("EPSG:4326")
+    union = layer.to_crs("EPSG:25832").geometry.union_all()
+    out: dict[str, float] = {}
+    pts, ids = [], []
+    for h in heaps:
+        rec_id = getattr(h, "id", None) or (h.get("id") if isinstance(h, Mapping) else None)
+        fp = getattr(h, "footprint", None)
+        lat, lon = getattr(h, "lat", None), getattr(h, "lon", None)
+        if fp is not None:
+            pts.append(fp.representative_point())
+        elif lat is not None and lon is not None:
+            pts.append(Point(lon, lat))
+        else:
+            continue
+        ids.append(str(rec_id))
+    if pts:
+        g = gpd.GeoSeries(pts, crs="EPSG:4326").to_crs("EPSG:25832")
+        for i, pt in zip(ids, g):
+            out[i] = float(pt.distance(union))
+    return out
+
+
 def rank_results(results_df: pd.DataFrame, heaps: Iterable[Any] | None,
                  cfg: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Classify, score, rank and total the heaps of a results table.
@@ -1038,6 +1101,12 @@ def rank_results(results_df: pd.DataFrame, heaps: Iterable[Any] | None,
     if heaps and reg_ids - res_ids:
         log.warning("%d registry heap(s) have no results row and are not ranked: %s",
                     len(reg_ids - res_ids), ", ".join(sorted(reg_ids - res_ids)[:10]))
+    if scfg.residential_areas_path:
+        dist = housing_distances_from_layer(heaps, scfg.residential_areas_path)
+        layer = base["heap_id"].astype(str).map(dist)
+        if "housing_distance_m" in base:
+            layer = pd.to_numeric(base["housing_distance_m"], errors="coerce").fillna(layer)
+        base["housing_distance_m"] = layer.astype(float)
     cls = classify(base, heaps, scfg)
     sc = score_and_rank(base, cls, scfg)
     # housing_distance_m: the value the classification used (registry first, else the results').

@@ -167,3 +167,35 @@ def test_heap_with_missing_facts_gets_a_row_that_says_why(tmp_path):
     assert len(res) == 1
     assert "assum" in res.loc[0, "assumptions"].lower() or "default" in res.loc[0, "assumptions"].lower()
     assert np.isfinite(res.loc[0, "pv_energy_mwh_per_a"])
+
+
+def _square_east_of(lat, lon, gap_m, size_m=400.0):
+    """A residential square whose west edge lies gap_m east of (lat, lon) (small-area metric)."""
+    import math
+
+    m_per_deg_lon = 111_320.0 * math.cos(math.radians(lat))
+    x0, x1 = lon + gap_m / m_per_deg_lon, lon + (gap_m + size_m) / m_per_deg_lon
+    dy = size_m / 2 / 111_320.0
+    ring = [[x0, lat - dy], [x1, lat - dy], [x1, lat + dy], [x0, lat + dy], [x0, lat - dy]]
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring]}}]}
+
+
+@pytest.mark.parametrize("gap_m, wind_ok", [(900.0, True), (300.0, False)])
+def test_residential_layer_sets_housing_distance(tmp_path, root_dir, gap_m, wind_ok):
+    """Distance to a residential polygon gap_m east of the heap point: analytic within 1 %
+    (the equirectangular construction of the square vs the UTM 32N measurement)."""
+    from haldenenergie.heaps import read_registry
+
+    heap = next(h for h in read_registry(root_dir / "heaps.geojson") if h.id == "haniel")
+    layer = tmp_path / "res.geojson"
+    layer.write_text(json.dumps(_square_east_of(heap.lat, heap.lon, gap_m)), encoding="utf-8")
+    out = tmp_path / "o"
+    r = CliRunner().invoke(main, ["run", "--heap", "haniel", "--residential", str(layer),
+                                  "--out", str(out)], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    res = pd.read_csv(out / "results.csv").iloc[0]
+    assert_allclose(res["housing_distance_m"], gap_m, rtol=0.01)
+    assert res["wind_turbines_new"] >= 1
+    assert (res["wind_suitability"] == "suitable") is wind_ok
+    assert ("wind" in res["class"]) is wind_ok

@@ -25,12 +25,20 @@ dem_option = click.option(
          "Without it, terrain is parametric.")
 heap_option = click.option(
     "--heap", "heap_ids", multiple=True, help="Only this heap id; repeatable. Default: all heaps.")
+residential_option = click.option(
+    "--residential", "residential", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None, help="GeoJSON of residential areas: the distance to housing for heaps whose "
+    "registry entry has none (wind needs >= 600 m; unknown = not assessed).")
 overwrite_option = click.option(
     "--overwrite", is_flag=True, help="Replace existing output instead of refusing.")
 
 
-def get_config(config_path):
-    return load_config(config_path)
+def get_config(config_path, residential: Path | None = None):
+    """Defaults, then the TOML file, then command-line overrides (--residential)."""
+    overrides = {}
+    if residential is not None:
+        overrides["suitability"] = {"residential_areas_path": str(residential)}
+    return load_config(config_path, overrides=overrides)
 
 
 def registry_path(registry: Path | None) -> Path:

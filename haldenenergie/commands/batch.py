@@ -14,6 +14,7 @@ from ._common import (
     get_config,
     registry_option,
     registry_path,
+    residential_option,
     show_progress,
 )
 
@@ -28,8 +29,9 @@ from ._common import (
 @config_option
 @dem_option
 @registry_option
+@residential_option
 @click.pass_context
-def batch(ctx, weather, out_dir, jobs, force, config_path, dem_paths, registry):
+def batch(ctx, weather, out_dir, jobs, force, config_path, dem_paths, registry, residential):
     """Run the full pipeline once per weather file (files, folders or globs) and summarise.
 
     Terrain is computed once and reused. Runs already done with the same inputs (weather file hash
@@ -44,7 +46,7 @@ def batch(ctx, weather, out_dir, jobs, force, config_path, dem_paths, registry):
     """
     from ..batch import run_batch
 
-    cfg = get_config(config_path)
+    cfg = get_config(config_path, residential)
     progress = show_progress(ctx)
     outcomes_seen = []
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import click
 
 from ..config import build_section, load_config
 from ..errors import ConfigError, OutputError, RegistryError
-from ._common import DEFAULT_REGISTRY, config_option, registry_option
+from ._common import DEFAULT_REGISTRY, config_option, registry_option, residential_option
 
 log = logging.getLogger("haldenenergie.rank")
 
@@ -65,7 +66,9 @@ def resolve_config(config_path: Path | None, manifest: dict, results_dir: Path):
 @click.argument("results_dir", type=click.Path(file_okay=False, path_type=Path))
 @config_option
 @registry_option
-def rank(results_dir: Path, config_path: Path | None, registry: Path | None):
+@residential_option
+def rank(results_dir: Path, config_path: Path | None, registry: Path | None,
+         residential: Path | None):
     """Classify (pv / wind / pv+wind / unsuitable / not-assessed) and rank the heaps of RESULTS_DIR.
 
     Adds class, reasons, reasons_de, score, score_* (the parts), rank, rank_best, rank_worst and
@@ -88,6 +91,9 @@ def rank(results_dir: Path, config_path: Path | None, registry: Path | None):
     manifest = export.read_manifest(results_dir)
     reg = resolve_registry(registry, manifest)
     cfg, origin = resolve_config(config_path, manifest, results_dir)
+    if residential is not None:
+        cfg = dataclasses.replace(cfg, residential_areas_path=str(residential))
+        origin += f" + --residential {residential}"
     heaps = load_heaps(reg)
     suitability.check_results(results, str(results_dir / "results.csv"))
     ranked, totals = suitability.rank_results(results, heaps, cfg)
