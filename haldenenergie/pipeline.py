@@ -188,6 +188,10 @@ def build_manifest(command: str, registry_path, weather_meta, dem_paths, config:
         p = Path(p)
         files = sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]
         inputs.extend(_io.file_record(f, "dem") for f in files)
+    for role, path in (("reserved_areas", config.terrain.reserved_areas_path),
+                       ("residential_areas", config.suitability.residential_areas_path)):
+        if path and Path(path).is_file():
+            inputs.append(_io.file_record(path, role))
     if config.origin != "defaults" and Path(config.origin).is_file():
         inputs.append(_io.file_record(config.origin, "config"))
     wm = {}

@@ -199,3 +199,27 @@ def test_residential_layer_sets_housing_distance(tmp_path, root_dir, gap_m, wind
     assert res["wind_turbines_new"] >= 1
     assert (res["wind_suitability"] == "suitable") is wind_ok
     assert ("wind" in res["class"]) is wind_ok
+
+
+def test_reserved_area_over_whole_heap_removes_pv_and_turbines(tmp_path, root_dir):
+    """A reserved polygon covering the whole heap leaves no PV area and no turbine site; the
+    file is recorded in the manifest with its hash."""
+    from haldenenergie.heaps import read_registry
+
+    heap = next(h for h in read_registry(root_dir / "heaps.geojson") if h.id == "haniel")
+    d = 0.02  # ~1.4 km × 2.2 km box, larger than any heap footprint
+    ring = [[heap.lon - d, heap.lat - d], [heap.lon + d, heap.lat - d], [heap.lon + d, heap.lat + d],
+            [heap.lon - d, heap.lat + d], [heap.lon - d, heap.lat - d]]
+    layer = tmp_path / "reserved.geojson"
+    layer.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring]}}]}),
+        encoding="utf-8")
+    out = tmp_path / "o"
+    r = CliRunner().invoke(main, ["run", "--heap", "haniel", "--reserved", str(layer), "--out", str(out)],
+                           catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    res = pd.read_csv(out / "results.csv").iloc[0]
+    assert res["pv_usable_area_ha"] == 0 and res["pv_energy_mwh_per_a"] == 0
+    assert res["wind_turbines_new"] == 0
+    man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert [i["role"] for i in man["inputs"]].count("reserved_areas") == 1

@@ -29,15 +29,21 @@ residential_option = click.option(
     "--residential", "residential", type=click.Path(dir_okay=False, exists=True, path_type=Path),
     default=None, help="GeoJSON of residential areas: the distance to housing for heaps whose "
     "registry entry has none (wind needs >= 600 m; unknown = not assessed).")
+reserved_option = click.option(
+    "--reserved", "reserved", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None, help="GeoJSON polygons (WGS84) of reserved areas (landmarks, forest to keep, "
+    "leisure use) excluded from PV and turbine sites, buffered by [terrain] reserved_buffer_m.")
 overwrite_option = click.option(
     "--overwrite", is_flag=True, help="Replace existing output instead of refusing.")
 
 
-def get_config(config_path, residential: Path | None = None):
-    """Defaults, then the TOML file, then command-line overrides (--residential)."""
+def get_config(config_path, residential: Path | None = None, reserved: Path | None = None):
+    """Defaults, then the TOML file, then command-line overrides (--residential, --reserved)."""
     overrides = {}
     if residential is not None:
         overrides["suitability"] = {"residential_areas_path": str(residential)}
+    if reserved is not None:
+        overrides["terrain"] = {"reserved_areas_path": str(reserved)}
     return load_config(config_path, overrides=overrides)
 
 

@@ -14,6 +14,7 @@ from ._common import (
     get_config,
     registry_option,
     registry_path,
+    reserved_option,
     residential_option,
     show_progress,
 )
@@ -30,8 +31,10 @@ from ._common import (
 @dem_option
 @registry_option
 @residential_option
+@reserved_option
 @click.pass_context
-def batch(ctx, weather, out_dir, jobs, force, config_path, dem_paths, registry, residential):
+def batch(ctx, weather, out_dir, jobs, force, config_path, dem_paths, registry, residential,
+          reserved):
     """Run the full pipeline once per weather file (files, folders or globs) and summarise.
 
     Terrain is computed once and reused. Runs already done with the same inputs (weather file hash
@@ -46,7 +49,7 @@ def batch(ctx, weather, out_dir, jobs, force, config_path, dem_paths, registry, 
     """
     from ..batch import run_batch
 
-    cfg = get_config(config_path, residential)
+    cfg = get_config(config_path, residential, reserved)
     progress = show_progress(ctx)
     outcomes_seen = []
 

@@ -16,6 +16,7 @@ from ._common import (
     overwrite_option,
     registry_option,
     registry_path,
+    reserved_option,
     residential_option,
     show_progress,
 )
@@ -32,13 +33,14 @@ log = logging.getLogger("haldenenergie.run")
 @heap_option
 @registry_option
 @residential_option
+@reserved_option
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Result folder to create (results.csv, results.geojson, monthly.csv, "
               "manifest.json, ranking.csv, totals.csv, surfaces.csv).")
 @overwrite_option
 @click.pass_context
-def run(ctx, weather_path, dem_paths, config_path, heap_ids, registry, residential, out_dir,
-        overwrite):
+def run(ctx, weather_path, dem_paths, config_path, heap_ids, registry, residential, reserved,
+        out_dir, overwrite):
     """Run terrain → weather → PV → wind → classification and ranking, and write the results.
 
     \b
@@ -50,7 +52,7 @@ def run(ctx, weather_path, dem_paths, config_path, heap_ids, registry, residenti
     """
     from .. import pipeline
 
-    cfg = get_config(config_path, residential)
+    cfg = get_config(config_path, residential, reserved)
     progress = show_progress(ctx)
     t0 = time.perf_counter()
 
