@@ -35,7 +35,12 @@ def report(results_dir, out, lang, summary, registry, overwrite):
       haldenenergie report out/ --out out/report.html
       haldenenergie report out/ --out out/report_en.html --lang en
     """
+    import time
+
     from ..report import write_report
 
+    t0 = time.perf_counter()
     write_report(results_dir, out, lang=lang, overwrite=overwrite, registry=registry,
                  summary=summary)
+    size_kb = Path(out).stat().st_size / 1024
+    click.echo(f"report ({lang}) → {out} ({size_kb:,.0f} KB, {time.perf_counter() - t0:.1f} s)")
