@@ -1137,6 +1137,7 @@ def terrain_for_heaps(heaps, cfg: TerrainConfig | None = None, dem: DemSource | 
     cfg = cfg or TerrainConfig()
     geom = _reserved_geom(cfg, reserved)
     out: dict[str, HeapTerrain] = {}
+    fell_back: list[str] = []
     for heap in heaps:
         if dem is None:
             out[heap.id] = _parametric(heap, cfg, geom)
@@ -1147,10 +1148,16 @@ def terrain_for_heaps(heaps, cfg: TerrainConfig | None = None, dem: DemSource | 
                 if not fallback:
                     raise
                 msg = f"DEM not used, parametric instead: {exc}"
-                log.warning("heap %s: %s", heap.id, msg)
+                log.info("heap %s: %s", heap.id, msg)
+                fell_back.append(heap.id)
                 out[heap.id] = _parametric(heap, cfg, geom, warnings=[msg])
         if progress is not None:
             progress()
+    if fell_back:
+        # One line at the default verbosity; each heap's reason is in its assumptions and with -v.
+        shown = ", ".join(fell_back[:8]) + (f" and {len(fell_back) - 8} more" if len(fell_back) > 8 else "")
+        log.warning("%d of %d heaps not served by the DEM, parametric terrain instead (%s); "
+                    "reasons in each heap's assumptions, or run with -v", len(fell_back), len(out), shown)
     return out
 
 
