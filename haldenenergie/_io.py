@@ -59,30 +59,6 @@ def check_can_write(path: str | os.PathLike, overwrite: bool) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_write(path: str | os.PathLike, mode: str = "w", overwrite: bool = True,
-                 **open_kwargs) -> Iterator:
-    """Open a temporary file beside ``path``; rename it onto ``path`` only if the block succeeds.
-
-    ``mode`` is ``"w"`` (text, UTF-8 unless ``encoding`` is given) or ``"wb"``.
-    """
-    p = check_can_write(path, overwrite)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    if "b" not in mode:
-        open_kwargs.setdefault("encoding", "utf-8")
-        open_kwargs.setdefault("newline", "")
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
-    os.chmod(tmp, _umask_mode())
-    try:
-        with os.fdopen(fd, mode, **open_kwargs) as fh:
-            yield fh
-        os.replace(tmp, p)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-@contextlib.contextmanager
 def atomic_path(path: str | os.PathLike, overwrite: bool = True) -> Iterator[Path]:
     """Yield a temporary path beside ``path`` for writers that want a file name (pandas, openpyxl).
 
@@ -100,6 +76,20 @@ def atomic_path(path: str | os.PathLike, overwrite: bool = True) -> Iterator[Pat
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+@contextlib.contextmanager
+def atomic_write(path: str | os.PathLike, mode: str = "w", overwrite: bool = True,
+                 **open_kwargs) -> Iterator:
+    """Open a temporary file beside ``path``; rename it onto ``path`` only if the block succeeds.
+
+    ``mode`` is ``"w"`` (text, UTF-8 unless ``encoding`` is given) or ``"wb"``.
+    """
+    if "b" not in mode:
+        open_kwargs.setdefault("encoding", "utf-8")
+        open_kwargs.setdefault("newline", "")
+    with atomic_path(path, overwrite=overwrite) as tmp, open(tmp, mode, **open_kwargs) as fh:
+        yield fh
 
 
 @contextlib.contextmanager
