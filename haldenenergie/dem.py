@@ -37,6 +37,10 @@ RASTER_SUFFIXES = (".tif", ".tiff", ".vrt", ".img", ".asc", ".bil", ".hgt")
 #: Suffixes read as ASCII XYZ point tiles (NRW DGM1 "x y z" format).
 XYZ_SUFFIXES = (".xyz", ".xyz.gz", ".txt", ".txt.gz")
 
+#: Largest grid an XYZ file may span [cells]: 16 NRW DGM1 tiles of 1 km at 1 m (1e6 points each),
+#: 128 MB as float64; a larger span means scattered points or a whole region in one file.
+MAX_XYZ_CELLS = 16_000_000
+
 #: NRW tile names: dgm1_32_<east km>_<north km>_<size km>_nw (Geobasis NRW open data naming).
 _DGM1_NAME = re.compile(r"dgm1_32_(\d{3,4})_(\d{4})_(\d+)_", re.IGNORECASE)
 
@@ -79,6 +83,10 @@ def read_xyz(path: str | Path) -> tuple[np.ndarray, object]:
     x, y, z = (df[c].to_numpy() for c in ("x", "y", "z"))
     ok = np.isfinite(x) & np.isfinite(y)
     x, y, z = x[ok], y[ok], z[ok]
+    if x.size and 32_000_000 <= x.min() and x.max() < 33_000_000:
+        # Eastings written with the UTM zone prefix ("32372000.0" = zone 32, E 372000), as some
+        # German state survey offices publish them; the grid itself is EPSG:25832.
+        x = x - 32_000_000
     if x.size < 4:
         raise TerrainError(f"{p}: XYZ tile has fewer than 4 points; expected 'x y z' lines")
     ux, uy = np.unique(x), np.unique(y)
@@ -92,7 +100,12 @@ def read_xyz(path: str | Path) -> tuple[np.ndarray, object]:
     if np.max(np.abs(col_f - col)) > 0.01 or np.max(np.abs(row_f - row)) > 0.01:
         raise TerrainError(f"{p}: XYZ points are not on a regular grid of {dx:g} x {dy:g} m; "
                            "resample the tile to a regular grid first")
-    grid = np.full((row.max() + 1, col.max() + 1), np.nan)
+    shape = (int(row.max()) + 1, int(col.max()) + 1)
+    if shape[0] * shape[1] > MAX_XYZ_CELLS:
+        raise TerrainError(f"{p}: XYZ points span a grid of {shape[1]} x {shape[0]} cells of "
+                           f"{dx:g} m (> {MAX_XYZ_CELLS:,}); split the file into tiles "
+                           "(NRW DGM1: 1 km tiles of 1,000,000 points)")
+    grid = np.full(shape, np.nan)
     grid[row, col] = z
     transform = Affine(dx, 0.0, ux[0] - dx / 2, 0.0, -dy, uy[-1] + dy / 2)
     return grid, transform
@@ -108,23 +121,27 @@ class _Entry:
     _cache: tuple | None = field(default=None, repr=False)
 
     def name_bounds(self):
-        """Tile bounds in EPSG:25832 from an NRW file name, or None."""
+        """Tile bounds in EPSG:25832 from an NRW file name (widened by 2 m: the points may be
+        cell centres or corners), or None."""
         m = _DGM1_NAME.search(self.path.name)
         if self.kind != "xyz" or not m:
             return None
         e, n, s = (int(g) * 1000 for g in m.groups())
-        return (e, n, e + s, n + s)
+        return (e - 2, n - 2, e + s + 2, n + s + 2)
 
     def load(self):
-        """(array, transform, crs, nodata, bounds) of the whole file, cached."""
+        """(array, transform, crs, nodata, bounds) of the whole file.
+
+        Raster metadata is cached here (the pixels are read per window); XYZ grids are cached by
+        :class:`DemSource` in a bounded LRU (a 1 km DGM1 tile is 8 MB).
+        """
+        if self.kind == "xyz":
+            z, tr = read_xyz(self.path)
+            h, w = z.shape
+            bounds = (tr.c, tr.f + tr.e * h, tr.c + tr.a * w, tr.f)
+            return (z, tr, self.xyz_crs, np.nan, bounds)
         if self._cache is None:
-            if self.kind == "xyz":
-                z, tr = read_xyz(self.path)
-                h, w = z.shape
-                bounds = (tr.c, tr.f + tr.e * h, tr.c + tr.a * w, tr.f)
-                self._cache = (z, tr, self.xyz_crs, np.nan, bounds)
-            else:
-                self._cache = self._raster_meta()
+            self._cache = self._raster_meta()
         return self._cache
 
     def _raster_meta(self):
@@ -143,9 +160,30 @@ class DemSource:
     Create with :func:`open_dem`. :meth:`read_window` returns a grid in EPSG:25832.
     """
 
+    #: Parsed XYZ tiles kept in memory (LRU). Assumption: 64 tiles of 1 km DGM1 (8 MB each,
+    #: ~0.5 GB) cover a 4 km heap window (<= 25 tiles) and its neighbour when heaps come in
+    #: registry order; older tiles are parsed again if needed.
+    XYZ_CACHE_TILES = 64
+
     def __init__(self, entries: list[_Entry], label: str):
+        from collections import OrderedDict
+
         self.entries = entries
         self.label = label
+        self._xyz_cache: OrderedDict = OrderedDict()
+
+    def _load(self, e: _Entry):
+        if e.kind != "xyz":
+            return e.load()
+        key = e.path
+        if key in self._xyz_cache:
+            self._xyz_cache.move_to_end(key)
+            return self._xyz_cache[key]
+        data = e.load()
+        self._xyz_cache[key] = data
+        while len(self._xyz_cache) > self.XYZ_CACHE_TILES:
+            self._xyz_cache.popitem(last=False)
+        return data
 
     def __repr__(self):  # pragma: no cover - debugging aid
         return f"DemSource({self.label!r}, {len(self.entries)} file(s))"
@@ -193,20 +231,22 @@ class DemSource:
             nb = e.name_bounds()
             if nb is not None and not _overlap(nb, win):
                 continue
-            z, tr, crs, nodata, bounds = e.load()
+            z, tr, crs, nodata, bounds = self._load(e)
             if crs is None:
                 raise TerrainError(
                     f"{e.path}: DEM has no CRS (needed for heap {heap_id}); assign one, e.g. "
                     f"gdal_edit.py -a_srs EPSG:25832 {e.path.name}")
+            _check_transformable(crs, e.path, heap_id)
             try:
-                src_win = transform_bounds(METRIC_CRS, crs, *win, densify_pts=21)
+                with rasterio.Env():  # GDAL errors go to logging, not straight to stderr
+                    src_win = transform_bounds(METRIC_CRS, crs, *win, densify_pts=21)
                 if not all(np.isfinite(src_win)):
                     raise ValueError("non-finite bounds")
             except Exception as exc:  # noqa: BLE001 - pyproj/rasterio raise various types
                 raise TerrainError(
-                    f"{e.path}: cannot transform its CRS to {METRIC_CRS} for heap {heap_id} "
-                    f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__}); "
-                    "reproject the DEM to EPSG:25832 first") from None
+                    f"{e.path}: cannot transform its CRS ({_crs_label(crs)}) to {METRIC_CRS} "
+                    f"for heap {heap_id} ({_first_line(exc)}); reproject the DEM to "
+                    "EPSG:25832 first") from None
             if not _overlap(bounds, src_win):
                 continue
             touched = True
@@ -215,18 +255,23 @@ class DemSource:
                 if z is None:
                     continue
             src_res_m = _approx_res_m(tr, crs)
+            # Average when at least ~1.5 source cells fall into a target cell (DGM1 1 m -> 10 m:
+            # every point counts, no aliasing); bilinear otherwise (SRTM ~60 m -> 10 m). The 1.5
+            # is an assumption: below it averaging covers too few cells to differ from bilinear.
             resampling = Resampling.average if src_res_m < res / 1.5 else Resampling.bilinear
             part = np.full((n, n), np.nan)
             src = np.asarray(z, dtype="float64")
             if nodata is not None and not (isinstance(nodata, float) and math.isnan(nodata)):
                 src = np.where(src == nodata, np.nan, src)
             try:
-                reproject(src, part, src_transform=tr, src_crs=crs, dst_transform=dst_tr,
-                          dst_crs=METRIC_CRS, src_nodata=np.nan, dst_nodata=np.nan,
-                          resampling=resampling)
-            except rasterio.errors.RasterioError as exc:
+                with rasterio.Env():
+                    reproject(src, part, src_transform=tr, src_crs=crs, dst_transform=dst_tr,
+                              dst_crs=METRIC_CRS, src_nodata=np.nan, dst_nodata=np.nan,
+                              resampling=resampling)
+            except (rasterio.errors.RasterioError, rasterio.errors.CRSError) as exc:
                 raise TerrainError(f"{e.path}: cannot reproject to {METRIC_CRS} for heap "
-                                   f"{heap_id} ({exc}); reproject the DEM first") from None
+                                   f"{heap_id} ({_first_line(exc)}); reproject the DEM "
+                                   "first") from None
             fill = np.isnan(out) & np.isfinite(part)
             if fill.any():
                 out[fill] = part[fill]
@@ -262,6 +307,45 @@ class DemSource:
                 return z, src.window_transform(win), src.nodata
         except rasterio.errors.RasterioIOError as exc:
             raise TerrainError(f"{e.path}: cannot read DEM ({exc})") from None
+
+
+def _first_line(exc: BaseException, n: int = 160) -> str:
+    """First line of an exception message, cut to ``n`` characters (PROJ errors embed PROJJSON)."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text if len(text) <= n else text[: n - 3] + "..."
+
+
+def _crs_label(crs) -> str:
+    """Short name of a CRS for messages: 'EPSG:4326', else its name ('arbitrary')."""
+    try:
+        epsg = crs.to_epsg()
+    except Exception:  # noqa: BLE001 - rasterio raises CRSError for odd definitions
+        epsg = None
+    if epsg:
+        return f"EPSG:{epsg}"
+    try:
+        import pyproj
+
+        return pyproj.CRS.from_user_input(crs.to_wkt() if hasattr(crs, "to_wkt") else crs).name
+    except Exception:  # noqa: BLE001
+        return _first_line(Exception(str(crs)), 60)
+
+
+def _check_transformable(crs, path: Path, heap_id: str) -> None:
+    """Raise a one-line TerrainError if pyproj finds no operation from EPSG:25832 to ``crs``.
+
+    Checked with pyproj first because GDAL prints a multi-line PROJJSON dump on this failure.
+    """
+    import pyproj
+
+    try:
+        target = pyproj.CRS.from_user_input(crs.to_wkt() if hasattr(crs, "to_wkt") else crs)
+        pyproj.Transformer.from_crs(METRIC_CRS, target, always_xy=True)
+    except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError) as exc:
+        raise TerrainError(
+            f"{path}: cannot transform its CRS ({_crs_label(crs)}) to {METRIC_CRS} for heap "
+            f"{heap_id} ({_first_line(exc)}); assign or reproject to a georeferenced CRS, e.g. "
+            f"gdalwarp -t_srs EPSG:25832 {path.name} out.tif") from None
 
 
 def _overlap(a, b) -> bool:

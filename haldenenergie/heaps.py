@@ -296,8 +296,20 @@ def _is_number(v: Any) -> bool:
 
 
 def footprint_area_ha(geom: Polygon | MultiPolygon) -> float:
-    """Area of a WGS84 lon/lat polygon [ha], computed in ETRS89 / UTM 32N (EPSG:25832).
+    """Area of a WGS84 lon/lat polygon, computed in ETRS89 / UTM 32N (EPSG:25832).
 
+    Parameters
+    ----------
+    geom : shapely Polygon or MultiPolygon
+        In WGS84 lon/lat [deg].
+
+    Returns
+    -------
+    float
+        Planimetric area [ha].
+
+    Notes
+    -----
     EPSG:25832 is the official metric CRS of NRW (ALKIS, DGM1); its scale error in the Ruhr area
     (~0.5 deg west of the 9 E central meridian) is below 0.1 % in area.
     """
@@ -319,6 +331,10 @@ def _stack(xy):
     return np.column_stack(xy)
 
 
+#: Marks a file that could not be read or parsed (JSON ``null`` is a document, and a wrong one).
+_UNREADABLE = object()
+
+
 class _Checker:
     """Collects problems of one registry file and builds Heaps for features without errors."""
 
@@ -333,10 +349,10 @@ class _Checker:
 
     def run(self) -> None:
         data = self._load()
-        if data is None:
+        if data is _UNREADABLE:
             return
         if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-            got = data.get("type") if isinstance(data, dict) else type(data).__name__
+            got = data.get("type") if isinstance(data, dict) else _json_type(data)
             hint = ("wrap the Feature in {\"type\": \"FeatureCollection\", \"features\": [...]}"
                     if got == "Feature" else
                     "the file must be {\"type\": \"FeatureCollection\", \"features\": [...]}")
@@ -361,18 +377,27 @@ class _Checker:
             self._feature(i, feat, first_index)
 
     def _load(self):
+        """The parsed JSON document, or :data:`_UNREADABLE` (problem recorded) if there is none.
+
+        A leading UTF-8 byte order mark is skipped: RFC 8259 (section 8.1) forbids writing one but
+        lets parsers ignore it, and Windows editors (Notepad, Excel exports) add it.
+        """
         try:
-            text = self.path.read_text(encoding="utf-8")
+            text = self.path.read_text(encoding="utf-8-sig")
         except FileNotFoundError:
             self.add(None, "file", "not found; check the path (default: heaps.geojson of the project)")
-            return None
+            return _UNREADABLE
         except UnicodeDecodeError as exc:
             self.add(None, "file", f"not UTF-8 text ({exc.reason} at byte {exc.start}); save it as "
                      "UTF-8 (RFC 7946 requires it)")
-            return None
+            return _UNREADABLE
         except OSError as exc:
             self.add(None, "file", f"cannot read ({exc.strerror}); check the path and permissions")
-            return None
+            return _UNREADABLE
+        if not text.strip():
+            self.add(None, "file", "empty file; write a GeoJSON FeatureCollection "
+                     "{\"type\": \"FeatureCollection\", \"features\": [...]}")
+            return _UNREADABLE
         try:
             return json.loads(text, object_pairs_hook=_object_pairs, parse_constant=_reject_constant)
         except json.JSONDecodeError as exc:
@@ -380,13 +405,15 @@ class _Checker:
                      f"{exc.msg}; fix the syntax there (a missing comma, quote or bracket?)")
         except ValueError as exc:  # NaN / Infinity
             self.add(None, "JSON", f"{exc}; write null for an unknown value")
-        return None
+        except RecursionError:
+            self.add(None, "JSON", "nested too deeply to parse; is this a GeoJSON registry?")
+        return _UNREADABLE
 
     # -- one feature ---------------------------------------------------------------------------
     def _feature(self, i: int, feat: Any, first_index: dict[str, int]) -> None:
         n_before = sum(p.severity == "error" for p in self.problems)
         if not isinstance(feat, dict) or feat.get("type") != "Feature":
-            got = feat.get("type") if isinstance(feat, dict) else type(feat).__name__
+            got = feat.get("type") if isinstance(feat, dict) else _json_type(feat)
             self.add(None, "type", f"not a GeoJSON Feature (got {got!r}); each entry of features "
                      "must be {\"type\": \"Feature\", \"geometry\": ..., \"properties\": {...}}",
                      index=i)
@@ -667,6 +694,17 @@ def _rings(coords, gtype):
     return [ring for poly in polys for ring in poly]
 
 
+def _json_type(v: Any) -> str:
+    """The JSON name of a parsed value's type (``null``, ``array``, ``string``, ...)."""
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, (int, float)):
+        return "number"
+    return {list: "array", str: "string", dict: "object"}.get(type(v), type(v).__name__)
+
+
 def _short(v: Any, n: int = 60) -> str:
     s = json.dumps(v, ensure_ascii=False)
     return s if len(s) <= n else s[: n - 3] + "..."
@@ -734,6 +772,11 @@ def _check(path) -> _Checker:
 
 def check_registry(path: str | Path) -> tuple[list[Heap], list[Problem]]:
     """Validate and read in one pass, without raising.
+
+    Parameters
+    ----------
+    path : str or Path
+        GeoJSON registry file.
 
     Returns
     -------
@@ -813,10 +856,20 @@ def read_registry(path: str | Path) -> list[Heap]:
 
 
 def heap_record(heap: Heap) -> dict:
-    """Flat dict of a heap: every registry property in :data:`PROPERTY_ORDER`, with ``lat``, ``lon``
-    [deg, WGS84], ``geometry_type`` and ``footprint_area_ha`` [ha] before ``point_kind``, and
-    ``area_source`` after ``area_ha`` (``area_ha`` as used, see :attr:`Heap.area_source`); extra raw
-    properties of the feature follow at the end."""
+    """Flat dict of a heap (for ``heaps list/show`` and exports).
+
+    Parameters
+    ----------
+    heap : Heap
+
+    Returns
+    -------
+    dict
+        Every registry property in :data:`PROPERTY_ORDER`, with ``lat``, ``lon`` [deg, WGS84],
+        ``geometry_type`` and ``footprint_area_ha`` [ha] before ``point_kind``, and
+        ``area_source`` after ``area_ha`` (``area_ha`` as used, see :attr:`Heap.area_source`);
+        extra raw properties of the feature follow at the end. None = unknown.
+    """
     geometry_type = (heap.footprint.geom_type if heap.footprint is not None
                      else "Point" if heap.lat is not None else None)
     rec: dict[str, Any] = {}
@@ -838,6 +891,12 @@ def heap_record(heap: Heap) -> dict:
 def heaps_to_geodataframe(heaps: list[Heap]):
     """The heaps as a GeoDataFrame in WGS84 (EPSG:4326), one row per heap in input order.
 
+    Parameters
+    ----------
+    heaps : list of Heap
+
+    Notes
+    -----
     Columns: ``heap_id`` and the :func:`heap_record` fields (``id`` renamed ``heap_id``);
     geometry is the footprint where there is one, else the Point, else None.
 
@@ -860,7 +919,24 @@ def heaps_to_geodataframe(heaps: list[Heap]):
 
 
 def find_heap(heaps: list[Heap], heap_id: str, path: str | Path = "registry") -> Heap:
-    """Return the heap with this id, or raise a one-line RegistryError with close matches."""
+    """The heap with a given id.
+
+    Parameters
+    ----------
+    heaps : list of Heap
+    heap_id : str
+    path : str or Path
+        Registry file, for the message.
+
+    Returns
+    -------
+    Heap
+
+    Raises
+    ------
+    RegistryError
+        One line naming the id and close matches (by substring and spelling).
+    """
     for h in heaps:
         if h.id == heap_id:
             return h

@@ -33,6 +33,7 @@ from __future__ import annotations
 import functools
 import logging
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -355,14 +356,38 @@ def slope_aspect_horn(z, dx_m: float, dy_m: float | None = None, flat_slope_deg:
 
 
 def aspect_sector_index(aspect_deg):
-    """Index 0..7 of the 45-deg sector (N, NE, ..., NW) an aspect [deg] falls in; -1 for NaN."""
+    """Index of the 45-deg aspect sector an azimuth falls in.
+
+    Parameters
+    ----------
+    aspect_deg : array-like
+        Aspect [deg] clockwise from north; NaN = flat (no aspect).
+
+    Returns
+    -------
+    ndarray of int
+        0..7 for N, NE, E, SE, S, SW, W, NW (sectors centred on 0, 45, ... deg); -1 for NaN.
+    """
     asp = np.asarray(aspect_deg, dtype="float64")
     idx = np.floor(((np.nan_to_num(asp) + 22.5) % 360.0) / 45.0).astype(np.int64)
     return np.where(np.isnan(asp), -1, idx)
 
 
 def in_azimuth_sector(aspect_deg, start_deg: float, end_deg: float):
-    """True where an azimuth [deg] lies in the clockwise sector start..end (may wrap through 0)."""
+    """Whether azimuths lie in a clockwise sector.
+
+    Parameters
+    ----------
+    aspect_deg : array-like
+        Azimuth [deg] clockwise from north (any value; wrapped into [0, 360)). NaN gives False.
+    start_deg, end_deg : float
+        Sector from ``start_deg`` clockwise to ``end_deg`` [deg], both included; it wraps through
+        north when ``start_deg > end_deg`` (e.g. 292.5 to 67.5).
+
+    Returns
+    -------
+    ndarray of bool
+    """
     asp = np.asarray(aspect_deg, dtype="float64")
     bad = (asp < 0) | (asp >= 360.0)  # NaN compares False; avoid % on NaN (slow)
     if bad.any():
@@ -375,7 +400,19 @@ def in_azimuth_sector(aspect_deg, start_deg: float, end_deg: float):
 
 
 def flank_band_edges(cfg: TerrainConfig) -> list[float]:
-    """Edges [deg] of the flank tilt bands: plateau threshold, configured edges, max mounting."""
+    """Edges of the flank tilt bands.
+
+    Parameters
+    ----------
+    cfg : TerrainConfig
+        Uses ``plateau_max_slope_deg``, ``tilt_bands_deg`` and ``max_mounting_slope_deg``.
+
+    Returns
+    -------
+    list of float
+        Band edges [deg]: the plateau threshold, the configured edges between it and the mounting
+        limit, and the mounting limit.
+    """
     thr, top = cfg.plateau_max_slope_deg, cfg.max_mounting_slope_deg
     edges = [thr] + [e for e in cfg.tilt_bands_deg if thr < e < top]
     edges.append(top)
@@ -383,7 +420,16 @@ def flank_band_edges(cfg: TerrainConfig) -> list[float]:
 
 
 def remove_small_patches(mask, cell_area_m2: float, min_area_m2: float):
-    """Drop 8-connected patches of ``mask`` smaller than ``min_area_m2`` [m2].
+    """Drop 8-connected patches of ``mask`` smaller than ``min_area_m2``.
+
+    Parameters
+    ----------
+    mask : 2-D bool array
+        Candidate cells.
+    cell_area_m2 : float
+        Area of one cell [m2].
+    min_area_m2 : float
+        Smallest patch kept [m2]; 0 keeps everything.
 
     Returns
     -------
@@ -458,6 +504,26 @@ def half_height_distance(z, res_m: float, summit_rc, base_m: float, height_m: fl
     outward from ``summit_rc`` in ``n_directions`` directions in half-cell steps; the crossing is
     interpolated linearly. Directions that leave the grid or hit NaN before the crossing are
     ignored; NaN if no direction crosses.
+
+    Parameters
+    ----------
+    z : 2-D array
+        Elevation [m] (row 0 north), NaN = unknown.
+    res_m : float
+        Cell size [m].
+    summit_rc : tuple of int
+        (row, col) of the summit.
+    base_m : float
+        Base elevation [m a.s.l.].
+    height_m : float
+        Relative height H [m].
+    n_directions : int
+        Number of rays, evenly spaced from north clockwise.
+
+    Returns
+    -------
+    float
+        L [m], the mean over the rays that cross base + H/2.
     """
     z = np.asarray(z, dtype="float64")
     half = base_m + height_m / 2.0
@@ -485,7 +551,19 @@ def half_height_distance(z, res_m: float, summit_rc, base_m: float, height_m: fl
 
 
 def max_inscribed_diameter(mask, res_m: float) -> float:
-    """Diameter [m] of the largest disc that fits inside ``mask`` (Euclidean distance transform)."""
+    """Diameter of the largest disc that fits inside a mask (Euclidean distance transform).
+
+    Parameters
+    ----------
+    mask : 2-D bool array
+    res_m : float
+        Cell size [m].
+
+    Returns
+    -------
+    float
+        Diameter [m] (to about one cell); 0 for an empty mask.
+    """
     mask = np.asarray(mask, dtype=bool)
     if not mask.any():
         return 0.0
@@ -494,7 +572,20 @@ def max_inscribed_diameter(mask, res_m: float) -> float:
 
 
 def disc_opening(mask, res_m: float, diameter_m: float):
-    """Cells of ``mask`` covered by a disc of ``diameter_m`` [m] lying wholly inside ``mask``."""
+    """Cells of a mask covered by a disc that lies wholly inside the mask (morphological opening).
+
+    Parameters
+    ----------
+    mask : 2-D bool array
+    res_m : float
+        Cell size [m].
+    diameter_m : float
+        Disc diameter [m].
+
+    Returns
+    -------
+    2-D bool array
+    """
     mask = np.asarray(mask, dtype=bool)
     rad = diameter_m / 2.0 / res_m
     n = math.ceil(rad)
@@ -624,7 +715,10 @@ def analyse_grid(z, res_m: float, footprint, base_m: float, cfg: TerrainConfig,
 
 def _summit_centre(z, foot, summit, height):
     """(row, col): centroid of the cells within 2 % of H (>= 0.5 m) of the summit if it lies among
-    them (a plateau's centre), else the highest cell."""
+    them (a plateau's centre), else the highest cell.
+
+    The tolerance (2 % of H, at least 0.5 m) is an assumption: it gathers a plateau's cells
+    (DGM1 noise and gentle plateau slopes stay within it) without reaching down the flanks."""
     tol = max(0.5, 0.02 * height) if np.isfinite(height) else 0.5
     top = foot & (z >= summit - tol)
     rr, cc = np.nonzero(top)
@@ -919,43 +1013,93 @@ def _cached_transformer(inverse: bool):
 
 @functools.lru_cache(maxsize=8)
 def read_reserved_areas(path: str, buffer_m: float):
-    """Reserved areas (GeoJSON polygons, WGS84) buffered by ``buffer_m`` [m], in EPSG:25832.
+    """Reserved areas (GeoJSON, WGS84 lon/lat) buffered by ``buffer_m`` [m], in EPSG:25832.
+
+    Parameters
+    ----------
+    path : GeoJSON file: a FeatureCollection, a Feature or a bare geometry. Polygons and
+        MultiPolygons are areas; Points and Lines (e.g. a landmark's position) count through the
+        buffer only.
+    buffer_m : keep-clear distance around every geometry [m].
+
+    Returns
+    -------
+    shapely geometry in EPSG:25832.
 
     Raises
     ------
-    TerrainError : file missing/unreadable or without polygons.
+    TerrainError : file missing/unreadable/not JSON, a non-WGS84 ``crs``, a feature that is not a
+        GeoJSON object, an invalid geometry (malformed, self-intersecting, coordinates outside
+        lon/lat range), or no geometry at all. One line naming the file and the feature.
     """
     import json
 
     import shapely
+    import shapely.errors
     from shapely.geometry import shape
 
+    def fail(msg):
+        raise TerrainError(f"{path}: reserved areas: {msg}")
+
     try:
-        with open(path, encoding="utf-8") as fh:
+        with open(path, encoding="utf-8-sig") as fh:  # a BOM (Windows editors) is tolerated
             data = json.load(fh)
     except FileNotFoundError:
         raise TerrainError(f"{path}: reserved-areas file not found; check "
                            "[terrain] reserved_areas_path or --reserved") from None
-    except (OSError, ValueError) as exc:
-        raise TerrainError(f"{path}: cannot read reserved areas as GeoJSON ({exc})") from None
-    feats = data.get("features", [data] if data.get("type") == "Feature" else []) \
-        if isinstance(data, dict) else []
+    except IsADirectoryError:
+        raise TerrainError(f"{path}: reserved-areas path is a folder; give a GeoJSON file") from None
+    except UnicodeDecodeError as exc:
+        raise TerrainError(f"{path}: reserved areas: not UTF-8 text ({exc.reason} at byte "
+                           f"{exc.start}); give a GeoJSON file") from None
+    except (OSError, ValueError, RecursionError) as exc:
+        raise TerrainError(f"{path}: cannot read reserved areas as GeoJSON "
+                           f"({str(exc) or type(exc).__name__})") from None
+    if not isinstance(data, dict):
+        fail("not a GeoJSON object; expected a FeatureCollection of Polygons in WGS84")
+    crs = data.get("crs")
+    if crs is not None and not re.search(r"4326|CRS84", json.dumps(crs)):
+        fail(f"crs {json.dumps(crs)[:80]} is not WGS84; GeoJSON (RFC 7946) needs lon/lat in "
+             "WGS84: reproject the file to EPSG:4326")
+    if data.get("type") == "FeatureCollection":
+        feats = data.get("features")
+        if not isinstance(feats, list):
+            fail("'features' missing or not a list")
+    elif data.get("type") == "Feature":
+        feats = [data]
+    else:
+        feats = [{"type": "Feature", "geometry": data}]
     geoms = []
     for i, f in enumerate(feats):
-        g = (f or {}).get("geometry")
-        if not g:
+        if not isinstance(f, dict):
+            fail(f"feature {i}: not a GeoJSON Feature object")
+        g = f.get("geometry")
+        if g is None:
             continue
+        if not isinstance(g, dict):
+            fail(f"feature {i}: geometry is not a GeoJSON geometry object")
         try:
             geom = shape(g)
-        except Exception as exc:  # noqa: BLE001 - shapely raises many types
-            raise TerrainError(f"{path}: feature {i}: invalid geometry ({exc})") from None
+        except Exception as exc:  # noqa: BLE001 - shapely raises many types for bad input
+            fail(f"feature {i}: invalid geometry ({str(exc) or type(exc).__name__})")
+        if geom.is_empty:
+            continue
+        minx, miny, maxx, maxy = geom.bounds
+        if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+            fail(f"feature {i}: coordinates ({minx:g}, {miny:g}) are not lon/lat degrees "
+                 "(projected metres?); GeoJSON needs WGS84: reproject the file to EPSG:4326")
+        if not geom.is_valid:
+            fail(f"feature {i}: invalid geometry ({shapely.is_valid_reason(geom)}); fix the "
+                 "outline, e.g. in QGIS: Vector > Geometry Tools > Fix Geometries")
         geoms.append(geom)
     if not geoms:
-        raise TerrainError(f"{path}: no geometries in reserved-areas file; expected GeoJSON "
-                           "Polygons in WGS84")
+        fail("no geometries; expected GeoJSON Polygons (or Points of landmarks) in WGS84")
     tr = _transformer()
-    merged = shapely.union_all([_to_metric(g, tr) for g in geoms])
-    return merged.buffer(buffer_m) if buffer_m > 0 else merged
+    try:
+        merged = shapely.union_all([_to_metric(g, tr) for g in geoms])
+        return merged.buffer(buffer_m) if buffer_m > 0 else merged
+    except shapely.errors.GEOSException as exc:
+        fail(f"geometries cannot be merged ({exc}); fix them, e.g. with QGIS 'Fix Geometries'")
 
 
 def _to_metric(geom, tr):
@@ -986,7 +1130,24 @@ def _fmt(v) -> str:
 
 
 def parametric_facts(heap, cfg: TerrainConfig) -> tuple[float, float, str, float, list[str]]:
-    """(area_ha, height_rel_m, form, base_elevation_m, assumed) with documented defaults."""
+    """The facts the parametric model needs, with documented defaults for missing ones.
+
+    Parameters
+    ----------
+    heap : Heap
+        Uses ``area_ha``, ``height_rel_m``, ``height_asl_m`` and ``form``.
+    cfg : TerrainConfig
+        ``default_area_ha``, ``default_height_rel_m``, ``default_base_elevation_m``,
+        ``default_form``.
+
+    Returns
+    -------
+    area_ha : float [ha]
+    height_rel_m : float [m]
+    form : str, one of BUILD_FORMS
+    base_elevation_m : float [m a.s.l.], ``height_asl_m - height_rel_m`` if known
+    assumed : list of str, one ``"name=value (why)"`` entry per assumed fact
+    """
     assumed = []
     area = getattr(heap, "area_ha", None)
     if area is None or not np.isfinite(area) or area <= 0:
@@ -1128,11 +1289,27 @@ def heap_terrain(heap, cfg: TerrainConfig | None = None, dem: DemSource | None =
 
 def terrain_for_heaps(heaps, cfg: TerrainConfig | None = None, dem: DemSource | None = None,
                       fallback: bool = True, reserved=None, progress=None) -> dict[str, HeapTerrain]:
-    """Terrain of many heaps, ``{heap_id: HeapTerrain}`` in input order.
+    """Terrain of many heaps.
 
-    With ``fallback`` (multi-heap runs), a heap the DEM cannot serve (not covered, nodata, no CRS,
-    no position) gets parametric terrain and a warning saying why; otherwise the TerrainError is
-    raised. ``progress`` is an optional callable invoked once per heap (e.g. a progress bar update).
+    Parameters
+    ----------
+    heaps : list of Heap
+    cfg : TerrainConfig, optional
+    dem : DemSource, optional
+        None: parametric terrain for all heaps.
+    fallback : bool
+        True (multi-heap runs): a heap the DEM cannot serve (not covered, nodata, no CRS, no
+        position) gets parametric terrain and a warning saying why. False: the TerrainError is
+        raised.
+    reserved : shapely geometry in EPSG:25832, optional
+        Reserved areas (default: from ``cfg.reserved_areas_path``).
+    progress : callable, optional
+        Called once per heap (e.g. a progress bar update).
+
+    Returns
+    -------
+    dict
+        ``{heap_id: HeapTerrain}`` in input order.
     """
     cfg = cfg or TerrainConfig()
     geom = _reserved_geom(cfg, reserved)
@@ -1154,21 +1331,42 @@ def terrain_for_heaps(heaps, cfg: TerrainConfig | None = None, dem: DemSource | 
         if progress is not None:
             progress()
     if fell_back:
-        # One line at the default verbosity; each heap's reason is in its assumptions and with -v.
+        # One line at the default verbosity; each heap's reason is in its warnings and with -v.
         shown = ", ".join(fell_back[:8]) + (f" and {len(fell_back) - 8} more" if len(fell_back) > 8 else "")
         log.warning("%d of %d heaps not served by the DEM, parametric terrain instead (%s); "
-                    "reasons in each heap's assumptions, or run with -v", len(fell_back), len(out), shown)
+                    "each heap's reason is in its 'warnings' column (and logged with -v)",
+                    len(fell_back), len(out), shown)
     return out
 
 
 def terrain_table(terrains) -> pd.DataFrame:
-    """One row per heap (HEAP_COLUMNS) from ``{id: HeapTerrain}`` or a list of them."""
+    """One row per heap.
+
+    Parameters
+    ----------
+    terrains : dict or list of HeapTerrain
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`HEAP_COLUMNS` (areas [ha], elevations and distances [m]).
+    """
     items = terrains.values() if isinstance(terrains, dict) else terrains
     return pd.DataFrame([t.to_row() for t in items], columns=list(HEAP_COLUMNS))
 
 
 def surfaces_table(terrains) -> pd.DataFrame:
-    """One row per heap and surface class: heap_id, terrain_source + SURFACE_COLUMNS."""
+    """One row per heap and PV surface class.
+
+    Parameters
+    ----------
+    terrains : dict or list of HeapTerrain
+
+    Returns
+    -------
+    DataFrame
+        Columns ``heap_id``, ``terrain_source`` and :data:`SURFACE_COLUMNS`.
+    """
     items = terrains.values() if isinstance(terrains, dict) else terrains
     frames = [t.surfaces.assign(heap_id=t.heap_id, terrain_source=t.terrain_source)
               for t in items if len(t.surfaces)]

@@ -279,7 +279,18 @@ def solar_position(index: pd.DatetimeIndex, latitude: float, longitude: float,
 
 
 def extraterrestrial_dni(index: pd.DatetimeIndex) -> pd.Series:
-    """Extraterrestrial normal irradiance E0 [W m-2] (``pvlib.irradiance.get_extra_radiation``)."""
+    """Extraterrestrial normal irradiance at the interval middles.
+
+    Parameters
+    ----------
+    index : DatetimeIndex
+        Interval starts (tz-aware); E0 is evaluated at ``index + 30 min``.
+
+    Returns
+    -------
+    Series
+        E0 [W m-2] (``pvlib.irradiance.get_extra_radiation``), indexed like ``index``.
+    """
     import pvlib
 
     return pvlib.irradiance.get_extra_radiation(index + pd.Timedelta(minutes=30)).set_axis(index)
@@ -1137,7 +1148,25 @@ def _regrid_energy(end: pd.DatetimeIndex, mean_w: np.ndarray, step: pd.Timedelta
 # Format: generic CSV with a column mapping
 # ----------------------------------------------------------------------------------------------
 def parse_mapping(text: str | dict | None, what: str = "--map") -> dict[str, str]:
-    """Parse ``"ghi=GS_10,temp_air=TT_10"`` into a dict (canonical name -> source column/unit)."""
+    """Parse a ``NAME=VALUE`` list such as ``"ghi=GS_10,temp_air=TT_10"``.
+
+    Parameters
+    ----------
+    text : str, dict or None
+        Comma- or semicolon-separated pairs; a dict is returned as a copy; None gives {}.
+    what : str
+        Option name for the error message.
+
+    Returns
+    -------
+    dict
+        Canonical name -> source column (or unit).
+
+    Raises
+    ------
+    WeatherError
+        A part without ``=``.
+    """
     if text is None:
         return {}
     if isinstance(text, dict):
@@ -1241,7 +1270,25 @@ FORMAT_ALIASES = {"try2045": "try2015", "try": "try2015", "cdc": "dwd_cdc", "pvg
 
 
 def detect_format(path: str | Path, text_head: str | None = None) -> str:
-    """Name of the format of ``path`` judged by its content (not its name); WeatherError if unknown."""
+    """Detect the format of a weather file by its content (not its name).
+
+    Parameters
+    ----------
+    path : str or Path
+        File, or a folder/zip of DWD CDC products.
+    text_head : str, optional
+        The file's first bytes as text (read if None).
+
+    Returns
+    -------
+    str
+        A key of :data:`FORMATS`.
+
+    Raises
+    ------
+    WeatherError
+        Unknown format; the message lists the formats tried.
+    """
     path = Path(path)
     if path.is_dir() or zipfile.is_zipfile(path):
         names = [n for n, _ in _cdc_members(path)]
@@ -1294,11 +1341,16 @@ def _json_keys(path: Path) -> set[str]:
 
 
 def _head(path: Path, n: int = 16384) -> str:
+    """The first ``n`` bytes as text (UTF-8, else Latin-1), without a UTF-8 byte order mark."""
     with open(path, "rb") as fh:
         b = fh.read(n)
+    if b.startswith(b"\xef\xbb\xbf"):   # BOM written by Windows editors / Excel "CSV UTF-8"
+        b = b[3:]
     try:
         return b.decode("utf-8")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
+        if exc.start >= n - 3:          # a multi-byte character cut at the end of the block
+            return b[: exc.start].decode("utf-8")
         return b.decode("latin-1")
 
 
@@ -1519,16 +1571,30 @@ def _td_str(td: pd.Timedelta) -> str:
 
 
 def _roll_into_year(df: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Move rows that fall outside ``year`` (UTC) by whole years into it; sort."""
+    """Move rows that fall outside ``year`` (UTC) by whole years into it; sort.
+
+    Only rows that then continue the series without a hole are moved: the hour before 1 January
+    (a TRY's first row, 00-01 MEZ) goes to the end of the year only if the series reaches
+    31 December 22:00 UTC. A truncated typical year keeps its rows where they are and is then
+    reported as short, not as having a gap of months.
+    """
     y = df.index.year
     if (y == year).all():
         return df
     # leap-day safe: shift by the exact number of days of the year concerned
     start, end = pd.Timestamp(f"{year}-01-01", tz="UTC"), pd.Timestamp(f"{year + 1}-01-01", tz="UTC")
     span = end - start
+    inside = (df.index >= start) & (df.index < end)
+    if not inside.any():
+        return df
+    first_in, last_in = df.index[inside].min(), df.index[inside].max()
+    hour = pd.Timedelta(hours=1)
     new = df.index.to_series()
-    new[df.index < start] += span
-    new[df.index >= end] -= span
+    before, after = df.index < start, df.index >= end
+    if before.any() and (df.index[before] + span).min() - last_in <= hour:
+        new[before] += span
+    if after.any() and first_in - (df.index[after] - span).max() <= hour:
+        new[after] -= span
     df = df.set_axis(pd.DatetimeIndex(new.to_numpy(), tz="UTC")).sort_index()
     return df
 
@@ -1841,7 +1907,19 @@ def to_windpowerlib(data: pd.DataFrame, meta: WeatherMeta,
 # Summary (for `weather info` and the pipeline's manifest)
 # ----------------------------------------------------------------------------------------------
 def summarize(data: pd.DataFrame, meta: WeatherMeta) -> dict[str, Any]:
-    """Key figures of a canonical series: annual GHI [kWh m-2 a-1], means, period, step, gaps."""
+    """Key figures of a canonical series (``weather info``, run manifests).
+
+    Parameters
+    ----------
+    data, meta : the canonical series and its WeatherMeta.
+
+    Returns
+    -------
+    dict
+        ``annual_ghi_kwh_m2`` [kWh m-2 a-1] (scaled by ``meta.annual_factor``; None without
+        irradiance), ``mean_temp_air_c`` [degC], ``mean_wind_speed_m_s`` [m s-1] at
+        ``wind_speed_height_m`` [m], period (UTC interval starts), step, gaps, hash, notes, warnings.
+    """
     ghi = data["ghi"]
     annual = None
     if meta.irradiance_available and ghi.notna().any():

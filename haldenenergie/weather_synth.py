@@ -85,6 +85,14 @@ def _daily_kt(data: pd.DataFrame, lat: float, lon: float, elev: float | None) ->
 def calibration_from_series(data: pd.DataFrame, meta: WeatherMeta) -> dict[str, Any]:
     """Monthly statistics of a canonical hourly year for the generator.
 
+    Parameters
+    ----------
+    data : DataFrame
+        Canonical hourly year (UTC interval starts) with ghi, temp_air, wind_speed, pressure,
+        wind_direction.
+    meta : WeatherMeta
+        Location for the sun position.
+
     Returns
     -------
     dict with 12-element lists (``ghi_mean_w_m2``, ``kt_daily_mean``, ``kt_daily_std``,
@@ -166,7 +174,22 @@ def calibration_from_series(data: pd.DataFrame, meta: WeatherMeta) -> dict[str, 
 
 
 def write_calibration(source_path: str | Path, out: str | Path, overwrite: bool = False) -> dict:
-    """Compute the calibration statistics from a weather file and write them as JSON with source."""
+    """Compute the calibration statistics from a weather file and write them as JSON with source.
+
+    Parameters
+    ----------
+    source_path : str or Path
+        A full-year weather file in any supported format.
+    out : str or Path
+        JSON file to write.
+    overwrite : bool
+        Replace an existing ``out``.
+
+    Returns
+    -------
+    dict
+        The document written.
+    """
     from ._io import check_can_write, sha256_file, write_json
     from .weather import read_weather
 
@@ -394,7 +417,29 @@ def synthesize_year(year: int = DEFAULT_YEAR, seed: int = DEFAULT_SEED,
 
 def synthesize(out: str | Path | None = None, *, seed: int = DEFAULT_SEED, year: int = DEFAULT_YEAR,
                overwrite: bool = False) -> Path:
-    """Generate the synthetic year and write it as canonical CSV (default: the shipped file)."""
+    """Generate the synthetic year and write it as canonical CSV.
+
+    Parameters
+    ----------
+    out : str or Path, optional
+        Output file (default: the shipped ``weather/ruhr_synthetic_typical_year.csv``).
+    seed : int
+        Seed (>= 0) of the random stream.
+    year : int
+        Calendar year of the UTC index.
+    overwrite : bool
+        Replace an existing file.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    WeatherError
+        A negative or non-integer seed.
+    """
     out = Path(out) if out is not None else default_weather_path()
     if not isinstance(seed, int) or seed < 0:
         raise WeatherError(f"--seed {seed!r} must be a non-negative integer")

@@ -242,7 +242,12 @@ BROKEN = {
     "non-wgs84-crs": (json.dumps({"type": "FeatureCollection", "crs": {
         "type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25832"}},
         "features": [_feature()]}), r"crs: coordinate reference system .* is not WGS84"),
-    "feature-not-feature": (_fc("hello"), r"\(#0\): type: not a GeoJSON Feature"),
+    "feature-not-feature": (_fc("hello"), r"\(#0\): type: not a GeoJSON Feature \(got 'string'\)"),
+    "empty-file": ("", r"file: empty file; write a GeoJSON FeatureCollection"),
+    "whitespace-only": ("  \n\n", r"file: empty file"),
+    "json-null": ("null", r"type: not a GeoJSON FeatureCollection \(got 'null'\)"),
+    "json-array": ("[]", r"type: not a GeoJSON FeatureCollection \(got 'array'\)"),
+    "deeply-nested": ("[" * 100_000, r"JSON: nested too deeply to parse"),
 }
 
 
@@ -291,6 +296,28 @@ def test_problems_are_all_collected(tmp_path):
     # every problem printed as PATH: feature <id> (#index): <property>: <message>
     assert len([ln for ln in res.output.splitlines()
                 if re.match(rf"{re.escape(str(path))}: feature \S+ \(#\d\): \w+: ", ln)]) == 5
+
+
+def test_binary_file_and_directory(tmp_path):
+    binary = tmp_path / "heaps.geojson"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff\xfe")
+    res = run_cli("heaps", "validate", str(binary))
+    assert res.exit_code == 1 and "file: not UTF-8 text" in res.output
+    with pytest.raises(RegistryError, match=r"not UTF-8 text"):
+        read_registry(binary)
+    with pytest.raises(RegistryError, match=r"file: cannot read \(Is a directory\)"):
+        read_registry(tmp_path)
+    res = run_cli("heaps", "validate", str(tmp_path))
+    assert res.exit_code == 2 and "is a directory" in res.output  # click usage error
+
+
+def test_bom_prefixed_registry_is_read(tmp_path):
+    """RFC 8259 section 8.1: parsers may ignore a byte order mark; Windows editors write one."""
+    path = tmp_path / "bom.geojson"
+    path.write_bytes(b"\xef\xbb\xbf" + _fc(_feature()).encode("utf-8"))
+    assert validate_registry(path) == []
+    (h,) = read_registry(path)
+    assert h.id == "test-heap" and h.area_ha == 20
 
 
 def test_missing_file(tmp_path):

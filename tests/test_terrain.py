@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -248,6 +249,40 @@ def test_reserved_polygon_excluded():
     assert t.turbine_site_area_ha < free.turbine_site_area_ha
 
 
+@pytest.mark.parametrize("name, content, msg", [
+    ("missing", None, "reserved-areas file not found"),
+    ("empty", "", "cannot read reserved areas as GeoJSON"),
+    ("null", "null", "reserved areas: not a GeoJSON object"),
+    ("no-geometries", '{"type": "FeatureCollection", "features": []}', "no geometries"),
+    ("feature-not-object", '{"type": "FeatureCollection", "features": [5]}',
+     "feature 0: not a GeoJSON Feature object"),
+    ("bowtie", json.dumps({"type": "Polygon", "coordinates": [[[7.15, 51.56], [7.16, 51.57],
+                                                                [7.16, 51.56], [7.15, 51.57],
+                                                                [7.15, 51.56]]]}),
+     r"feature 0: invalid geometry \(Self-intersection"),
+    ("short-ring", json.dumps({"type": "Polygon", "coordinates": [[[7.15, 51.56], [7.16, 51.57]]]}),
+     "feature 0: invalid geometry"),
+    ("string-coords", '{"type": "Point", "coordinates": "abc"}', "feature 0: invalid geometry"),
+    ("projected", json.dumps({"type": "Point", "coordinates": [372000, 5714000]}),
+     "not lon/lat degrees"),
+    ("crs-25832", json.dumps({"type": "FeatureCollection", "crs": {"type": "name", "properties": {
+        "name": "urn:ogc:def:crs:EPSG::25832"}}, "features": []}), "is not WGS84"),
+])
+def test_bad_reserved_files(tmp_path, name, content, msg):
+    f = tmp_path / f"{name}.geojson"
+    if content is not None:
+        f.write_text(content)
+    heap = StubHeap("t", 51.55, 6.88, area_ha=30.0, height_rel_m=40.0, form="table")
+    with pytest.raises(TerrainError, match=msg) as info:
+        heap_terrain(heap, TerrainConfig(reserved_areas_path=str(f)))
+    assert "\n" not in str(info.value) and str(info.value).startswith(str(f))
+    if content is not None:
+        r = CliRunner().invoke(main, ["terrain", "--heaps", str(REGISTRY), "--heap", "haniel",
+                                      "--reserved", str(f)])
+        assert r.exit_code == 1 and re.search(msg, r.stderr), r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1
+
+
 def test_reserved_geojson_file_with_buffer(tmp_path):
     heap = StubHeap("t", 51.55, 6.88, area_ha=30.0, height_rel_m=40.0, height_asl_m=90.0,
                     form="table")
@@ -323,6 +358,96 @@ def test_xyz_and_geotiff_identical(tmp_path):
     assert math.pi * 110.0**2 / 1e4 <= a.plateau_area_ha <= math.pi * 120.0**2 / 1e4
     assert_allclose(a.mean_flank_slope_deg, 22.0, atol=1.5)
     assert a.turbine_site_area_ha > 3.0
+
+
+def test_tiles_as_folder_vrt_and_xyz_equal_one_geotiff(tmp_path):
+    """The synthetic heap cut into four 500 m tiles gives the same result as one GeoTIFF, whether
+    the tiles come as a folder of GeoTIFFs, a VRT mosaic (hand-written GDAL XML) or a folder of
+    DGM1 XYZ tiles with zone-prefixed eastings (32xxxxxx, as some survey offices write them)."""
+    res = 2.0
+    z, (cx, cy), _ = _synthetic_dem(res)
+    z = np.round(z, 3)
+    n = z.shape[0]
+    whole = tmp_path / "whole.tif"
+    with rasterio.open(whole, "w", driver="GTiff", width=n, height=n, count=1, dtype="float64",
+                       crs="EPSG:25832",
+                       transform=from_origin(TILE_E, TILE_N + n * res, res, res)) as dst:
+        dst.write(z, 1)
+    (tmp_path / "tif").mkdir()
+    (tmp_path / "xyz").mkdir()
+    h = n // 2
+    sources = []
+    for i in range(2):
+        for j in range(2):
+            part = z[i * h:(i + 1) * h, j * h:(j + 1) * h]
+            left, top = TILE_E + j * h * res, TILE_N + n * res - i * h * res
+            name = f"tile_{i}{j}"
+            with rasterio.open(tmp_path / "tif" / f"{name}.tif", "w", driver="GTiff", width=h,
+                               height=h, count=1, dtype="float64", crs="EPSG:25832",
+                               transform=from_origin(left, top, res, res)) as dst:
+                dst.write(part, 1)
+            sources.append(
+                f'<ComplexSource><SourceFilename relativeToVRT="1">tif/{name}.tif</SourceFilename>'
+                f'<SourceBand>1</SourceBand><SrcRect xOff="0" yOff="0" xSize="{h}" ySize="{h}"/>'
+                f'<DstRect xOff="{j * h}" yOff="{i * h}" xSize="{h}" ySize="{h}"/></ComplexSource>')
+            c = (np.arange(h) + 0.5) * res
+            X, Y = np.meshgrid(left + c, top - c)
+            np.savetxt(tmp_path / "xyz" / f"{name}.xyz",
+                       np.column_stack([X.ravel() + 32_000_000, Y.ravel(), part.ravel()]),
+                       fmt="%.2f %.2f %.3f")
+    wkt = rasterio.crs.CRS.from_epsg(25832).to_wkt().replace('"', "&quot;")
+    (tmp_path / "mosaic.vrt").write_text(
+        f'<VRTDataset rasterXSize="{n}" rasterYSize="{n}"><SRS>{wkt}</SRS>'
+        f"<GeoTransform>{TILE_E}, {res}, 0, {TILE_N + n * res}, 0, {-res}</GeoTransform>"
+        f'<VRTRasterBand dataType="Float64" band="1">{"".join(sources)}</VRTRasterBand>'
+        "</VRTDataset>")
+    lon, lat = TO_WGS.transform(cx + 30.0, cy - 20.0)
+    heap = StubHeap("synthetic", lat, lon)
+    cfg = TerrainConfig(window_half_size_m=480.0, base_search_radius_m=450.0)
+    ref = heap_terrain(heap, cfg, open_dem(whole)).to_row()
+    for dem in (tmp_path / "tif", tmp_path / "mosaic.vrt", tmp_path / "xyz"):
+        t = heap_terrain(heap, cfg, open_dem(dem))
+        row = t.to_row()
+        assert t.terrain_source.startswith("dem:tile_00") or t.terrain_source == "dem:mosaic.vrt"
+        for k in HEAP_COLUMNS:
+            if isinstance(ref[k], float) and k not in ("summit_lat", "summit_lon"):
+                # Float64 tiles: the same values through the same warp; 1e-9 for float round-off.
+                assert_allclose(row[k], ref[k], rtol=1e-9, atol=1e-9, err_msg=f"{dem.name} {k}")
+        assert_allclose([row["summit_lat"], row["summit_lon"]],
+                        [ref["summit_lat"], ref["summit_lon"]], atol=1e-9)
+    assert_allclose(ref["relative_height_m"], 130.0 * math.tan(math.radians(22.0)), atol=0.5)
+
+
+def test_xyz_tile_cache_is_bounded(tmp_path):
+    """Parsed XYZ tiles are kept in a bounded LRU, not for the whole run (DGM1: 8 MB a tile)."""
+    from haldenenergie.dem import DemSource
+
+    for k in range(3):
+        c = np.arange(3) + 0.5 + k * 10
+        X, Y = np.meshgrid(TILE_E + c, TILE_N + c)
+        np.savetxt(tmp_path / f"t{k}.xyz", np.column_stack([X.ravel(), Y.ravel(), X.ravel() * 0]))
+    dem = open_dem(tmp_path)
+    dem.XYZ_CACHE_TILES = 2
+    z, _, used = dem.read_window((TILE_E + 15, TILE_N + 15), 30.0, 1.0, "t")
+    assert sorted(used) == ["t0.xyz", "t1.xyz", "t2.xyz"] and np.nanmax(z) == 0.0
+    assert len(dem._xyz_cache) == 2 and DemSource.XYZ_CACHE_TILES == 64
+
+
+def test_cli_resolution_option(dem_path):
+    import io
+
+    import pandas as pd
+
+    args = ["terrain", "--heaps", str(REGISTRY), "--dem", str(dem_path), "--heap", "haniel"]
+    r20 = CliRunner().invoke(main, [*args, "--resolution", "20"])
+    assert r20.exit_code == 0, r20.output
+    row = pd.read_csv(io.StringIO(r20.stdout)).iloc[0]
+    assert row.resolution_m == 20.0
+    assert 80 <= row.relative_height_m <= 130 and 50 <= row.footprint_area_ha <= 250
+    # Areas are whole 20 m cells (0.04 ha).
+    assert_allclose(row.footprint_area_ha / 0.04, round(row.footprint_area_ha / 0.04), atol=1e-6)
+    r = CliRunner().invoke(main, [*args, "--resolution", "0.1"])
+    assert r.exit_code == 2 and "--resolution" in r.output
 
 
 # --------------------------------------------------------------------------------------------------
@@ -428,12 +553,64 @@ def test_bad_dem_cli_exit_1(bad_dems, kind):
     assert len(r.stderr.strip().splitlines()) == 1
 
 
-def test_untransformable_crs(tmp_path):
-    wkt = ('LOCAL_CS["arbitrary local grid",LOCAL_DATUM["none",32767],UNIT["metre",1],'
+def test_untransformable_crs(tmp_path, capfd):
+    wkt = ('LOCAL_CS["arbitrary local grid",UNIT["metre",1],'
            'AXIS["X",EAST],AXIS["Y",NORTH]]')
     f = _write_tif(tmp_path / "local.tif", np.full((50, 50), 10.0), crs=wkt, left=0, top=500)
-    with pytest.raises(TerrainError, match=r"local\.tif: .*(cannot transform|no CRS).*haniel"):
+    with rasterio.open(f) as src:
+        assert src.crs is not None  # a CRS is there, it just cannot be transformed
+    with pytest.raises(TerrainError, match=r"local\.tif: cannot transform its CRS \(arbitrary "
+                       r"local grid\) to EPSG:25832 for heap haniel") as info:
         heap_terrain(HANIEL, TerrainConfig(), open_dem(f))
+    assert "\n" not in str(info.value) and len(str(info.value)) < 400
+    # GDAL/PROJ must not dump its multi-line PROJJSON on stderr either.
+    captured = capfd.readouterr()
+    assert "projjson" not in (captured.err + captured.out).lower()
+    r = CliRunner().invoke(main, ["terrain", "--heaps", str(REGISTRY), "--heap", "haniel",
+                                  "--dem", str(f)])
+    assert r.exit_code == 1 and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_unreadable_dem_files_one_line_errors(tmp_path, dem_path):
+    corrupt = tmp_path / "corrupt.tif"
+    corrupt.write_bytes(dem_path.read_bytes()[:5000])  # truncated GeoTIFF
+    empty = tmp_path / "empty.tif"
+    empty.write_bytes(b"")
+    text = tmp_path / "notes.tif"
+    text.write_text("not a raster\n")
+    (tmp_path / "nothing").mkdir()
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "README.md").write_text("no DEM here")
+    cases = {corrupt: "cannot open as raster DEM", empty: "cannot open as raster DEM",
+             text: "cannot open as raster DEM", tmp_path / "nothing": "folder holds no DEM files",
+             tmp_path / "docs": "folder holds no DEM files",
+             tmp_path / "missing.tif": "DEM path not found"}
+    for path, msg in cases.items():
+        with pytest.raises(TerrainError, match=msg):
+            open_dem(path)
+        r = CliRunner().invoke(main, ["terrain", "--heaps", str(REGISTRY), "--heap", "haniel",
+                                      "--dem", str(path)])
+        assert r.exit_code == 1, (path, r.output)
+        assert r.stderr.startswith(f"error: {path}") and msg in r.stderr, r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("content, msg", [
+    ("", "fewer than 4 points"),
+    ("x y z\n1 2 3\n", "cannot read as XYZ tile"),
+    ("372000.5;5714000.5;40\n", "cannot read as XYZ tile"),
+    (("372000.5 5714000.5 40\n372003.7 5714000.5 40\n372000.5 5714001.5 40\n"
+      "372001.5 5714003.5 40\n372001.5 5714001.5 40\n"), "not on a regular grid"),
+    (("372000.5 5714000.5 40\n372001.5 5714000.5 40\n372000.5 5714001.5 40\n"
+      "472001.5 5814001.5 40\n"), "split the file into tiles"),
+])
+def test_bad_xyz_tiles(tmp_path, content, msg):
+    f = tmp_path / "dgm1_32_372_5714_1_nw.xyz"
+    f.write_text(content)
+    heap = StubHeap("t", *TO_WGS.transform(372000.5, 5714000.5)[::-1])
+    with pytest.raises(TerrainError, match=msg) as info:
+        heap_terrain(heap, TerrainConfig(), open_dem(f))
+    assert str(info.value).startswith(str(f)) and "\n" not in str(info.value)
 
 
 def test_missing_dem_path_and_unknown_type(tmp_path):
