@@ -13,6 +13,12 @@ that determines it (registry, DEMs, parameters). A folder whose manifest carries
 skipped unless ``force``; each folder is written atomically, so a batch killed midway leaves only
 complete folders and a rerun computes only the missing ones.
 
+Statistics per quantity use the runs that have a value (``<q>_energy_n_runs``; PV energy is
+NaN for a wind-only weather file). Rank statistics: ``rank_mean``, ``rank_best``, ``rank_worst``
+over the runs in which the heap is ranked (``n_ranked``; empty if never ranked, e.g. unsuitable
+heaps); ``share_top10`` over all runs, a run in which the heap is unranked counting as not in the
+top 10.
+
 P50 and P90: P50 is the median over weather years; P90 (exceeded with 90 % probability) is
 ``P50 − 1.2816 σ`` — the normal-distribution quantile z₀.₉ = 1.2816 with σ the sample standard
 deviation (ddof = 1) across years, the usual approach in energy-yield assessments (e.g. DOMAIN.md;
@@ -145,6 +151,8 @@ def summarise(folders: Sequence[Path]) -> pd.DataFrame:
     for q, col in [("pv", "pv_energy_mwh_per_a"), ("wind", "wind_energy_mwh_per_a"),
                    ("total", "total_energy_mwh_per_a")]:
         s = g[col]
+        # runs with a value (PV is NaN for a wind-only weather file); statistics use these
+        out[f"{q}_energy_n_runs"] = s.count()
         out[f"{q}_energy_mean_mwh_per_a"] = s.mean()
         out[f"{q}_energy_min_mwh_per_a"] = s.min()
         out[f"{q}_energy_max_mwh_per_a"] = s.max()
@@ -154,6 +162,7 @@ def summarise(folders: Sequence[Path]) -> pd.DataFrame:
                                             - Z_P90 * out[f"{q}_energy_std_mwh_per_a"])
     if "rank" in allr:
         r = g["rank"]
+        out["n_ranked"] = r.count()
         out["rank_mean"] = r.mean()
         out["rank_best"] = r.min()
         out["rank_worst"] = r.max()
@@ -192,6 +201,10 @@ def run_batch(weather_args: Sequence, out_dir, registry_path, dem_paths: Sequenc
         p = Path(p)
         for f in (sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]):
             ctx_parts.append(_io.sha256_file(f))
+    # Layers named in the config enter by content, not just by path (an edited layer recomputes).
+    for layer in (config.terrain.reserved_areas_path, config.suitability.residential_areas_path):
+        if layer and Path(layer).is_file():
+            ctx_parts.append(_io.sha256_file(layer))
     context_hash = _io.sha256_text("|".join(ctx_parts))
 
     runs_dir = out_dir / "runs"

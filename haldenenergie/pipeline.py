@@ -34,6 +34,9 @@ from .errors import HaldenError, RegistryError
 
 log = logging.getLogger("haldenenergie.pipeline")
 
+#: ``status`` of every heap when the weather file has no irradiance (e.g. windpowerlib CSV).
+STATUS_NO_PV = "wind only: weather has no irradiance, PV energy not computed"
+
 #: Columns of results.csv in this order (issue 4 asks for at least the first block).
 RESULT_COLUMNS = [
     "heap_id", "name", "city", "owner", "terrain_source", "footprint_area_ha", "relative_height_m",
@@ -137,20 +140,32 @@ def compute(heaps, terrains: dict, data: pd.DataFrame, meta, config: Config) -> 
     pvh = pv_res.per_heap.reindex(res.index)
     for col in ["pv_usable_area_ha", "pv_capacity_mwp", "pv_energy_mwh_per_a",
                 "pv_specific_yield_kwh_per_kwp"]:
-        res[col] = pvh[col] if col in pvh else np.nan
+        res[col] = pvh.get(col, np.nan)
     # A heap without usable PV surfaces has zero PV (not unknown).
     for col in ["pv_usable_area_ha", "pv_capacity_mwp", "pv_energy_mwh_per_a"]:
         res[col] = res[col].fillna(0.0)
     wh = wind_res.per_heap.reindex(res.index)
     for col in wh.columns:
         res[col] = wh[col]
-    res["total_energy_mwh_per_a"] = res["pv_energy_mwh_per_a"].fillna(0) + res[
-        "wind_energy_mwh_per_a"].fillna(0)
+    pv_computed = pv.irradiance_available(data, meta)
+    if pv_computed:
+        res["total_energy_mwh_per_a"] = res["pv_energy_mwh_per_a"].fillna(0) + res[
+            "wind_energy_mwh_per_a"].fillna(0)
+        res["status"] = "ok"
+    else:
+        # Wind-only weather: PV energy is unknown (NaN), not zero, where there is PV capacity;
+        # the total is unknown there too (wind alone would understate it).
+        unknown = res["pv_capacity_mwp"] > 0
+        res.loc[unknown, "pv_energy_mwh_per_a"] = np.nan
+        res["pv_specific_yield_kwh_per_kwp"] = np.nan
+        res["total_energy_mwh_per_a"] = res["wind_energy_mwh_per_a"].fillna(0).where(~unknown)
+        res["status"] = STATUS_NO_PV
+        log.warning("%s: %s", getattr(meta, "path", "weather"), pv.NO_IRRADIANCE_NOTE)
     res["weather_partial"] = bool(getattr(meta, "partial", False))
-    res["status"] = "ok"
     res = res.reset_index(drop=True)
 
-    monthly = _monthly(pv_res.monthly, wind_res.monthly, [h.id for h in heaps])
+    monthly = _monthly(pv_res.monthly, wind_res.monthly, [h.id for h in heaps],
+                       keep_nan=bool(getattr(meta, "partial", False)) or not pv_computed)
     surfaces_out = pv_res.per_surface if getattr(pv_res, "per_surface", None) is not None else surf
 
     ranked, totals = suitability.rank_results(res, heaps, config.suitability)
@@ -160,11 +175,24 @@ def compute(heaps, terrains: dict, data: pd.DataFrame, meta, config: Config) -> 
                      manifest={}, heaps=list(heaps))
 
 
-def _monthly(pv_monthly: pd.DataFrame, wind_monthly: pd.DataFrame, ids) -> pd.DataFrame:
-    """Long table heap_id, month, pv/wind/total energy [MWh] from two heap × month tables."""
+def _monthly(pv_monthly: pd.DataFrame, wind_monthly: pd.DataFrame, ids,
+             keep_nan: bool = False) -> pd.DataFrame:
+    """Long table heap_id, month, pv/wind/total energy [MWh] from two heap × month tables.
+
+    Heaps absent from a table (no PV surface, no turbine) get 0. With ``keep_nan`` the stages'
+    NaN (a month a partial weather series does not cover; PV without irradiance) stay NaN: not
+    known, so not presented as zero.
+    """
     months = list(range(1, 13))
-    pvm = pv_monthly.reindex(index=ids, columns=months).fillna(0.0)
-    wim = wind_monthly.reindex(index=ids, columns=months).fillna(0.0)
+    pvm = pv_monthly.reindex(index=ids, columns=months)
+    wim = wind_monthly.reindex(index=ids, columns=months)
+    if keep_nan:
+        absent_pv = ~pvm.index.isin(pv_monthly.index)
+        absent_wind = ~wim.index.isin(wind_monthly.index)
+        pvm.loc[absent_pv] = pvm.loc[absent_pv].fillna(0.0)
+        wim.loc[absent_wind] = wim.loc[absent_wind].fillna(0.0)
+    else:
+        pvm, wim = pvm.fillna(0.0), wim.fillna(0.0)
     out = pd.DataFrame({
         "heap_id": np.repeat(ids, 12),
         "month": np.tile(months, len(ids)),
@@ -177,23 +205,26 @@ def _monthly(pv_monthly: pd.DataFrame, wind_monthly: pd.DataFrame, ids) -> pd.Da
 
 def build_manifest(command: str, registry_path, weather_meta, dem_paths, config: Config,
                    heap_ids, extra: dict | None = None) -> dict:
-    """Manifest: inputs with SHA-256, every parameter in effect, versions, timestamps."""
-    inputs = [_io.file_record(registry_path, "registry")]
+    """Manifest: inputs with SHA-256, every parameter in effect, versions, timestamps.
+
+    Input paths are recorded absolute (a manifest is read later, from elsewhere).
+    """
+    inputs = [_io.file_record(Path(registry_path).resolve(), "registry")]
     wpath = getattr(weather_meta, "path", None)
     if wpath:
-        rec = _io.file_record(wpath, "weather")
+        rec = _io.file_record(Path(wpath).resolve(), "weather")
         rec["format"] = getattr(weather_meta, "source_format", None)
         inputs.append(rec)
     for p in dem_paths or ():
-        p = Path(p)
+        p = Path(p).resolve()
         files = sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]
         inputs.extend(_io.file_record(f, "dem") for f in files)
     for role, path in (("reserved_areas", config.terrain.reserved_areas_path),
                        ("residential_areas", config.suitability.residential_areas_path)):
         if path and Path(path).is_file():
-            inputs.append(_io.file_record(path, role))
+            inputs.append(_io.file_record(Path(path).resolve(), role))
     if config.origin != "defaults" and Path(config.origin).is_file():
-        inputs.append(_io.file_record(config.origin, "config"))
+        inputs.append(_io.file_record(Path(config.origin).resolve(), "config"))
     wm = {}
     if weather_meta is not None:
         for k, v in vars(weather_meta).items():
@@ -249,11 +280,14 @@ def run(registry_path, weather_path=None, dem_paths: Sequence[Path] = (), config
     out_dir : result folder to write (refused if it exists unless ``overwrite``).
     progress : optional callback receiving the name of each stage as it starts.
     """
+    import datetime as _dt
+
     config = config or load_config()
     if out_dir is not None:
         _io.check_can_write(out_dir, overwrite)  # fail before the work, not after it
     say = progress or (lambda s: None)
     t0 = time.perf_counter()
+    started = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
     say("registry")
     heaps = load_heaps(registry_path, heap_ids)
     say("weather")
@@ -263,7 +297,8 @@ def run(registry_path, weather_path=None, dem_paths: Sequence[Path] = (), config
     say("pv+wind")
     result = compute(heaps, terrains, data, meta, config)
     result.manifest = build_manifest("run", registry_path, meta, dem_paths, config, heap_ids,
-                                     extra={"elapsed_s": round(time.perf_counter() - t0, 3)})
+                                     extra={"started_utc": started,
+                                            "elapsed_s": round(time.perf_counter() - t0, 3)})
     if out_dir is not None:
         say("write")
         write_results(result, out_dir, overwrite=overwrite)

@@ -746,8 +746,58 @@ def _run(geo: _Geometry, data, meta, cfg: PVConfig, keep_series=False) -> dict:
     return res
 
 
+#: Mean length of each calendar month [h] (February 28.25 days: leap years included).
+MONTH_HOURS = np.array([31, 28.25, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]) * 24.0
+#: A partial series' month is reported (scaled to its full length) only if at least this share
+#: of its hours is present; months covered less are NaN. Assumption: scaling a few hours or days
+#: up to a month (e.g. the one December hour before 1 January 00:00 UTC of a MEZ file) would
+#: report noise as a monthly energy; half a month keeps the seasonal signal.
+MIN_MONTH_COVERAGE = 0.5
+
+
+def partial_month_factors(present_hours, month_hours=MONTH_HOURS) -> np.ndarray:
+    """Factors scaling a partial series' month sums to full months [-], NaN where not covered.
+
+    Parameters
+    ----------
+    present_hours : (12,) hours of data in each calendar month [h].
+    month_hours : (12,) length of each month in the calendar the data come from [h]
+        (:func:`calendar_month_hours`; default: mean month lengths).
+
+    Returns
+    -------
+    (12,) month_hours / present where present >= MIN_MONTH_COVERAGE x month_hours, else NaN.
+    A fully covered month gets exactly 1.
+    """
+    present = np.asarray(present_hours, float)
+    full = np.asarray(month_hours, float)
+    ok = present >= MIN_MONTH_COVERAGE * full
+    return np.where(ok, full / np.where(ok, present, 1.0), np.nan)
+
+
+def calendar_month_hours(times: pd.DatetimeIndex) -> np.ndarray:
+    """Length [h] of each calendar month 1..12 in the years ``times`` cover (mean over those
+    years, e.g. 672 h for February 2015 and 696 h for February 2024); :data:`MONTH_HOURS` for
+    months not in ``times``."""
+    out = MONTH_HOURS.copy()
+    if len(times) == 0:
+        return out
+    ym = pd.DataFrame({"y": times.year, "m": times.month}).drop_duplicates()
+    days = pd.to_datetime({"year": ym["y"], "month": ym["m"], "day": 1}).dt.days_in_month
+    mean_days = days.groupby(ym["m"].to_numpy()).mean()
+    out[mean_days.index.to_numpy() - 1] = mean_days.to_numpy() * 24.0
+    return out
+
+
 def _year_scaling(data: pd.DataFrame, meta, mid: pd.DatetimeIndex, step_h: float):
-    """Factors turning sums into a mean year: (annual factor, monthly factors (12,), scaled?)."""
+    """Factors turning sums into a mean year: (annual factor, monthly factors (12,), scaled?).
+
+    Full year(s): annual = meta.annual_factor (1 / years), monthly = 1 / years that month occurs
+    in, so the 12 months add up to the annual figure. Partial series: annual = the weather
+    stage's ``meta.annual_factor`` (8760 h / hours present); months covered at least
+    :data:`MIN_MONTH_COVERAGE` are scaled to their full length, others are NaN (not known), so
+    the months then do NOT add up to the annual figure.
+    """
     hours = len(data) * step_h
     partial = bool(getattr(meta, "partial", False))
     month_hours = pd.Series(step_h, index=mid).groupby(mid.month).sum()
@@ -755,9 +805,7 @@ def _year_scaling(data: pd.DataFrame, meta, mid: pd.DatetimeIndex, step_h: float
     factor = getattr(meta, "annual_factor", None)  # weather stage's own factor, if it gives one
     if partial:
         annual = float(factor) if factor else 8760.0 / hours
-        days = np.array([31, 28.25, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]) * 24.0
-        monthly = np.where(present > 0, days / np.where(present > 0, present, 1), np.nan)
-        return annual, monthly, True
+        return annual, partial_month_factors(present, calendar_month_hours(mid)), True
     years = max(1, round(hours / 8766.0))
     annual = float(factor) if factor else 1.0 / years
     n_month = pd.Series(mid.year, index=mid).groupby(mid.month).nunique()
@@ -821,6 +869,50 @@ def _geometry(plan: pd.DataFrame, horizon: np.ndarray) -> _Geometry:
                      horizon)
 
 
+def irradiance_available(data: pd.DataFrame, meta) -> bool:
+    """False for wind-only weather (``meta.irradiance_available`` False, or no GHI value at all)."""
+    if not bool(getattr(meta, "irradiance_available", True)):
+        return False
+    return not (isinstance(data, pd.DataFrame) and "ghi" in data.columns
+                and len(data) and data["ghi"].isna().all())
+
+
+NO_IRRADIANCE_NOTE = ("PV energy not computed: the weather file has no irradiance (wind only); "
+                      "capacity is from the layout alone")
+
+
+def _capacity_only(surfaces: pd.DataFrame, cfg: PVConfig) -> PVResult:
+    """Layout and capacity of every surface with energy NaN (weather without irradiance)."""
+    surf = surfaces.copy()
+    surf["heap_id"] = surf["heap_id"].astype(str)
+    surf["surface_class"] = surf["surface_class"].astype(str)
+    surf = surf.sort_values(["heap_id", "surface_class"], kind="stable").reset_index(drop=True)
+    plan = plan_layout(surf, cfg)
+    active = (plan["layout"] != "none").to_numpy()
+    cap = surf["usable_area_ha"].to_numpy(float) * plan["density_mwp_per_ha"].to_numpy()
+    passthrough = {c: surf[c] for c in PASSTHROUGH_COLUMNS if c in surf.columns}
+    per_surface = pd.DataFrame({
+        "heap_id": surf["heap_id"], "surface_class": surf["surface_class"], "kind": surf["kind"],
+        **passthrough,
+        "surface_tilt_deg": surf["surface_tilt_deg"].astype(float),
+        "surface_azimuth_deg": surf["surface_azimuth_deg"].astype(float),
+        **{c: plan[c] for c in plan.columns},
+        "usable_area_ha": surf["usable_area_ha"].astype(float),
+        "capacity_mwp": cap, "energy_mwh_per_a": np.nan, "specific_yield_kwh_per_kwp": np.nan,
+        "poa_kwh_per_m2_per_a": np.nan, "shading_loss_fraction": np.nan,
+    })
+    g = per_surface.assign(usable=np.where(active, per_surface["usable_area_ha"], 0.0)).groupby(
+        "heap_id", sort=True)
+    per_heap = pd.DataFrame({"pv_usable_area_ha": g["usable"].sum(),
+                             "pv_capacity_mwp": g["capacity_mwp"].sum()})
+    per_heap["pv_energy_mwh_per_a"] = np.nan
+    per_heap["pv_specific_yield_kwh_per_kwp"] = np.nan
+    per_heap["pv_scaled_to_year"] = False
+    per_heap.index.name = "heap_id"
+    monthly = pd.DataFrame(np.nan, index=per_heap.index, columns=list(range(1, 13)))
+    return PVResult(per_surface, per_heap, monthly, False, (NO_IRRADIANCE_NOTE,))
+
+
 def simulate_pv(surfaces: pd.DataFrame, data: pd.DataFrame, meta,
                 cfg: PVConfig | None = None) -> PVResult:
     """PV capacity and energy of every usable surface of every heap, vectorised.
@@ -837,7 +929,9 @@ def simulate_pv(surfaces: pd.DataFrame, data: pd.DataFrame, meta,
 
     Returns
     -------
-    PVResult (per_surface, per_heap, monthly [MWh]); see :class:`PVResult`.
+    PVResult (per_surface, per_heap, monthly [MWh]); see :class:`PVResult`. For weather without
+    irradiance (wind-only files, :func:`irradiance_available`) layout and capacity are given and
+    every energy is NaN, with :data:`NO_IRRADIANCE_NOTE` in ``warnings``.
 
     Raises
     ------
@@ -856,6 +950,8 @@ def simulate_pv(surfaces: pd.DataFrame, data: pd.DataFrame, meta,
         check_weather(data)
         return _empty_result()
     _check_surfaces(surfaces)
+    if not irradiance_available(data, meta):
+        return _capacity_only(surfaces, cfg)
     surf = surfaces.copy()
     surf["heap_id"] = surf["heap_id"].astype(str)
     surf["surface_class"] = surf["surface_class"].astype(str)
@@ -892,7 +988,7 @@ def simulate_pv(surfaces: pd.DataFrame, data: pd.DataFrame, meta,
     warnings: list[str] = []
     if scaled:
         warnings.append(f"weather covers {len(data) * step_h:.0f} h only: annual PV energy "
-                        "scaled to 8760 h (seasonal bias possible); months without data are NaN")
+                        "scaled to 8760 h (seasonal bias possible); months less than half covered are NaN")
     annual_spec = monthly_spec.sum(axis=0) * annual_f          # kWh/kWp per year
     monthly_spec = monthly_spec * month_f[:, None]
 
@@ -1026,10 +1122,13 @@ __all__ = [
     "REQUIRED_WEATHER_COLUMNS",
     "PVConfig",
     "PVResult",
+    "calendar_month_hours",
     "check_weather",
     "cross_axis_slope",
     "horizon_sky_view_factor",
+    "irradiance_available",
     "modelchain_energy",
+    "partial_month_factors",
     "plan_layout",
     "power_density_mwp_per_ha",
     "rack_gcr_on_slope",

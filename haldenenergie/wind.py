@@ -944,19 +944,23 @@ def _year_factors(wx: _Wx, meta: Any) -> tuple[float, np.ndarray]:
     """Factors turning sums over the series into per-year values: (annual, monthly (12,)).
 
     Annual: ``meta.annual_factor`` (weather stage: 1 for one full year, 8760 h / hours for a
-    partial series, 1 / years for several). Monthly: for a partial series each present month is
-    scaled to its full length (absent months stay 0); otherwise divided by the number of years
-    that month occurs in. Same rule as the PV stage, so PV and wind months line up.
+    partial series, 1 / years for several). Monthly: for a partial series each month covered at
+    least half is scaled to its full length and the others are NaN (``pv.partial_month_factors``:
+    one hour must not be scaled up to a month); otherwise divided by the number of years that
+    month occurs in. Same rule as the PV stage, so PV and wind months line up.
     """
+    from .pv import MONTH_HOURS, calendar_month_hours, partial_month_factors
+
     hours = len(wx.index) * wx.dt_h
+    partial = bool(getattr(meta, "partial", False))
     annual = _num(getattr(meta, "annual_factor", None))
     if not np.isfinite(annual) or annual <= 0:
-        annual = 1.0 if hours <= 8784 else 8766.0 / hours
+        annual = 8760.0 / hours if partial else (1.0 if hours <= 8784 else 8766.0 / hours)
     month = wx.index.month
     present = np.bincount(month.to_numpy(), minlength=13)[1:] * wx.dt_h
-    full = np.array([31, 28.25, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]) * 24.0
-    if bool(getattr(meta, "partial", False)):
-        return annual, np.where(present > 0, full / np.where(present > 0, present, 1.0), 0.0)
+    full = MONTH_HOURS
+    if partial:
+        return annual, partial_month_factors(present, calendar_month_hours(wx.index))
     # years each month occurs in, from its hours (a year starting 31 Dec 23:00 UTC still has one
     # December, although two calendar years)
     n_years = np.maximum(1.0, np.round(present / full))
@@ -988,8 +992,9 @@ def simulate_wind(heaps: list, terrains: dict, data: pd.DataFrame, meta: Any,
     Returns
     -------
     WindResult
-        ``per_heap`` energies are sums over the weather series [MWh] (a full year for the default
-        inputs; a partial series is flagged in ``wind_notes``).
+        ``per_heap`` energies are per year [MWh a-1]: sums over the weather series times
+        ``meta.annual_factor`` (1 for one full year, 1 / years for several, 8760 h / hours for a
+        partial series, which is flagged in ``wind_notes``).
 
     Raises
     ------
@@ -1012,7 +1017,8 @@ def simulate_wind(heaps: list, terrains: dict, data: pd.DataFrame, meta: Any,
         common.append(f"wind scaled x{atlas:.3f} to the atlas mean {cfg.atlas_mean_wind_speed_m_s:g} "
                       f"m/s at {cfg.atlas_reference_height_m:g} m")
     if partial:
-        common.append("weather covers part of a year: energies are for that period")
+        common.append("weather covers part of a year: energies scaled to a year "
+                      f"x{_year_factors(wx, meta)[0]:.3f} (seasonal bias possible)")
 
     groups: dict[str, _Group] = {}
     rows: dict[str, dict] = {}
@@ -1106,7 +1112,7 @@ def simulate_wind(heaps: list, terrains: dict, data: pd.DataFrame, meta: Any,
         else:
             e_old = 0.0 if r["n_exist"] == 0 else float("nan")
             cap_old = 0.0 if r["n_exist"] == 0 else float("nan")
-            monthly_old[hid] = np.zeros(12)
+            monthly_old[hid] = np.zeros(12) * month_f  # NaN where a partial series has no data
         out_rows.append({
             "heap_id": hid,
             "wind_turbines_new": int(n),
@@ -1134,11 +1140,12 @@ def simulate_wind(heaps: list, terrains: dict, data: pd.DataFrame, meta: Any,
     per_heap = pd.DataFrame(out_rows, columns=["heap_id"] + cols).set_index("heap_id")
     mcols = list(range(1, 13))
     ids = list(monthly)
+    # NaN only where a partial series does not cover a month (not known, not zero)
     monthly_df = pd.DataFrame(np.array([monthly[i] for i in ids]).reshape(-1, 12), index=ids,
-                              columns=mcols).fillna(0.0)
+                              columns=mcols)
     monthly_df.index.name = "heap_id"
     monthly_old_df = pd.DataFrame(np.array([monthly_old[i] for i in ids]).reshape(-1, 12),
-                                  index=ids, columns=mcols).fillna(0.0)
+                                  index=ids, columns=mcols)
     monthly_old_df.index.name = "heap_id"
     info = {"atlas_factor": atlas, "mean_wind_speed_ref_m_s": mean_ref,
             "atlas_reference_height_m": cfg.atlas_reference_height_m,

@@ -116,3 +116,108 @@ def test_expand_weather_args_globs_and_folders(tmp_path):
     assert [p.name for p in got] == ["a.dat", "b.csv"]
     with pytest.raises(batchmod.HaldenError, match="matches no file"):
         batchmod.expand_weather_args([str(tmp_path / "*.nothing")])
+
+
+# ------------------------------------------------------------------------------------------------
+# summary statistics on hand-made run folders (no pipeline: exact expected values)
+# ------------------------------------------------------------------------------------------------
+def _folder(tmp_path, name, rows):
+    d = tmp_path / name
+    d.mkdir()
+    pd.DataFrame(rows, columns=["heap_id", "name", "city", "pv_energy_mwh_per_a",
+                                "wind_energy_mwh_per_a", "rank"]).to_csv(d / "results.csv",
+                                                                          index=False)
+    return d
+
+
+def test_p90_constant_is_the_normal_quantile():
+    from scipy.stats import norm
+
+    assert_allclose(batchmod.Z_P90, norm.ppf(0.9), atol=5e-5)
+
+
+def test_summary_statistics_rank_stats_and_missing_values(tmp_path):
+    """Heap x: PV 100/200/300/400, wind NaN (no turbine) -> 0; ranks 1, 12, unranked, 3.
+    Heap y: never ranked. Heap z: PV unknown in the third run (wind-only weather)."""
+    runs = [
+        [("x", "X", "A", 100, None, 1), ("y", "Y", "B", 10, 5, None), ("z", "Z", "C", 50, 1, 2)],
+        [("x", "X", "A", 200, None, 12), ("y", "Y", "B", 20, 5, None), ("z", "Z", "C", 70, 1, 3)],
+        [("x", "X", "A", 300, None, None), ("y", "Y", "B", 30, 5, None), ("z", "Z", "C", None, 1, 1)],
+        [("x", "X", "A", 400, None, 3), ("y", "Y", "B", 40, 5, None), ("z", "Z", "C", 90, 1, 2)],
+    ]
+    folders = [_folder(tmp_path, f"r{i}", r) for i, r in enumerate(runs)]
+    s = batchmod.summarise(folders).set_index("heap_id")
+    x = s.loc["x"]
+    pv = np.array([100, 200, 300, 400.0])
+    assert x["n_runs"] == 4 and x["pv_energy_n_runs"] == 4
+    assert_allclose([x["pv_energy_mean_mwh_per_a"], x["pv_energy_min_mwh_per_a"],
+                     x["pv_energy_max_mwh_per_a"], x["pv_energy_std_mwh_per_a"],
+                     x["pv_energy_p50_mwh_per_a"]],
+                    [250, 100, 400, pv.std(ddof=1), 250], rtol=1e-12)
+    assert_allclose(x["pv_energy_p90_mwh_per_a"], 250 - 1.2816 * pv.std(ddof=1), rtol=1e-12)
+    assert x["wind_energy_mean_mwh_per_a"] == 0 and x["total_energy_mean_mwh_per_a"] == 250
+    # rank stats over the 3 runs where x is ranked; share_top10 over all 4 runs (unranked = not top)
+    assert x["n_ranked"] == 3
+    assert_allclose([x["rank_mean"], x["rank_best"], x["rank_worst"], x["share_top10"]],
+                    [16 / 3, 1, 12, 0.5])
+    y = s.loc["y"]
+    assert y["n_ranked"] == 0 and np.isnan(y["rank_mean"]) and y["share_top10"] == 0
+    z = s.loc["z"]
+    assert z["pv_energy_n_runs"] == 3 and z["total_energy_n_runs"] == 3
+    assert_allclose(z["pv_energy_mean_mwh_per_a"], 70)            # over the 3 known values
+    assert_allclose(z["total_energy_mean_mwh_per_a"], 71)
+    assert_allclose(z["wind_energy_mean_mwh_per_a"], 1)
+    # ranked heaps first, by mean rank
+    assert list(s.index[:2]) == ["z", "x"]
+
+
+# ------------------------------------------------------------------------------------------------
+# CLI behaviour on a small registry (fast)
+# ------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def small_registry(tmp_path_factory, root_dir):
+    import json
+
+    gj = json.loads((root_dir / "heaps.geojson").read_text(encoding="utf-8"))
+    gj["features"] = [f for f in gj["features"] if f["properties"]["id"] in ("haniel", "kohlenhuck")]
+    p = tmp_path_factory.mktemp("reg") / "small.geojson"
+    p.write_text(json.dumps(gj), encoding="utf-8")
+    return p
+
+
+def test_quiet_in_pipes_and_reserved_layer_content_keys_the_runs(tmp_path, four, small_registry,
+                                                                  monkeypatch):
+    import json
+
+    layer = tmp_path / "reserved.geojson"
+    far = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
+           "geometry": {"type": "Polygon", "coordinates": [[[9.0, 52.0], [9.01, 52.0],
+                                                            [9.01, 52.01], [9.0, 52.0]]]}}]}
+    layer.write_text(json.dumps(far), encoding="utf-8")
+    out = tmp_path / "b"
+    args = ["batch", str(four[0]), "--heaps", str(small_registry), "--reserved", str(layer),
+            "--out", str(out), "-j", "1"]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 0, r.output
+    # not a terminal: only the one-line summary, no per-file progress lines
+    assert r.output.strip().splitlines() == [
+        f"1 weather files: 1 computed, 0 already done, 0 failed → {out}/summary.csv"]
+    assert "1 already done" in CliRunner().invoke(main, args).output
+    # same path, new content: the run is recomputed (keyed by content, not by file name)
+    far["features"][0]["geometry"]["coordinates"][0][1][0] = 9.02
+    layer.write_text(json.dumps(far), encoding="utf-8")
+    assert "1 computed" in CliRunner().invoke(main, args).output
+
+
+def test_batch_allow_partial(tmp_path, four, small_registry):
+    half = tmp_path / "half.dat"
+    lines = four[0].read_text(encoding="latin-1").splitlines()
+    start = next(i for i, s in enumerate(lines) if s.startswith("***")) + 1
+    half.write_text("\n".join(lines[: start + 181 * 24]) + "\n", encoding="latin-1")
+    base = ["batch", str(half), "--heaps", str(small_registry), "-j", "1"]
+    r = CliRunner().invoke(main, [*base, "--out", str(tmp_path / "a")])
+    assert r.exit_code == 1 and "--allow-partial" in r.output
+    r = CliRunner().invoke(main, [*base, "--allow-partial", "--out", str(tmp_path / "b")])
+    assert r.exit_code == 0, r.output
+    (run,) = (tmp_path / "b" / "runs").iterdir()
+    assert pd.read_csv(run / "results.csv")["weather_partial"].all()

@@ -320,10 +320,39 @@ def test_partial_weather_is_scaled_and_flagged(essen):
                                 coverage_fraction=len(half) / 8760)
     r = pv.simulate_pv(_surfaces(SYNTH[:2]), half, hmeta)
     assert r.scaled_to_year and r.per_heap["pv_scaled_to_year"].all() and r.warnings
-    assert r.monthly.loc["a", 7:12].isna().all()
+    assert r.monthly.loc["a", 7:12].isna().all()          # not covered: unknown, not zero
     full = pv.simulate_pv(_surfaces(SYNTH[:2]), data, meta)
-    ratio = r.per_heap["pv_energy_mwh_per_a"] / full.per_heap["pv_energy_mwh_per_a"]
-    assert 0.8 < ratio.iloc[0] < 1.3  # Jan-Jun scaled up: same order as the full year
+    # fully covered months are not rescaled: Jan-Jun equal the full year's (same data, 1e-9)
+    assert_allclose(r.monthly.loc["a", 1:6], full.monthly.loc["a", 1:6], rtol=1e-9)
+    # annual = sum over the series x 8760 h / hours present (the weather stage's annual_factor)
+    assert_allclose(r.per_heap.loc["a", "pv_energy_mwh_per_a"],
+                    full.monthly.loc["a", 1:6].sum() * 8760 / len(half), rtol=1e-9)
+
+
+def test_partial_month_factors_analytic():
+    # February 2015 has 672 h, February 2024 696 h; a month under half covered is NaN
+    idx = pd.date_range("2015-01-01", "2015-12-31 23:00", freq="h", tz="UTC")
+    assert_allclose(pv.calendar_month_hours(idx)[[0, 1, 5]], [744, 672, 720])
+    leap = pd.date_range("2024-02-01", periods=24, freq="h", tz="UTC")
+    assert pv.calendar_month_hours(leap)[1] == 696
+    present = np.array([744, 672, 372, 359, 1, 0, 744, 744, 720, 744, 720, 744], float)
+    f = pv.partial_month_factors(present, pv.calendar_month_hours(idx))
+    assert_allclose(f[[0, 1, 2]], [1.0, 1.0, 2.0])        # March half covered: x2
+    assert np.isnan(f[[3, 4, 5]]).all()   # 359 of 720 h, one hour, nothing: not scaled up
+
+
+def test_weather_without_irradiance_gives_capacity_but_no_energy(short_weather):
+    data, meta = short_weather
+    wind_only = data.assign(ghi=np.nan, dhi=np.nan, dni=np.nan)
+    r = pv.simulate_pv(_surfaces(SYNTH), wind_only, SimpleNamespace(irradiance_available=False))
+    ref = pv.simulate_pv(_surfaces(SYNTH), data, meta)
+    assert_allclose(r.per_heap["pv_capacity_mwp"], ref.per_heap["pv_capacity_mwp"], rtol=1e-12)
+    assert_allclose(r.per_heap["pv_usable_area_ha"], ref.per_heap["pv_usable_area_ha"])
+    assert r.per_heap["pv_energy_mwh_per_a"].isna().all()
+    assert r.monthly.isna().all().all() and r.per_surface["energy_mwh_per_a"].isna().all()
+    assert r.warnings == (pv.NO_IRRADIANCE_NOTE,)
+    assert not pv.irradiance_available(wind_only, meta)       # all-NaN GHI detected without meta
+    assert pv.irradiance_available(data, meta)
 
 
 def test_empty_surfaces_give_empty_result(short_weather):

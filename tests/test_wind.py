@@ -386,3 +386,51 @@ def test_naive_index_rejected(berlin):
 def test_config_fields_all_have_sources():
     for f in dataclasses.fields(WindConfig):
         assert f.metadata.get("source"), f.name
+
+
+def test_air_density_correction_direction_and_size():
+    """Below rated speed power scales with density (Svenningsen: v x (rho/1.225)^(1/3) on the
+    curve). Cold dense air (-10 °C, 1,030 hPa: 1.36 kg/m3) must give more energy than warm thin
+    air (30 °C, 990 hPa: 1.13 kg/m3) at the same 7 m/s; switched off, both equal the plain curve."""
+    spec = wind.new_turbine(WindConfig())
+    ws = np.full(24, 7.0)
+    cold = _const_weather(ws, temp_k=263.15, p_pa=103000.0)
+    warm = _const_weather(ws, temp_k=303.15, p_pa=99000.0)
+    on = WindConfig(**PLAIN)
+    off = WindConfig(**{**PLAIN, "density_correction": False})
+    e_cold, e_warm = (wind.turbine_energy(f, _meta(), on).sum() for f in (cold, warm))
+    assert e_cold > e_warm
+    plain = 24 * np.interp(7.0, spec.curve_wind_speed_m_s, spec.curve_power_kw) / 1e3
+    for f in (cold, warm):
+        assert_allclose(wind.turbine_energy(f, _meta(), off).sum(), plain, rtol=1e-12)
+    # size: the energy ratio is close to the density ratio in the cubic part of the curve (±3 %)
+    from windpowerlib.density import barometric
+    from windpowerlib.temperature import linear_gradient
+
+    def rho(f):
+        t = linear_gradient(f[("temperature", 2.0)], 2.0, 135.0)
+        return float(barometric(f[("pressure", 0.0)], 0.0, 135.0, t).iloc[0])
+
+    assert_allclose(e_cold / e_warm, rho(cold) / rho(warm), rtol=0.03)
+
+
+def test_partial_series_months_not_scaled_from_one_hour():
+    """A series from 31 Dec 23:00 UTC to 30 Jun (a MEZ half-year): annual x 8760/hours; Jan-May
+    unscaled, June (719 of 720 h) x 720/719, the single December hour NOT scaled up to a month
+    (NaN like Jul-Nov: unknown, not zero)."""
+    idx = pd.date_range("2014-12-31 23:00", "2015-06-30 22:00", freq="h", tz="UTC")
+    n = len(idx)
+    cols = pd.MultiIndex.from_tuples([("wind_speed", 135.0), ("temperature", 2.0),
+                                      ("pressure", 0.0)], names=["variable_name", "height"])
+    frame = pd.DataFrame(np.column_stack([np.full(n, 8.0), np.full(n, 288.15),
+                                          np.full(n, 101325.0)]), index=idx, columns=cols)
+    meta = _meta(partial=True, annual_factor=8760 / n)
+    heaps, terr = [_heap("a", 0.0)], {"a": _terrain(0.0, np.nan, 1.0)}
+    res = wind.simulate_wind(heaps, terr, frame, meta, WindConfig(**PLAIN))
+    per_h = float(wind.turbine_energy(frame, _meta(), WindConfig(**PLAIN)).iloc[0])  # MWh/h
+    m = res.monthly.loc["a"]
+    assert_allclose(m.loc[1:5], per_h * np.array([744, 672, 744, 720, 744]), rtol=1e-12)
+    assert_allclose(m.loc[6], per_h * 720, rtol=1e-12)
+    assert m.loc[7:12].isna().all()
+    assert_allclose(res.per_heap.loc["a", "wind_energy_mwh_per_a"], per_h * 8760, rtol=1e-12)
+    assert "scaled to a year" in res.per_heap.loc["a", "wind_notes"]

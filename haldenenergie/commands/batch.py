@@ -18,6 +18,7 @@ from ._common import (
     residential_option,
     show_progress,
 )
+from .run import allow_partial_option, with_allow_partial
 
 
 @click.command()
@@ -32,9 +33,10 @@ from ._common import (
 @registry_option
 @residential_option
 @reserved_option
+@allow_partial_option
 @click.pass_context
 def batch(ctx, weather, out_dir, jobs, force, config_path, dem_paths, registry, residential,
-          reserved):
+          reserved, allow_partial):
     """Run the full pipeline once per weather file (files, folders or globs) and summarise.
 
     Terrain is computed once and reused. Runs already done with the same inputs (weather file hash
@@ -49,7 +51,7 @@ def batch(ctx, weather, out_dir, jobs, force, config_path, dem_paths, registry, 
     """
     from ..batch import run_batch
 
-    cfg = get_config(config_path, residential, reserved)
+    cfg = with_allow_partial(get_config(config_path, residential, reserved), allow_partial)
     progress = show_progress(ctx)
     outcomes_seen = []
 

@@ -23,6 +23,17 @@ from ._common import (
 
 log = logging.getLogger("haldenenergie.run")
 
+#: --allow-partial (run and batch): the weather stage's [weather] allow_partial from the CLI.
+allow_partial_option = click.option(
+    "--allow-partial", "allow_partial", is_flag=True, default=False,
+    help="Accept weather shorter than a year (or with long gaps dropped): annual sums are scaled "
+         "to 8760 h and flagged in weather_partial; same as [weather] allow_partial = true.")
+
+
+def with_allow_partial(cfg, allow_partial: bool):
+    """The config with ``[weather] allow_partial = true`` if the flag was given."""
+    return cfg.replace("weather", allow_partial=True) if allow_partial else cfg
+
 
 @click.command()
 @click.option("--weather", "weather_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -37,10 +48,11 @@ log = logging.getLogger("haldenenergie.run")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Result folder to create (results.csv, results.geojson, monthly.csv, "
               "manifest.json, ranking.csv, totals.csv, surfaces.csv).")
+@allow_partial_option
 @overwrite_option
 @click.pass_context
 def run(ctx, weather_path, dem_paths, config_path, heap_ids, registry, residential, reserved,
-        out_dir, overwrite):
+        allow_partial, out_dir, overwrite):
     """Run terrain → weather → PV → wind → classification and ranking, and write the results.
 
     \b
@@ -49,10 +61,11 @@ def run(ctx, weather_path, dem_paths, config_path, heap_ids, registry, residenti
       haldenenergie run --weather ../shared/data/weather/TRY2015_essen_jahr.dat --out out-try/
       haldenenergie run --dem ../shared/data/dem/ruhr_west_srtm3_3as.tif --heap haniel --out out-dem/
       haldenenergie run --config my.toml --out out/ --overwrite
+      haldenenergie run --weather half-year.csv --allow-partial --out out-part/
     """
     from .. import pipeline
 
-    cfg = get_config(config_path, residential, reserved)
+    cfg = with_allow_partial(get_config(config_path, residential, reserved), allow_partial)
     progress = show_progress(ctx)
     t0 = time.perf_counter()
 
@@ -65,11 +78,16 @@ def run(ctx, weather_path, dem_paths, config_path, heap_ids, registry, residenti
                           out_dir=out_dir, overwrite=overwrite, progress=stage)
     res = result.results
     n = len(res)
-    pv = res["pv_energy_mwh_per_a"].sum()
+    pv = res["pv_energy_mwh_per_a"].sum(min_count=1)
     wind = res["wind_energy_mwh_per_a"].fillna(0).sum()
+    pv_text = ("PV energy not computed (weather without irradiance)"
+               if res["pv_energy_mwh_per_a"].isna().any() else f"{pv / 1000:,.1f} GWh/a")
     click.echo(f"{n} heaps → {out_dir}/ (results.csv, results.geojson, monthly.csv, manifest.json, "
                f"ranking.csv, totals.csv, surfaces.csv)")
-    click.echo(f"PV potential {res['pv_capacity_mwp'].sum():,.1f} MWp, {pv / 1000:,.1f} GWh/a; "
+    if res["weather_partial"].any():
+        click.echo("weather covers part of a year: annual energies are scaled up and flagged "
+                   "(weather_partial)")
+    click.echo(f"PV potential {res['pv_capacity_mwp'].sum():,.1f} MWp, {pv_text}; "
                f"new wind {res['wind_capacity_mw'].fillna(0).sum():,.1f} MW, {wind / 1000:,.1f} GWh/a; "
                f"existing wind {res['existing_wind_energy_mwh_per_a'].fillna(0).sum() / 1000:,.1f} GWh/a")
     if "class" in res:
