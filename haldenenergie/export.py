@@ -100,7 +100,31 @@ COLUMN_INFO: dict[str, tuple[str, str, str, int | None]] = {
                                "count", 0),
     "existing_wind_energy_mwh_per_a": ("Existing wind energy", "Ertrag bestehender Anlagen",
                                        "MWh/a", 1),
-    "total_energy_mwh_per_a": ("Total energy (new)", "Gesamtertrag (neu)", "MWh/a", 1),
+    "total_energy_mwh_per_a": ("Total energy (new, before suitability check)",
+                               "Gesamtertrag (neu, vor Eignungsprüfung)", "MWh/a", 1),
+    "membership": ("Membership (RVR heap concept)", "Zugehörigkeit (Haldenkonzept)", "", None),
+    "area_ha": ("Area (registry)", "Fläche (Register)", "ha", 1),
+    "height_asl_m": ("Height a.s.l. (registry)", "Höhe ü. NHN (Register)", "m", 0),
+    "height_rel_m": ("Relative height (registry)", "Relative Höhe (Register)", "m", 0),
+    "form": ("Form", "Form", "", None),
+    "summit_elevation_m": ("Summit elevation a.s.l.", "Gipfelhöhe ü. NHN", "m", 0),
+    "base_elevation_m": ("Base elevation a.s.l.", "Fußhöhe ü. NHN", "m", 0),
+    "turbine_site_area_ha": ("Area for wind turbines", "Fläche für Windenergieanlagen", "ha", 2),
+    "half_height_distance_m": ("Summit to half-height distance", "Abstand Gipfel–halbe Höhe",
+                               "m", 0),
+    "wind_notes": ("Wind notes", "Hinweise Wind", "", None),
+    "weather_partial": ("Weather data incomplete", "Wetterdaten unvollständig", "", None),
+    "wind_rotor_diameter_m": ("Rotor diameter", "Rotordurchmesser", "m", 0),
+    "wind_hub_height_above_surroundings_m": ("Hub height above surroundings",
+                                             "Nabenhöhe über Umgebung", "m", 0),
+    "wind_speedup_fraction": ("Hill speed-up", "Geschwindigkeitszunahme am Hügel", "-", 3),
+    "wind_wake_loss_fraction": ("Wake losses", "Nachlaufverluste", "-", 3),
+    "wind_atlas_factor": ("Wind atlas scaling factor", "Skalierungsfaktor Windatlas", "-", 3),
+    "existing_wind_turbine_type": ("Existing turbine type", "Anlagentyp Bestand", "", None),
+    "existing_wind_capacity_mw": ("Existing wind capacity", "Leistung bestehender Anlagen", "MW",
+                                  2),
+    "existing_wind_full_load_hours_h": ("Existing wind full-load hours",
+                                        "Volllaststunden bestehender Anlagen", "h/a", 0),
     "assumptions": ("Assumptions", "Annahmen", "", None),
     "status": ("Status", "Status", "", None),
     "lat": ("Latitude", "Breite", "° WGS84", 6),
@@ -143,8 +167,15 @@ VALUE_LABELS: dict[str, dict[str, dict[Any, str]]] = {
         "wind_suitability": {"suitable": "geeignet", "unsuitable": "ungeeignet",
                              "not-assessed": "nicht bewertet"},
         "robust_top": {True: "ja", False: "nein"},
+        "weather_partial": {True: "ja", False: "nein"},
     },
-    "en": {"robust_top": {True: "yes", False: "no"}},
+    "en": {"robust_top": {True: "yes", False: "no"}, "weather_partial": {True: "yes", False: "no"}},
+}
+
+#: Headers of the manifest sheet per language.
+MANIFEST_HEADERS: dict[str, dict[str, str]] = {
+    "en": {"key": "Key", "value": "Value"},
+    "de": {"key": "Schlüssel", "value": "Wert"},
 }
 
 #: Sheet names of the XLSX per language.
@@ -722,7 +753,7 @@ def write_xlsx(folder: ResultsFolder, path: str | Path, lang: str = "de",
                  headers=ASSUMPTION_HEADERS[lang], max_width=80)
     man = manifest_table(folder.manifest)
     _write_sheet(wb.create_sheet(names["manifest"]), man, lang,
-                 headers={"key": "key", "value": "value"}, max_width=100)
+                 headers=MANIFEST_HEADERS[lang], max_width=100)
     with _io.atomic_path(path, overwrite=overwrite) as tmp:
         wb.save(tmp)
     return Path(path)
@@ -810,6 +841,7 @@ __all__ = [
     "FORMATS",
     "INT_COLUMNS",
     "LANGS",
+    "MANIFEST_HEADERS",
     "SCORE_PARTS",
     "SHEETS",
     "TOTAL_COLUMNS",

@@ -42,6 +42,7 @@ import pandas as pd
 
 from ._io import atomic_write, check_can_write, sha256_file
 from .errors import OutputError
+from .suitability import TOTAL_COLUMNS
 
 log = logging.getLogger("haldenenergie.report")
 
@@ -221,6 +222,26 @@ LABELS: dict[str, tuple[str, str]] = {
     "see_below": ("siehe darunter", "see below"),
     "more_reasons": ("weitere im Haldenblatt", "more on the heap sheet"),
     "not_suitable": ("nicht geeignet/bewertet", "not suitable/assessed"),
+    "monthly_note": (
+        ("Technisches Potenzial aller Halden (PV und neue Windenergieanlagen, vor "
+         "Eignungsprüfung)."),
+        ("Technical potential of all heaps (PV and new wind turbines, before the suitability "
+         "check).")),
+    "p50_p90_note": (
+        ("Technisches Potenzial je Halde (PV und neue Windenergieanlagen, vor Eignungsprüfung) "
+         "über die Wetterjahre des Batch-Laufs; P90 = in 9 von 10 Jahren erreicht; Linie = "
+         "Min–Max."),
+        ("Technical potential per heap (PV and new wind turbines, before the suitability check) "
+         "across the batch run's weather years; P90 = reached in 9 of 10 years; line = "
+         "min–max.")),
+    "rank_pv": ("PV [MWp]", "PV [MWp]"),
+    "rank_wind": ("Wind [MW]", "Wind [MW]"),
+    "rank_energy": ("Ertrag geeigneter Nutzungen [MWh/a]", "Energy of suitable uses [MWh/a]"),
+    "rank_note": (
+        ("Werte in Klammern: Nutzung nicht geeignet oder nicht bewertet (technisches Potenzial, "
+         "nicht im Ertrag und nicht in den Summen); Ertrag = was die Punktzahl zählt."),
+        ("Values in brackets: use not suitable or not assessed (technical potential, not in the "
+         "energy and not in the totals); energy = what the score counts.")),
     "flank": ("Flanke", "Flank"),
     "year": ("Jahr", "year"),
 }
@@ -1373,8 +1394,11 @@ tr.overall td{font-weight:600;border-top:1.5px solid var(--ink);border-bottom:1.
 .swatch{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:6px;
  vertical-align:baseline;border:1px solid rgba(0,0,0,.25)}
 .tablewrap{overflow-x:auto}
-table.rank{font-size:11.5px}
-table.rank td.reasons{min-width:340px;font-size:11px}
+table.rank{font-size:11.5px;table-layout:fixed}
+table.rank td{overflow-wrap:break-word}
+table.rank td.reasons{font-size:11px}
+table.rank td.off{color:var(--muted)}
+table.rank th{overflow-wrap:normal;word-break:normal}
 table.rank td.city{font-size:11.5px;color:var(--muted)}
 table.surf{font-size:11px;margin-top:8px}
 table.surf td,table.surf th{padding:2px 4px}
@@ -1420,7 +1444,10 @@ footer{color:var(--muted);font-size:11px;border-top:1px solid var(--line);margin
  .tablewrap th{overflow-wrap:anywhere}
  table.kv th{width:48%}
  article.sheet .sub{margin-bottom:4px}
- table.rank,table.rank td.reasons,table.surf,.rosebox table,.small{font-size:8.5px}
+ table.rank,table.rank td.reasons,table.rank td.city,table.surf,.rosebox table,.small{font-size:8.5px}
+ .tablewrap table.rank th{overflow-wrap:normal}
+ table.rank .badge{font-size:8px;padding:0 5px}
+ .note,.warn,figcaption{font-size:8.5px}
  h3,h4{break-after:avoid}
  h4{margin:6px 0 3px}
  article.sheet h3{font-size:15px}
@@ -1434,7 +1461,7 @@ footer{color:var(--muted);font-size:11px;border-top:1px solid var(--line);margin
  header.cover .inner{padding:0}
  h2{break-after:avoid;margin-top:18px}
  section.major{break-before:page}
- article.sheet{break-before:page;border-top:none;margin-top:0}
+ article.sheet{break-before:page;border-top:none;margin-top:0;zoom:.84}
  section#sheets>article.sheet:first-of-type{break-before:auto}
  figure,table.kv,.rosebox,svg{break-inside:avoid}
  .mapwrap aside{flex-basis:160px}
@@ -1685,7 +1712,15 @@ def _summary_section(data: ReportData, df: pd.DataFrame, lang: str) -> str:
     if data.totals is not None and not data.totals.empty:
         _, factors = _split_totals(data.totals)
         out.append(f'<div class="tablewrap">{_totals_html(data.totals, lang)}</div>')
-        if factors:
+        if set(TOTAL_COLUMNS) <= set(data.totals.columns):
+            # The totals of 'haldenenergie rank': each factor with its year and cited source
+            # (the same sentences as the exports).
+            from .export import factor_notes
+
+            out.append(f"<h4>{_e(_lbl('factors', lang))}</h4><ul class='tight small'>")
+            out += [f"<li>{_linkify(t)}</li>" for t in factor_notes(lang, data.totals)]
+            out.append("</ul>")
+        elif factors:
             out.append(f"<h4>{_e(_lbl('factors', lang))}</h4><ul class='tight small'>")
             for c, v in factors:
                 val = fmt_value(c, _maybe_float(v), lang)
@@ -1813,8 +1848,9 @@ def _charts_section(data: ReportData, df: pd.DataFrame, lang: str) -> str:
         if chart is None:
             out.append(_na(lang, missing))
         else:
-            note = (f"<figcaption>{_e(_lbl('energy_note', lang))}</figcaption>"
-                    if key == "energy_per_heap" else "")
+            note_key = {"energy_per_heap": "energy_note", "monthly_profile": "monthly_note",
+                        "p50_p90": "p50_p90_note"}[key]
+            note = f"<figcaption>{_e(_lbl(note_key, lang))}</figcaption>"
             out.append(f"<figure>{_img(chart, id_, _lbl(key, lang))}{note}</figure>")
     out.append("</section>")
     return "".join(out)
@@ -1835,17 +1871,33 @@ def _rank_range(row: Mapping, lang: str) -> str:
 
 #: Reasons shown per heap in the ranking table (the verdicts come first); all are on its sheet.
 RANKING_REASONS = 2
+#: Column widths of the ranking table [% of the page width] (fixed layout, so that screen and
+#: A4 print share one layout and the reasons keep a third of the width): rank, name, city,
+#: class, score, rank range, PV, wind, energy, reasons.
+RANKING_COL_WIDTHS_PCT = (4, 14, 11, 8, 6, 7, 6, 6, 9, 29)
 
 
 def _ranking_section(df: pd.DataFrame, lang: str) -> str:
     out = [f'<section id="ranking" class="major"><h2>4 {_e(_lbl("ranking", lang))}</h2>']
     head = [("rank", "n"), ("name", ""), ("city", ""), ("class", ""), ("score", "n"),
-            ("rank_range", "n"), ("pv_capacity_mwp", "n"), ("wind_capacity_mw", "n"),
-            ("total_energy_mwh_per_a", "n"), ("reasons", "")]
+            ("rank_range", "n"), ("rank_pv", "n"), ("rank_wind", "n"),
+            ("rank_energy", "n"), ("reasons", "")]
     th = "".join(
         f'<th class="{c}">{_e(_lbl(k, lang) if k in LABELS else column_label(k, lang))}</th>'
         for k, c in head)
-    energy = total_energy(df)
+    # Energy of the suitable uses (what the score counts, as in the totals); without the
+    # ranking columns, the technical potential.
+    energy = (_num(df, "suitable_energy_mwh_per_a") if "suitable_energy_mwh_per_a" in df.columns
+              else total_energy(df))
+    pv_ok, wind_ok = suitable_uses(df)
+
+    def cap(col: str, ok: bool, r) -> str:
+        v = _get(r, col)
+        text = _e(fmt_value(col, v, lang))
+        if ok or not _isnum(v) or float(v) == 0:
+            return f'<td class="n">{text}</td>'
+        return f'<td class="n off">({text})</td>'
+
     rows = []
     for i, r in df.iterrows():
         reasons = _split_list(_reasons(r, lang))
@@ -1862,13 +1914,15 @@ def _ranking_section(df: pd.DataFrame, lang: str) -> str:
             f'<td class="n">{_e(fmt_value("score", _get(r, "score"), lang))}</td>'
             f'<td class="n">{_e(_rank_range(r, lang))}'
             f'{" ★" if _yes_no(_get(r, "robust_top"), "en") == "yes" else ""}</td>'
-            f'<td class="n">{_e(fmt_value("pv_capacity_mwp", _get(r, "pv_capacity_mwp"), lang))}</td>'
-            f'<td class="n">{_e(fmt_value("wind_capacity_mw", _get(r, "wind_capacity_mw"), lang))}</td>'
+            f'{cap("pv_capacity_mwp", bool(pv_ok[i]), r)}'
+            f'{cap("wind_capacity_mw", bool(wind_ok[i]), r)}'
             f'<td class="n">{_e(fmt_number(energy.iloc[i], 0, lang))}</td>'
             f"<td class='reasons'>{_e(shown) if reasons else '–'}</td>"
             "</tr>")
-    out.append(f'<div class="tablewrap"><table class="rank"><thead><tr>{th}</tr></thead>'
-               f"<tbody>{''.join(rows)}</tbody></table></div>")
+    cols = "".join(f'<col style="width:{w}%">' for w in RANKING_COL_WIDTHS_PCT)
+    out.append(f'<div class="tablewrap"><table class="rank"><colgroup>{cols}</colgroup>'
+               f"<thead><tr>{th}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+    out.append(f'<p class="note">{_e(_lbl("rank_note", lang))}</p>')
     if "robust_top" in df.columns:
         out.append(f'<p class="note">★ {_e(_lbl("robust_note", lang))}</p>')
     out.append("</section>")

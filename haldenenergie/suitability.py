@@ -86,7 +86,8 @@ RULE_FIELDS: tuple[str, ...] = (
 RULE_MATCHES: tuple[str, ...] = ("nonempty", "equals", "contains", "greater")
 RULE_EFFECTS: tuple[str, ...] = ("block_pv", "block_wind", "penalise", "note")
 RULE_KEYS: tuple[str, ...] = ("fields", "match", "patterns", "threshold", "effects",
-                              "penalty_points", "text_en", "text_de", "rationale")
+                              "penalty_points", "text_en", "text_de", "rationale", "label_en",
+                              "label_de")
 
 _GRHK = ("RVR, Gesamtregionales Haldenkonzept (GRHK) and heap energy analysis "
          "(Haldenenergieanalyse), 2022")
@@ -97,6 +98,7 @@ DEFAULT_RULES: dict[str, dict[str, Any]] = {
     "nature_reserve": {
         "fields": ["nature_protection"], "match": "equals", "patterns": ["reserve"],
         "effects": ["block_pv", "block_wind"], "penalty_points": 0,
+        "label_en": "nature reserve", "label_de": "Naturschutzgebiet",
         "text_en": "nature reserve (Naturschutzgebiet) on the heap: no PV, no wind turbines",
         "text_de": "Naturschutzgebiet auf der Halde: keine PV, keine Windenergieanlagen",
         "rationale": "Building is prohibited in a nature reserve (§ 23(2) BNatSchG); NRW planning "
@@ -106,6 +108,7 @@ DEFAULT_RULES: dict[str, dict[str, Any]] = {
     "nature_planned": {
         "fields": ["nature_protection"], "match": "equals", "patterns": ["planned"],
         "effects": ["penalise"], "penalty_points": 30,
+        "label_en": "planned nature reserve", "label_de": "geplantes Naturschutzgebiet",
         "text_en": "a nature reserve is planned on the heap: if designated, it blocks PV and wind",
         "text_de": "Naturschutzgebiet geplant: nach Ausweisung keine PV und keine Windenergie",
         "rationale": "A planned reserve is not yet binding but would become an exclusion area "
@@ -114,6 +117,7 @@ DEFAULT_RULES: dict[str, dict[str, Any]] = {
     "nature_adjacent": {
         "fields": ["nature_protection"], "match": "equals", "patterns": ["adjacent"],
         "effects": ["penalise"], "penalty_points": 10,
+        "label_en": "adjacent nature reserve", "label_de": "angrenzendes Naturschutzgebiet",
         "text_en": "nature reserve at the foot of the heap: species-protection survey and buffer "
                    "needed (birds and bats for wind)",
         "text_de": "Naturschutzgebiet am Haldenfuß: artenschutzrechtliche Prüfung und Abstand nötig "
@@ -125,9 +129,10 @@ DEFAULT_RULES: dict[str, dict[str, Any]] = {
         "fields": ["landmark", "constraints"], "match": "contains",
         "patterns": ["observator", "sternwarte"],
         "effects": ["block_wind"], "penalty_points": 0,
+        "label_en": "observatory", "label_de": "Observatorium",
         "text_en": "observatory on the heap: no wind turbines (they would dominate its horizon)",
-        "text_de": "Observatorium auf der Halde: keine Windenergieanlagen (sie beherrschten "
-                   "dessen Horizont)",
+        "text_de": "Observatorium auf der Halde: keine Windenergieanlagen (sie würden "
+                   "seinen Horizont beherrschen)",
         "rationale": "A horizon observatory needs a free skyline; the RVR assembly (Ruhrparlament) "
                      "decided against a wind turbine on Halde Hoheward (Ruhr Nachrichten report "
                      "cited in the fact table; date to be checked).",
@@ -136,6 +141,7 @@ DEFAULT_RULES: dict[str, dict[str, Any]] = {
         "fields": ["landmark", "constraints"], "match": "contains",
         "patterns": ["world heritage", "welterbe", "unesco"],
         "effects": ["block_wind", "penalise"], "penalty_points": 30,
+        "label_en": "UNESCO World Heritage", "label_de": "UNESCO-Welterbe",
         "text_en": "UNESCO World Heritage setting: no wind turbines; PV only after a heritage "
                    "impact assessment",
         "text_de": "UNESCO-Welterbe im Umfeld: keine Windenergieanlagen; PV nur nach "
@@ -147,6 +153,7 @@ DEFAULT_RULES: dict[str, dict[str, Any]] = {
     "landmark": {
         "fields": ["landmark"], "match": "nonempty", "patterns": [],
         "effects": ["penalise"], "penalty_points": 20,
+        "label_en": "landmark or art work", "label_de": "Landmarke oder Kunstwerk",
         "text_en": "landmark or art work on the heap ({value}): keep PV and turbines clear of it "
                    "and its sight lines",
         "text_de": "Landmarke oder Kunstwerk auf der Halde ({value}): PV und Windenergieanlagen "
@@ -160,6 +167,7 @@ DEFAULT_RULES: dict[str, dict[str, Any]] = {
         "patterns": ["still being dumped", "still dumped", "still receiving", "dumping permit",
                      "wird noch geschüttet", "in schüttung"],
         "effects": ["block_pv", "penalise"], "penalty_points": 20,
+        "label_en": "still being dumped on", "label_de": "noch in Schüttung",
         "text_en": "heap still being dumped on: its surface is not final, no PV yet",
         "text_de": "Halde wird noch geschüttet: Oberfläche nicht endgültig, noch keine PV",
         "rationale": "PV needs the final contour and a settled surface; turbines stand on existing "
@@ -169,6 +177,7 @@ DEFAULT_RULES: dict[str, dict[str, Any]] = {
         "fields": ["constraints"], "match": "contains",
         "patterns": ["bergaufsicht", "mining supervision", "bergrecht"],
         "effects": ["penalise"], "penalty_points": 20,
+        "label_en": "mining supervision", "label_de": "Bergaufsicht",
         "text_en": "under mining supervision (Bergaufsicht): building only with the mining "
                    "authority's consent or after release",
         "text_de": "unter Bergaufsicht: Bau nur mit Zustimmung der Bergbehörde oder nach "
@@ -181,6 +190,7 @@ DEFAULT_RULES: dict[str, dict[str, Any]] = {
         "patterns": ["trinkwasser", "drinking water", "drinking-water", "wasserbehälter",
                      "hochbehälter", "water reservoir"],
         "effects": ["penalise"], "penalty_points": 20,
+        "label_en": "drinking-water structure", "label_de": "Trinkwasseranlage",
         "text_en": "drinking-water structure on or in the heap: foundations and piles must keep "
                    "clear; needs the water utility's consent",
         "text_de": "Trinkwasseranlage auf oder in der Halde: Fundamente und Rammpfähle mit "
@@ -192,6 +202,7 @@ DEFAULT_RULES: dict[str, dict[str, Any]] = {
         "fields": ["constraints"], "match": "contains",
         "patterns": ["burning", "brennend", "warmstelle", "schwelbrand", "smoulder", "smolder"],
         "effects": ["penalise"], "penalty_points": 20,
+        "label_en": "burning heap", "label_de": "brennende Halde",
         "text_en": "burning heap or hot spots (Warmstellen): geotechnical survey needed for "
                    "foundations and cables",
         "text_de": "brennende Halde bzw. Warmstellen: Baugrundgutachten für Fundamente und Kabel "
@@ -204,6 +215,7 @@ DEFAULT_RULES: dict[str, dict[str, Any]] = {
         "patterns": ["kreuzkröte", "fledermaus", "bats", "heidelerche", "artenschutz",
                      "species protection", "rare species", "birds"],
         "effects": ["penalise"], "penalty_points": 10,
+        "label_en": "protected species", "label_de": "geschützte Arten",
         "text_en": "protected species recorded: species-protection survey needed",
         "text_de": "geschützte Arten nachgewiesen: artenschutzrechtliche Prüfung nötig",
         "rationale": "Records of protected species (§ 44 BNatSchG) mean surveys, mitigation and "
@@ -214,6 +226,7 @@ DEFAULT_RULES: dict[str, dict[str, Any]] = {
         "patterns": ["tourism", "mtb", "festival", "paragliding", "recreation", "freizeit",
                      "trail", "iga 2027"],
         "effects": ["penalise"], "penalty_points": 10,
+        "label_en": "leisure use", "label_de": "Freizeitnutzung",
         "text_en": "used for leisure or tourism: PV and turbines must fit around paths and uses",
         "text_de": "Freizeit- oder Tourismusnutzung: PV und Windenergieanlagen müssen sich "
                    "einfügen",
@@ -223,6 +236,7 @@ DEFAULT_RULES: dict[str, dict[str, Any]] = {
     "closed_access": {
         "fields": ["access"], "match": "equals", "patterns": ["closed"],
         "effects": ["note"], "penalty_points": 0,
+        "label_en": "closed access", "label_de": "nicht zugänglich",
         "text_en": "closed to the public now (mining supervision, dumping or fenced): available "
                    "only later",
         "text_de": "derzeit nicht zugänglich (Bergaufsicht, Schüttung oder eingezäunt): erst "
@@ -233,6 +247,7 @@ DEFAULT_RULES: dict[str, dict[str, Any]] = {
     "existing_wind": {
         "fields": ["existing_wind_turbines"], "match": "greater", "threshold": 0,
         "effects": ["note"], "penalty_points": 0,
+        "label_en": "existing wind turbines", "label_de": "bestehende Windenergieanlagen",
         "text_en": "{value} wind turbine(s) already stand on or at the heap: reported separately; "
                    "new turbines must keep their spacing",
         "text_de": "{value} Windenergieanlage(n) stehen bereits auf oder an der Halde: gesondert "
@@ -261,7 +276,10 @@ class SuitabilityConfig:
                "landuse=residential)",
         doc="GeoJSON of residential areas (Polygon/MultiPolygon, WGS84 or with a 'crs' member); "
             "where the registry has no housing_distance_m, the distance from the heap's point "
-            "(summit/centre, where turbines stand) to the nearest area is used. Empty = none.")
+            "(summit/centre, where turbines stand) to the nearest area is used. A heap more "
+            "than 2 km outside the layer's extent (bounding box) with no area within "
+            "min_housing_distance_m keeps an unknown distance (the layer does not cover it). "
+            "Empty = none.")
     min_new_turbines: int = param(
         1, unit="-", min=1, max=100, source="issue #5: at least one new turbine must fit",
         doc="Wind needs at least this many new turbines on the heap.")
@@ -276,7 +294,8 @@ class SuitabilityConfig:
                "rule carries its rationale",
         doc="Constraint rules: id -> {fields, match (nonempty|equals|contains|greater), "
             "patterns, threshold, effects (block_pv|block_wind|penalise|note), penalty_points, "
-            "text_en, text_de, rationale}. Giving this table replaces the whole default table.")
+            "text_en, text_de, rationale, optional label_en/label_de (short name in the "
+            "reasons, default: the id)}. Giving this table replaces the whole default table.")
     weight_energy: float = param(
         40.0, unit="points", min=0.0, max=1000.0,
         source="assumption: energy potential is the main aim of the heap energy concept",
@@ -413,6 +432,9 @@ def check_rules(rules: Mapping[str, Any], origin: str = "config") -> None:
         if bad:
             raise ConfigError(f"{where}.effects: unknown {', '.join(map(str, bad))}; choose from "
                               f"{', '.join(RULE_EFFECTS)}")
+        for k in ("text_en", "text_de", "label_en", "label_de"):
+            if k in rule and (not isinstance(rule[k], str) or not rule[k].strip()):
+                raise ConfigError(f"{where}.{k} must be a non-empty text")
         pts = rule.get("penalty_points", 0)
         if isinstance(pts, bool) or not isinstance(pts, (int, float)) or pts < 0:
             raise ConfigError(f"{where}.penalty_points = {pts!r} must be a number >= 0")
@@ -508,8 +530,8 @@ def match_rule(rule: Mapping[str, Any], rec: Mapping[str, Any]) -> str | None:
 def evaluate_rules(rec: Mapping[str, Any], rules: Mapping[str, Mapping[str, Any]]) -> list[dict]:
     """All rules that fire for one heap, in table order.
 
-    Returns a list of dicts ``{id, effects, penalty_points, text_en, text_de}`` with ``{value}``
-    filled in.
+    Returns a list of dicts ``{id, label_en, label_de, effects, penalty_points, text_en,
+    text_de}`` with ``{value}`` filled in; the labels default to the rule id.
     """
     fired = []
     for rid, rule in rules.items():
@@ -519,7 +541,9 @@ def evaluate_rules(rec: Mapping[str, Any], rules: Mapping[str, Mapping[str, Any]
         effects = list(rule["effects"])
         pts = float(rule.get("penalty_points", 0) or 0) if "penalise" in effects else 0.0
         fired.append({
-            "id": rid, "effects": effects, "penalty_points": pts,
+            "id": rid, "label_en": str(rule.get("label_en") or rid),
+            "label_de": str(rule.get("label_de") or rule.get("label_en") or rid),
+            "effects": effects, "penalty_points": pts,
             "text_en": str(rule["text_en"]).replace("{value}", value),
             "text_de": str(rule["text_de"]).replace("{value}", value),
         })
@@ -564,6 +588,11 @@ def access_group(access: Any) -> str:
         return "unknown"
     a = str(access).strip().lower()
     return a if a in ("open", "closed") else "unknown"
+
+
+#: Private column of :func:`rank_results`: "layer" where the distance to housing came from the
+#: residential layer (for the source named in the reasons).
+_DIST_SRC = "_housing_distance_source"
 
 
 def classify_heap(row: Mapping[str, Any], rec: Mapping[str, Any] | None,
@@ -625,8 +654,8 @@ def classify_heap(row: Mapping[str, Any], rec: Mapping[str, Any] | None,
                       f"{_fmt_num(cfg.min_pv_usable_area_ha, 2, 'de')} ha")
     elif block_pv:
         pv = UNSUITABLE
-        en.append("PV blocked by: " + ", ".join(r["id"] for r in block_pv))
-        de.append("PV ausgeschlossen durch: " + ", ".join(r["id"] for r in block_pv))
+        en.append("PV blocked by: " + ", ".join(r["label_en"] for r in block_pv))
+        de.append("PV ausgeschlossen durch: " + ", ".join(r["label_de"] for r in block_pv))
     else:
         pv = SUITABLE
         en.append(f"PV suitable: {_fmt_num(area, 1)} ha usable after exclusions, "
@@ -641,7 +670,10 @@ def classify_heap(row: Mapping[str, Any], rec: Mapping[str, Any] | None,
     dist_src_en, dist_src_de = "registry", "Register"
     if dist is None and not math.isnan(_num(row, "housing_distance_m")):
         dist = _num(row, "housing_distance_m")
-        dist_src_en, dist_src_de = "results/residential layer", "Ergebnisse/Wohngebiets-Layer"
+        if row.get(_DIST_SRC) == "layer":
+            dist_src_en, dist_src_de = "residential layer", "Wohngebiets-Layer"
+        else:
+            dist_src_en, dist_src_de = "results.csv", "results.csv"
     thr = cfg.min_housing_distance_m
     if math.isnan(n_new):
         wind = NOT_ASSESSED
@@ -656,16 +688,16 @@ def classify_heap(row: Mapping[str, Any], rec: Mapping[str, Any] | None,
                   f"Wind: {int(n_new)} neue Anlage(n), weniger als {cfg.min_new_turbines}")
     elif block_wind:
         wind = UNSUITABLE
-        en.append("wind blocked by: " + ", ".join(r["id"] for r in block_wind))
-        de.append("Wind ausgeschlossen durch: " + ", ".join(r["id"] for r in block_wind))
+        en.append("wind blocked by: " + ", ".join(r["label_en"] for r in block_wind))
+        de.append("Wind ausgeschlossen durch: " + ", ".join(r["label_de"] for r in block_wind))
     elif dist is None:
         wind = NOT_ASSESSED
         en.append(f"wind not assessed: distance to housing unknown ({int(n_new)} new turbine(s) "
                   f"would fit); supply housing_distance_m in the registry or a residential layer "
                   f"(--residential)")
         de.append(f"Wind nicht bewertet: Abstand zur Wohnbebauung unbekannt ({int(n_new)} neue "
-                  f"Anlage(n) fänden Platz); housing_distance_m im Register angeben oder "
-                  f"Wohngebiets-Layer (--residential)")
+                  f"Anlage(n) fänden Platz); Abstand im Register (housing_distance_m) oder "
+                  f"per Wohngebiets-Layer (--residential) angeben")
     elif dist < thr:
         wind = UNSUITABLE
         en.append(f"wind: {_fmt_num(dist)} m to housing < {_fmt_num(thr)} m minimum "
@@ -1013,13 +1045,26 @@ def check_results(results: pd.DataFrame, origin: str = "results") -> None:
                           f"row per heap")
 
 
-def housing_distances_from_layer(heaps: Iterable[Any], path: str | Path) -> dict[str, float]:
+#: Margin [m] around a residential layer's bounding box within which the layer is taken to
+#: describe a heap's surroundings. Assumption: 2 km is over three times the 600 m rule (RVR 2022)
+#: and ~1.5 km beyond the turbine distances that matter; a heap farther outside than that (e.g.
+#: a layer of one city and a heap in the next) is not covered by the layer.
+LAYER_EXTENT_MARGIN_M = 2000.0
+
+
+def housing_distances_from_layer(heaps: Iterable[Any], path: str | Path,
+                                 max_distance_outside_m: float | None = 0.0) -> dict[str, float]:
     """Distance [m] from each heap's point to the nearest residential area of a GeoJSON layer.
 
     The point is the registry's summit/centre point (for a footprint polygon, its representative
     point): turbines stand on the summit or plateau, so this approximates the turbine-to-housing
     distance the 600 m rule is about (RVR 2022). Distances are measured in ETRS89 / UTM 32N
-    (EPSG:25832). Heaps without coordinates get no distance (they stay "not assessed").
+    (EPSG:25832). Heaps without coordinates get no distance (they stay "not assessed"), and so
+    do heaps outside the layer's extent (bounding box of all its areas, widened by
+    :data:`LAYER_EXTENT_MARGIN_M`) unless an area is closer than ``max_distance_outside_m`` [m]:
+    a layer that does not reach a heap's surroundings cannot show that housing is far from it,
+    but a near area does show that housing is near (pass the minimum distance; None keeps every
+    distance).
 
     Raises
     ------
@@ -1048,9 +1093,13 @@ def housing_distances_from_layer(heaps: Iterable[Any], path: str | Path) -> dict
     out: dict[str, float] = {}
     pts, ids = [], []
     for h in heaps:
-        rec_id = getattr(h, "id", None) or (h.get("id") if isinstance(h, Mapping) else None)
-        fp = getattr(h, "footprint", None)
-        lat, lon = getattr(h, "lat", None), getattr(h, "lon", None)
+        if isinstance(h, Mapping):  # a mapping with the Heap attributes (as rank_results takes)
+            rec_id, fp, lat, lon = h.get("id"), h.get("footprint"), h.get("lat"), h.get("lon")
+        else:
+            rec_id, fp = getattr(h, "id", None), getattr(h, "footprint", None)
+            lat, lon = getattr(h, "lat", None), getattr(h, "lon", None)
+        if _blank(lat) or _blank(lon):
+            lat = lon = None
         if fp is not None:
             pts.append(fp.representative_point())
         elif lat is not None and lon is not None:
@@ -1060,8 +1109,22 @@ def housing_distances_from_layer(heaps: Iterable[Any], path: str | Path) -> dict
         ids.append(str(rec_id))
     if pts:
         g = gpd.GeoSeries(pts, crs="EPSG:4326").to_crs("EPSG:25832")
+        minx, miny, maxx, maxy = union.bounds
+        mg = LAYER_EXTENT_MARGIN_M
+        outside = []
         for i, pt in zip(ids, g):
-            out[i] = float(pt.distance(union))
+            d = float(pt.distance(union))
+            inside = minx - mg <= pt.x <= maxx + mg and miny - mg <= pt.y <= maxy + mg
+            if not inside and max_distance_outside_m is not None and d >= max_distance_outside_m:
+                # A layer that does not reach around the heap cannot show that no housing is
+                # near it: unknown, never a pass (DOMAIN.md). A near area still proves nearness.
+                outside.append(i)
+                continue
+            out[i] = d
+        if outside:
+            log.warning("%s: %d heap(s) lie outside the residential layer's extent and no area "
+                        "of it is near them; their distance to housing stays unknown (wind not "
+                        "assessed): %s", p, len(outside), ", ".join(outside[:10]))
     return out
 
 
@@ -1102,12 +1165,15 @@ def rank_results(results_df: pd.DataFrame, heaps: Iterable[Any] | None,
         log.warning("%d registry heap(s) have no results row and are not ranked: %s",
                     len(reg_ids - res_ids), ", ".join(sorted(reg_ids - res_ids)[:10]))
     if scfg.residential_areas_path:
-        dist = housing_distances_from_layer(heaps, scfg.residential_areas_path)
-        layer = base["heap_id"].astype(str).map(dist)
-        if "housing_distance_m" in base:
-            layer = pd.to_numeric(base["housing_distance_m"], errors="coerce").fillna(layer)
-        base["housing_distance_m"] = layer.astype(float)
+        dist = housing_distances_from_layer(heaps, scfg.residential_areas_path,
+                                            max_distance_outside_m=scfg.min_housing_distance_m)
+        layer = base["heap_id"].astype(str).map(dist).astype(float)
+        given = (pd.to_numeric(base["housing_distance_m"], errors="coerce")
+                 if "housing_distance_m" in base else pd.Series(np.nan, index=base.index))
+        base[_DIST_SRC] = np.where(given.isna() & layer.notna(), "layer", "")
+        base["housing_distance_m"] = given.fillna(layer).astype(float)
     cls = classify(base, heaps, scfg)
+    base = base.drop(columns=[_DIST_SRC], errors="ignore")
     sc = score_and_rank(base, cls, scfg)
     # housing_distance_m: the value the classification used (registry first, else the results').
     base = base.drop(columns=[c for c in ("housing_distance_m",) if c in base.columns])

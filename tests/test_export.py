@@ -304,7 +304,9 @@ def test_xlsx_sheets_headers_units_numbers(ranked, tmp_path, lang):
     rule = ass[ass[key_col] == "rules.nature_reserve"]
     assert "BNatSchG" in rule[src_col].iloc[0] and "block_pv" in str(rule.iloc[0, 2])
     man = _sheet_frame(wb[names["manifest"]])
-    assert "inputs[0].sha256" in man["key"].tolist() and "ranking.created_utc" in man["key"].tolist()
+    keys = man[E.MANIFEST_HEADERS[lang]["key"]].tolist()
+    assert "inputs[0].sha256" in keys and "ranking.created_utc" in keys
+    assert list(man.columns) == [E.MANIFEST_HEADERS[lang]["key"], E.MANIFEST_HEADERS[lang]["value"]]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -417,3 +419,24 @@ def test_libreoffice_opens_both_and_numbers_survive(ranked, tmp_path):
         assert_allclose(back[c].to_numpy(float), res[c].to_numpy(float), rtol=1e-9,
                         equal_nan=True, err_msg=c)
     assert back["heap_id"].tolist() == res["heap_id"].tolist()
+
+
+def test_every_result_column_has_a_label_in_both_languages():
+    """A committee reads no raw column names: every column the pipeline, the wind stage and the
+    ranking write has a German and an English header (with the unit where it has one)."""
+    from haldenenergie.pipeline import RESULT_COLUMNS
+
+    wind_extra = ("wind_rotor_diameter_m", "wind_hub_height_above_surroundings_m",
+                  "wind_speedup_fraction", "wind_wake_loss_fraction", "wind_atlas_factor",
+                  "existing_wind_turbine_type", "existing_wind_capacity_mw",
+                  "existing_wind_full_load_hours_h")
+    cols = [*RESULT_COLUMNS, *wind_extra, *S.RANK_COLUMNS]
+    missing = [c for c in cols if c not in E.COLUMN_INFO]
+    assert not missing, missing
+    for c in cols:
+        de, en = E.column_header(c, "de"), E.column_header(c, "en")
+        assert c not in (de, en) and "_" not in de and "_" not in en, (c, de, en)
+    assert E.column_header("summit_elevation_m", "de") == "Gipfelhöhe ü. NHN [m]"
+    assert E.column_header("existing_wind_capacity_mw", "en") == "Existing wind capacity [MW]"
+    df = E.committee_frame(pd.DataFrame({"heap_id": ["a"], "weather_partial": [False]}), "de")
+    assert df["weather_partial"].tolist() == ["nein"]

@@ -612,3 +612,93 @@ def test_renders_in_headless_chromium(tmp_path):
     assert len(img.getcolors(maxcolors=1 << 20) or []) > 200  # text, charts, colours
     # The header band (accent colour) is at the top.
     assert img.getpixel((640, 20)) == (31, 78, 121)
+
+
+PDFTOTEXT = shutil.which("pdftotext")
+
+
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory) -> Path:
+    """``haldenenergie run`` on the defaults (registry, synthetic weather year, parametric
+    terrain): the real sheets, with their long source lists and many PV surfaces."""
+    out = tmp_path_factory.mktemp("default") / "out"
+    r = CliRunner().invoke(main, ["run", "--out", str(out)], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    return out
+
+
+def test_report_on_a_default_run_is_fast(default_run, tmp_path):
+    """Issue 7: 'haldenenergie report' on the results of a default run in under 15 s."""
+    t0 = time.perf_counter()
+    r = CliRunner().invoke(main, ["report", str(default_run), "--out",
+                                  str(tmp_path / "r.html")], catch_exceptions=False)
+    dt = time.perf_counter() - t0
+    assert r.exit_code == 0, r.output
+    assert dt < 15.0, f"report took {dt:.1f} s (limit 15 s)"
+    text = (tmp_path / "r.html").read_text(encoding="utf-8")
+    res = pd.read_csv(default_run / "results.csv")
+    assert text.count('<article class="sheet"') == len(res)
+    assert _external_refs(text) == []
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(CHROMIUM is None or PDFTOTEXT is None,
+                    reason="chromium or pdftotext (poppler-utils) is not installed")
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_prints_on_a4_one_page_per_heap_sheet(default_run, tmp_path, lang):
+    """Chromium's print to PDF of a default run's report: A4 pages, and every heap sheet on
+    exactly one page. (Chromium shrinks the whole document when anything is wider than the
+    page, which hid sheets of 1.3 pages until the ranking table was given a fixed layout.)"""
+    run = default_run
+    report = rp.write_report(run, tmp_path / "report.html", lang=lang)
+    pdf = tmp_path / "report.pdf"
+    p = _chromium([f"--print-to-pdf={pdf}", "--no-pdf-header-footer",
+                   "--virtual-time-budget=10000", report.resolve().as_uri()], tmp_path / "prof")
+    assert p.returncode == 0 and pdf.is_file(), p.stderr[-2000:]
+    raw = pdf.read_bytes()
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", raw)
+    assert boxes and all(abs(float(w) - 595) < 1.5 and abs(float(h) - 842) < 1.5
+                         for w, h in boxes), boxes[:3]  # A4 = 595 x 842 pt
+    text = subprocess.run([PDFTOTEXT, "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, timeout=60, check=True).stdout
+    pages = text.split("\f")
+    res = pd.read_csv(run / "results.csv")
+    n = len(res)
+    heading = rp._lbl("sheets", lang)
+    first = next(k for k, pg in enumerate(pages) if pg.strip().startswith(f"5 {heading}"))
+    last = first + n - 1
+    # Each page of the sheet range starts with its sheet's title ("<rank>. <name>", or the name
+    # of an unranked heap) in rank order: no sheet runs over onto a second page.
+    names = [str(x)[:25] for x in rp.rank_order(res)["name"]]
+    for k, name in zip(range(first, last + 1), names, strict=True):
+        head = [h.strip() for h in pages[k].strip().split("\n") if h.strip()][:2]
+        assert any(re.sub(r"^\d+\. ", "", h).startswith(name) for h in head), (k, name, head)
+    after = pages[last + 1].strip().split("\n")[0]
+    assert after.startswith("6 "), after  # the assumptions section follows the last sheet
+
+
+def test_ranking_table_counts_suitable_uses_and_factors_name_their_sources(default_run, tmp_path):
+    """The ranking table shows the energy the score counts (suitable uses, as in the totals)
+    and brackets the capacity of a use that is not suitable; the summary states each totals
+    factor with its year and cited source (real totals.csv of 'haldenenergie rank')."""
+    out = rp.write_report(default_run, tmp_path / "r.html", lang="de")
+    text = out.read_text(encoding="utf-8")
+    table = text.split('<section id="ranking"')[1].split("</section>")[0]
+    res = pd.read_csv(default_run / "results.csv")
+    rows = {m[0]: m[1] for m in re.findall(r'href="#heap-([^"]+)">.*?</a></td>(.*?)</tr>', table)}
+    assert set(rows) == set(res["heap_id"])
+    checked = 0
+    for _, r in res.iterrows():
+        cells = re.findall(r'<td class="n( off)?">([^<]*)</td>', rows[r["heap_id"]])
+        # cells: score, range, PV, wind, energy
+        pv, wind, energy = cells[2], cells[3], cells[4]
+        assert energy[1] == rp.fmt_number(r["suitable_energy_mwh_per_a"], 0, "de"), r["heap_id"]
+        if r["wind_suitability"] != "suitable" and r["wind_capacity_mw"] > 0:
+            assert wind[0] == " off" and wind[1].startswith("(") and wind[1].endswith(")")
+            checked += 1
+        if r["pv_suitability"] == "suitable":
+            assert pv[0] == "" and not pv[1].startswith("(")
+    assert checked > 0
+    summary = text.split('<section id="summary"')[1].split("</section>")[0]
+    assert "Bezugsjahr 2024); Quelle: BDEW" in summary
+    assert "Bezugsjahr 2023); Quelle: Umweltbundesamt" in summary

@@ -491,3 +491,83 @@ def test_real_registry_every_heap_once_with_class_and_reasons(root_dir: Path):
         assert by.loc["hoheward", "wind_suitability"] == "unsuitable"
     assert tot.set_index("group").loc["existing_wind", "wind_turbines"] == sum(
         h.existing_wind.count for h in heaps)
+
+
+# --------------------------------------------------------------------------------------------------
+# Reasons in plain words; the residential layer
+# --------------------------------------------------------------------------------------------------
+
+def test_blocking_rules_are_named_in_plain_words_in_both_languages():
+    r = classify_one(row("a"), heap("a", nature_protection="reserve"))
+    assert "PV blocked by: nature reserve;" in r["reasons"]
+    assert "wind blocked by: nature reserve;" in r["reasons"]
+    assert "PV ausgeschlossen durch: Naturschutzgebiet;" in r["reasons_de"]
+    assert "Wind ausgeschlossen durch: Naturschutzgebiet;" in r["reasons_de"]
+    r = classify_one(row("a"), heap("a", landmark="Horizontobservatorium"))
+    assert "Wind ausgeschlossen durch: Observatorium;" in r["reasons_de"]
+    # Every default rule has both short labels; a user rule without labels falls back to its id.
+    for rid, rule in S.DEFAULT_RULES.items():
+        assert rule["label_en"].strip() and rule["label_de"].strip(), rid
+    own = {"fence": {"fields": ["constraints"], "match": "contains", "patterns": ["fence"],
+                     "effects": ["block_pv"], "text_en": "fenced", "text_de": "eingezäunt"}}
+    cfg = dataclasses.replace(S.SuitabilityConfig(), rules=own)
+    r = classify_one(row("a"), heap("a", constraints="fence around it"), cfg)
+    assert "PV blocked by: fence;" in r["reasons"] and "ausgeschlossen durch: fence;" in \
+        r["reasons_de"]
+    with pytest.raises(ConfigError, match=r"rules.fence.label_de must be a non-empty text"):
+        S.check_rules({"fence": {**own["fence"], "label_de": ""}})
+
+
+def _layer(tmp_path, lat, lon, gap_m, size_m=400.0, name="residential.geojson"):
+    """GeoJSON with one residential square whose west edge is gap_m east of (lat, lon)."""
+    import json
+    import math
+
+    m_per_deg_lon = 111_320.0 * math.cos(math.radians(lat))
+    x0, x1 = lon + gap_m / m_per_deg_lon, lon + (gap_m + size_m) / m_per_deg_lon
+    dy = size_m / 2 / 111_320.0
+    ring = [[x0, lat - dy], [x1, lat - dy], [x1, lat + dy], [x0, lat + dy], [x0, lat - dy]]
+    p = tmp_path / name
+    p.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {},
+         "geometry": {"type": "Polygon", "coordinates": [ring]}}]}), encoding="utf-8")
+    return p
+
+
+def test_residential_layer_distance_source_and_extent(tmp_path, caplog):
+    """Distances from a layer (mapping heaps too), named as such in the reasons. Outside the
+    layer's extent a near area still counts (it proves housing is near), a far one does not (a
+    partial layer is never a pass). The registry's distance comes first. Distances analytic
+    within 1 % (equirectangular square vs UTM 32N)."""
+    lat, lon = 51.55, 7.10
+    near = _layer(tmp_path, lat, lon, gap_m=300.0)
+    heaps = [heap("near", housing_distance_m=None, lat=lat, lon=lon),
+             heap("far", housing_distance_m=None, lat=lat, lon=lon - 0.2),  # ~14 km west
+             heap("reg", housing_distance_m=1500.0, lat=lat, lon=lon)]
+    rows = pd.DataFrame([row("near"), row("far"), row("reg")])
+    cfg = dataclasses.replace(S.SuitabilityConfig(), residential_areas_path=str(near))
+    with caplog.at_level("WARNING", logger="haldenenergie.suitability"):
+        ranked, _ = S.rank_results(rows, heaps, cfg)
+    r = ranked.set_index("heap_id")
+    assert_allclose(r.loc["near", "housing_distance_m"], 300.0, rtol=0.01)
+    assert r.loc["near", "wind_suitability"] == "unsuitable"
+    assert "m to housing < 600 m minimum (residential layer)" in r.loc["near", "reasons"]
+    assert "Mindestabstand (Wohngebiets-Layer)" in r.loc["near", "reasons_de"]
+    assert r.loc["far", "wind_suitability"] == "not-assessed"
+    assert pd.isna(r.loc["far", "housing_distance_m"])
+    assert "outside the residential layer's extent" in caplog.text and ": far" in caplog.text
+    assert r.loc["reg", "wind_suitability"] == "suitable"
+    assert r.loc["reg", "housing_distance_m"] == 1500.0
+    # A heap inside the extent (between two areas) gets its far distance: a pass.
+    d = S.housing_distances_from_layer(
+        [heap("mid", lat=lat, lon=lon + 0.05)], _layer(tmp_path, lat, lon, gap_m=-2000.0,
+                                                         size_m=10_000.0, name="big.geojson"))
+    assert d["mid"] == 0.0  # inside the big square
+    # Direct call without the cut-off keeps every distance (~14 km for "far").
+    d = S.housing_distances_from_layer(heaps, near, max_distance_outside_m=None)
+    assert_allclose(d["far"], 0.2 * 111_320.0 * np.cos(np.radians(lat)) + 300.0, rtol=0.01)
+    # Re-ranked without the layer, the distance kept in the results is named as from there.
+    again, _ = S.rank_results(ranked, heaps, S.SuitabilityConfig())
+    a = again.set_index("heap_id")
+    assert "(results.csv)" in a.loc["near", "reasons"]
+    assert a.loc["far", "wind_suitability"] == "not-assessed"
