@@ -28,6 +28,13 @@ import numpy as np
 
 from .errors import TerrainError
 
+
+class DemFileError(TerrainError):
+    """A DEM file that cannot serve any heap: no CRS, a CRS that cannot be transformed to
+    EPSG:25832, or unreadable/unprojectable data. Unlike a DEM that merely misses a heap (no
+    coverage, only nodata there), this is never answered by a parametric fallback."""
+
+
 #: Metric CRS of all terrain work: ETRS89 / UTM zone 32N, the CRS of NRW's official geodata
 #: (DOMAIN.md "Coordinates and terrain"; CONVENTIONS.md rule 12).
 METRIC_CRS = "EPSG:25832"
@@ -69,7 +76,7 @@ def read_xyz(path: str | Path) -> tuple[np.ndarray, object]:
 
     Raises
     ------
-    TerrainError : unreadable file, fewer than 4 points, or points not on a regular grid.
+    DemFileError : unreadable file, fewer than 4 points, or points not on a regular grid.
     """
     import pandas as pd
     from affine import Affine
@@ -79,7 +86,7 @@ def read_xyz(path: str | Path) -> tuple[np.ndarray, object]:
         df = pd.read_csv(p, sep=r"\s+", header=None, usecols=[0, 1, 2], names=["x", "y", "z"],
                          dtype="float64", comment="#")
     except (OSError, ValueError, pd.errors.ParserError) as exc:
-        raise TerrainError(f"{p}: cannot read as XYZ tile (x y z per line): {exc}") from None
+        raise DemFileError(f"{p}: cannot read as XYZ tile (x y z per line): {exc}") from None
     x, y, z = (df[c].to_numpy() for c in ("x", "y", "z"))
     ok = np.isfinite(x) & np.isfinite(y)
     x, y, z = x[ok], y[ok], z[ok]
@@ -88,21 +95,21 @@ def read_xyz(path: str | Path) -> tuple[np.ndarray, object]:
         # German state survey offices publish them; the grid itself is EPSG:25832.
         x = x - 32_000_000
     if x.size < 4:
-        raise TerrainError(f"{p}: XYZ tile has fewer than 4 points; expected 'x y z' lines")
+        raise DemFileError(f"{p}: XYZ tile has fewer than 4 points; expected 'x y z' lines")
     ux, uy = np.unique(x), np.unique(y)
     dx = np.min(np.diff(ux)) if ux.size > 1 else np.nan
     dy = np.min(np.diff(uy)) if uy.size > 1 else np.nan
     if not (np.isfinite(dx) and np.isfinite(dy)) or dx <= 0 or dy <= 0:
-        raise TerrainError(f"{p}: XYZ points do not form a 2-D grid; expected a regular x/y grid")
+        raise DemFileError(f"{p}: XYZ points do not form a 2-D grid; expected a regular x/y grid")
     col_f = (x - ux[0]) / dx
     row_f = (uy[-1] - y) / dy
     col, row = np.rint(col_f).astype(np.int64), np.rint(row_f).astype(np.int64)
     if np.max(np.abs(col_f - col)) > 0.01 or np.max(np.abs(row_f - row)) > 0.01:
-        raise TerrainError(f"{p}: XYZ points are not on a regular grid of {dx:g} x {dy:g} m; "
+        raise DemFileError(f"{p}: XYZ points are not on a regular grid of {dx:g} x {dy:g} m; "
                            "resample the tile to a regular grid first")
     shape = (int(row.max()) + 1, int(col.max()) + 1)
     if shape[0] * shape[1] > MAX_XYZ_CELLS:
-        raise TerrainError(f"{p}: XYZ points span a grid of {shape[1]} x {shape[0]} cells of "
+        raise DemFileError(f"{p}: XYZ points span a grid of {shape[1]} x {shape[0]} cells of "
                            f"{dx:g} m (> {MAX_XYZ_CELLS:,}); split the file into tiles "
                            "(NRW DGM1: 1 km tiles of 1,000,000 points)")
     grid = np.full(shape, np.nan)
@@ -151,7 +158,7 @@ class _Entry:
             with rasterio.open(self.path) as src:
                 return (None, src.transform, src.crs, src.nodata, tuple(src.bounds))
         except rasterio.errors.RasterioIOError as exc:
-            raise TerrainError(f"{self.path}: cannot open as raster DEM ({exc})") from None
+            raise DemFileError(f"{self.path}: cannot open as raster DEM ({exc})") from None
 
 
 class DemSource:
@@ -171,6 +178,8 @@ class DemSource:
         self.entries = entries
         self.label = label
         self._xyz_cache: OrderedDict = OrderedDict()
+        #: Native pixel size [m] of each file read so far, by file name (see :func:`_approx_res_m`).
+        self.native_res_m: dict[str, float] = {}
 
     def _load(self, e: _Entry):
         if e.kind != "xyz":
@@ -192,6 +201,12 @@ class DemSource:
     def paths(self) -> list[Path]:
         return [e.path for e in self.entries]
 
+    def native_resolution_m(self, names) -> float:
+        """Coarsest native pixel size [m] among the named files (as returned by
+        :meth:`read_window` in ``used``); NaN if none of them has been read."""
+        vals = [self.native_res_m[n] for n in names if n in self.native_res_m]
+        return max(vals) if vals else float("nan")
+
     def read_window(self, center_xy: tuple[float, float], half_size_m: float, resolution_m: float,
                     heap_id: str) -> tuple[np.ndarray, object, list[str]]:
         """Elevation [m] on a square EPSG:25832 grid centred on ``center_xy``.
@@ -211,7 +226,8 @@ class DemSource:
 
         Raises
         ------
-        TerrainError : no CRS, CRS not transformable, no file covers the window, only nodata.
+        DemFileError : no CRS, CRS not transformable, data unreadable (a property of the file).
+        TerrainError : no file covers the window, or only nodata there (a property of the heap).
         """
         import rasterio
         from affine import Affine
@@ -233,7 +249,7 @@ class DemSource:
                 continue
             z, tr, crs, nodata, bounds = self._load(e)
             if crs is None:
-                raise TerrainError(
+                raise DemFileError(
                     f"{e.path}: DEM has no CRS (needed for heap {heap_id}); assign one, e.g. "
                     f"gdal_edit.py -a_srs EPSG:25832 {e.path.name}")
             _check_transformable(crs, e.path, heap_id)
@@ -243,7 +259,7 @@ class DemSource:
                 if not all(np.isfinite(src_win)):
                     raise ValueError("non-finite bounds")
             except Exception as exc:  # noqa: BLE001 - pyproj/rasterio raise various types
-                raise TerrainError(
+                raise DemFileError(
                     f"{e.path}: cannot transform its CRS ({_crs_label(crs)}) to {METRIC_CRS} "
                     f"for heap {heap_id} ({_first_line(exc)}); reproject the DEM to "
                     "EPSG:25832 first") from None
@@ -269,13 +285,14 @@ class DemSource:
                               dst_crs=METRIC_CRS, src_nodata=np.nan, dst_nodata=np.nan,
                               resampling=resampling)
             except (rasterio.errors.RasterioError, rasterio.errors.CRSError) as exc:
-                raise TerrainError(f"{e.path}: cannot reproject to {METRIC_CRS} for heap "
+                raise DemFileError(f"{e.path}: cannot reproject to {METRIC_CRS} for heap "
                                    f"{heap_id} ({_first_line(exc)}); reproject the DEM "
                                    "first") from None
             fill = np.isnan(out) & np.isfinite(part)
             if fill.any():
                 out[fill] = part[fill]
                 used.append(e.path.name)
+                self.native_res_m[e.path.name] = src_res_m
         if not touched:
             raise TerrainError(
                 f"{self.label}: DEM does not cover heap {heap_id} (window "
@@ -306,7 +323,7 @@ class DemSource:
                 z = src.read(1, window=win).astype("float64")
                 return z, src.window_transform(win), src.nodata
         except rasterio.errors.RasterioIOError as exc:
-            raise TerrainError(f"{e.path}: cannot read DEM ({exc})") from None
+            raise DemFileError(f"{e.path}: cannot read DEM ({exc})") from None
 
 
 def _first_line(exc: BaseException, n: int = 160) -> str:
@@ -342,7 +359,7 @@ def _check_transformable(crs, path: Path, heap_id: str) -> None:
         target = pyproj.CRS.from_user_input(crs.to_wkt() if hasattr(crs, "to_wkt") else crs)
         pyproj.Transformer.from_crs(METRIC_CRS, target, always_xy=True)
     except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError) as exc:
-        raise TerrainError(
+        raise DemFileError(
             f"{path}: cannot transform its CRS ({_crs_label(crs)}) to {METRIC_CRS} for heap "
             f"{heap_id} ({_first_line(exc)}); assign or reproject to a georeferenced CRS, e.g. "
             f"gdalwarp -t_srs EPSG:25832 {path.name} out.tif") from None

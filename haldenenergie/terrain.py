@@ -30,6 +30,8 @@ as summarised in ../shared/docs/DOMAIN.md.
 
 from __future__ import annotations
 
+import collections
+import dataclasses
 import functools
 import logging
 import math
@@ -41,7 +43,7 @@ import pandas as pd
 from scipy import ndimage
 
 from .config import param
-from .dem import METRIC_CRS, DemSource, open_dem  # open_dem re-exported: pipeline uses it
+from .dem import METRIC_CRS, DemFileError, DemSource, open_dem
 from .errors import ConfigError, TerrainError
 
 log = logging.getLogger("haldenenergie.terrain")
@@ -77,6 +79,12 @@ _FORM_PLATEAU_SRC = (
     "(0-3 %); table heaps: large plateau (20-60 %); terraced: plateau plus berms (15-50 %); "
     "landscape structures: several summits, rolling top (10-40 %); elongated: ridge top (15-50 %). "
     "Lower end used when facts leave room, upper end caps it")
+
+
+#: Automatic footprint_min_rise_m (see :func:`footprint_min_rise_auto`): fine DEMs (pixels up to
+#: _RISE_FINE_RES_M) use _RISE_FINE_M, coarse ones (from _RISE_COARSE_RES_M) _RISE_COARSE_M.
+_RISE_FINE_RES_M, _RISE_FINE_M = 5.0, 0.5
+_RISE_COARSE_RES_M, _RISE_COARSE_M = 30.0, 6.0
 
 
 @dataclass(frozen=True)
@@ -116,12 +124,18 @@ class TerrainConfig:
                "level, connected to the summit)",
         doc="Inner and outer distance of the base-level ring from the footprint edge.")
     footprint_min_rise_m: float = param(
-        6.0, unit="m", min=0.0, max=50.0,
-        source="assumption: cells less than 6 m above the base level count as surroundings; the "
-               "smoothed SRTM-3 surroundings of the Ruhr heaps vary by about +-5 m (3 m let Halde "
-               "Haniel's footprint leak 300 ha into the rolling land around it); with DGM1 "
-               "1-2 m suffice",
-        doc="Minimum height above the base level for a cell to belong to the heap.")
+        0.0, unit="m", min=0.0, max=50.0,
+        source="0 = auto, by the DEM's native pixel size (footprint_min_rise_auto): "
+               f"{_RISE_FINE_M:g} m up to {_RISE_FINE_RES_M:g} m pixels, {_RISE_COARSE_M:g} m from "
+               f"{_RISE_COARSE_RES_M:g} m, linear in between; i.e. the DEM's vertical error "
+               "(90 % linear error), at least 0.5 m. SRTM: relative vertical error ~6 m "
+               "(Rodriguez et al. 2006, SRTM data validation, JPL D-31639), and on the shared "
+               "smoothed SRTM-3 raster 3 m let Halde Haniel's footprint leak 300 ha into the "
+               "land around it. NRW DGM1 (1 m, airborne laser scanning): height accuracy about "
+               "+-0.2 m (Geobasis NRW), so 0.5 m (2.5 x) is clearly above its noise; every metre "
+               "of rise cuts rise/tan(slope) off the heap's toe (6 m: -19 % on a 28 ha cone of "
+               "11 deg flanks, 0.5 m: -1.6 %)",
+        doc="Minimum height above the base level for a cell to belong to the heap (0 = auto).")
     descent_tolerance_m: float = param(
         0.3, unit="m", min=0.0, max=20.0,
         source="assumption: the heap is grown from the summit downhill; a cell may lie at most "
@@ -454,6 +468,109 @@ def _ray_steps(res_m: float, max_distance_m: float) -> np.ndarray:
     return np.asarray(out if out else [res_m])
 
 
+def _round_half_away(x):
+    """Round to the nearest integer, exact halves away from zero (x within 1e-9 of a half counts
+    as a half, so float noise such as sin(30 deg) = 0.49999999999999994 does not decide)."""
+    x = np.round(np.asarray(x, dtype="float64"), 9)
+    return (np.sign(x) * np.floor(np.abs(x) + 0.5)).astype(np.int64)
+
+
+@functools.lru_cache(maxsize=32)
+def _ray_offsets(res_m: float, max_distance_m: float, n_azimuth: int):
+    """Cell offsets sampled along the horizon rays, the same for every observer cell.
+
+    The ray of azimuth ``a`` samples, at each distance ``d`` of :func:`_ray_steps`, the cell whose
+    centre is nearest to the point ``d`` metres away (east = +col, north = -row); where the point
+    lies half-way between two cells (e.g. azimuth 30 deg at one cell's distance) the cell farther
+    from the observer is taken (:func:`_round_half_away`), which keeps the rays mirror-symmetric
+    (a cone gives the same horizon to the east as to the west). Cells a ray hits twice (near the
+    start, where steps are shorter than a cell diagonal) are kept once.
+
+    Returns
+    -------
+    dr, dc : int64 arrays, row and column offsets, grouped by azimuth.
+    inv_dist : float64 array, 1 / (true distance of the offset cell centre [m]).
+    starts : int64 array (n_azimuth,), index of each azimuth's first offset.
+    """
+    az = np.radians(np.arange(n_azimuth) * 360.0 / n_azimuth)
+    d = _ray_steps(res_m, max_distance_m)
+    dc = _round_half_away(np.sin(az)[:, None] * d[None, :] / res_m)
+    dr = _round_half_away(-np.cos(az)[:, None] * d[None, :] / res_m)
+    # A ray moves outward monotonically, so a repeated cell repeats the previous step's cell.
+    first = np.ones(dr.shape, dtype=bool)
+    first[:, 1:] = (dr[:, 1:] != dr[:, :-1]) | (dc[:, 1:] != dc[:, :-1])
+    keep = first & ((dr != 0) | (dc != 0))
+    starts = np.concatenate([[0], np.cumsum(keep.sum(axis=1))[:-1]])
+    dr_all, dc_all = dr[keep], dc[keep]  # row-major: grouped by azimuth
+    inv_dist = 1.0 / (np.hypot(dr_all, dc_all) * res_m)
+    starts = starts.astype(np.int64)
+    for arr in (dr_all, dc_all, inv_dist, starts):
+        arr.setflags(write=False)  # cached: shared by all callers
+    return dr_all, dc_all, inv_dist, starts
+
+
+#: Largest (observers x ray samples) block gathered at once by :func:`horizon_angles` (memory:
+#: ~16 bytes per element, i.e. ~64 MB).
+_HORIZON_BLOCK = 4_000_000
+
+
+def horizon_angles(z, res_m: float, rows, cols, observer_height_m: float = 1.0,
+                   max_distance_m: float = 1500.0, n_azimuth: int = N_HORIZON):
+    """Horizon elevation angle [deg] seen from each of some cells of a grid.
+
+    Parameters
+    ----------
+    z : 2-D elevation [m] (row 0 north), NaN = unknown (ignored).
+    res_m : cell size [m].
+    rows, cols : int indices of the observer cells.
+    observer_height_m : eye height above the ground [m].
+    max_distance_m : farthest distance marched [m].
+    n_azimuth : number of azimuths 0, 360/n, ... [deg clockwise from north].
+
+    Returns
+    -------
+    ndarray (n_observers, n_azimuth) : horizon angle [deg], negative angles set to 0 (the sky
+        down to the horizontal is open).
+
+    Notes
+    -----
+    Rays are marched one cell apart near the observer and 10 % further per step beyond ten cells
+    (:func:`_ray_steps`), sampling the nearest cell centre (:func:`_ray_offsets`, ties away from
+    the observer) and using its true distance; the horizon is the largest elevation angle of the samples. All observers and
+    azimuths are done in one vectorised gather: the grid is cut to the observers' bounding box
+    plus the ray reach (padded with -inf where that leaves the grid; NaN likewise becomes -inf),
+    so a sample is the flat index ``observer + offset``, and the maximum per azimuth is a
+    ``np.maximum.reduceat`` over that azimuth's offsets.
+    """
+    z = np.asarray(z, dtype="float64")
+    rows = np.asarray(rows, dtype=np.int64).ravel()
+    cols = np.asarray(cols, dtype=np.int64).ravel()
+    best = np.full((rows.size, n_azimuth), -np.inf)
+    if rows.size == 0:
+        return best
+    dr, dc, inv_dist, starts = _ray_offsets(float(res_m), float(max_distance_m), int(n_azimuth))
+    reach_r, reach_c = int(np.abs(dr).max()), int(np.abs(dc).max())
+    r0, r1 = int(rows.min()) - reach_r, int(rows.max()) + reach_r + 1
+    c0, c1 = int(cols.min()) - reach_c, int(cols.max()) + reach_c + 1
+    ny, nx = z.shape
+    box = np.full((r1 - r0, c1 - c0), -np.inf)
+    sr0, sr1, sc0, sc1 = max(r0, 0), min(r1, ny), max(c0, 0), min(c1, nx)
+    part = z[sr0:sr1, sc0:sc1]
+    box[sr0 - r0:sr1 - r0, sc0 - c0:sc1 - c0] = np.where(np.isnan(part), -np.inf, part)
+    flat = box.ravel()
+    width = box.shape[1]
+    offset = dr * width + dc
+    obs = (rows - r0) * width + (cols - c0)
+    z0 = z[rows, cols] + observer_height_m
+    step = max(1, _HORIZON_BLOCK // offset.size)
+    for i in range(0, rows.size, step):
+        zz = flat[obs[i:i + step, None] + offset[None, :]]
+        zz -= z0[i:i + step, None]
+        zz *= inv_dist[None, :]
+        best[i:i + step] = np.maximum.reduceat(zz, starts, axis=1)
+    return np.degrees(np.arctan(np.clip(best, 0.0, None)))
+
+
 def horizon_profile(z, res_m: float, rows, cols, observer_height_m: float = 1.0,
                     max_distance_m: float = 1500.0, n_azimuth: int = N_HORIZON):
     """Mean horizon elevation angle [deg] seen from some cells of a grid, at ``n_azimuth`` azimuths.
@@ -470,30 +587,10 @@ def horizon_profile(z, res_m: float, rows, cols, observer_height_m: float = 1.0,
     Returns
     -------
     ndarray (n_azimuth,) : horizon angle [deg] averaged over the observers, negative angles set to
-        0 (the sky down to the horizontal is open).
+        0 (the sky down to the horizontal is open). See :func:`horizon_angles`.
     """
-    z = np.asarray(z, dtype="float64")
-    rows, cols = np.asarray(rows), np.asarray(cols)
-    if rows.size == 0:
-        return np.zeros(n_azimuth)
-    az = np.radians(np.arange(n_azimuth) * 360.0 / n_azimuth)
-    d = _ray_steps(res_m, max_distance_m)
-    # (azimuth, step) offsets in cells: east = +col, north = -row.
-    dc = (np.sin(az)[:, None] * d[None, :]) / res_m
-    dr = (-np.cos(az)[:, None] * d[None, :]) / res_m
-    r = np.rint(rows[:, None, None] + dr[None]).astype(np.int64)
-    c = np.rint(cols[:, None, None] + dc[None]).astype(np.int64)
-    inside = (r >= 0) & (r < z.shape[0]) & (c >= 0) & (c < z.shape[1])
-    zz = np.where(inside, z[np.clip(r, 0, z.shape[0] - 1), np.clip(c, 0, z.shape[1] - 1)], np.nan)
-    z0 = z[rows, cols][:, None, None] + observer_height_m
-    # Use the true distance of the sampled cell centre (nearest-neighbour sampling).
-    dist = np.hypot(r - rows[:, None, None], c - cols[:, None, None]) * res_m
-    zz = np.where(dist > 0, zz, np.nan)
-    tan = (zz - z0) / np.where(dist > 0, dist, 1.0)
-    tan = np.where(np.isnan(tan), -np.inf, tan)
-    best = np.max(tan, axis=2)  # (obs, az)
-    ang = np.degrees(np.arctan(np.clip(best, 0.0, None)))
-    return ang.mean(axis=0)
+    ang = horizon_angles(z, res_m, rows, cols, observer_height_m, max_distance_m, n_azimuth)
+    return ang.mean(axis=0) if len(ang) else np.zeros(n_azimuth)
 
 
 def half_height_distance(z, res_m: float, summit_rc, base_m: float, height_m: float,
@@ -567,8 +664,15 @@ def max_inscribed_diameter(mask, res_m: float) -> float:
     mask = np.asarray(mask, dtype=bool)
     if not mask.any():
         return 0.0
-    edt = ndimage.distance_transform_edt(np.pad(mask, 1))
+    edt = ndimage.distance_transform_edt(np.pad(mask[_bbox(mask)], 1))  # same result, less work
     return float(2.0 * edt.max() * res_m - res_m)
+
+
+def _bbox(mask) -> tuple[slice, slice]:
+    """Slices of the bounding box of the True cells of a non-empty 2-D mask."""
+    rr = np.flatnonzero(mask.any(axis=1))
+    cc = np.flatnonzero(mask.any(axis=0))
+    return slice(rr[0], rr[-1] + 1), slice(cc[0], cc[-1] + 1)
 
 
 def disc_opening(mask, res_m: float, diameter_m: float):
@@ -587,13 +691,19 @@ def disc_opening(mask, res_m: float, diameter_m: float):
     2-D bool array
     """
     mask = np.asarray(mask, dtype=bool)
+    out = np.zeros_like(mask)
+    if not mask.any():
+        return out
     rad = diameter_m / 2.0 / res_m
     n = math.ceil(rad)
     yy, xx = np.mgrid[-n:n + 1, -n:n + 1]
     disc = (xx**2 + yy**2) <= rad**2
-    padded = np.pad(mask, n + 1)
+    # Only the mask's bounding box can change (padded by the disc radius, as outside the grid).
+    box = _bbox(mask)
+    padded = np.pad(mask[box], n + 1)
     opened = ndimage.binary_opening(padded, structure=disc)
-    return opened[n + 1:-(n + 1), n + 1:-(n + 1)]
+    out[box] = opened[n + 1:-(n + 1), n + 1:-(n + 1)]
+    return out
 
 
 def _circular_mean_deg(a) -> float:
@@ -660,32 +770,46 @@ def analyse_grid(z, res_m: float, footprint, base_m: float, cfg: TerrainConfig,
     excluded = {"reserved": res_mask.sum() * cell_ha, "too_steep": too_steep.sum() * cell_ha,
                 "north": north.sum() * cell_ha, "small_patch": small.sum() * cell_ha}
 
-    # Surface classes with usable area.
+    # Surface classes with usable area. Cells are grouped by class with one stable sort (each
+    # class's cells stay in raster order, as np.nonzero would give them).
     rows = []
     labels = np.where(usable, class_map, -1)
     counts = np.bincount(labels[labels >= 0].ravel(), minlength=2 + 8 * (len(edges) - 1))
     gross = np.bincount(class_map[class_map >= 0].ravel(), minlength=counts.size)
-    for k in np.flatnonzero(counts):
-        sel = labels == k
-        rr, cc = np.nonzero(sel)
+    cells = np.flatnonzero(labels >= 0)
+    cells = cells[np.argsort(labels.ravel()[cells], kind="stable")]
+    bounds = np.concatenate([[0], np.cumsum(counts)])
+    classes = np.flatnonzero(counts)
+    # Horizon observers: horizon_samples_per_class cells spread over each class (not the top
+    # plateau, whose horizon is open by definition), all classes in one vectorised pass.
+    n = cfg.horizon_samples_per_class
+    picks = {}
+    for k in classes:
+        if k != 0:
+            m = int(counts[k])
+            picks[k] = bounds[k] + np.unique(np.linspace(0, m - 1, min(n, m)).round().astype(int))
+    if picks:
+        obs = cells[np.concatenate(list(picks.values()))]
+        ang = horizon_angles(z, res_m, obs // z.shape[1], obs % z.shape[1],
+                             cfg.horizon_observer_height_m, cfg.horizon_max_distance_m)
+        split = np.cumsum([len(v) for v in picks.values()])[:-1]
+        horizons = dict(zip(picks, np.split(ang, split), strict=True))
+    slope_f, aspect_f = slope.ravel(), aspect.ravel()
+    for k in classes:
+        sel = cells[bounds[k]:bounds[k + 1]]
         if k <= 1:
             name = "plateau" if k == 0 else "berm"
             kind, tband, sec, azim = "plateau", f"0-{edges[0]:g}", "flat", 180.0
-            horizon = np.zeros(N_HORIZON)
         else:
             b, s = divmod(k - 2, 8)
             tband = f"{edges[b]:g}-{edges[b + 1]:g}"
             sec, kind = SECTORS[s], "flank"
             name = f"flank_{sec}_{tband}"
-            azim = _circular_mean_deg(aspect[sel])
-        if k != 0:
-            n = cfg.horizon_samples_per_class
-            pick = np.unique(np.linspace(0, rr.size - 1, min(n, rr.size)).round().astype(int))
-            horizon = horizon_profile(z, res_m, rr[pick], cc[pick], cfg.horizon_observer_height_m,
-                                      cfg.horizon_max_distance_m)
+            azim = _circular_mean_deg(aspect_f[sel])
+        horizon = horizons[k].mean(axis=0) if k != 0 else np.zeros(N_HORIZON)
         rows.append({
             "surface_class": name, "kind": kind, "tilt_band": tband, "azimuth_sector": sec,
-            "surface_tilt_deg": float(np.mean(slope[sel])), "surface_azimuth_deg": azim,
+            "surface_tilt_deg": float(np.mean(slope_f[sel])), "surface_azimuth_deg": azim,
             "area_ha": float(gross[k] * cell_ha), "usable_area_ha": float(counts[k] * cell_ha),
             "horizon_deg": [round(float(v), 2) for v in horizon],
         })
@@ -736,6 +860,40 @@ def _summit_centre(z, foot, summit, height):
 # ==================================================================================================
 
 
+def footprint_min_rise_auto(native_res_m: float) -> float:
+    """Automatic minimum rise above the base level [m] for a DEM of the given native pixel size.
+
+    Parameters
+    ----------
+    native_res_m : float
+        Native pixel size of the DEM [m] (before resampling; NaN = unknown, treated as coarse).
+
+    Returns
+    -------
+    float
+        ``_RISE_FINE_M`` (0.5 m) for pixels up to 5 m (NRW DGM1 and other laser-scan DEMs),
+        ``_RISE_COARSE_M`` (6 m) from 30 m (SRTM, ~30-90 m), linear in the pixel size in between.
+
+    Notes
+    -----
+    The threshold must exceed what the DEM shows as relief of the flat surroundings, or the
+    footprint leaks into them; but every metre of it cuts the heap's toe short by
+    ``rise / tan(toe slope)`` (6 m on an 11 deg cone of 28 ha: -19 % of the footprint). The rule
+    takes the DEM's vertical error (90 % linear error) with a floor of 0.5 m: SRTM's relative
+    error is ~6 m (Rodriguez et al. 2006), which on the shared smoothed SRTM-3 raster is also the
+    lowest value that keeps Halde Haniel's footprint out of the surroundings; NRW DGM1's height
+    error is ~0.2 m (Geobasis NRW), so 0.5 m is well above its noise. On a fine DEM, real
+    micro-relief connected to the toe (road or rail embankments) is not noise: set
+    ``footprint_min_rise_m`` higher or give a footprint polygon if a heap leaks into it.
+    """
+    if not np.isfinite(native_res_m) or native_res_m >= _RISE_COARSE_RES_M:
+        return _RISE_COARSE_M
+    if native_res_m <= _RISE_FINE_RES_M:
+        return _RISE_FINE_M
+    f = (native_res_m - _RISE_FINE_RES_M) / (_RISE_COARSE_RES_M - _RISE_FINE_RES_M)
+    return _RISE_FINE_M + f * (_RISE_COARSE_M - _RISE_FINE_M)
+
+
 def delineate_heap(z, res_m: float, seed_rc, cfg: TerrainConfig, within=None):
     """Find a heap in a DEM window: summit, base level and footprint.
 
@@ -757,12 +915,15 @@ def delineate_heap(z, res_m: float, seed_rc, cfg: TerrainConfig, within=None):
     1. Summit = highest cell within ``summit_search_radius_m`` of the point (or inside ``within``).
     2. First base level = ``base_percentile`` of the terrain within ``base_search_radius_m``.
     3. The heap is grown from the summit over cells at least ``footprint_min_rise_m`` above the
-       base, moving downhill (a cell may be at most ``descent_tolerance_m`` above its highest
+       base (0 = auto: 6 m here; :func:`heap_terrain` sets it from the DEM's pixel size),
+       moving downhill (a cell may be at most ``descent_tolerance_m`` above its highest
        neighbour already in the heap), within ``max_heap_radius_m``.
     4. The base level becomes the median of a ring ``base_ring_m`` outside the footprint; steps 3-4
        are repeated until the base changes by less than 0.5 m (at most 5 times).
     """
     z = np.asarray(z, dtype="float64")
+    # 0 = auto; without the DEM's pixel size here, the coarse-DEM value (heap_terrain resolves it).
+    rise = cfg.footprint_min_rise_m or _RISE_COARSE_M
     ny, nx = z.shape
     yy, xx = np.mgrid[0:ny, 0:nx]
     valid = np.isfinite(z)
@@ -782,7 +943,7 @@ def delineate_heap(z, res_m: float, seed_rc, cfg: TerrainConfig, within=None):
         allowed_geo &= within
     foot = np.zeros_like(valid)
     for _ in range(5):
-        foot = _grow_downhill(z, summit_rc, allowed_geo & (z >= base + cfg.footprint_min_rise_m),
+        foot = _grow_downhill(z, summit_rc, allowed_geo & (z >= base + rise),
                               cfg.descent_tolerance_m)
         d_out = ndimage.distance_transform_edt(~foot) * res_m
         ring = valid & ~foot & (d_out > cfg.base_ring_m[0]) & (d_out <= cfg.base_ring_m[1])
@@ -793,7 +954,7 @@ def delineate_heap(z, res_m: float, seed_rc, cfg: TerrainConfig, within=None):
             base = new_base
             break
         base = new_base
-    foot = _grow_downhill(z, summit_rc, allowed_geo & (z >= base + cfg.footprint_min_rise_m),
+    foot = _grow_downhill(z, summit_rc, allowed_geo & (z >= base + rise),
                           cfg.descent_tolerance_m)
     return foot, summit_rc, base
 
@@ -1229,6 +1390,15 @@ def _from_dem(heap, cfg: TerrainConfig, dem: DemSource, reserved=None) -> HeapTe
                              abs(miny - xy[1])) + 500.0)
     res = cfg.resolution_m
     z, tr, used = dem.read_window(xy, half, res, heap.id)
+    native = dem.native_resolution_m(used)
+    if cfg.footprint_min_rise_m > 0:
+        rise = cfg.footprint_min_rise_m
+        assumed = [f"footprint_min_rise_m={rise:g} (configured)"]
+    else:
+        rise = round(footprint_min_rise_auto(native), 2)
+        assumed = [f"footprint_min_rise_m={rise:g} (auto for the DEM's native pixel size "
+                   + f"~{native:.3g} m)"]
+    cfg = dataclasses.replace(cfg, footprint_min_rise_m=rise)
     seed = (int((tr.f - xy[1]) // res), int((xy[0] - tr.c) // res))
     within = _rasterize(fp_m, z.shape, tr) if fp_m is not None else None
     rr, cc = np.ogrid[0:z.shape[0], 0:z.shape[1]]
@@ -1260,7 +1430,7 @@ def _from_dem(heap, cfg: TerrainConfig, dem: DemSource, reserved=None) -> HeapTe
     sx, sy = tr.c + (sc + 0.5) * res, tr.f - (sr + 0.5) * res
     lon, lat = _transformer(inverse=True).transform(sx, sy)
     names = "+".join(used) if len(used) <= 3 else f"{used[0]}+{len(used) - 1} more"
-    return _make(heap.id, f"dem:{names}", out, res, [], warns, float(lat), float(lon))
+    return _make(heap.id, f"dem:{names}", out, res, assumed, warns, float(lat), float(lon))
 
 
 def heap_terrain(heap, cfg: TerrainConfig | None = None, dem: DemSource | None = None,
@@ -1298,9 +1468,9 @@ def terrain_for_heaps(heaps, cfg: TerrainConfig | None = None, dem: DemSource | 
     dem : DemSource, optional
         None: parametric terrain for all heaps.
     fallback : bool
-        True (multi-heap runs): a heap the DEM cannot serve (not covered, nodata, no CRS, no
-        position) gets parametric terrain and a warning saying why. False: the TerrainError is
-        raised.
+        True (multi-heap runs): a heap the DEM cannot serve (not covered, only nodata there, no
+        heap found near its point, no position) gets parametric terrain and a warning saying
+        why. False: the TerrainError is raised.
     reserved : shapely geometry in EPSG:25832, optional
         Reserved areas (default: from ``cfg.reserved_areas_path``).
     progress : callable, optional
@@ -1310,26 +1480,44 @@ def terrain_for_heaps(heaps, cfg: TerrainConfig | None = None, dem: DemSource | 
     -------
     dict
         ``{heap_id: HeapTerrain}`` in input order.
+
+    Raises
+    ------
+    TerrainError
+        Always (whatever ``fallback``) for a DEM file problem (:class:`~haldenenergie.dem.DemFileError`:
+        no CRS, a CRS that cannot be transformed, unreadable data), and when the DEM serves none
+        of the heaps (the message names the file(s) and the most common reason).
     """
     cfg = cfg or TerrainConfig()
     geom = _reserved_geom(cfg, reserved)
     out: dict[str, HeapTerrain] = {}
     fell_back: list[str] = []
+    reasons: list[str] = []
     for heap in heaps:
         if dem is None:
             out[heap.id] = _parametric(heap, cfg, geom)
         else:
             try:
                 out[heap.id] = _from_dem(heap, cfg, dem, geom)
+            except DemFileError:
+                raise  # the file is broken for every heap: never hidden by a fallback
             except TerrainError as exc:
                 if not fallback:
                     raise
                 msg = f"DEM not used, parametric instead: {exc}"
                 log.info("heap %s: %s", heap.id, msg)
                 fell_back.append(heap.id)
+                reasons.append(_fallback_reason(str(exc)))
                 out[heap.id] = _parametric(heap, cfg, geom, warnings=[msg])
         if progress is not None:
             progress()
+    if dem is not None and out and len(fell_back) == len(out):
+        (reason, n), = collections.Counter(reasons).most_common(1)
+        raise TerrainError(
+            f"{dem.label}: DEM serves none of the {len(out)} heap(s) (most common reason: {reason}, "
+            f"{n} of {len(out)}, e.g. heap {fell_back[reasons.index(reason)]}); check the DEM's "
+            "CRS and coverage (the Ruhr heaps lie near 6.5-7.6 E, 51.4-51.7 N) or leave --dem out "
+            "for parametric terrain")
     if fell_back:
         # One line at the default verbosity; each heap's reason is in its warnings and with -v.
         shown = ", ".join(fell_back[:8]) + (f" and {len(fell_back) - 8} more" if len(fell_back) > 8 else "")
@@ -1337,6 +1525,23 @@ def terrain_for_heaps(heaps, cfg: TerrainConfig | None = None, dem: DemSource | 
                     "each heap's reason is in its 'warnings' column (and logged with -v)",
                     len(fell_back), len(out), shown)
     return out
+
+
+#: Short reasons for a DEM fallback, matched against the TerrainError message (first match wins).
+_FALLBACK_REASONS = (
+    ("does not cover", "the DEM does not cover the heap"),
+    ("only nodata", "the DEM holds only nodata there"),
+    ("no heap found", "no heap rises above the base level near the heap's point"),
+    ("no coordinates", "the heap has no position"),
+    ("cannot delineate", "the heap cannot be delineated"),
+)
+
+
+def _fallback_reason(message: str) -> str:
+    for key, reason in _FALLBACK_REASONS:
+        if key in message:
+            return reason
+    return message.split(": ", 1)[-1][:80]
 
 
 def terrain_table(terrains) -> pd.DataFrame:
@@ -1382,6 +1587,7 @@ __all__ = [
     "HEAP_COLUMNS",
     "SECTORS",
     "SURFACE_COLUMNS",
+    "DemFileError",
     "DemSource",
     "HeapTerrain",
     "TerrainConfig",
@@ -1389,8 +1595,10 @@ __all__ = [
     "aspect_sector_index",
     "delineate_heap",
     "disc_opening",
+    "footprint_min_rise_auto",
     "half_height_distance",
     "heap_terrain",
+    "horizon_angles",
     "horizon_profile",
     "in_azimuth_sector",
     "max_inscribed_diameter",

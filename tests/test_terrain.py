@@ -26,6 +26,7 @@ from shapely.geometry import Point
 
 from haldenenergie.cli import main
 from haldenenergie.config import load_config
+from haldenenergie.dem import DemFileError
 from haldenenergie.errors import ConfigError, TerrainError
 from haldenenergie.terrain import (
     HEAP_COLUMNS,
@@ -33,8 +34,10 @@ from haldenenergie.terrain import (
     TerrainConfig,
     analyse_grid,
     aspect_sector_index,
+    footprint_min_rise_auto,
     half_height_distance,
     heap_terrain,
+    horizon_angles,
     horizon_profile,
     open_dem,
     remove_small_patches,
@@ -188,6 +191,73 @@ def test_horizon_and_half_height_analytic():
     z, _ = cone(201, 2.0, 150.0, 20.0)
     H = 150 * math.tan(math.radians(20))
     assert_allclose(half_height_distance(z, 2.0, (100, 100), 0.0, H), 75.0, atol=1.0)
+
+
+def _reference_horizon(z, res, rows, cols, h=1.0, max_distance_m=1500.0, n_az=36):
+    """Plain ray-march, one observer, azimuth and step at a time: at each distance of the ray
+    (one cell apart up to 10 cells, then +10 % per step) take the cell nearest to the exact point
+    (half-way cases: the cell farther from the observer), tangent = rise / true distance of that
+    cell; horizon = atan of the largest tangent, negative angles 0. Independent of the offset
+    tables, padding and reduceat of the fast version."""
+    def nearest(x):
+        x = round(x, 9)
+        return int(math.copysign(math.floor(abs(x) + 0.5), x))
+
+    steps, d = [], res
+    while d <= max_distance_m:
+        steps.append(d)
+        d = max(d + res, d * 1.1)
+    out = np.zeros((len(rows), n_az))
+    for i, (r, c) in enumerate(zip(rows, cols, strict=True)):
+        z0 = z[r, c] + h
+        for k in range(n_az):
+            a = math.radians(k * 360.0 / n_az)
+            best = 0.0
+            for d in steps:
+                dr, dc = nearest(-math.cos(a) * d / res), nearest(math.sin(a) * d / res)
+                rr, cc = r + dr, c + dc
+                if (dr or dc) and 0 <= rr < z.shape[0] and 0 <= cc < z.shape[1] \
+                        and np.isfinite(z[rr, cc]):
+                    best = max(best, (z[rr, cc] - z0) / (math.hypot(dr, dc) * res))
+            out[i, k] = math.degrees(math.atan(best))
+    return out
+
+
+def test_fast_horizon_matches_reference_on_cone():
+    """The vectorised horizon equals the plain ray-march (+-0.1 deg required; it is exact up to
+    float round-off), also for observers whose rays leave the grid, and a cone's horizon is
+    mirror-symmetric (E = W, N = S) and its flank sees the apex."""
+    res = 5.0
+    z, _ = cone(121, res, 250.0, 25.0)
+    z[:3, :] = np.nan  # a nodata strip is ignored
+    rng = np.random.default_rng(3)
+    rows = np.concatenate([rng.integers(4, 117, 25), [60, 60, 5, 115]])
+    cols = np.concatenate([rng.integers(1, 120, 25), [90, 30, 60, 118]])
+    fast = horizon_angles(z, res, rows, cols, 1.0, 600.0)
+    ref = _reference_horizon(z, res, rows, cols, 1.0, 600.0)
+    assert_allclose(fast, ref, atol=1e-9)
+    assert_allclose(horizon_profile(z, res, rows, cols, 1.0, 600.0), ref.mean(axis=0), atol=1e-9)
+    # Mirror symmetry: observer east of the apex looking west = observer west looking east.
+    east, west = fast[-4], fast[-3]
+    assert_allclose(east[27], west[9], atol=1e-9)  # 270 vs 90 deg
+    assert_allclose(east[np.arange(36)], west[(36 - np.arange(36)) % 36], atol=1e-9)
+    # The observer at (60, 90) on the E flank (150 m from the apex) sees the apex to the west.
+    H = 250.0 * math.tan(math.radians(25.0))
+    apex = math.degrees(math.atan((H - z[60, 90] - 1.0) / 150.0))
+    assert_allclose(east[27], apex, atol=0.5)
+
+
+def test_fast_horizon_matches_reference_on_haniel(dem_path):
+    """Real terrain (Halde Haniel in the SRTM raster, 10 m grid): fast = plain ray-march."""
+    x, y = TO_UTM.transform(6.876, 51.5505)
+    z, _, _ = open_dem(dem_path).read_window((x, y), 1500.0, 10.0, "haniel")
+    rng = np.random.default_rng(7)
+    c = z.shape[0] // 2
+    rows, cols = rng.integers(c - 60, c + 60, 24), rng.integers(c - 60, c + 60, 24)
+    fast = horizon_angles(z, 10.0, rows, cols)
+    ref = _reference_horizon(z, 10.0, rows, cols)
+    assert_allclose(fast, ref, atol=1e-9)
+    assert fast.max() > 10.0  # the heap's flanks do shade its foot
 
 
 # --------------------------------------------------------------------------------------------------
@@ -351,13 +421,52 @@ def test_xyz_and_geotiff_identical(tmp_path):
     # And the analytic heap is recovered: height, footprint (pi 250^2), plateau (pi 120^2 - rim).
     assert_allclose(a.relative_height_m, H, atol=0.5)
     assert_allclose(a.base_elevation_m, 40.0, atol=0.1)
-    # The footprint starts footprint_min_rise_m (6 m) above the base: r < 250 - 6/tan(22 deg).
-    r_foot = 250.0 - 6.0 / math.tan(math.radians(22.0))
-    assert_allclose(a.footprint_area_ha, math.pi * r_foot**2 / 1e4, rtol=0.04)
+    # The footprint starts footprint_min_rise_m above the base (auto for a 2 m DEM: 0.5 m):
+    # r < 250 - 0.5/tan(22 deg).
+    assert a.assumed == ("footprint_min_rise_m=0.5 (auto for the DEM's native pixel size ~2 m)",)
+    r_foot = 250.0 - 0.5 / math.tan(math.radians(22.0))
+    assert_allclose(a.footprint_area_ha, math.pi * r_foot**2 / 1e4, rtol=0.03)
     # Plateau r < 120 m; Horn's 3x3 stencil sees the plateau edge one 10 m cell early.
     assert math.pi * 110.0**2 / 1e4 <= a.plateau_area_ha <= math.pi * 120.0**2 / 1e4
     assert_allclose(a.mean_flank_slope_deg, 22.0, atol=1.5)
     assert a.turbine_site_area_ha > 3.0
+
+
+def test_footprint_min_rise_auto_rule():
+    assert footprint_min_rise_auto(1.0) == 0.5 and footprint_min_rise_auto(5.0) == 0.5
+    assert footprint_min_rise_auto(30.0) == 6.0 and footprint_min_rise_auto(90.0) == 6.0
+    assert_allclose(footprint_min_rise_auto(17.5), 3.25)  # linear in between
+    assert footprint_min_rise_auto(float("nan")) == 6.0  # unknown: the conservative value
+
+
+@pytest.mark.parametrize("src_res", [1.0, 2.0])
+@pytest.mark.parametrize("res", [10.0, 2.0])
+def test_fine_dem_cone_gives_true_footprint(tmp_path, src_res, res):
+    """An analytic cone (R = 300 m, H = 60 m, 11.3 deg flanks: 28.27 ha) on a 1-2 m DEM gets its
+    footprint within +-3 % with the automatic rise (0.5 m); the 6 m that coarse SRTM needs would
+    cut it to ~22.9 ha (-19 %: the toe lies 6 / tan(11.3 deg) = 30 m further out)."""
+    n = int(1000.0 / src_res)
+    c = (np.arange(n) + 0.5) * src_res
+    X, Y = np.meshgrid(TILE_E + c, TILE_N + 1000.0 - c)
+    r = np.hypot(X - TILE_E - 500.0, Y - TILE_N - 500.0)
+    z = 40.0 + np.clip(60.0 * (1 - r / 300.0), 0, None)
+    tif = tmp_path / "cone.tif"
+    with rasterio.open(tif, "w", driver="GTiff", width=n, height=n, count=1, dtype="float32",
+                       crs="EPSG:25832", transform=from_origin(TILE_E, TILE_N + 1000.0, src_res,
+                                                               src_res)) as dst:
+        dst.write(z.astype("float32"), 1)
+    lon, lat = TO_WGS.transform(TILE_E + 500.0, TILE_N + 500.0)
+    heap = StubHeap("cone", lat, lon)
+    cfg = TerrainConfig(resolution_m=res, window_half_size_m=480.0, base_search_radius_m=450.0)
+    dem = open_dem(tif)
+    t = heap_terrain(heap, cfg, dem)
+    true_ha = math.pi * 300.0**2 / 1e4
+    assert_allclose(t.footprint_area_ha, true_ha, rtol=0.03)
+    auto = f"footprint_min_rise_m=0.5 (auto for the DEM's native pixel size ~{src_res:g} m)"
+    assert t.assumed == (auto,)
+    coarse = heap_terrain(heap, dataclasses.replace(cfg, footprint_min_rise_m=6.0), dem)
+    assert_allclose(coarse.footprint_area_ha, true_ha * (1 - 6.0 / 60.0) ** 2, rtol=0.03)
+    assert coarse.assumed == ("footprint_min_rise_m=6 (configured)",)
 
 
 def test_tiles_as_folder_vrt_and_xyz_equal_one_geotiff(tmp_path):
@@ -479,6 +588,8 @@ def test_srtm_haniel(srtm_rows):
     assert_allclose(h.summit_elevation_m, 156.0, atol=2.0)
     assert 55 <= h.base_elevation_m <= 75
     assert_allclose([h.summit_lat, h.summit_lon], [51.550, 6.876], atol=0.005)
+    # SRTM-3 pixels (~58 m E-W here): the coarse-DEM rise of 6 m, recorded as assumed.
+    assert h.assumed.startswith("footprint_min_rise_m=6 (auto for the DEM's native pixel size")
 
 
 @pytest.mark.parametrize("hid, summit, lat, lon", [
@@ -536,11 +647,64 @@ def test_bad_dem_errors(bad_dems, kind, pattern):
     with pytest.raises(TerrainError, match=pattern) as info:
         heap_terrain(HANIEL, TerrainConfig(), dem)
     assert "\n" not in str(info.value)
-    # Multi-heap runs fall back to parametric terrain and say why.
-    out = terrain_for_heaps([HANIEL], TerrainConfig(), dem=dem, fallback=True)
+    # A DEM that serves none of the heaps is an error in multi-heap runs too, not a silent
+    # all-parametric run (the file-level 'no CRS' is raised as it is).
+    other = StubHeap("north", 51.65, 6.9, area_ha=20.0, height_rel_m=30.0, form="table")
+    with pytest.raises(TerrainError) as info:
+        terrain_for_heaps([HANIEL, other], TerrainConfig(), dem=dem, fallback=True)
+    msg = str(info.value)
+    assert "\n" not in msg and bad_dems[kind].name in msg.split(": ")[0]
+    if kind == "nocrs":
+        assert isinstance(info.value, DemFileError) and "has no CRS" in msg
+    else:
+        reason = "does not cover the heap" if kind == "elsewhere" else "only nodata"
+        assert re.search(r"DEM serves none of the 2 heap\(s\) \(most common reason: [^)]*"
+                         + reason, msg), msg
+        assert "check the DEM's CRS and coverage" in msg and "leave --dem out" in msg
+
+
+@pytest.fixture()
+def synthetic_tif(tmp_path):
+    """The synthetic table heap of _synthetic_dem as a GeoTIFF; returns (path, heap)."""
+    z, (cx, cy), _ = _synthetic_dem(2.0)
+    tif = _write_tif(tmp_path / "heap.tif", z, left=TILE_E, top=TILE_N + 1000.0, res=2.0)
+    lon, lat = TO_WGS.transform(cx + 30.0, cy - 20.0)
+    return tif, StubHeap("synthetic", lat, lon)
+
+
+def test_dem_fallback_for_heaps_it_misses(synthetic_tif):
+    """A DEM serving some heaps: the others fall back to parametric with the reason."""
+    tif, heap = synthetic_tif
+    cfg = TerrainConfig(window_half_size_m=480.0, base_search_radius_m=450.0)
+    out = terrain_for_heaps([heap, HANIEL], cfg, dem=open_dem(tif), fallback=True)
+    assert out["synthetic"].terrain_source == "dem:heap.tif"
     t = out["haniel"]
     assert t.terrain_source == "parametric"
-    assert any("DEM not used" in w and "haniel" in w for w in t.warnings)
+    assert any("DEM not used" in w and "does not cover heap haniel" in w for w in t.warnings)
+    with pytest.raises(TerrainError, match="does not cover heap haniel"):
+        terrain_for_heaps([heap, HANIEL], cfg, dem=open_dem(tif), fallback=False)
+
+
+def test_dem_without_crs_is_always_an_error(tmp_path, synthetic_tif):
+    """A file without CRS in a folder with a good DEM stops the multi-heap run (it would be
+    silently ignored otherwise)."""
+    tif, heap = synthetic_tif
+    folder = tmp_path / "tiles"
+    folder.mkdir()
+    tif.rename(folder / "a_heap.tif")
+    _write_tif(folder / "b_nocrs.tif", np.full((50, 50), 40.0), crs=None, left=TILE_E,
+               top=TILE_N + 500.0)
+    cfg = TerrainConfig(window_half_size_m=480.0, base_search_radius_m=450.0)
+    with pytest.raises(DemFileError, match=r"b_nocrs\.tif: DEM has no CRS"):
+        terrain_for_heaps([heap, HANIEL], cfg, dem=open_dem(folder), fallback=True)
+
+
+def test_cli_dem_serving_no_heap_exit_1(bad_dems):
+    r = CliRunner().invoke(main, ["terrain", "--heaps", str(REGISTRY), "--dem",
+                                  str(bad_dems["elsewhere"])])
+    assert r.exit_code == 1, r.output
+    assert r.stderr.startswith("error: elsewhere.tif: DEM serves none of the ")
+    assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
 
 
 @pytest.mark.parametrize("kind", ["elsewhere", "nodata", "nocrs"])
@@ -659,7 +823,7 @@ def test_every_registry_heap_gets_parametric_row(registry_heaps):
     t0 = time.perf_counter()
     terrains = terrain_for_heaps(registry_heaps, TerrainConfig())
     elapsed = time.perf_counter() - t0
-    assert elapsed < 5.0  # ~0.8 s on the development machine; generous for shared CI cores
+    assert elapsed < 5.0  # ~0.45 s on the development machine; generous for shared CI cores
     df = terrain_table(terrains)
     assert list(df.heap_id) == [h.id for h in registry_heaps]
     assert (df.terrain_source == "parametric").all()

@@ -48,9 +48,11 @@ def terrain(registry, dem_paths, heap_ids, config_path, reserved_path, resolutio
     \b
     Without --dem the surface is synthesised from the registry facts (parametric; missing facts
     are assumed and listed in the 'assumed' column). With --dem (GeoTIFF in any CRS, VRT, NRW DGM1
-    XYZ tile, or a folder of tiles) each heap is delineated in the DEM. A DEM that cannot serve a
-    heap (no coverage, only nodata, no CRS) is an error for a single heap; with several heaps
-    that heap falls back to parametric terrain and the 'warnings' column says why.
+    XYZ tile, or a folder of tiles) each heap is delineated in the DEM. A DEM that misses a heap
+    (no coverage, only nodata, no heap near its point) is an error for a single heap; with
+    several heaps that heap falls back to parametric terrain and the 'warnings' column says why.
+    A DEM file without CRS (or with one that cannot be transformed), or one that serves none of
+    the heaps, is always an error.
 
     \b
     Examples:
