@@ -31,3 +31,17 @@ def weather_dir(shared_dir) -> Path:
 @pytest.fixture(scope="session")
 def dem_path(shared_dir) -> Path:
     return shared_dir / "data" / "dem" / "ruhr_west_srtm3_3as.tif"
+
+
+@pytest.fixture(autouse=True)
+def _reset_package_logger():
+    """CLI tests call ``cli.setup_logging``, which gives the package logger its own stderr handler
+    and stops propagation; restore the library default after each test so that ``caplog`` (which
+    listens on the root logger) sees records in later tests regardless of test order."""
+    import logging
+
+    yield
+    lg = logging.getLogger("haldenenergie")
+    lg.handlers[:] = []
+    lg.propagate = True
+    lg.setLevel(logging.NOTSET)
