@@ -240,6 +240,10 @@ def run_batch(weather_args: Sequence, out_dir, registry_path, dem_paths: Sequenc
             status, val = _worker(a)
             record(i, f, folder, sha, status, val)
     else:
+        # Import the stage modules before the workers start: with the fork start method (Linux)
+        # they inherit them instead of each paying ~1 s of imports (benchmarks/bench_batch.py).
+        from . import pv, suitability, weather, wind  # noqa: F401
+
         with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as ex:
             futs = {ex.submit(_worker, a): t for t, a in zip(todo, args)}
             for fut in as_completed(futs):
