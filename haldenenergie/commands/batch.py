@@ -49,22 +49,27 @@ def batch(ctx, weather, out_dir, jobs, force, config_path, dem_paths, registry, 
       haldenenergie batch ../shared/data/weather/TRY2015_essen_*.dat --out batch/
       haldenenergie batch weather-years/ --out batch/ --jobs 2
     """
-    from ..batch import run_batch
+    import contextlib
+
+    from ..batch import expand_weather_args, run_batch
 
     cfg = with_allow_partial(get_config(config_path, residential, reserved), allow_partial)
-    progress = show_progress(ctx)
-    outcomes_seen = []
+    n_files = len(expand_weather_args(weather))
+    # A progress bar on a terminal; nothing but failures and the summary line in a pipe or with -q.
+    bar_cm = (click.progressbar(length=n_files, label="weather files", file=sys.stderr,
+                                show_pos=True, show_eta=True)
+              if show_progress(ctx) else contextlib.nullcontext())
 
-    def on_done(o):
-        outcomes_seen.append(o)
-        if o.status == "failed":
-            click.echo(f"failed: {o.reason}", err=True)
-        elif progress:
-            click.echo(f"[{len(outcomes_seen)}] {o.status}: {o.weather.name} "
-                       f"({o.seconds:.1f} s)", err=True)
+    with bar_cm as bar:
+        def on_done(o):
+            if o.status == "failed":
+                click.echo(("\n" if bar is not None else "") + f"failed: {o.reason}", err=True)
+            if bar is not None:
+                bar.label = f"{o.status}: {o.weather.name}"
+                bar.update(1)
 
-    outcomes = run_batch(weather, out_dir, registry_path(registry), dem_paths, cfg, jobs=jobs,
-                         force=force, on_done=on_done)
+        outcomes = run_batch(weather, out_dir, registry_path(registry), dem_paths, cfg,
+                             jobs=jobs, force=force, on_done=on_done)
     n_done = sum(o.status == "done" for o in outcomes)
     n_skip = sum(o.status == "skipped" for o in outcomes)
     n_fail = sum(o.status == "failed" for o in outcomes)
