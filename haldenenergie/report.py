@@ -1101,21 +1101,28 @@ def energy_chart(df: pd.DataFrame, lang: str) -> Chart | None:
             ax.barh(yy, np.where(ok, 0, vals), left=left, color=light[key], edgecolor=color,
                     hatch="////", linewidth=0, height=0.72,
                     label=f"{_lbl(key, lang)} – {_lbl('not_suitable', lang)}")
-    ax.set_yticks(yy, _heap_labels(df), fontsize=7)
+    return _finish_heap_bars(fig, ax, _heap_labels(df), n, _lbl("energy", lang), lang)
+
+
+
+def _finish_heap_bars(fig, ax, labels, n: int, xlabel: str, lang: str) -> str:
+    """Common styling of the horizontal per-heap bar charts (heaps top to bottom in rank order,
+    energy axis [MWh/a] on top, light grid, legend above); returns the SVG data URI."""
+    ax.set_yticks(np.arange(n), labels, fontsize=7)
     ax.set_ylim(n - 0.5, -0.5)
     ax.tick_params(axis="y", length=0)
     ax.xaxis.set_major_formatter(_thousands(lang))
     ax.xaxis.tick_top()
     ax.xaxis.set_label_position("top")
-    ax.set_xlabel(f"{_lbl('energy', lang)} [MWh/a]")
+    ax.set_xlabel(f"{xlabel} [MWh/a]")
     ax.grid(axis="x", color="#e5e5e5", lw=0.6)
     ax.set_axisbelow(True)
     ax.spines["bottom"].set_visible(False)
     ax.spines["top"].set_visible(True)
-    fig.legend(*ax.get_legend_handles_labels(), loc="upper left", bbox_to_anchor=(0.01, 1.0),
-               ncol=2 if len(ax.get_legend_handles_labels()[0]) > 2 else 3)
+    handles, texts = ax.get_legend_handles_labels()
+    fig.legend(handles, texts, loc="upper left", bbox_to_anchor=(0.01, 1.0),
+               ncol=2 if len(handles) > 2 else 3)
     return _save(fig)
-
 
 def monthly_totals(monthly: pd.DataFrame | None) -> pd.DataFrame | None:
     """Sum of all heaps per month: index 1..12, columns pv, wind [MWh]; None if not readable."""
@@ -1208,20 +1215,7 @@ def p50_p90_chart(df: pd.DataFrame, summary: pd.DataFrame | None, lang: str) -> 
         ok = np.isfinite(lo) & np.isfinite(hi)
         ax.hlines(yy[ok] - 0.19, lo[ok], hi[ok], color="#222222", lw=0.8,
                   label=_lbl("min_max", lang))
-    ax.set_yticks(yy, _heap_labels(lab_df), fontsize=7)
-    ax.set_ylim(n - 0.5, -0.5)
-    ax.tick_params(axis="y", length=0)
-    ax.xaxis.set_major_formatter(_thousands(lang))
-    ax.xaxis.tick_top()
-    ax.xaxis.set_label_position("top")
-    ax.set_xlabel(f"{_lbl('total_energy', lang)} [MWh/a]")
-    ax.grid(axis="x", color="#e5e5e5", lw=0.6)
-    ax.set_axisbelow(True)
-    ax.spines["bottom"].set_visible(False)
-    ax.spines["top"].set_visible(True)
-    fig.legend(*ax.get_legend_handles_labels(), loc="upper left", bbox_to_anchor=(0.01, 1.0),
-               ncol=2 if len(ax.get_legend_handles_labels()[0]) > 2 else 3)
-    return _save(fig)
+    return _finish_heap_bars(fig, ax, _heap_labels(lab_df), n, _lbl("total_energy", lang), lang)
 
 
 # --------------------------------------------------------------------------------------------
