@@ -256,6 +256,14 @@ class TerrainConfig:
         1500.0, unit="m2", min=0.0, max=1e6,
         source="RVR 2022 heap energy analysis (DOMAIN.md): contiguous PV area of at least 1,500 m2",
         doc="Contiguous usable patches smaller than this are excluded.")
+    fact_mismatch_factor: float = param(
+        2.0, unit="-", min=1.0, max=100.0,
+        source="assumption: a DEM-derived relative height or footprint less than half or more "
+               "than twice the registry's value points to a wrong registry point, a heap cut by "
+               "the DEM's edge or a DEM too coarse for the heap, not to a real difference (the "
+               "sources' own alternatives differ by < 2x, FACTS.md value_notes)",
+        doc="Warn when DEM relative height or footprint differ from the registry by more than "
+            "this factor.")
     reserved_areas_path: str = param(
         "",
         source="user input: GeoJSON polygons (WGS84) of landmarks, art works, reserves; "
@@ -1372,6 +1380,34 @@ def _make(heap_id, source, out, res, assumed, warnings, lat, lon) -> HeapTerrain
                        surfaces=out["surfaces"], excluded=out["excluded"])
 
 
+def fact_mismatch_warnings(heap, relative_height_m: float, footprint_area_ha: float,
+                           factor: float) -> list[str]:
+    """Warnings where DEM-derived figures differ from the registry's by more than ``factor``.
+
+    Parameters
+    ----------
+    heap : Heap (uses ``height_rel_m`` [m] and ``area_ha`` [ha]; None = not compared).
+    relative_height_m, footprint_area_ha : the DEM's figures [m], [ha].
+    factor : ratio beyond which a warning is given (>= 1).
+
+    Returns
+    -------
+    list of str : one plain sentence per mismatch (empty if none).
+    """
+    out = []
+    for label, dem_value, fact, unit in (
+            ("relative height", relative_height_m, getattr(heap, "height_rel_m", None), "m"),
+            ("footprint", footprint_area_ha, getattr(heap, "area_ha", None), "ha")):
+        if fact is None or not np.isfinite(dem_value) or fact <= 0 or dem_value <= 0:
+            continue
+        ratio = dem_value / fact
+        if ratio < 1 / factor or ratio > factor:
+            out.append(f"DEM {label} {dem_value:.0f} {unit} vs registry {fact:g} {unit}: check "
+                       f"the heap's coordinates, the DEM's coverage and resolution, or give a "
+                       f"footprint polygon")
+    return out
+
+
 def _from_dem(heap, cfg: TerrainConfig, dem: DemSource, reserved=None) -> HeapTerrain:
     footprint_geom = getattr(heap, "footprint", None)
     xy = _heap_xy(heap)
@@ -1426,6 +1462,8 @@ def _from_dem(heap, cfg: TerrainConfig, dem: DemSource, reserved=None) -> HeapTe
     geom = _reserved_geom(cfg, reserved)
     res_mask = _rasterize(geom, z.shape, tr) if geom is not None else None
     out = analyse_grid(z, res, foot, base, cfg, reserved=res_mask, summit_rc=summit_rc)
+    warns += fact_mismatch_warnings(heap, out["relative_height_m"], out["footprint_area_ha"],
+                                    cfg.fact_mismatch_factor)
     sr, sc = out["summit_rc"]
     sx, sy = tr.c + (sc + 0.5) * res, tr.f - (sr + 0.5) * res
     lon, lat = _transformer(inverse=True).transform(sx, sy)

@@ -878,3 +878,21 @@ def test_config_section(tmp_path):
     f.write_text('[terrain]\ndefault_form = "pyramid"\n')
     with pytest.raises(ConfigError, match="default_form"):
         load_config(f)
+
+
+def test_fact_mismatch_warnings_flag_dem_figures_far_from_the_registry():
+    """DEM figures beyond a factor of 2 from the registry's are flagged; within it, and where the
+    registry has no value, nothing is said (analytic thresholds at exactly 1/2 and 2)."""
+    from types import SimpleNamespace
+
+    from haldenenergie.terrain import fact_mismatch_warnings
+
+    h = SimpleNamespace(height_rel_m=80.0, area_ha=60.0)
+    assert fact_mismatch_warnings(h, 80.0, 60.0, 2.0) == []
+    assert fact_mismatch_warnings(h, 40.0, 120.0, 2.0) == []          # exactly at the factor
+    w = fact_mismatch_warnings(h, 16.0, 14.0, 2.0)                     # Mottbruch-like
+    assert len(w) == 2
+    assert w[0].startswith("DEM relative height 16 m vs registry 80 m")
+    assert w[1].startswith("DEM footprint 14 ha vs registry 60 ha")
+    assert len(fact_mismatch_warnings(h, 170.0, 60.0, 2.0)) == 1       # too high is flagged too
+    assert fact_mismatch_warnings(SimpleNamespace(height_rel_m=None, area_ha=None), 16, 14, 2) == []
