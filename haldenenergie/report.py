@@ -103,6 +103,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "sheets": ("Haldenblätter", "Heap sheets"),
     "assumptions": ("Annahmen und Parameter", "Assumptions and parameters"),
     "not_available": ("nicht verfügbar", "not available"),
+    "wind_notes_prefix": ("Technische Hinweise des Windmodells (englisch): ",
+                          "Notes of the wind model: "),
     "heaps": ("Halden", "Heaps"),
     "heap": ("Halde", "Heap"),
     "heaps_lc": ("Halden", "heaps"),
@@ -2080,7 +2082,8 @@ def _sheet(row: pd.Series, data: ReportData, lang: str) -> str:
                                  "existing_wind_capacity_mw", "existing_wind_energy_mwh_per_a"),
                            lang)))
     if _get(row, "wind_notes"):
-        out.append(f'<p class="note">{_e(_get(row, "wind_notes"))}</p>')
+        out.append(f'<p class="note"><em>{_e(_lbl("wind_notes_prefix", lang))}</em>'
+                   f'{_e(_get(row, "wind_notes"))}</p>')
     mini = monthly_heap_svg(data.monthly, hid, lang)
     out.append(f"<div class='small'><strong>{_e(_lbl('monthly_heap', lang))}</strong></div>")
     out.append(mini if mini else _na(lang, "monthly.csv"))
