@@ -267,10 +267,15 @@ def _all_whole(v: pd.Series) -> bool:
     return bool(np.all(np.isfinite(x) & (np.mod(x, 1.0) == 0.0)))
 
 
+def _int_if_whole(v: pd.Series) -> pd.Series:
+    """``v`` as nullable Int64 when all its values are whole numbers, else unchanged."""
+    return pd.to_numeric(v, errors="coerce").round().astype("Int64") if _all_whole(v) else v
+
+
 def _fix_dtypes(df: pd.DataFrame) -> pd.DataFrame:
     for c in INT_COLUMNS:
-        if c in df.columns and _all_whole(df[c]):
-            df[c] = pd.to_numeric(df[c], errors="coerce").round().astype("Int64")
+        if c in df.columns:
+            df[c] = _int_if_whole(df[c])
     if "robust_top" in df.columns and df["robust_top"].dtype != bool:
         df["robust_top"] = df["robust_top"].astype(str).str.lower().isin(("true", "1", "yes"))
     return df
@@ -406,11 +411,16 @@ def _require_ranked(folder: ResultsFolder) -> None:
                           f"score, rank); run 'haldenenergie rank {folder.path}' first")
 
 
+def _in_rank_order(results: pd.DataFrame) -> pd.DataFrame:
+    """:func:`sort_by_rank` for ranked results; unranked ones as they are (a copy)."""
+    return sort_by_rank(results) if "rank" in results and "class" in results else results.copy()
+
+
 def committee_frame(results: pd.DataFrame, lang: str = "de", columns=None,
                     round_numbers: bool = True) -> pd.DataFrame:
     """:func:`committee_table` before the headers are renamed (column names kept)."""
     _check_lang(lang)
-    df = sort_by_rank(results) if "rank" in results and "class" in results else results.copy()
+    df = _in_rank_order(results)
     drop = "reasons" if lang == "de" else "reasons_de"
     cols = list(columns) if columns is not None else list(df.columns)
     cols = [c for c in cols if c != drop and c in df.columns]
@@ -422,8 +432,7 @@ def committee_frame(results: pd.DataFrame, lang: str = "de", columns=None,
     for c in df.columns:
         dec = _decimals(c)
         if c in INT_COLUMNS:
-            if _all_whole(df[c]):
-                df[c] = pd.to_numeric(df[c], errors="coerce").round().astype("Int64")
+            df[c] = _int_if_whole(df[c])
         elif round_numbers and dec is not None and pd.api.types.is_numeric_dtype(df[c]) \
                 and not pd.api.types.is_bool_dtype(df[c]):
             df[c] = pd.to_numeric(df[c], errors="coerce").astype(float).round(dec)
@@ -518,11 +527,12 @@ def assumptions_table(manifest: dict) -> pd.DataFrame:
     except (ImportError, AttributeError, TypeError, HaldenError) as exc:
         # a stage module not written yet (or broken) must not stop the export
         log.warning("cannot describe all config sections (%s); using the manifest only", exc)
-        described = [{"section": "suitability", "key": f.name, "value": getattr(
-            SuitabilityConfig(), f.name), "unit": f.metadata.get("unit", "-"),
-            "default": getattr(SuitabilityConfig(), f.name),
-            "source": f.metadata.get("source", ""), "doc": f.metadata.get("doc", "")}
-            for f in dataclasses.fields(SuitabilityConfig)]
+        defaults = SuitabilityConfig()
+        described = [{"section": "suitability", "key": f.name,
+                      "value": getattr(defaults, f.name), "unit": f.metadata.get("unit", "-"),
+                      "default": getattr(defaults, f.name),
+                      "source": f.metadata.get("source", ""), "doc": f.metadata.get("doc", "")}
+                     for f in dataclasses.fields(SuitabilityConfig)]
     meta = {(r["section"], r["key"]): r for r in described}
     rows: list[dict] = []
     params = manifest.get("parameters")
@@ -765,7 +775,7 @@ def write_xlsx(folder: ResultsFolder, path: str | Path, lang: str = "de",
 
 def geojson_dict(results: pd.DataFrame) -> dict:
     """A GeoJSON FeatureCollection: Point (lon, lat) per heap, all columns as properties."""
-    df = sort_by_rank(results) if "rank" in results and "class" in results else results
+    df = _in_rank_order(results)
     feats = []
     for rec in df.to_dict("records"):
         props = {k: _plain(v) for k, v in rec.items()}

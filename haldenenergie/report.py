@@ -1106,10 +1106,9 @@ def energy_chart(df: pd.DataFrame, lang: str) -> Chart | None:
     return _finish_heap_bars(fig, ax, _heap_labels(df), n, _lbl("energy", lang), lang)
 
 
-
-def _finish_heap_bars(fig, ax, labels, n: int, xlabel: str, lang: str) -> str:
+def _finish_heap_bars(fig, ax, labels, n: int, xlabel: str, lang: str) -> Chart:
     """Common styling of the horizontal per-heap bar charts (heaps top to bottom in rank order,
-    energy axis [MWh/a] on top, light grid, legend above); returns the SVG data URI."""
+    energy axis [MWh/a] on top, light grid, legend above); returns the saved chart."""
     ax.set_yticks(np.arange(n), labels, fontsize=7)
     ax.set_ylim(n - 0.5, -0.5)
     ax.tick_params(axis="y", length=0)
@@ -1125,6 +1124,7 @@ def _finish_heap_bars(fig, ax, labels, n: int, xlabel: str, lang: str) -> str:
     fig.legend(handles, texts, loc="upper left", bbox_to_anchor=(0.01, 1.0),
                ncol=2 if len(handles) > 2 else 3)
     return _save(fig)
+
 
 def monthly_totals(monthly: pd.DataFrame | None) -> pd.DataFrame | None:
     """Sum of all heaps per month: index 1..12, columns pv, wind [MWh]; None if not readable."""
@@ -1584,13 +1584,13 @@ def _split_totals(totals: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, s
     return totals[keep], notes
 
 
-def _totals_html(totals: pd.DataFrame, lang: str) -> str:
+def _totals_html(table: pd.DataFrame, lang: str) -> str:
     """Totals by class and group in the file's order; the overall row bold.
 
-    The group column (``class`` or ``group``) is shown by its label in the report's language
-    when the file has one (``group_de``/``group_en``), with the class colour as a swatch.
+    ``table`` is the totals without their factor columns (:func:`_split_totals`). The group
+    column (``class`` or ``group``) is shown by its label in the report's language when the file
+    has one (``group_de``/``group_en``), with the class colour as a swatch.
     """
-    table, _ = _split_totals(totals)
     cls = _class_col(table)
     if cls is None:
         return _table(table, lang)
@@ -1706,8 +1706,8 @@ def _summary_section(data: ReportData, df: pd.DataFrame, lang: str) -> str:
     # Totals by class.
     out.append(f"<h3>{_e(_lbl('totals_by_class', lang))}</h3>")
     if data.totals is not None and not data.totals.empty:
-        _, factors = _split_totals(data.totals)
-        out.append(f'<div class="tablewrap">{_totals_html(data.totals, lang)}</div>')
+        table, factors = _split_totals(data.totals)
+        out.append(f'<div class="tablewrap">{_totals_html(table, lang)}</div>')
         if set(TOTAL_COLUMNS) <= set(data.totals.columns):
             # The totals of 'haldenenergie rank': each factor with its year and cited source
             # (the same sentences as the exports).
@@ -2048,22 +2048,20 @@ def _sheet(row: pd.Series, data: ReportData, lang: str) -> str:
                          "plateau_area_ha", "pv_usable_area_ha", "turbine_site_area_ha"), lang)
     out.append(_kv(terr))
     by = orientation_by_sector(data.surfaces, hid)
+    out.append(f"<div class='small'><strong>{_e(_lbl('orientation', lang))}</strong></div>")
     if by is not None and float(by.to_numpy().sum()) > 0:
         rows = "".join(
             f'<tr><td>{_e(_lbl("plateau", lang) if s == "flat" else _sector_name(s, lang))}</td>'
             f'<td class="n">{_e(fmt_number(by.at[s, "usable"], 1, lang))}</td></tr>'
             for s in by.index if by.at[s, "gross"] > 0 or by.at[s, "usable"] > 0)
-        out.append(f"<div class='small'><strong>{_e(_lbl('orientation', lang))}</strong></div>"
-                   f'<div class="rosebox">{rose_svg(by, lang)}'
+        out.append(f'<div class="rosebox">{rose_svg(by, lang)}'
                    f'<table><thead><tr><th></th><th class="n">ha</th></tr></thead>'
                    f"<tbody>{rows}</tbody></table></div>"
                    f'<div class="note small">{_e(_lbl("rose_legend", lang))}</div>')
     elif data.surfaces is not None:
-        out.append(f"<div class='small'><strong>{_e(_lbl('orientation', lang))}</strong></div>"
-                   f'<p class="note">{_e(_lbl("no_surfaces", lang))}</p>')
+        out.append(f'<p class="note">{_e(_lbl("no_surfaces", lang))}</p>')
     else:
-        out.append(f"<div class='small'><strong>{_e(_lbl('orientation', lang))}</strong></div>"
-                   + _na(lang, "surfaces.csv"))
+        out.append(_na(lang, "surfaces.csv"))
     out.append("</div>")
     # PV -----------------------------------------------------------------------------
     out.append(f"<div><h4>{_e(_lbl('pv_results', lang))}</h4>")

@@ -15,16 +15,6 @@ from ._common import DEFAULT_REGISTRY, config_option, registry_option, residenti
 log = logging.getLogger("haldenenergie.rank")
 
 
-def load_heaps(path: Path) -> list:
-    """Read the heap registry (kept as a module function so tests can substitute it)."""
-    try:
-        from ..heaps import read_registry
-    except ImportError as exc:  # pragma: no cover - the registry module ships with the package
-        raise RegistryError(f"{path}: cannot read the registry ({exc}); reinstall "
-                            f"haldenenergie") from None
-    return read_registry(path)
-
-
 def resolve_registry(given: Path | None, manifest: dict) -> Path:
     """--heaps if given, else the registry the run recorded (if it still exists), else default."""
     from ..export import registry_from_manifest
@@ -83,6 +73,7 @@ def rank(results_dir: Path, config_path: Path | None, registry: Path | None,
       haldenenergie rank out/ --config committee.toml --heaps my_heaps.geojson
     """
     from .. import export, suitability
+    from ..pipeline import load_heaps
 
     if not results_dir.is_dir():
         raise OutputError(f"{results_dir}: no such results folder; give the folder written by "
