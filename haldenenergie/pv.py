@@ -651,8 +651,7 @@ def _kernel(geo: _Geometry, wx: dict, sun: dict, cfg: PVConfig, month_matrix: np
     iam = np.zeros_like(cos_aoi)
     iam[lit] = _iam(np.degrees(np.arccos(cos_aoi[lit])), cfg)
     if cfg.diffuse_iam and cfg.iam_model != "no_loss":
-        kw = _iam_kwargs(cfg)
-        d = pvlib.iam.marion_diffuse(cfg.iam_model, geo.tilt, **kw)
+        d = pvlib.iam.marion_diffuse(cfg.iam_model, geo.tilt)
         eff = poa_direct * iam + poa_sky * d["sky"][None, :] + ground * d["ground"][None, :]
     else:
         eff = poa_direct * iam + poa_sky + ground
@@ -677,15 +676,11 @@ def _kernel(geo: _Geometry, wx: dict, sun: dict, cfg: PVConfig, month_matrix: np
     return out
 
 
-def _iam_kwargs(cfg: PVConfig) -> dict:
-    return {}
-
-
 def _iam(aoi, cfg: PVConfig):
     if cfg.iam_model == "no_loss":
         return np.ones_like(aoi)
     fn = getattr(pvlib.iam, cfg.iam_model)
-    return np.nan_to_num(fn(aoi, **_iam_kwargs(cfg)), nan=0.0)
+    return np.nan_to_num(fn(aoi), nan=0.0)
 
 
 def _prepare(data: pd.DataFrame, meta) -> tuple[dict, dict, pd.Series, pd.Index]:
@@ -742,7 +737,7 @@ def _run(geo: _Geometry, data, meta, cfg: PVConfig, keep_series=False) -> dict:
         res["poa_unshaded"][sl] = out["poa_unshaded"]
         if keep_series:
             res["energy"][:, sl] = out["energy"]
-    res["day"], res["mid"] = day, mid
+    res["day"] = day
     return res
 
 
@@ -789,28 +784,36 @@ def calendar_month_hours(times: pd.DatetimeIndex) -> np.ndarray:
     return out
 
 
-def _year_scaling(data: pd.DataFrame, meta, mid: pd.DatetimeIndex, step_h: float):
-    """Factors turning sums into a mean year: (annual factor, monthly factors (12,), scaled?).
+def year_factors(times: pd.DatetimeIndex, step_h: float, meta) -> tuple[float, np.ndarray, bool]:
+    """Factors turning sums over a weather series into per-year values; shared by PV and wind.
 
-    Full year(s): annual = meta.annual_factor (1 / years), monthly = 1 / years that month occurs
-    in, so the 12 months add up to the annual figure. Partial series: annual = the weather
-    stage's ``meta.annual_factor`` (8760 h / hours present); months covered at least
-    :data:`MIN_MONTH_COVERAGE` are scaled to their full length, others are NaN (not known), so
-    the months then do NOT add up to the annual figure.
+    Parameters
+    ----------
+    times : the time stamps the sums are grouped by month on (interval starts or middles).
+    step_h : time step [h].
+    meta : WeatherMeta (uses ``partial`` and ``annual_factor`` when given).
+
+    Returns
+    -------
+    annual : factor for annual sums: ``meta.annual_factor`` (1 for one full year, 8760 h / hours
+        for a partial series, 1 / years for several); without it 8760 h / hours (partial),
+        1 (up to 8,784 h) or 8,766 h / hours.
+    monthly : (12,) factors. Partial series: months covered at least :data:`MIN_MONTH_COVERAGE`
+        are scaled to their calendar length, others are NaN (one hour must not become a month),
+        so months then do NOT add up to the annual figure. Otherwise 1 / the number of years each
+        month occurs in, counted from its hours (a year starting 31 Dec 23:00 UTC still has one
+        December, although it touches two calendar years).
+    partial : whether the series is partial (results scaled and flagged).
     """
-    hours = len(data) * step_h
+    hours = len(times) * step_h
     partial = bool(getattr(meta, "partial", False))
-    month_hours = pd.Series(step_h, index=mid).groupby(mid.month).sum()
-    present = month_hours.reindex(range(1, 13), fill_value=0.0).to_numpy()
-    factor = getattr(meta, "annual_factor", None)  # weather stage's own factor, if it gives one
+    factor = getattr(meta, "annual_factor", None)
+    annual = float(factor) if factor is not None and np.isfinite(factor) and factor > 0 else (
+        8760.0 / hours if partial else (1.0 if hours <= 8784 else 8766.0 / hours))
+    present = np.bincount(np.asarray(times.month), minlength=13)[1:] * step_h
     if partial:
-        annual = float(factor) if factor else 8760.0 / hours
-        return annual, partial_month_factors(present, calendar_month_hours(mid)), True
-    years = max(1, round(hours / 8766.0))
-    annual = float(factor) if factor else 1.0 / years
-    n_month = pd.Series(mid.year, index=mid).groupby(mid.month).nunique()
-    n_month = n_month.reindex(range(1, 13), fill_value=1).to_numpy(float)
-    return annual, 1.0 / n_month, False
+        return annual, partial_month_factors(present, calendar_month_hours(times)), True
+    return annual, 1.0 / np.maximum(1.0, np.round(present / MONTH_HOURS)), False
 
 
 # ------------------------------------------------------------------------------------------
@@ -978,13 +981,12 @@ def simulate_pv(surfaces: pd.DataFrame, data: pd.DataFrame, meta,
         monthly_spec[:, idx] = res["monthly"][:, inverse.ravel()]
         poa[idx] = res["poa"][inverse.ravel()]
         poa_un[idx] = res["poa_unshaded"][inverse.ravel()]
-        mid = res["mid"]
-        step_h = _step(data.index) / pd.Timedelta(hours=1)
     else:
         check_weather(data)
-        step_h = _step(data.index) / pd.Timedelta(hours=1)
-        mid = data.index + _step(data.index) / 2
-    annual_f, month_f, scaled = _year_scaling(data, meta, mid, step_h)
+    step = _step(data.index)
+    step_h = step / pd.Timedelta(hours=1)
+    mid = data.index + step / 2
+    annual_f, month_f, scaled = year_factors(mid, step_h, meta)
     warnings: list[str] = []
     if scaled:
         warnings.append(f"weather covers {len(data) * step_h:.0f} h only: annual PV energy "

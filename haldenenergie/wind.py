@@ -941,30 +941,12 @@ def _group_power(g: _Group, wx: _Wx, cfg: WindConfig, atlas: float, dirs: np.nda
 
 
 def _year_factors(wx: _Wx, meta: Any) -> tuple[float, np.ndarray]:
-    """Factors turning sums over the series into per-year values: (annual, monthly (12,)).
+    """(annual, monthly (12,)) factors for per-year values: :func:`haldenenergie.pv.year_factors`,
+    the same rule as the PV stage, so PV and wind months line up."""
+    from .pv import year_factors
 
-    Annual: ``meta.annual_factor`` (weather stage: 1 for one full year, 8760 h / hours for a
-    partial series, 1 / years for several). Monthly: for a partial series each month covered at
-    least half is scaled to its full length and the others are NaN (``pv.partial_month_factors``:
-    one hour must not be scaled up to a month); otherwise divided by the number of years that
-    month occurs in. Same rule as the PV stage, so PV and wind months line up.
-    """
-    from .pv import MONTH_HOURS, calendar_month_hours, partial_month_factors
-
-    hours = len(wx.index) * wx.dt_h
-    partial = bool(getattr(meta, "partial", False))
-    annual = _num(getattr(meta, "annual_factor", None))
-    if not np.isfinite(annual) or annual <= 0:
-        annual = 8760.0 / hours if partial else (1.0 if hours <= 8784 else 8766.0 / hours)
-    month = wx.index.month
-    present = np.bincount(month.to_numpy(), minlength=13)[1:] * wx.dt_h
-    full = MONTH_HOURS
-    if partial:
-        return annual, partial_month_factors(present, calendar_month_hours(wx.index))
-    # years each month occurs in, from its hours (a year starting 31 Dec 23:00 UTC still has one
-    # December, although two calendar years)
-    n_years = np.maximum(1.0, np.round(present / full))
-    return annual, 1.0 / n_years
+    annual, monthly, _ = year_factors(wx.index, wx.dt_h, meta)
+    return annual, monthly
 
 
 def _atlas_factor(wx: _Wx, cfg: WindConfig) -> tuple[float, float]:
