@@ -146,10 +146,21 @@ def package_versions() -> dict[str, str]:
     return out
 
 
-def file_record(path: str | os.PathLike, role: str) -> dict:
-    """Manifest entry for one input file: role, path, size and SHA-256."""
+def expand_files(paths) -> list[Path]:
+    """The files named by ``paths``: a file as given, a folder as its files (recursive, sorted)."""
+    out: list[Path] = []
+    for p in paths or ():
+        p = Path(p)
+        out.extend(sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p])
+    return out
+
+
+def file_record(path: str | os.PathLike, role: str, sha256: str | None = None) -> dict:
+    """Manifest entry for one input file: role, path, size and SHA-256 (``sha256`` if already
+    known, so that a file is not hashed twice)."""
     p = Path(path)
-    return {"role": role, "path": str(p), "bytes": p.stat().st_size, "sha256": sha256_file(p)}
+    return {"role": role, "path": str(p), "bytes": p.stat().st_size,
+            "sha256": sha256 or sha256_file(p)}
 
 
 def manifest(command: str, inputs: list[dict], parameters: dict, outputs: list[str] | None = None,

@@ -110,15 +110,19 @@ def _is_done(folder: Path, key: str) -> bool:
 
 
 def _one(weather_path: Path, folder: Path, key: str, heaps, terrains, config: Config,
-         registry_path, dem_paths) -> tuple[str, float]:
-    """Worker: read one weather file, compute, write its folder. Returns (status, seconds)."""
+         registry_path, dem_paths, shared_inputs: list[dict] | None = None,
+         weather_sha256: str | None = None) -> tuple[str, float]:
+    """Worker: read one weather file, compute, write its folder. Returns (status, seconds).
+
+    ``shared_inputs`` and ``weather_sha256`` are the hashes the batch already computed."""
     from . import pipeline
 
     t0 = time.perf_counter()
     data, meta = pipeline.load_weather(weather_path, config)
     result = pipeline.compute(heaps, terrains, data, meta, config)
     result.manifest = pipeline.build_manifest(
-        "batch", registry_path, meta, dem_paths, config, (), extra={"batch_key": key})
+        "batch", registry_path, meta, dem_paths, config, (), extra={"batch_key": key},
+        shared_inputs=shared_inputs, weather_sha256=weather_sha256)
     pipeline.write_results(result, folder, overwrite=True)
     return "done", time.perf_counter() - t0
 
@@ -196,15 +200,12 @@ def run_batch(weather_args: Sequence, out_dir, registry_path, dem_paths: Sequenc
 
     heaps = pipeline.load_heaps(registry_path)
     terrains = pipeline.compute_terrain(heaps, config, dem_paths)   # once, reused by every run
-    ctx_parts = [_io.sha256_file(registry_path), config.hash()]
-    for p in dem_paths:
-        p = Path(p)
-        for f in (sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]):
-            ctx_parts.append(_io.sha256_file(f))
+    # Registry, DEM files and config layers hashed once, for the key and every run's manifest.
+    shared = pipeline.input_records(registry_path, dem_paths, config)
+    config_hash = config.hash()
     # Layers named in the config enter by content, not just by path (an edited layer recomputes).
-    for layer in (config.terrain.reserved_areas_path, config.suitability.residential_areas_path):
-        if layer and Path(layer).is_file():
-            ctx_parts.append(_io.sha256_file(layer))
+    ctx_parts = [shared[0]["sha256"], config_hash] + [
+        r["sha256"] for r in shared[1:] if r["role"] != "config"]
     context_hash = _io.sha256_text("|".join(ctx_parts))
 
     runs_dir = out_dir / "runs"
@@ -222,8 +223,8 @@ def run_batch(weather_args: Sequence, out_dir, registry_path, dem_paths: Sequenc
         else:
             todo.append((i, f, folder, key, sha))
 
-    args = [(f, folder, key, heaps, terrains, config, registry_path, list(dem_paths))
-            for (_, f, folder, key, _) in todo]
+    args = [(f, folder, key, heaps, terrains, config, registry_path, list(dem_paths), shared, sha)
+            for (_, f, folder, key, sha) in todo]
 
     def record(i, f, folder, sha, status, val):
         if status == "done":
@@ -261,14 +262,16 @@ def run_batch(weather_args: Sequence, out_dir, registry_path, dem_paths: Sequenc
          for o in ordered if o.status == "failed"], columns=["weather_file", "sha256", "reason"])
     with _io.atomic_path(out_dir / "failures.csv") as tmp:
         failures.to_csv(tmp, index=False)
-    inputs = [_io.file_record(registry_path, "registry")]
+    inputs = [{**shared[0], "path": str(Path(registry_path))}]
     inputs += [{"role": "weather", "path": str(o.weather), "sha256": o.sha256, "outcome": o.status,
                 "folder": str(o.folder) if o.folder else None, "reason": o.reason,
                 "seconds": round(o.seconds, 3)} for o in ordered]
+    dem_sha = {r["path"]: r["sha256"] for r in shared if r["role"] == "dem"}
     for p in dem_paths:
-        inputs.append(_io.file_record(p, "dem") if Path(p).is_file() else {"role": "dem", "path": str(p)})
+        inputs.append(_io.file_record(p, "dem", dem_sha.get(str(Path(p).resolve())))
+                      if Path(p).is_file() else {"role": "dem", "path": str(p)})
     man = _io.manifest("batch", inputs, config.to_dict(),
-                       extra={"jobs": jobs, "force": force, "config_sha256": config.hash(),
+                       extra={"jobs": jobs, "force": force, "config_sha256": config_hash,
                               "context_sha256": context_hash,
                               "n_done": sum(o.status == "done" for o in ordered),
                               "n_skipped": sum(o.status == "skipped" for o in ordered),

@@ -105,12 +105,13 @@ def _check_value(section: str, f: dataclasses.Field, value: Any, origin: str) ->
     lo, hi = meta.get("min"), meta.get("max")
     numbers = value if isinstance(value, (list, tuple)) else [value]
     for v in numbers:
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
-            if (lo is not None and v < lo) or (hi is not None and v > hi):
-                rng = f"[{lo if lo is not None else '-inf'}, {hi if hi is not None else 'inf'}]"
-                raise ConfigError(
-                    f"{origin}: {key} = {v!r} is outside the allowed range {rng} {unit}; "
-                    f"check the unit (expected {unit})")
+        if not isinstance(v, (int, float)) or isinstance(v, bool):
+            continue
+        if (lo is not None and v < lo) or (hi is not None and v > hi):
+            rng = f"[{lo if lo is not None else '-inf'}, {hi if hi is not None else 'inf'}]"
+            raise ConfigError(
+                f"{origin}: {key} = {v!r} is outside the allowed range {rng} {unit}; "
+                f"check the unit (expected {unit})")
     return value
 
 

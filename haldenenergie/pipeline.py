@@ -203,28 +203,37 @@ def _monthly(pv_monthly: pd.DataFrame, wind_monthly: pd.DataFrame, ids,
     return out
 
 
-def build_manifest(command: str, registry_path, weather_meta, dem_paths, config: Config,
-                   heap_ids, extra: dict | None = None) -> dict:
-    """Manifest: inputs with SHA-256, every parameter in effect, versions, timestamps.
-
-    Input paths are recorded absolute (a manifest is read later, from elsewhere).
-    """
+def input_records(registry_path, dem_paths, config: Config) -> list[dict]:
+    """Manifest records (with SHA-256) of the inputs every run of a batch shares: registry, DEM
+    files, the layers named in the config and the config file. Paths are absolute."""
     inputs = [_io.file_record(Path(registry_path).resolve(), "registry")]
-    wpath = getattr(weather_meta, "path", None)
-    if wpath:
-        rec = _io.file_record(Path(wpath).resolve(), "weather")
-        rec["format"] = getattr(weather_meta, "source_format", None)
-        inputs.append(rec)
-    for p in dem_paths or ():
-        p = Path(p).resolve()
-        files = sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]
-        inputs.extend(_io.file_record(f, "dem") for f in files)
+    inputs.extend(_io.file_record(f, "dem") for f in _io.expand_files(
+        Path(p).resolve() for p in dem_paths or ()))
     for role, path in (("reserved_areas", config.terrain.reserved_areas_path),
                        ("residential_areas", config.suitability.residential_areas_path)):
         if path and Path(path).is_file():
             inputs.append(_io.file_record(Path(path).resolve(), role))
     if config.origin != "defaults" and Path(config.origin).is_file():
         inputs.append(_io.file_record(Path(config.origin).resolve(), "config"))
+    return inputs
+
+
+def build_manifest(command: str, registry_path, weather_meta, dem_paths, config: Config,
+                   heap_ids, extra: dict | None = None, *, shared_inputs: list[dict] | None = None,
+                   weather_sha256: str | None = None) -> dict:
+    """Manifest: inputs with SHA-256, every parameter in effect, versions, timestamps.
+
+    Input paths are recorded absolute (a manifest is read later, from elsewhere).
+    ``shared_inputs`` (:func:`input_records`, computed once by a batch) and ``weather_sha256``
+    save hashing the same files again for every run.
+    """
+    inputs = list(shared_inputs if shared_inputs is not None
+                  else input_records(registry_path, dem_paths, config))
+    wpath = getattr(weather_meta, "path", None)
+    if wpath:
+        rec = _io.file_record(Path(wpath).resolve(), "weather", weather_sha256)
+        rec["format"] = getattr(weather_meta, "source_format", None)
+        inputs.insert(1, rec)  # after the registry
     wm = {}
     if weather_meta is not None:
         for k, v in vars(weather_meta).items():
@@ -312,6 +321,7 @@ __all__ = [
     "build_manifest",
     "compute",
     "compute_terrain",
+    "input_records",
     "load_heaps",
     "load_weather",
     "run",

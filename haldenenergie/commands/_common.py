@@ -35,11 +35,20 @@ reserved_option = click.option(
     "leisure use) excluded from PV and turbine sites, buffered by [terrain] reserved_buffer_m.")
 overwrite_option = click.option(
     "--overwrite", is_flag=True, help="Replace existing output instead of refusing.")
+#: --allow-partial (run and batch): the weather stage's [weather] allow_partial from the CLI.
+allow_partial_option = click.option(
+    "--allow-partial", "allow_partial", is_flag=True, default=False,
+    help="Accept weather shorter than a year (or with long gaps dropped): annual sums are scaled "
+         "to 8760 h and flagged in weather_partial; same as [weather] allow_partial = true.")
 
 
-def get_config(config_path, residential: Path | None = None, reserved: Path | None = None):
-    """Defaults, then the TOML file, then command-line overrides (--residential, --reserved)."""
+def get_config(config_path, residential: Path | None = None, reserved: Path | None = None,
+               allow_partial: bool = False):
+    """Defaults, then the TOML file, then command-line overrides (--residential, --reserved,
+    --allow-partial)."""
     overrides = {}
+    if allow_partial:
+        overrides["weather"] = {"allow_partial": True}
     if residential is not None:
         overrides["suitability"] = {"residential_areas_path": str(residential)}
     if reserved is not None:

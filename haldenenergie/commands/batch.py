@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ._common import (
+    allow_partial_option,
     config_option,
     dem_option,
     get_config,
@@ -18,7 +19,6 @@ from ._common import (
     residential_option,
     show_progress,
 )
-from .run import allow_partial_option, with_allow_partial
 
 
 @click.command()
@@ -53,7 +53,7 @@ def batch(ctx, weather, out_dir, jobs, force, config_path, dem_paths, registry, 
 
     from ..batch import expand_weather_args, run_batch
 
-    cfg = with_allow_partial(get_config(config_path, residential, reserved), allow_partial)
+    cfg = get_config(config_path, residential, reserved, allow_partial)
     n_files = len(expand_weather_args(weather))
     # A progress bar on a terminal; nothing but failures and the summary line in a pipe or with -q.
     bar_cm = (click.progressbar(length=n_files, label="weather files", file=sys.stderr,

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ._common import (
+    allow_partial_option,
     config_option,
     dem_option,
     get_config,
@@ -22,18 +23,6 @@ from ._common import (
 )
 
 log = logging.getLogger("haldenenergie.run")
-
-#: --allow-partial (run and batch): the weather stage's [weather] allow_partial from the CLI.
-allow_partial_option = click.option(
-    "--allow-partial", "allow_partial", is_flag=True, default=False,
-    help="Accept weather shorter than a year (or with long gaps dropped): annual sums are scaled "
-         "to 8760 h and flagged in weather_partial; same as [weather] allow_partial = true.")
-
-
-def with_allow_partial(cfg, allow_partial: bool):
-    """The config with ``[weather] allow_partial = true`` if the flag was given."""
-    return cfg.replace("weather", allow_partial=True) if allow_partial else cfg
-
 
 @click.command()
 @click.option("--weather", "weather_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -65,7 +54,7 @@ def run(ctx, weather_path, dem_paths, config_path, heap_ids, registry, residenti
     """
     from .. import pipeline
 
-    cfg = with_allow_partial(get_config(config_path, residential, reserved), allow_partial)
+    cfg = get_config(config_path, residential, reserved, allow_partial)
     progress = show_progress(ctx)
     t0 = time.perf_counter()
 
