@@ -19,6 +19,7 @@ Errors are :class:`~haldenenergie.errors.TerrainError` with one line naming the 
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -38,6 +39,25 @@ class DemFileError(TerrainError):
 #: Metric CRS of all terrain work: ETRS89 / UTM zone 32N, the CRS of NRW's official geodata
 #: (DOMAIN.md "Coordinates and terrain"; CONVENTIONS.md rule 12).
 METRIC_CRS = "EPSG:25832"
+
+
+@functools.lru_cache(maxsize=2)
+def wgs84_transformer(inverse: bool = False):
+    """Cached pyproj transformer WGS84 lon/lat -> EPSG:25832 (``inverse``: the other way)."""
+    from pyproj import Transformer
+
+    if inverse:
+        return Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True)
+    return Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
+
+
+def to_metric(geom):
+    """A shapely geometry in WGS84 lon/lat, reprojected to EPSG:25832 [m]."""
+    import shapely
+
+    tr = wgs84_transformer()
+    return shapely.transform(geom, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
+
 
 #: Suffixes read as raster files by GDAL/rasterio.
 RASTER_SUFFIXES = (".tif", ".tiff", ".vrt", ".img", ".asc", ".bil", ".hgt")
@@ -353,16 +373,28 @@ def _check_transformable(crs, path: Path, heap_id: str) -> None:
 
     Checked with pyproj first because GDAL prints a multi-line PROJJSON dump on this failure.
     """
+    problem = _transform_problem(crs.to_wkt() if hasattr(crs, "to_wkt") else crs)
+    if problem is not None:
+        raise DemFileError(
+            f"{path}: cannot transform its CRS ({_crs_label(crs)}) to {METRIC_CRS} for heap "
+            f"{heap_id} ({problem}); assign or reproject to a georeferenced CRS, e.g. "
+            f"gdalwarp -t_srs EPSG:25832 {path.name} out.tif")
+
+
+@functools.lru_cache(maxsize=16)
+def _transform_problem(crs) -> str | None:
+    """Why no transformation from EPSG:25832 to ``crs`` (WKT or user input) exists, or None.
+
+    Cached: it is asked for every file a heap window touches, and building a pyproj transformer
+    per tile and heap is the slow part."""
     import pyproj
 
     try:
-        target = pyproj.CRS.from_user_input(crs.to_wkt() if hasattr(crs, "to_wkt") else crs)
+        target = pyproj.CRS.from_user_input(crs)
         pyproj.Transformer.from_crs(METRIC_CRS, target, always_xy=True)
     except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError) as exc:
-        raise DemFileError(
-            f"{path}: cannot transform its CRS ({_crs_label(crs)}) to {METRIC_CRS} for heap "
-            f"{heap_id} ({_first_line(exc)}); assign or reproject to a georeferenced CRS, e.g. "
-            f"gdalwarp -t_srs EPSG:25832 {path.name} out.tif") from None
+        return _first_line(exc)
+    return None
 
 
 def _overlap(a, b) -> bool:

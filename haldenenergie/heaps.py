@@ -19,7 +19,6 @@ Examples
 from __future__ import annotations
 
 import difflib
-import functools
 import json
 import logging
 import math
@@ -32,6 +31,7 @@ import shapely
 import shapely.errors
 from shapely.geometry import MultiPolygon, Point, Polygon, shape
 
+from .dem import to_metric
 from .errors import RegistryError
 
 log = logging.getLogger("haldenenergie.heaps")
@@ -295,6 +295,11 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
+def is_wgs84_crs(crs: Any) -> bool:
+    """Whether a GeoJSON (2008) ``crs`` member names WGS84 (EPSG:4326 or OGC CRS84)."""
+    return re.search(r"4326|CRS84", json.dumps(crs, ensure_ascii=False)) is not None
+
+
 def footprint_area_ha(geom: Polygon | MultiPolygon) -> float:
     """Area of a WGS84 lon/lat polygon, computed in ETRS89 / UTM 32N (EPSG:25832).
 
@@ -313,22 +318,7 @@ def footprint_area_ha(geom: Polygon | MultiPolygon) -> float:
     EPSG:25832 is the official metric CRS of NRW (ALKIS, DGM1); its scale error in the Ruhr area
     (~0.5 deg west of the 9 E central meridian) is below 0.1 % in area.
     """
-    tr = _to_utm32()
-    projected = shapely.transform(geom, lambda xy: _stack(tr.transform(xy[:, 0], xy[:, 1])))
-    return float(projected.area) / 1e4
-
-
-@functools.lru_cache(maxsize=1)
-def _to_utm32():
-    from pyproj import Transformer
-
-    return Transformer.from_crs("EPSG:4326", "EPSG:25832", always_xy=True)
-
-
-def _stack(xy):
-    import numpy as np
-
-    return np.column_stack(xy)
+    return float(to_metric(geom).area) / 1e4
 
 
 #: Marks a file that could not be read or parsed (JSON ``null`` is a document, and a wrong one).
@@ -359,11 +349,10 @@ class _Checker:
             self.add(None, "type", f"not a GeoJSON FeatureCollection (got {got!r}); {hint}")
             return
         crs = data.get("crs")
-        if crs is not None:
+        if crs is not None and not is_wgs84_crs(crs):
             name = json.dumps(crs, ensure_ascii=False)
-            if not re.search(r"4326|CRS84", name):
-                self.add(None, "crs", f"coordinate reference system {name} is not WGS84; GeoJSON "
-                         "(RFC 7946) requires lon/lat in WGS84: reproject the file to EPSG:4326")
+            self.add(None, "crs", f"coordinate reference system {name} is not WGS84; GeoJSON "
+                     "(RFC 7946) requires lon/lat in WGS84: reproject the file to EPSG:4326")
         features = data.get("features")
         if not isinstance(features, list):
             self.add(None, "features", "missing or not a list; add \"features\": [ ... ] with one "

@@ -35,7 +35,6 @@ import dataclasses
 import functools
 import logging
 import math
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -43,15 +42,14 @@ import pandas as pd
 from scipy import ndimage
 
 from .config import param
-from .dem import METRIC_CRS, DemFileError, DemSource, open_dem
+from .dem import DemFileError, DemSource, open_dem, to_metric, wgs84_transformer
 from .errors import ConfigError, TerrainError
+from .heaps import FORMS, is_wgs84_crs
 
 log = logging.getLogger("haldenenergie.terrain")
 
 #: Aspect sectors of 45 deg centred on N, NE, ... (CONVENTIONS.md rule 2: clockwise from north).
 SECTORS: tuple[str, ...] = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
-#: Heap forms (FACTS.md `form`; same as haldenenergie.heaps.FORMS).
-FORMS: tuple[str, ...] = ("cone", "table", "terraced", "landscape", "elongated", "unknown")
 #: Forms the parametric model can build ("unknown" is mapped by ``default_form``).
 BUILD_FORMS: tuple[str, ...] = FORMS[:-1]
 #: Reasons an area is excluded from PV, in the order they are applied.
@@ -1167,19 +1165,6 @@ class HeapTerrain:
         return {k: row[k] for k in HEAP_COLUMNS}
 
 
-def _transformer(inverse: bool = False):
-    return _cached_transformer(inverse)
-
-
-@functools.lru_cache(maxsize=2)
-def _cached_transformer(inverse: bool):
-    from pyproj import Transformer
-
-    if inverse:
-        return Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True)
-    return Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
-
-
 @functools.lru_cache(maxsize=8)
 def read_reserved_areas(path: str, buffer_m: float):
     """Reserved areas (GeoJSON, WGS84 lon/lat) buffered by ``buffer_m`` [m], in EPSG:25832.
@@ -1227,7 +1212,7 @@ def read_reserved_areas(path: str, buffer_m: float):
     if not isinstance(data, dict):
         fail("not a GeoJSON object; expected a FeatureCollection of Polygons in WGS84")
     crs = data.get("crs")
-    if crs is not None and not re.search(r"4326|CRS84", json.dumps(crs)):
+    if crs is not None and not is_wgs84_crs(crs):
         fail(f"crs {json.dumps(crs)[:80]} is not WGS84; GeoJSON (RFC 7946) needs lon/lat in "
              "WGS84: reproject the file to EPSG:4326")
     if data.get("type") == "FeatureCollection":
@@ -1263,19 +1248,11 @@ def read_reserved_areas(path: str, buffer_m: float):
         geoms.append(geom)
     if not geoms:
         fail("no geometries; expected GeoJSON Polygons (or Points of landmarks) in WGS84")
-    tr = _transformer()
     try:
-        merged = shapely.union_all([_to_metric(g, tr) for g in geoms])
+        merged = shapely.union_all([to_metric(g) for g in geoms])
         return merged.buffer(buffer_m) if buffer_m > 0 else merged
     except shapely.errors.GEOSException as exc:
         fail(f"geometries cannot be merged ({exc}); fix them, e.g. with QGIS 'Fix Geometries'")
-
-
-def _to_metric(geom, tr):
-    """WGS84 lon/lat geometry -> EPSG:25832 (pyproj transformer ``tr``)."""
-    import shapely
-
-    return shapely.transform(geom, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
 
 
 def _rasterize(geom, shape, transform):
@@ -1343,7 +1320,7 @@ def _heap_xy(heap):
     lat, lon = getattr(heap, "lat", None), getattr(heap, "lon", None)
     if lat is None or lon is None or not (np.isfinite(lat) and np.isfinite(lon)):
         return None
-    return _transformer().transform(lon, lat)
+    return wgs84_transformer().transform(lon, lat)
 
 
 def _parametric(heap, cfg: TerrainConfig, reserved=None, warnings=()) -> HeapTerrain:
@@ -1417,7 +1394,7 @@ def _from_dem(heap, cfg: TerrainConfig, dem: DemSource, reserved=None) -> HeapTe
     fp_m = None
     half = cfg.window_half_size_m
     if footprint_geom is not None:
-        fp_m = _to_metric(footprint_geom, _transformer())
+        fp_m = to_metric(footprint_geom)
         if xy is None:
             c = fp_m.representative_point()
             xy = (c.x, c.y)
@@ -1466,7 +1443,7 @@ def _from_dem(heap, cfg: TerrainConfig, dem: DemSource, reserved=None) -> HeapTe
                                     cfg.fact_mismatch_factor)
     sr, sc = out["summit_rc"]
     sx, sy = tr.c + (sc + 0.5) * res, tr.f - (sr + 0.5) * res
-    lon, lat = _transformer(inverse=True).transform(sx, sy)
+    lon, lat = wgs84_transformer(inverse=True).transform(sx, sy)
     names = "+".join(used) if len(used) <= 3 else f"{used[0]}+{len(used) - 1} more"
     return _make(heap.id, f"dem:{names}", out, res, assumed, warns, float(lat), float(lon))
 

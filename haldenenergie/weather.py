@@ -1317,9 +1317,10 @@ def detect_format(path: str | Path, text_head: str | None = None) -> str:
             lines[2].replace(" ", "").lower().startswith("year,month,day,hour,minute"):
         return "dwd_15min"
     if h.lstrip().startswith("{"):
-        if '"tmy_hourly"' in h or "tmy_hourly" in _json_keys(path):
+        keys = None if '"tmy_hourly"' in h else _json_keys(path)  # parse the file at most once
+        if keys is None or "tmy_hourly" in keys:
             return "pvgis_tmy"
-        if '"hourly"' in h or "hourly" in _json_keys(path):
+        if '"hourly"' in h or "hourly" in keys:
             return "pvgis_hourly"
     if first.startswith("Latitude (decimal degrees)"):
         return "pvgis_tmy" if ("time(UTC)" in h or "Irradiance Time Offset" in h or
@@ -1686,7 +1687,6 @@ def _irradiance(df, meta, cfg, path) -> pd.DataFrame:
     sp = solar_position(df.index, meta.latitude, meta.longitude, meta.elevation_m)
     zen = sp["zenith"].to_numpy()
     e0 = extraterrestrial_dni(df.index).to_numpy()
-    ghi = df["ghi"].to_numpy(float)
     # negative irradiance: small negatives (night offsets of thermopiles) -> 0, others error
     for c in ("ghi", "dhi", "dni", "bhi"):
         if c in df:
@@ -1762,7 +1762,6 @@ def _check_ranges(df, meta, cfg, path) -> None:
             f"{path}: temp_air out of range [{cfg.temp_air_min_c:g}, {cfg.temp_air_max_c:g}] degC in "
             f"{n} hours (first {t0:%Y-%m-%d %H:%M} UTC: {t[bad][0]:.1f}); check the unit "
             f"(--units temp_air=K/F) and the column mapping")
-    w = df["wind_speed"].to_numpy(float)
     for c in [c for c in df.columns if c.startswith("wind_speed")]:
         w = df[c].to_numpy(float)
         bad = (w < 0) | (w > cfg.wind_speed_max_m_s)

@@ -102,10 +102,9 @@ WIND_SPEED_CAP_M_S = 30.0  # assumption: hourly mean 10 m speeds above this are 
 # ----------------------------------------------------------------------------------------------
 # Calibration statistics
 # ----------------------------------------------------------------------------------------------
-def _daily_kt(data: pd.DataFrame, lat: float, lon: float, elev: float | None) -> pd.DataFrame:
-    sp = solar_position(data.index, lat, lon, elev)
-    e0 = extraterrestrial_dni(data.index)
-    g0 = (e0 * np.clip(np.cos(np.radians(sp["zenith"])), 0, None)).rename("g0")
+def _daily_kt(data: pd.DataFrame, g0) -> pd.DataFrame:
+    """Daily clearness index from hourly GHI and G0h (``g0`` of :func:`_hourly_kt`) [W m-2]."""
+    g0 = pd.Series(g0, index=data.index, name="g0")
     day = data.index.normalize()
     g = data["ghi"].groupby(day).sum()
     g0d = g0.groupby(day).sum()
@@ -267,7 +266,8 @@ def calibration_from_series(data: pd.DataFrame, meta: WeatherMeta) -> dict[str, 
     d = data
     month = d.index.month
     hour = d.index.hour
-    kt = _daily_kt(d, meta.latitude, meta.longitude, meta.elevation_m)
+    hk = _hourly_kt(d.index, d["ghi"], meta.latitude, meta.longitude, meta.elevation_m)
+    kt = _daily_kt(d, hk["g0"])
     kmon = kt.index.month
     day = d.index.normalize()
     tday = d["temp_air"].groupby(day).mean()
@@ -303,7 +303,6 @@ def calibration_from_series(data: pd.DataFrame, meta: WeatherMeta) -> dict[str, 
     freq = np.bincount(sect, minlength=12) / len(sect)
 
     # hourly clearness: zenith-independent k_t' quantiles per month, latent correlation structure
-    hk = _hourly_kt(d.index, d["ghi"], meta.latitude, meta.longitude, meta.elevation_m)
     ktp = np.where(hk["day"], hk["kt"] / hk["ktp_factor"], np.nan)
     ktp_q = [np.quantile(ktp[(month == m) & hk["day"]], KT_QUANTILE_PROBS) for m in range(1, 13)]
     latent = _fit_kt_latent(_normal_scores(ktp, month.to_numpy()), d.index)
@@ -377,7 +376,7 @@ def write_calibration(source_path: str | Path, out: str | Path, overwrite: bool 
     dict
         The document written.
     """
-    from ._io import check_can_write, sha256_file, write_json
+    from ._io import check_can_write, write_json
     from .weather import read_weather
 
     check_can_write(out, overwrite)
@@ -390,7 +389,7 @@ def write_calibration(source_path: str | Path, out: str | Path, overwrite: bool 
                   "Essen (grid cell RW 3802500 / HW 2745500, 102 m), Bezugszeitraum 1995-2012; "
                   "Quelle: Deutscher Wetterdienst",
         "source_file": Path(source_path).name,
-        "source_sha256": sha256_file(source_path),
+        "source_sha256": meta.sha256,  # read_weather hashed the file already
         "computed_by": "haldenenergie weather calibrate (haldenenergie.weather_synth."
                        "calibration_from_series) on the canonical UTC hourly series",
         "time_convention": meta.time_convention,

@@ -61,7 +61,7 @@ def terrain(registry, dem_paths, heap_ids, config_path, reserved_path, resolutio
       haldenenergie terrain --dem dgm1_tiles/ --surfaces --out surfaces.csv
     """
     from .. import _io
-    from ..heaps import read_registry
+    from ..pipeline import load_heaps
     from ..terrain import open_dem, surfaces_table, terrain_for_heaps, terrain_table
 
     if out_path is not None:
@@ -76,17 +76,7 @@ def terrain(registry, dem_paths, heap_ids, config_path, reserved_path, resolutio
         changes["resolution_m"] = float(resolution_m)
     if changes:
         cfg = dataclasses.replace(cfg, **changes)
-    reg = registry_path(registry)
-    heaps = read_registry(reg)
-    if heap_ids:
-        by_id = {h.id: h for h in heaps}
-        missing = [i for i in heap_ids if i not in by_id]
-        if missing:
-            from ..errors import RegistryError
-
-            raise RegistryError(f"{reg}: no heap with id {', '.join(map(repr, missing))}; see "
-                                "'haldenenergie heaps list' for the ids")
-        heaps = [by_id[i] for i in dict.fromkeys(heap_ids)]
+    heaps = load_heaps(registry_path(registry), heap_ids)
     dem = open_dem(list(dem_paths), xyz_crs=cfg.xyz_crs) if dem_paths else None
     fallback = len(heaps) > 1 and not strict
     if show_progress():
