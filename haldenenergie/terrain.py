@@ -1326,6 +1326,10 @@ def _heap_xy(heap):
 def _parametric(heap, cfg: TerrainConfig, reserved=None, warnings=()) -> HeapTerrain:
     area, height, form, base, assumed = parametric_facts(heap, cfg)
     syn = synthesize_heap(area, height, form, cfg)
+    # The synthetic shape itself is an assumption even where every fact is known: list it.
+    berms = f", {syn['n_berms']} berm(s)" if syn.get("n_berms") else ""
+    assumed = [*assumed, f"shape={form}: plateau share {syn['plateau_share']:.2f}, flank slope "
+               f"{syn['flank_slope_deg']:.1f} deg{berms} (parametric form parameters, [terrain])"]
     z = base + syn["z_rel"]
     res = syn["res_m"]
     warns = list(warnings) + syn["warnings"]

@@ -167,7 +167,8 @@ def test_parametric_forms_honour_area_and_height(form):
     assert_allclose(t.base_elevation_m, 50.0)
     assert_allclose(t.surfaces.usable_area_ha.sum(), t.pv_usable_area_ha, rtol=1e-9)
     assert t.pv_usable_area_ha <= t.footprint_area_ha + 1e-9
-    assert t.assumed == ()
+    # All facts known: the only assumption listed is the synthetic shape of the form.
+    assert len(t.assumed) == 1 and t.assumed[0].startswith(f"shape={form}: plateau share ")
     assert list(t.surfaces.columns) == list(SURFACE_COLUMNS)
     assert all(len(h) == 36 for h in t.surfaces.horizon_deg)
     if form in ("table", "terraced"):
@@ -837,6 +838,8 @@ def test_every_registry_heap_gets_parametric_row(registry_heaps):
         assert (h.area_ha is None) == any(a.startswith("area_ha=") for a in t.assumed), h.id
         assert (h.height_rel_m is None) == any(a.startswith("height_rel_m=") for a in t.assumed)
         assert (h.form == "unknown") == any(a.startswith("form=") for a in t.assumed)
+        # ... and every parametric heap lists the shape it was given.
+        assert sum(a.startswith("shape=") for a in t.assumed) == 1, h.id
         if h.area_ha is not None:
             assert_allclose(t.footprint_area_ha, h.area_ha, rtol=0.03)
         if h.height_rel_m is not None:
