@@ -231,7 +231,8 @@ def run_batch(weather_args: Sequence, out_dir, registry_path, dem_paths: Sequenc
             o = BatchOutcome(f, "done", folder, "", val, sha)
         else:
             o = BatchOutcome(f, "failed", None, val, 0.0, sha)
-            log.error("%s", val)
+            if on_done is None:  # with a callback the caller reports it (the CLI prints it once)
+                log.error("%s", val)
         outcomes[i] = o
         if on_done:
             on_done(o)
