@@ -1328,8 +1328,9 @@ def _parametric(heap, cfg: TerrainConfig, reserved=None, warnings=()) -> HeapTer
     syn = synthesize_heap(area, height, form, cfg)
     # The synthetic shape itself is an assumption even where every fact is known: list it.
     berms = f", {syn['n_berms']} berm(s)" if syn.get("n_berms") else ""
-    assumed = [*assumed, f"shape={form}: plateau share {syn['plateau_share']:.2f}, flank slope "
-               f"{syn['flank_slope_deg']:.1f} deg{berms} (parametric form parameters, [terrain])"]
+    shape = (f"shape={form}: plateau share {syn['plateau_share']:.2f}, flank slope "
+             f"{syn['flank_slope_deg']:.1f} deg{berms} (parametric form parameters, [terrain])")
+    assumed = [*assumed, shape]
     z = base + syn["z_rel"]
     res = syn["res_m"]
     warns = list(warnings) + syn["warnings"]
