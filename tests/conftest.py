@@ -45,3 +45,36 @@ def _reset_package_logger():
     lg.handlers[:] = []
     lg.propagate = True
     lg.setLevel(logging.NOTSET)
+
+
+@pytest.fixture(scope="session")
+def invoke():
+    """Call the ``haldenenergie`` CLI in-process: ``invoke("run", "--out", d)`` -> click Result.
+
+    The one shared ``CliRunner`` of the suite; stdout and stderr are kept apart
+    (``result.stdout``, ``result.stderr``). Arguments are converted with ``str``.
+    """
+    from click.testing import CliRunner
+
+    from haldenenergie.cli import main
+
+    runner = CliRunner()
+
+    def _invoke(*args, input=None, env=None, catch_exceptions=False):
+        return runner.invoke(main, [str(a) for a in args], input=input, env=env,
+                             catch_exceptions=catch_exceptions)
+
+    return _invoke
+
+
+@pytest.fixture(scope="session")
+def cli(invoke):
+    """Like :func:`invoke`, but the command must succeed (exit 0); returns the click Result."""
+
+    def _cli(*args, **kwargs):
+        result = invoke(*args, **kwargs)
+        assert result.exit_code == 0, (
+            f"haldenenergie {' '.join(map(str, args))} exited {result.exit_code}: {result.output}")
+        return result
+
+    return _cli
