@@ -46,7 +46,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TARGET_S = 60.0           # issue 6: 20 files under 60 s with 2 jobs
+TARGET_S = 60.0  # issue 6: 20 files under 60 s with 2 jobs
 GNU_TIME = Path("/usr/bin/time")
 
 
@@ -64,7 +64,7 @@ def _ppid_map() -> dict[int, int]:
         except OSError:
             continue
         # field 4 after the ")" that closes the command name
-        rest = s[s.rfind(b")") + 2:].split()
+        rest = s[s.rfind(b")") + 2 :].split()
         out[int(d)] = int(rest[1])
     return out
 
@@ -174,7 +174,7 @@ def cpu_usage(t0: list[int], t1: list[int]) -> tuple[float, float]:
     """(busy cores, steal cores) averaged between two /proc/stat samples (whole machine)."""
     d = [b - a for a, b in zip(t0, t1)]
     total = sum(d) or 1
-    busy = d[0] + d[1] + d[2] + d[5] + d[6]       # user nice system irq softirq
+    busy = d[0] + d[1] + d[2] + d[5] + d[6]  # user nice system irq softirq
     n = os.cpu_count() or 1
     return busy / total * n, d[7] / total * n
 
@@ -190,8 +190,9 @@ def make_weather(folder: Path, n: int) -> list[Path]:
     return files
 
 
-def run_batch(files: list[Path], out: Path, jobs: int, heaps: str | None,
-              env: dict | None = None) -> dict:
+def run_batch(
+    files: list[Path], out: Path, jobs: int, heaps: str | None, env: dict | None = None
+) -> dict:
     """One ``haldenenergie batch`` subprocess; wall time and memory figures."""
     exe = shutil.which("haldenenergie")
     cmd = [exe] if exe else [sys.executable, "-m", "haldenenergie.cli"]
@@ -203,8 +204,13 @@ def run_batch(files: list[Path], out: Path, jobs: int, heaps: str | None,
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     ticks0 = _cpu_ticks()
     t = time.perf_counter()
-    proc = subprocess.Popen(full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, **(env or {})})
+    proc = subprocess.Popen(
+        full,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
     sampler = TreeSampler(proc.pid, skip={proc.pid} if gnu else set())
     sampler.start()
     _stdout, stderr = proc.communicate()
@@ -213,36 +219,47 @@ def run_batch(files: list[Path], out: Path, jobs: int, heaps: str | None,
     sampler.stop.set()
     sampler.join()
     if proc.returncode != 0:
-        raise SystemExit(f"batch failed (exit {proc.returncode}): {' '.join(cmd)}\n{stderr[-2000:]}")
+        raise SystemExit(
+            f"batch failed (exit {proc.returncode}): {' '.join(cmd)}\n{stderr[-2000:]}"
+        )
     maxrss_kb = None
     if gnu:
         for line in stderr.splitlines():
             if "Maximum resident set size" in line:
                 maxrss_kb = int(line.rsplit(":", 1)[1])
-    if maxrss_kb is None:   # ru_maxrss of RUSAGE_CHILDREN: max over all children so far [kB]
+    if maxrss_kb is None:  # ru_maxrss of RUSAGE_CHILDREN: max over all children so far [kB]
         after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         maxrss_kb = after if after > before else None
     # main process = the child of GNU time (or the Popen itself); workers = its children
-    main_pid = next((p for p, par in sampler.parent.items() if par == proc.pid), proc.pid) \
-        if gnu else proc.pid
+    main_pid = (
+        next((p for p, par in sampler.parent.items() if par == proc.pid), proc.pid)
+        if gnu
+        else proc.pid
+    )
     # workers: forked children with the main process's name (not e.g. a short-lived `uname`)
-    workers = [p for p, par in sampler.parent.items()
-               if par == main_pid and sampler.comm.get(p) == sampler.comm.get(main_pid)]
+    workers = [
+        p
+        for p, par in sampler.parent.items()
+        if par == main_pid and sampler.comm.get(p) == sampler.comm.get(main_pid)
+    ]
     man = json.loads((out / "manifest.json").read_text())
     secs = [r["seconds"] for r in man["inputs"] if r.get("role") == "weather"]
     if man.get("n_done") != len(files) or not (out / "summary.csv").is_file():
         raise SystemExit(f"batch did not compute every file: {man.get('n_done')} of {len(files)}")
     return {
-        "files": len(files), "jobs": jobs, "wall_s": wall,
+        "files": len(files),
+        "jobs": jobs,
+        "wall_s": wall,
         "per_file_s": sum(secs) / len(secs),
-        "busy_cores": busy, "steal_cores": steal,
+        "busy_cores": busy,
+        "steal_cores": steal,
         "maxrss_mb": maxrss_kb / 1024 if maxrss_kb else float("nan"),
         "tree_mb": sampler.peak_tree_kb / 1024,
         "main_mb": sampler.hwm_kb.get(main_pid, 0) / 1024,
         "worker_mb": max((sampler.hwm_kb.get(p, 0) for p in workers), default=0) / 1024,
         "n_workers": len(workers),
         "cmd": " ".join(Path(c).name if i == 0 else c for i, c in enumerate(cmd[:2]))
-               + f" <{len(files)} files> --out DIR --jobs {jobs}",
+        + f" <{len(files)} files> --out DIR --jobs {jobs}",
     }
 
 
@@ -252,35 +269,55 @@ def main(argv=None) -> int:
     ap.add_argument("--sizes", default=None, help="comma list of batch sizes (default 5,FILES)")
     ap.add_argument("--jobs", default="1,2", help="comma list of --jobs values")
     ap.add_argument("--heaps", default=None, help="registry (default: the project's)")
-    ap.add_argument("--workdir", default=None, help="folder for weather and outputs (default: temp)")
+    ap.add_argument(
+        "--workdir", default=None, help="folder for weather and outputs (default: temp)"
+    )
     ap.add_argument("--keep", action="store_true", help="keep generated weather and batch folders")
-    ap.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
-                    help="extra environment for the batch subprocesses (repeatable), e.g. "
-                         "OPENBLAS_NUM_THREADS=1")
-    ap.add_argument("--no-ceiling", action="store_true",
-                    help="skip the pure-Python 2-process calibration of the machine")
+    ap.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="extra environment for the batch subprocesses (repeatable), e.g. "
+        "OPENBLAS_NUM_THREADS=1",
+    )
+    ap.add_argument(
+        "--no-ceiling",
+        action="store_true",
+        help="skip the pure-Python 2-process calibration of the machine",
+    )
     args = ap.parse_args(argv)
     env = dict(e.split("=", 1) for e in args.env)
-    sizes = sorted({min(int(s), args.files) for s in
-                    (args.sizes.split(",") if args.sizes else ["5", str(args.files)])})
+    sizes = sorted(
+        {
+            min(int(s), args.files)
+            for s in (args.sizes.split(",") if args.sizes else ["5", str(args.files)])
+        }
+    )
     jobs_list = [int(j) for j in args.jobs.split(",")]
 
     work = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="bench_batch_"))
     work.mkdir(parents=True, exist_ok=True)
-    print(f"load average: {Path('/proc/loadavg').read_text().split()[:3]}  cores: {os.cpu_count()}  "
-          f"memory: {'GNU time -v' if GNU_TIME.exists() else 'RUSAGE_CHILDREN'} + /proc sampling")
+    print(
+        f"load average: {Path('/proc/loadavg').read_text().split()[:3]}  cores: {os.cpu_count()}  "
+        f"memory: {'GNU time -v' if GNU_TIME.exists() else 'RUSAGE_CHILDREN'} + /proc sampling"
+    )
     if env:
         print("extra environment: " + " ".join(f"{k}={v}" for k, v in env.items()))
     ceiling = None
     if not args.no_ceiling:
         ser, par, ceiling = machine_ceiling()
-        print(f"machine ceiling: pure-Python burner 2x serial {ser:.2f} s, 2 processes "
-              f"{par:.2f} s -> attainable 2-process speed-up {ceiling:.2f}x")
+        print(
+            f"machine ceiling: pure-Python burner 2x serial {ser:.2f} s, 2 processes "
+            f"{par:.2f} s -> attainable 2-process speed-up {ceiling:.2f}x"
+        )
     try:
         t = time.perf_counter()
         files = make_weather(work / "weather", args.files)
-        print(f"generated {len(files)} weather years in {time.perf_counter() - t:.1f} s "
-              f"({work / 'weather'})")
+        print(
+            f"generated {len(files)} weather years in {time.perf_counter() - t:.1f} s "
+            f"({work / 'weather'})"
+        )
         rows = []
         for n in sizes:
             for j in jobs_list:
@@ -289,49 +326,62 @@ def main(argv=None) -> int:
                     shutil.rmtree(out)
                 load = Path("/proc/loadavg").read_text().split()[0]
                 c0 = _cpu_ticks()
-                time.sleep(1.0)   # background load of other users just before the command
+                time.sleep(1.0)  # background load of other users just before the command
                 bg = cpu_usage(c0, _cpu_ticks())[0]
                 r = run_batch(files[:n], out, j, args.heaps, env)
                 r["load1"] = load
                 r["bg_cores"] = bg
                 rows.append(r)
-                print(f"  {n:>3} files, --jobs {j}: {r['wall_s']:6.1f} s "
-                      f"(tree peak {r['tree_mb']:.0f} MB)", flush=True)
+                print(
+                    f"  {n:>3} files, --jobs {j}: {r['wall_s']:6.1f} s "
+                    f"(tree peak {r['tree_mb']:.0f} MB)",
+                    flush=True,
+                )
                 if not args.keep:
                     shutil.rmtree(out, ignore_errors=True)
 
         base = {r["files"]: r["wall_s"] for r in rows if r["jobs"] == 1}
-        print(f"\n{'files':>5} {'jobs':>4} {'wall s':>7} {'s/file':>7} {'speed-up':>8} "
-              f"{'eff.':>5} {'file s':>6} {'bg':>5} {'busy':>5} {'maxrss MB':>9} {'tree MB':>8} "
-              f"{'main MB':>8} {'worker MB':>9} {'load1':>6}")
+        print(
+            f"\n{'files':>5} {'jobs':>4} {'wall s':>7} {'s/file':>7} {'speed-up':>8} "
+            f"{'eff.':>5} {'file s':>6} {'bg':>5} {'busy':>5} {'maxrss MB':>9} {'tree MB':>8} "
+            f"{'main MB':>8} {'worker MB':>9} {'load1':>6}"
+        )
         for r in rows:
             sp = base.get(r["files"], float("nan")) / r["wall_s"]
             eff = sp / r["jobs"]
-            print(f"{r['files']:>5} {r['jobs']:>4} {r['wall_s']:>7.1f} "
-                  f"{r['wall_s'] / r['files']:>7.2f} {sp:>7.2f}x {eff:>5.0%} "
-                  f"{r['per_file_s']:>6.2f} {r['bg_cores']:>5.2f} {r['busy_cores']:>5.2f} "
-                  f"{r['maxrss_mb']:>9.0f} {r['tree_mb']:>8.0f} {r['main_mb']:>8.0f} "
-                  f"{r['worker_mb'] if r['n_workers'] else float('nan'):>9.0f} {r['load1']:>6}")
-        print("\nwall = whole command incl. interpreter start, registry, terrain (once), summary; "
-              "s/file = wall / files;\nfile s = mean time of one weather file inside its worker "
-              "(batch manifest: read, PV, wind, ranking, write);\nbg = busy cores of the machine "
-              "in the 1 s before the command (other users);\nbusy = mean busy cores of the whole "
-              "machine during the command (/proc/stat; includes other users);\nmaxrss = largest single process (GNU time); tree = peak "
-              "summed PSS of main + workers (/proc, 50 ms);\nworker = largest worker's VmHWM "
-              "(NaN with --jobs 1: everything runs in the main process).")
+            print(
+                f"{r['files']:>5} {r['jobs']:>4} {r['wall_s']:>7.1f} "
+                f"{r['wall_s'] / r['files']:>7.2f} {sp:>7.2f}x {eff:>5.0%} "
+                f"{r['per_file_s']:>6.2f} {r['bg_cores']:>5.2f} {r['busy_cores']:>5.2f} "
+                f"{r['maxrss_mb']:>9.0f} {r['tree_mb']:>8.0f} {r['main_mb']:>8.0f} "
+                f"{r['worker_mb'] if r['n_workers'] else float('nan'):>9.0f} {r['load1']:>6}"
+            )
+        print(
+            "\nwall = whole command incl. interpreter start, registry, terrain (once), summary; "
+            "s/file = wall / files;\nfile s = mean time of one weather file inside its worker "
+            "(batch manifest: read, PV, wind, ranking, write);\nbg = busy cores of the machine "
+            "in the 1 s before the command (other users);\nbusy = mean busy cores of the whole "
+            "machine during the command (/proc/stat; includes other users);\nmaxrss = largest single process (GNU time); tree = peak "
+            "summed PSS of main + workers (/proc, 50 ms);\nworker = largest worker's VmHWM "
+            "(NaN with --jobs 1: everything runs in the main process)."
+        )
         n_max = max(sizes)
         two = [r for r in rows if r["files"] == n_max and r["jobs"] == 2]
         if two and n_max >= 20:
             ok = two[0]["wall_s"] < TARGET_S
-            print(f"target: {n_max} files with --jobs 2 under {TARGET_S:.0f} s: "
-                  f"{'MET' if ok else 'MISSED'} ({two[0]['wall_s']:.1f} s)")
+            print(
+                f"target: {n_max} files with --jobs 2 under {TARGET_S:.0f} s: "
+                f"{'MET' if ok else 'MISSED'} ({two[0]['wall_s']:.1f} s)"
+            )
         by = {(r["files"], r["jobs"]): r for r in rows}
         for j in jobs_list:
             if (min(sizes), j) in by and (n_max, j) in by and min(sizes) != n_max:
                 a, b = by[(min(sizes), j)], by[(n_max, j)]
-                print(f"memory --jobs {j}: tree peak {a['tree_mb']:.0f} MB ({min(sizes)} files) -> "
-                      f"{b['tree_mb']:.0f} MB ({n_max} files), "
-                      f"{(b['tree_mb'] / a['tree_mb'] - 1) * 100:+.0f} %")
+                print(
+                    f"memory --jobs {j}: tree peak {a['tree_mb']:.0f} MB ({min(sizes)} files) -> "
+                    f"{b['tree_mb']:.0f} MB ({n_max} files), "
+                    f"{(b['tree_mb'] / a['tree_mb'] - 1) * 100:+.0f} %"
+                )
         if ceiling is not None:
             print(f"machine ceiling (pure-Python, 2 processes) at start: {ceiling:.2f}x")
         print("commands: " + "; ".join(sorted({r["cmd"] for r in rows})))

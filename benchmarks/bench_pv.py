@@ -35,17 +35,34 @@ def synthetic_surfaces(n_heaps: int = 46, per_heap: int = 15, seed: int = 0) -> 
     rng = np.random.default_rng(seed)
     rows = []
     for h in range(n_heaps):
-        rows.append({"heap_id": f"h{h:02d}", "surface_class": "plateau", "kind": "plateau",
-                     "surface_tilt_deg": 1.0, "surface_azimuth_deg": 180.0,
-                     "usable_area_ha": rng.uniform(2, 30), "horizon_deg": [0.0] * 36})
+        rows.append(
+            {
+                "heap_id": f"h{h:02d}",
+                "surface_class": "plateau",
+                "kind": "plateau",
+                "surface_tilt_deg": 1.0,
+                "surface_azimuth_deg": 180.0,
+                "usable_area_ha": rng.uniform(2, 30),
+                "horizon_deg": [0.0] * 36,
+            }
+        )
         for k in range(per_heap - 1):
             az = (45.0 * (k % 8)) % 360
             tilt = rng.uniform(5, 34)
-            hz = np.clip(rng.normal(4, 3) + 8 * np.cos(np.radians(np.arange(0, 360, 10) - az
-                                                                   + 180)), 0, None)
-            rows.append({"heap_id": f"h{h:02d}", "surface_class": f"flank_{k}", "kind": "flank",
-                         "surface_tilt_deg": tilt, "surface_azimuth_deg": az,
-                         "usable_area_ha": rng.uniform(0.5, 10), "horizon_deg": list(hz)})
+            hz = np.clip(
+                rng.normal(4, 3) + 8 * np.cos(np.radians(np.arange(0, 360, 10) - az + 180)), 0, None
+            )
+            rows.append(
+                {
+                    "heap_id": f"h{h:02d}",
+                    "surface_class": f"flank_{k}",
+                    "kind": "flank",
+                    "surface_tilt_deg": tilt,
+                    "surface_azimuth_deg": az,
+                    "usable_area_ha": rng.uniform(0.5, 10),
+                    "horizon_deg": list(hz),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -64,9 +81,13 @@ def registry_surfaces() -> pd.DataFrame | None:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--weather", default=str(SHARED_TRY))
-    ap.add_argument("--naive-limit", type=int, default=0,
-                    help="run the naive ModelChain path on the first N surfaces only "
-                         "(time extrapolated to all); 0 = all")
+    ap.add_argument(
+        "--naive-limit",
+        type=int,
+        default=0,
+        help="run the naive ModelChain path on the first N surfaces only "
+        "(time extrapolated to all); 0 = all",
+    )
     ap.add_argument("--synthetic", action="store_true")
     args = ap.parse_args(argv)
     warnings.filterwarnings("ignore")  # pvlib/pandas deprecation chatter
@@ -79,8 +100,10 @@ def main(argv=None) -> int:
     if surf is None:
         surf = synthetic_surfaces()
     n_heaps = surf["heap_id"].nunique()
-    print(f"weather: {Path(args.weather).name}, {len(data)} steps; surfaces: {len(surf)} "
-          f"of {n_heaps} heaps")
+    print(
+        f"weather: {Path(args.weather).name}, {len(data)} steps; surfaces: {len(surf)} "
+        f"of {n_heaps} heaps"
+    )
 
     cfg = pv.PVConfig()
     cfg0 = dataclasses.replace(cfg, row_shading=False, terrain_horizon=False)
@@ -95,22 +118,30 @@ def main(argv=None) -> int:
     ps0 = res0.per_surface[res0.per_surface["layout"] != "none"]
     todo = ps0 if args.naive_limit <= 0 else ps0.head(args.naive_limit)
     t = time.perf_counter()
-    naive = [pv.modelchain_energy(data, meta, cfg0, surface_tilt=r.module_tilt_deg,
-                                  surface_azimuth=r.module_azimuth_deg).sum()
-             for r in todo.itertuples()]
+    naive = [
+        pv.modelchain_energy(
+            data, meta, cfg0, surface_tilt=r.module_tilt_deg, surface_azimuth=r.module_azimuth_deg
+        ).sum()
+        for r in todo.itertuples()
+    ]
     t_b = (time.perf_counter() - t) * len(ps0) / len(todo)
     rel = np.abs(todo["specific_yield_kwh_per_kwp"].to_numpy() / np.array(naive) - 1)
 
-    print(f"(a)  vectorised, default (shading + horizon): {t_a:7.3f} s  "
-          f"({res.per_heap['pv_energy_mwh_per_a'].sum() / 1000:.1f} GWh/a, "
-          f"{res.per_heap['pv_capacity_mwp'].sum():.0f} MWp)")
+    print(
+        f"(a)  vectorised, default (shading + horizon): {t_a:7.3f} s  "
+        f"({res.per_heap['pv_energy_mwh_per_a'].sum() / 1000:.1f} GWh/a, "
+        f"{res.per_heap['pv_capacity_mwp'].sum():.0f} MWp)"
+    )
     print(f"(a0) vectorised, shading + horizon off:       {t_a0:7.3f} s")
     extra = "" if len(todo) == len(ps0) else f" (extrapolated from {len(todo)})"
-    print(f"(b)  naive, one ModelChain per surface:       {t_b:7.3f} s for {len(ps0)} "
-          f"surfaces{extra}")
+    print(
+        f"(b)  naive, one ModelChain per surface:       {t_b:7.3f} s for {len(ps0)} surfaces{extra}"
+    )
     print(f"ratio (b)/(a) = {t_b / t_a:.1f}x, (b)/(a0) = {t_b / t_a0:.1f}x")
-    print(f"max relative difference of specific yield (a0) vs (b): {rel.max() * 100:.2e} % "
-          f"(limit 0.5 %)")
+    print(
+        f"max relative difference of specific yield (a0) vs (b): {rel.max() * 100:.2e} % "
+        f"(limit 0.5 %)"
+    )
     ok = rel.max() <= 0.005
     print("OK" if ok else "FAILED: results differ by more than 0.5 %")
     return 0 if ok else 1

@@ -48,9 +48,9 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
-TARGET_S = 3.0        # issue 4: full default run under 3 s of compute
-TARGET_RATIO = 10.0   # issue 4: at least 10x faster than one ModelChain per heap and surface
-TOL_REL = 0.005       # issue 4: equal results within ±0.5 %
+TARGET_S = 3.0  # issue 4: full default run under 3 s of compute
+TARGET_RATIO = 10.0  # issue 4: at least 10x faster than one ModelChain per heap and surface
+TOL_REL = 0.005  # issue 4: equal results within ±0.5 %
 
 STAGES = ("registry", "weather read", "terrain", "PV", "wind", "ranking", "manifest", "write")
 
@@ -82,6 +82,7 @@ class StageTimer:
                 return fn(*a, **k)
             finally:
                 self.times[name] = self.times.get(name, 0.0) + time.perf_counter() - t
+
         return timed
 
     def __enter__(self):
@@ -140,9 +141,18 @@ def naive_pv(data, meta, cfg0, per_surface: pd.DataFrame, limit: int = 0):
 
     todo = per_surface if limit <= 0 else per_surface.head(limit)
     t = time.perf_counter()
-    spec = np.array([pv.modelchain_energy(data, meta, cfg0, surface_tilt=r.module_tilt_deg,
-                                          surface_azimuth=r.module_azimuth_deg).sum()
-                     for r in todo.itertuples()])
+    spec = np.array(
+        [
+            pv.modelchain_energy(
+                data,
+                meta,
+                cfg0,
+                surface_tilt=r.module_tilt_deg,
+                surface_azimuth=r.module_azimuth_deg,
+            ).sum()
+            for r in todo.itertuples()
+        ]
+    )
     return time.perf_counter() - t, spec, todo
 
 
@@ -151,12 +161,16 @@ def main(argv=None) -> int:
     ap.add_argument("--heaps", default=str(ROOT / "heaps.geojson"), help="heap registry")
     ap.add_argument("--weather", default=None, help="weather file (default: the embedded year)")
     ap.add_argument("--repeats", type=int, default=3, help="timed runs of (a); median reported")
-    ap.add_argument("--naive-limit", type=int, default=0,
-                    help="run (b) on the first N surfaces only and extrapolate its time; 0 = all")
+    ap.add_argument(
+        "--naive-limit",
+        type=int,
+        default=0,
+        help="run (b) on the first N surfaces only and extrapolate its time; 0 = all",
+    )
     ap.add_argument("--profile", action="store_true", help="always profile one run of (a)")
     ap.add_argument("--top", type=int, default=20, help="rows of the profile listing")
     args = ap.parse_args(argv)
-    warnings.filterwarnings("ignore")   # pvlib/pandas deprecation chatter
+    warnings.filterwarnings("ignore")  # pvlib/pandas deprecation chatter
 
     from haldenenergie import pipeline, pv  # import cost measured here
     from haldenenergie.config import load_config
@@ -168,17 +182,21 @@ def main(argv=None) -> int:
         out = Path(tmp) / "out"
         # ---------------- (a) full default run ------------------------------------------
         t = time.perf_counter()
-        res, _ = one_run(args.heaps, args.weather, out)   # warm-up: lazy imports, caches
+        res, _ = one_run(args.heaps, args.weather, out)  # warm-up: lazy imports, caches
         t_cold = time.perf_counter() - t
         runs = [one_run(args.heaps, args.weather, out)[1] for _ in range(max(1, args.repeats))]
         med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
         n_heaps = len(res.results)
         n_surf = len(res.surfaces)
 
-        print(f"\n(a) full default run: {n_heaps} heaps, {n_surf} PV surfaces, "
-              f"weather {Path(args.weather).name if args.weather else 'default synthetic year'}")
-        print(f"    median of {len(runs)} runs after a warm-up; package import "
-              f"{t_import_pkg:.2f} s, cold first run {t_cold:.2f} s (lazy imports incl.)")
+        print(
+            f"\n(a) full default run: {n_heaps} heaps, {n_surf} PV surfaces, "
+            f"weather {Path(args.weather).name if args.weather else 'default synthetic year'}"
+        )
+        print(
+            f"    median of {len(runs)} runs after a warm-up; package import "
+            f"{t_import_pkg:.2f} s, cold first run {t_cold:.2f} s (lazy imports incl.)"
+        )
         print(f"    {'stage':<14}{'median s':>10}{'min s':>9}{'max s':>9}{'share':>8}")
         for k in (*STAGES, "other", "total"):
             vals = [r[k] for r in runs]
@@ -196,9 +214,14 @@ def main(argv=None) -> int:
         heaps = pipeline.load_heaps(args.heaps)
         data, meta = pipeline.load_weather(args.weather, cfg)
         terrains = pipeline.compute_terrain(heaps, cfg)
-        surf = pd.concat([terrains[h.id].surfaces.assign(heap_id=h.id) for h in heaps
-                          if terrains[h.id].surfaces is not None and len(terrains[h.id].surfaces)],
-                         ignore_index=True)
+        surf = pd.concat(
+            [
+                terrains[h.id].surfaces.assign(heap_id=h.id)
+                for h in heaps
+                if terrains[h.id].surfaces is not None and len(terrains[h.id].surfaces)
+            ],
+            ignore_index=True,
+        )
         t_a0s = []
         for _ in range(max(1, args.repeats)):
             t = time.perf_counter()
@@ -213,12 +236,16 @@ def main(argv=None) -> int:
         # per-heap energy [MWh/a] = sum over surfaces of capacity [MWp] x specific yield [kWh/kWp]
         # (a full weather year is assumed: simulate_pv scales partial years to 8760 h, the naive
         # path does not, so use a complete year for this comparison)
-        naive_heap = (pd.Series(todo["capacity_mwp"].to_numpy() * spec,
-                                index=todo["heap_id"].to_numpy()).groupby(level=0).sum())
+        naive_heap = (
+            pd.Series(todo["capacity_mwp"].to_numpy() * spec, index=todo["heap_id"].to_numpy())
+            .groupby(level=0)
+            .sum()
+        )
         heap_ids = naive_heap.index
-        if n_mc < len(ps0):   # compare only heaps whose surfaces were all computed
-            complete = ps0.groupby("heap_id").size().reindex(heap_ids) == \
-                todo.groupby("heap_id").size().reindex(heap_ids)
+        if n_mc < len(ps0):  # compare only heaps whose surfaces were all computed
+            complete = ps0.groupby("heap_id").size().reindex(heap_ids) == todo.groupby(
+                "heap_id"
+            ).size().reindex(heap_ids)
             heap_ids = heap_ids[complete.to_numpy()]
         vec_heap = r0.per_heap["pv_energy_mwh_per_a"].reindex(heap_ids)
         rel_heap = np.abs(vec_heap / naive_heap.reindex(heap_ids) - 1)
@@ -231,32 +258,47 @@ def main(argv=None) -> int:
         ratio_pv = t_b / t_a0
         ok_ratio = ratio_full >= TARGET_RATIO
 
-        print(f"\n(b) PV the naive way: one pvlib ModelChain per heap and surface "
-              f"({len(ps0)} surfaces of {ps0['heap_id'].nunique()} heaps"
-              + ("" if n_mc == len(ps0) else f"; timed on {n_mc}, extrapolated") + ")")
+        print(
+            f"\n(b) PV the naive way: one pvlib ModelChain per heap and surface "
+            f"({len(ps0)} surfaces of {ps0['heap_id'].nunique()} heaps"
+            + ("" if n_mc == len(ps0) else f"; timed on {n_mc}, extrapolated")
+            + ")"
+        )
         print(f"    {'path':<52}{'seconds':>9}")
         print(f"    {'(a)  full default run (all stages, median)':<52}{t_a:>9.3f}")
         print(f"    {'(a0) simulate_pv, shading + horizon off (median)':<52}{t_a0:>9.3f}")
         print(f"    {'(b)  ModelChain per heap and surface':<52}{t_b:>9.3f}")
-        print(f"    ratio (b)/(a)  = {ratio_full:6.1f}x   target >= {TARGET_RATIO:.0f}x: "
-              f"{'MET' if ok_ratio else 'MISSED'}")
+        print(
+            f"    ratio (b)/(a)  = {ratio_full:6.1f}x   target >= {TARGET_RATIO:.0f}x: "
+            f"{'MET' if ok_ratio else 'MISSED'}"
+        )
         print(f"    ratio (b)/(a0) = {ratio_pv:6.1f}x   (PV stage alone, like for like)")
-        print(f"    PV energy (a0) {vec_heap.sum() / 1000:.3f} GWh/a vs (b) "
-              f"{naive_heap.reindex(heap_ids).sum() / 1000:.3f} GWh/a over {len(heap_ids)} heaps")
-        print(f"    max rel. difference per-heap PV energy: {max_rel * 100:.2e} %  "
-              f"(per surface {rel_surf.max() * 100:.2e} %); limit 0.5 %: "
-              f"{'OK' if ok_acc else 'FAILED'}")
-        print(f"    default PV (shading + horizon on): "
-              f"{res.results['pv_energy_mwh_per_a'].sum() / 1000:.3f} GWh/a")
+        print(
+            f"    PV energy (a0) {vec_heap.sum() / 1000:.3f} GWh/a vs (b) "
+            f"{naive_heap.reindex(heap_ids).sum() / 1000:.3f} GWh/a over {len(heap_ids)} heaps"
+        )
+        print(
+            f"    max rel. difference per-heap PV energy: {max_rel * 100:.2e} %  "
+            f"(per surface {rel_surf.max() * 100:.2e} %); limit 0.5 %: "
+            f"{'OK' if ok_acc else 'FAILED'}"
+        )
+        print(
+            f"    default PV (shading + horizon on): "
+            f"{res.results['pv_energy_mwh_per_a'].sum() / 1000:.3f} GWh/a"
+        )
 
         if args.profile or not ok_a:
-            print("\nprofile of one full run (cProfile adds overhead; compare shares, not "
-                  "absolute times):")
+            print(
+                "\nprofile of one full run (cProfile adds overhead; compare shares, not "
+                "absolute times):"
+            )
             print(profile_run(args.heaps, args.weather, out, args.top))
 
-    print(f"\nsummary: (a) {t_a:.2f} s [{'MET' if ok_a else 'MISSED'} < 3 s], (b)/(a) "
-          f"{ratio_full:.1f}x [{'MET' if ok_ratio else 'MISSED'} >= 10x], max diff "
-          f"{max_rel * 100:.2e} % [{'OK' if ok_acc else 'FAILED'} <= 0.5 %]")
+    print(
+        f"\nsummary: (a) {t_a:.2f} s [{'MET' if ok_a else 'MISSED'} < 3 s], (b)/(a) "
+        f"{ratio_full:.1f}x [{'MET' if ok_ratio else 'MISSED'} >= 10x], max diff "
+        f"{max_rel * 100:.2e} % [{'OK' if ok_acc else 'FAILED'} <= 0.5 %]"
+    )
     return 0 if ok_acc else 1
 
 

@@ -15,7 +15,9 @@ from pathlib import Path
 from haldenenergie.weather import read_weather
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_FILE = (ROOT / ".." / "shared" / "data" / "weather" / "dwd_duesseldorf_2024_15min.csv").resolve()
+DEFAULT_FILE = (
+    ROOT / ".." / "shared" / "data" / "weather" / "dwd_duesseldorf_2024_15min.csv"
+).resolve()
 
 
 def main() -> None:
@@ -23,15 +25,17 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("file", nargs="?", type=Path, default=DEFAULT_FILE)
     args = ap.parse_args()
-    read_weather(args.file)   # warm-up: imports, caches
+    read_weather(args.file)  # warm-up: imports, caches
     times = []
     for _ in range(args.runs):
         t0 = time.perf_counter()
         data, meta = read_weather(args.file)
         times.append(time.perf_counter() - t0)
-    print(f"read_weather({args.file.name}): {meta.source_step} -> hourly, {len(data)} hours; "
-          f"median {statistics.median(times) * 1000:.0f} ms over {args.runs} runs "
-          f"(min {min(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms)")
+    print(
+        f"read_weather({args.file.name}): {meta.source_step} -> hourly, {len(data)} hours; "
+        f"median {statistics.median(times) * 1000:.0f} ms over {args.runs} runs "
+        f"(min {min(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -25,8 +25,9 @@ def main(weather_file: str | None = None) -> None:
     data, meta = weather.read_weather(path)
     hs = heaps.read_registry(ROOT / "heaps.geojson")
     terrains = {h.id: terrain.heap_terrain(h, cfg.terrain) for h in hs}
-    plain = cfg.wind.__class__(speedup=False, wake_model="none", availability=1.0,
-                               electrical_loss=0.0)
+    plain = cfg.wind.__class__(
+        speedup=False, wake_model="none", availability=1.0, electrical_loss=0.0
+    )
 
     t0 = time.perf_counter()
     res = wind.simulate_wind(hs, terrains, data, meta, cfg.wind)
@@ -42,7 +43,7 @@ def main(weather_file: str | None = None) -> None:
         n = int(fast.loc[h.id, "wind_turbines_new"])
         H = max(float(terrains[h.id].relative_height_m or 0.0), 0.0)
         e = 0.0
-        for _ in range(n):   # one ModelChain per turbine, as a naive user would
+        for _ in range(n):  # one ModelChain per turbine, as a naive user would
             wt = WindTurbine(turbine_type=plain.turbine_type, hub_height=plain.hub_height_m + H)
             mc = ModelChain(wt, density_correction=True).run_model(frame)
             e += float(mc.power_output.sum()) / 1e6
@@ -51,8 +52,10 @@ def main(weather_file: str | None = None) -> None:
     dev = max(abs(fast.loc[k, "wind_energy_mwh_per_a"] - v) / v for k, v in naive.items() if v > 0)
     n_turb = int(fast["wind_turbines_new"].sum())
     print(f"heaps {len(hs)}, new turbines {n_turb}, weather {Path(path).name}")
-    print(f"simulate_wind default config : {t_default:6.2f} s "
-          f"(total new {res.per_heap['wind_energy_mwh_per_a'].sum() / 1e3:.1f} GWh/a)")
+    print(
+        f"simulate_wind default config : {t_default:6.2f} s "
+        f"(total new {res.per_heap['wind_energy_mwh_per_a'].sum() / 1e3:.1f} GWh/a)"
+    )
     print(f"simulate_wind plain          : {t_fast:6.2f} s")
     print(f"naive ModelChain per turbine : {t_naive:6.2f} s  (ratio {t_naive / t_fast:.1f}x)")
     print(f"max relative deviation       : {dev:.2e}")

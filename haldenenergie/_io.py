@@ -24,8 +24,19 @@ from .errors import OutputError
 
 #: Packages whose versions every manifest records (results depend on them).
 MANIFEST_PACKAGES = (
-    "haldenenergie", "pvlib", "windpowerlib", "pandas", "numpy", "scipy", "geopandas",
-    "shapely", "pyproj", "rasterio", "click", "openpyxl", "matplotlib",
+    "haldenenergie",
+    "pvlib",
+    "windpowerlib",
+    "pandas",
+    "numpy",
+    "scipy",
+    "geopandas",
+    "shapely",
+    "pyproj",
+    "rasterio",
+    "click",
+    "openpyxl",
+    "matplotlib",
 )
 
 
@@ -54,7 +65,9 @@ def check_can_write(path: str | os.PathLike, overwrite: bool) -> Path:
     """Refuse an existing output path unless ``overwrite``; return it as a Path."""
     p = Path(path)
     if p.exists() and not overwrite:
-        raise OutputError(f"{p}: exists already; choose another path or pass --overwrite to replace it")
+        raise OutputError(
+            f"{p}: exists already; choose another path or pass --overwrite to replace it"
+        )
     return p
 
 
@@ -79,8 +92,9 @@ def atomic_path(path: str | os.PathLike, overwrite: bool = True) -> Iterator[Pat
 
 
 @contextlib.contextmanager
-def atomic_write(path: str | os.PathLike, mode: str = "w", overwrite: bool = True,
-                 **open_kwargs) -> Iterator:
+def atomic_write(
+    path: str | os.PathLike, mode: str = "w", overwrite: bool = True, **open_kwargs
+) -> Iterator:
     """Open a temporary file beside ``path``; rename it onto ``path`` only if the block succeeds.
 
     ``mode`` is ``"w"`` (text, UTF-8 unless ``encoding`` is given) or ``"wb"``.
@@ -159,12 +173,21 @@ def file_record(path: str | os.PathLike, role: str, sha256: str | None = None) -
     """Manifest entry for one input file: role, path, size and SHA-256 (``sha256`` if already
     known, so that a file is not hashed twice)."""
     p = Path(path)
-    return {"role": role, "path": str(p), "bytes": p.stat().st_size,
-            "sha256": sha256 or sha256_file(p)}
+    return {
+        "role": role,
+        "path": str(p),
+        "bytes": p.stat().st_size,
+        "sha256": sha256 or sha256_file(p),
+    }
 
 
-def manifest(command: str, inputs: list[dict], parameters: dict, outputs: list[str] | None = None,
-             extra: dict | None = None) -> dict:
+def manifest(
+    command: str,
+    inputs: list[dict],
+    parameters: dict,
+    outputs: list[str] | None = None,
+    extra: dict | None = None,
+) -> dict:
     """The reproducibility record every run writes (inputs with hashes, parameters, versions)."""
     now = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
     out = {

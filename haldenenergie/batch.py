@@ -55,7 +55,7 @@ WEATHER_SUFFIXES = {".dat", ".csv", ".txt", ".epw", ".json"}
 @dataclass
 class BatchOutcome:
     weather: Path
-    status: str          # "done", "skipped", "failed"
+    status: str  # "done", "skipped", "failed"
     folder: Path | None
     reason: str = ""
     seconds: float = 0.0
@@ -69,8 +69,16 @@ def expand_weather_args(args: Sequence[str | os.PathLike]) -> list[Path]:
         s = str(a)
         p = Path(s)
         if p.is_dir():
-            out.extend(sorted(x for x in p.iterdir() if x.is_file() and x.suffix.lower() in WEATHER_SUFFIXES
-                              and not x.name.startswith(".") and x.name.lower() != "readme.md"))
+            out.extend(
+                sorted(
+                    x
+                    for x in p.iterdir()
+                    if x.is_file()
+                    and x.suffix.lower() in WEATHER_SUFFIXES
+                    and not x.name.startswith(".")
+                    and x.name.lower() != "readme.md"
+                )
+            )
         elif any(ch in s for ch in "*?["):
             matches = sorted(Path(m) for m in glob.glob(s))
             if not matches:
@@ -109,9 +117,18 @@ def _is_done(folder: Path, key: str) -> bool:
         return False
 
 
-def _one(weather_path: Path, folder: Path, key: str, heaps, terrains, config: Config,
-         registry_path, dem_paths, shared_inputs: list[dict] | None = None,
-         weather_sha256: str | None = None) -> tuple[str, float]:
+def _one(
+    weather_path: Path,
+    folder: Path,
+    key: str,
+    heaps,
+    terrains,
+    config: Config,
+    registry_path,
+    dem_paths,
+    shared_inputs: list[dict] | None = None,
+    weather_sha256: str | None = None,
+) -> tuple[str, float]:
     """Worker: read one weather file, compute, write its folder. Returns (status, seconds).
 
     ``shared_inputs`` and ``weather_sha256`` are the hashes the batch already computed."""
@@ -121,8 +138,16 @@ def _one(weather_path: Path, folder: Path, key: str, heaps, terrains, config: Co
     data, meta = pipeline.load_weather(weather_path, config)
     result = pipeline.compute(heaps, terrains, data, meta, config)
     result.manifest = pipeline.build_manifest(
-        "batch", registry_path, meta, dem_paths, config, (), extra={"batch_key": key},
-        shared_inputs=shared_inputs, weather_sha256=weather_sha256)
+        "batch",
+        registry_path,
+        meta,
+        dem_paths,
+        config,
+        (),
+        extra={"batch_key": key},
+        shared_inputs=shared_inputs,
+        weather_sha256=weather_sha256,
+    )
     pipeline.write_results(result, folder, overwrite=True)
     return "done", time.perf_counter() - t0
 
@@ -152,8 +177,11 @@ def summarise(folders: Sequence[Path]) -> pd.DataFrame:
     g = allr.groupby("heap_id", sort=True)
     out = g[["name", "city"]].first()
     out["n_runs"] = g["_run"].nunique()
-    for q, col in [("pv", "pv_energy_mwh_per_a"), ("wind", "wind_energy_mwh_per_a"),
-                   ("total", "total_energy_mwh_per_a")]:
+    for q, col in [
+        ("pv", "pv_energy_mwh_per_a"),
+        ("wind", "wind_energy_mwh_per_a"),
+        ("total", "total_energy_mwh_per_a"),
+    ]:
         s = g[col]
         # runs with a value (PV is NaN for a wind-only weather file); statistics use these
         out[f"{q}_energy_n_runs"] = s.count()
@@ -162,8 +190,9 @@ def summarise(folders: Sequence[Path]) -> pd.DataFrame:
         out[f"{q}_energy_max_mwh_per_a"] = s.max()
         out[f"{q}_energy_std_mwh_per_a"] = s.std(ddof=1)
         out[f"{q}_energy_p50_mwh_per_a"] = s.median()
-        out[f"{q}_energy_p90_mwh_per_a"] = (out[f"{q}_energy_p50_mwh_per_a"]
-                                            - Z_P90 * out[f"{q}_energy_std_mwh_per_a"])
+        out[f"{q}_energy_p90_mwh_per_a"] = (
+            out[f"{q}_energy_p50_mwh_per_a"] - Z_P90 * out[f"{q}_energy_std_mwh_per_a"]
+        )
     if "rank" in allr:
         r = g["rank"]
         out["n_ranked"] = r.count()
@@ -177,9 +206,16 @@ def summarise(folders: Sequence[Path]) -> pd.DataFrame:
     return out
 
 
-def run_batch(weather_args: Sequence, out_dir, registry_path, dem_paths: Sequence[Path] = (),
-              config: Config | None = None, jobs: int | None = None, force: bool = False,
-              on_done: Callable[[BatchOutcome], None] | None = None) -> list[BatchOutcome]:
+def run_batch(
+    weather_args: Sequence,
+    out_dir,
+    registry_path,
+    dem_paths: Sequence[Path] = (),
+    config: Config | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    on_done: Callable[[BatchOutcome], None] | None = None,
+) -> list[BatchOutcome]:
     """Run the pipeline for every weather file; write run folders, summary, failures, manifest.
 
     Returns one :class:`BatchOutcome` per weather file. Raises nothing for a bad weather file (it is
@@ -199,13 +235,14 @@ def run_batch(weather_args: Sequence, out_dir, registry_path, dem_paths: Sequenc
     jobs = max(1, jobs or os.cpu_count() or 1)
 
     heaps = pipeline.load_heaps(registry_path)
-    terrains = pipeline.compute_terrain(heaps, config, dem_paths)   # once, reused by every run
+    terrains = pipeline.compute_terrain(heaps, config, dem_paths)  # once, reused by every run
     # Registry, DEM files and config layers hashed once, for the key and every run's manifest.
     shared = pipeline.input_records(registry_path, dem_paths, config)
     config_hash = config.hash()
     # Layers named in the config enter by content, not just by path (an edited layer recomputes).
     ctx_parts = [shared[0]["sha256"], config_hash] + [
-        r["sha256"] for r in shared[1:] if r["role"] != "config"]
+        r["sha256"] for r in shared[1:] if r["role"] != "config"
+    ]
     context_hash = _io.sha256_text("|".join(ctx_parts))
 
     runs_dir = out_dir / "runs"
@@ -223,8 +260,10 @@ def run_batch(weather_args: Sequence, out_dir, registry_path, dem_paths: Sequenc
         else:
             todo.append((i, f, folder, key, sha))
 
-    args = [(f, folder, key, heaps, terrains, config, registry_path, list(dem_paths), shared, sha)
-            for (_, f, folder, key, sha) in todo]
+    args = [
+        (f, folder, key, heaps, terrains, config, registry_path, list(dem_paths), shared, sha)
+        for (_, f, folder, key, sha) in todo
+    ]
 
     def record(i, f, folder, sha, status, val):
         if status == "done":
@@ -259,23 +298,48 @@ def run_batch(weather_args: Sequence, out_dir, registry_path, dem_paths: Sequenc
     with _io.atomic_path(out_dir / "summary.csv") as tmp:
         summary.to_csv(tmp, index=False)
     failures = pd.DataFrame(
-        [{"weather_file": str(o.weather), "sha256": o.sha256, "reason": o.reason}
-         for o in ordered if o.status == "failed"], columns=["weather_file", "sha256", "reason"])
+        [
+            {"weather_file": str(o.weather), "sha256": o.sha256, "reason": o.reason}
+            for o in ordered
+            if o.status == "failed"
+        ],
+        columns=["weather_file", "sha256", "reason"],
+    )
     with _io.atomic_path(out_dir / "failures.csv") as tmp:
         failures.to_csv(tmp, index=False)
     inputs = [{**shared[0], "path": str(Path(registry_path))}]
-    inputs += [{"role": "weather", "path": str(o.weather), "sha256": o.sha256, "outcome": o.status,
-                "folder": str(o.folder) if o.folder else None, "reason": o.reason,
-                "seconds": round(o.seconds, 3)} for o in ordered]
+    inputs += [
+        {
+            "role": "weather",
+            "path": str(o.weather),
+            "sha256": o.sha256,
+            "outcome": o.status,
+            "folder": str(o.folder) if o.folder else None,
+            "reason": o.reason,
+            "seconds": round(o.seconds, 3),
+        }
+        for o in ordered
+    ]
     dem_sha = {r["path"]: r["sha256"] for r in shared if r["role"] == "dem"}
     for p in dem_paths:
-        inputs.append(_io.file_record(p, "dem", dem_sha.get(str(Path(p).resolve())))
-                      if Path(p).is_file() else {"role": "dem", "path": str(p)})
-    man = _io.manifest("batch", inputs, config.to_dict(),
-                       extra={"jobs": jobs, "force": force, "config_sha256": config_hash,
-                              "context_sha256": context_hash,
-                              "n_done": sum(o.status == "done" for o in ordered),
-                              "n_skipped": sum(o.status == "skipped" for o in ordered),
-                              "n_failed": sum(o.status == "failed" for o in ordered)})
+        inputs.append(
+            _io.file_record(p, "dem", dem_sha.get(str(Path(p).resolve())))
+            if Path(p).is_file()
+            else {"role": "dem", "path": str(p)}
+        )
+    man = _io.manifest(
+        "batch",
+        inputs,
+        config.to_dict(),
+        extra={
+            "jobs": jobs,
+            "force": force,
+            "config_sha256": config_hash,
+            "context_sha256": context_hash,
+            "n_done": sum(o.status == "done" for o in ordered),
+            "n_skipped": sum(o.status == "skipped" for o in ordered),
+            "n_failed": sum(o.status == "failed" for o in ordered),
+        },
+    )
     _io.write_json(out_dir / "manifest.json", man)
     return ordered

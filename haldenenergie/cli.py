@@ -24,15 +24,36 @@ from .errors import HaldenError
 
 #: name -> (module:attribute, one-line help shown in ``haldenenergie --help``)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "run": ("haldenenergie.commands.run:run", "Run terrain, weather, PV, wind and ranking for all heaps."),
+    "run": (
+        "haldenenergie.commands.run:run",
+        "Run terrain, weather, PV, wind and ranking for all heaps.",
+    ),
     "heaps": ("haldenenergie.commands.heaps:heaps", "List, show and validate the heap registry."),
-    "terrain": ("haldenenergie.commands.terrain:terrain", "Derive heap surfaces from a DEM or parametrically."),
-    "weather": ("haldenenergie.commands.weather:weather", "Inspect, convert and synthesise weather series."),
-    "rank": ("haldenenergie.commands.rank:rank", "Classify and rank the heaps of a results folder."),
-    "export": ("haldenenergie.commands.export:export", "Export results as committee CSV, XLSX or GeoJSON."),
+    "terrain": (
+        "haldenenergie.commands.terrain:terrain",
+        "Derive heap surfaces from a DEM or parametrically.",
+    ),
+    "weather": (
+        "haldenenergie.commands.weather:weather",
+        "Inspect, convert and synthesise weather series.",
+    ),
+    "rank": (
+        "haldenenergie.commands.rank:rank",
+        "Classify and rank the heaps of a results folder.",
+    ),
+    "export": (
+        "haldenenergie.commands.export:export",
+        "Export results as committee CSV, XLSX or GeoJSON.",
+    ),
     "report": ("haldenenergie.commands.report:report", "Write a self-contained HTML report."),
-    "batch": ("haldenenergie.commands.batch:batch", "Rerun everything for many weather files; P50/P90."),
-    "config": ("haldenenergie.commands.config:config", "Show the parameters in effect with sources."),
+    "batch": (
+        "haldenenergie.commands.batch:batch",
+        "Rerun everything for many weather files; P50/P90.",
+    ),
+    "config": (
+        "haldenenergie.commands.config:config",
+        "Show the parameters in effect with sources.",
+    ),
 }
 
 log = logging.getLogger("haldenenergie")

@@ -24,12 +24,13 @@ import importlib
 import json
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ._io import sha256_text
 from .errors import ConfigError
+from .params import param  # noqa: F401  (stage modules used to import it from here)
 
 #: Config sections and the dataclass that holds each one ("module:Class").
 SECTIONS: dict[str, str] = {
@@ -39,27 +40,6 @@ SECTIONS: dict[str, str] = {
     "wind": "haldenenergie.wind:WindConfig",
     "suitability": "haldenenergie.suitability:SuitabilityConfig",
 }
-
-
-def param(default: Any, *, unit: str = "-", source: str, min: float | None = None,
-          max: float | None = None, choices: tuple | None = None, doc: str = "") -> Any:
-    """Declare a configuration field with its unit, source and allowed range.
-
-    Parameters
-    ----------
-    default : the default value (lists and dicts are copied per instance).
-    unit : unit of the value, e.g. ``"deg"``, ``"m"``, ``"MWp ha-1"``; ``"-"`` if dimensionless.
-    source : where the default comes from, or ``"assumption: <why>"`` for a deliberate choice.
-    min, max : inclusive bounds checked on load (numbers, or every number in a list).
-    choices : allowed values (model names), checked on load.
-    doc : one line saying what the parameter does.
-    """
-    meta = {"unit": unit, "source": source, "min": min, "max": max, "choices": choices, "doc": doc}
-    if isinstance(default, (list, dict)):
-        import copy
-
-        return field(default_factory=lambda: copy.deepcopy(default), metadata=meta)
-    return field(default=default, metadata=meta)
 
 
 def _section_class(name: str):
@@ -81,7 +61,8 @@ def _check_value(section: str, f: dataclasses.Field, value: Any, origin: str) ->
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(
                 f"{origin}: {key} = {value!r} must be a number in [{unit}]; write e.g. "
-                f"{f.name} = {default!r}")
+                f"{f.name} = {default!r}"
+            )
         value = float(value) if isinstance(default, float) else value
         if isinstance(default, int) and isinstance(value, float):
             if not value.is_integer():
@@ -101,7 +82,8 @@ def _check_value(section: str, f: dataclasses.Field, value: Any, origin: str) ->
     choices = meta.get("choices")
     if choices and value not in choices:
         raise ConfigError(
-            f"{origin}: {key} = {value!r} is not allowed; choose one of {', '.join(map(str, choices))}")
+            f"{origin}: {key} = {value!r} is not allowed; choose one of {', '.join(map(str, choices))}"
+        )
     lo, hi = meta.get("min"), meta.get("max")
     numbers = value if isinstance(value, (list, tuple)) else [value]
     for v in numbers:
@@ -111,7 +93,8 @@ def _check_value(section: str, f: dataclasses.Field, value: Any, origin: str) ->
             rng = f"[{lo if lo is not None else '-inf'}, {hi if hi is not None else 'inf'}]"
             raise ConfigError(
                 f"{origin}: {key} = {v!r} is outside the allowed range {rng} {unit}; "
-                f"check the unit (expected {unit})")
+                f"check the unit (expected {unit})"
+            )
     return value
 
 
@@ -122,7 +105,8 @@ def build_section(name: str, values: Mapping[str, Any] | None = None, origin: st
         raise ConfigError(
             f"{origin}: unknown section [{name}]"
             + (f"; did you mean [{hint[0]}]?" if hint else "")
-            + f" Sections are: {', '.join(SECTIONS)}")
+            + f" Sections are: {', '.join(SECTIONS)}"
+        )
     cls = _section_class(name)
     fields = {f.name: f for f in dataclasses.fields(cls)}
     kwargs = {}
@@ -132,7 +116,8 @@ def build_section(name: str, values: Mapping[str, Any] | None = None, origin: st
             raise ConfigError(
                 f"{origin}: unknown key '{key}' in [{name}]"
                 + (f"; did you mean '{hint[0]}'?" if hint else "")
-                + " See 'haldenenergie config show' for all keys")
+                + " See 'haldenenergie config show' for all keys"
+            )
         kwargs[key] = _check_value(name, fields[key], value, origin)
     obj = cls(**kwargs)
     check = getattr(obj, "check", None)  # optional cross-field checks of a section
@@ -166,7 +151,9 @@ class Config:
         return dataclasses.replace(self, **{section: build_section(section, values, "override")})
 
 
-def load_config(path: str | Path | None = None, overrides: Mapping[str, Mapping] | None = None) -> Config:
+def load_config(
+    path: str | Path | None = None, overrides: Mapping[str, Mapping] | None = None
+) -> Config:
     """Load the defaults, then a TOML file's values, then ``overrides`` (``{section: {key: v}}``)."""
     data: dict[str, dict] = {}
     origin = "defaults"
@@ -176,7 +163,9 @@ def load_config(path: str | Path | None = None, overrides: Mapping[str, Mapping]
         try:
             text = p.read_text(encoding="utf-8")
         except FileNotFoundError:
-            raise ConfigError(f"{p}: config file not found; check the path given to --config") from None
+            raise ConfigError(
+                f"{p}: config file not found; check the path given to --config"
+            ) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{p}: cannot read config file ({exc})") from None
         try:
@@ -186,7 +175,8 @@ def load_config(path: str | Path | None = None, overrides: Mapping[str, Mapping]
         for key, value in data.items():
             if not isinstance(value, dict):
                 raise ConfigError(
-                    f"{p}: top-level key '{key}' must sit in a section such as [pv] or [wind]")
+                    f"{p}: top-level key '{key}' must sit in a section such as [pv] or [wind]"
+                )
     for sec, vals in (overrides or {}).items():
         data.setdefault(sec, {}).update(vals)
     for sec in data:
@@ -203,9 +193,15 @@ def describe(config: Config) -> list[dict[str, Any]]:
         obj = getattr(config, name)
         for f in dataclasses.fields(obj):
             default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
-            rows.append({
-                "section": name, "key": f.name, "value": getattr(obj, f.name),
-                "unit": f.metadata.get("unit", "-"), "default": default,
-                "source": f.metadata.get("source", ""), "doc": f.metadata.get("doc", ""),
-            })
+            rows.append(
+                {
+                    "section": name,
+                    "key": f.name,
+                    "value": getattr(obj, f.name),
+                    "unit": f.metadata.get("unit", "-"),
+                    "default": default,
+                    "source": f.metadata.get("source", ""),
+                    "doc": f.metadata.get("doc", ""),
+                }
+            )
     return rows

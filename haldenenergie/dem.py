@@ -103,8 +103,15 @@ def read_xyz(path: str | Path) -> tuple[np.ndarray, object]:
 
     p = Path(path)
     try:
-        df = pd.read_csv(p, sep=r"\s+", header=None, usecols=[0, 1, 2], names=["x", "y", "z"],
-                         dtype="float64", comment="#")
+        df = pd.read_csv(
+            p,
+            sep=r"\s+",
+            header=None,
+            usecols=[0, 1, 2],
+            names=["x", "y", "z"],
+            dtype="float64",
+            comment="#",
+        )
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         raise DemFileError(f"{p}: cannot read as XYZ tile (x y z per line): {exc}") from None
     x, y, z = (df[c].to_numpy() for c in ("x", "y", "z"))
@@ -125,13 +132,17 @@ def read_xyz(path: str | Path) -> tuple[np.ndarray, object]:
     row_f = (uy[-1] - y) / dy
     col, row = np.rint(col_f).astype(np.int64), np.rint(row_f).astype(np.int64)
     if np.max(np.abs(col_f - col)) > 0.01 or np.max(np.abs(row_f - row)) > 0.01:
-        raise DemFileError(f"{p}: XYZ points are not on a regular grid of {dx:g} x {dy:g} m; "
-                           "resample the tile to a regular grid first")
+        raise DemFileError(
+            f"{p}: XYZ points are not on a regular grid of {dx:g} x {dy:g} m; "
+            "resample the tile to a regular grid first"
+        )
     shape = (int(row.max()) + 1, int(col.max()) + 1)
     if shape[0] * shape[1] > MAX_XYZ_CELLS:
-        raise DemFileError(f"{p}: XYZ points span a grid of {shape[1]} x {shape[0]} cells of "
-                           f"{dx:g} m (> {MAX_XYZ_CELLS:,}); split the file into tiles "
-                           "(NRW DGM1: 1 km tiles of 1,000,000 points)")
+        raise DemFileError(
+            f"{p}: XYZ points span a grid of {shape[1]} x {shape[0]} cells of "
+            f"{dx:g} m (> {MAX_XYZ_CELLS:,}); split the file into tiles "
+            "(NRW DGM1: 1 km tiles of 1,000,000 points)"
+        )
     grid = np.full(shape, np.nan)
     grid[row, col] = z
     transform = Affine(dx, 0.0, ux[0] - dx / 2, 0.0, -dy, uy[-1] + dy / 2)
@@ -227,8 +238,9 @@ class DemSource:
         vals = [self.native_res_m[n] for n in names if n in self.native_res_m]
         return max(vals) if vals else float("nan")
 
-    def read_window(self, center_xy: tuple[float, float], half_size_m: float, resolution_m: float,
-                    heap_id: str) -> tuple[np.ndarray, object, list[str]]:
+    def read_window(
+        self, center_xy: tuple[float, float], half_size_m: float, resolution_m: float, heap_id: str
+    ) -> tuple[np.ndarray, object, list[str]]:
         """Elevation [m] on a square EPSG:25832 grid centred on ``center_xy``.
 
         Parameters
@@ -271,7 +283,8 @@ class DemSource:
             if crs is None:
                 raise DemFileError(
                     f"{e.path}: DEM has no CRS (needed for heap {heap_id}); assign one, e.g. "
-                    f"gdal_edit.py -a_srs EPSG:25832 {e.path.name}")
+                    f"gdal_edit.py -a_srs EPSG:25832 {e.path.name}"
+                )
             _check_transformable(crs, e.path, heap_id)
             try:
                 with rasterio.Env():  # GDAL errors go to logging, not straight to stderr
@@ -282,7 +295,8 @@ class DemSource:
                 raise DemFileError(
                     f"{e.path}: cannot transform its CRS ({_crs_label(crs)}) to {METRIC_CRS} "
                     f"for heap {heap_id} ({_first_line(exc)}); reproject the DEM to "
-                    "EPSG:25832 first") from None
+                    "EPSG:25832 first"
+                ) from None
             if not _overlap(bounds, src_win):
                 continue
             touched = True
@@ -301,13 +315,23 @@ class DemSource:
                 src = np.where(src == nodata, np.nan, src)
             try:
                 with rasterio.Env():
-                    reproject(src, part, src_transform=tr, src_crs=crs, dst_transform=dst_tr,
-                              dst_crs=METRIC_CRS, src_nodata=np.nan, dst_nodata=np.nan,
-                              resampling=resampling)
+                    reproject(
+                        src,
+                        part,
+                        src_transform=tr,
+                        src_crs=crs,
+                        dst_transform=dst_tr,
+                        dst_crs=METRIC_CRS,
+                        src_nodata=np.nan,
+                        dst_nodata=np.nan,
+                        resampling=resampling,
+                    )
             except (rasterio.errors.RasterioError, rasterio.errors.CRSError) as exc:
-                raise DemFileError(f"{e.path}: cannot reproject to {METRIC_CRS} for heap "
-                                   f"{heap_id} ({_first_line(exc)}); reproject the DEM "
-                                   "first") from None
+                raise DemFileError(
+                    f"{e.path}: cannot reproject to {METRIC_CRS} for heap "
+                    f"{heap_id} ({_first_line(exc)}); reproject the DEM "
+                    "first"
+                ) from None
             fill = np.isnan(out) & np.isfinite(part)
             if fill.any():
                 out[fill] = part[fill]
@@ -317,11 +341,13 @@ class DemSource:
             raise TerrainError(
                 f"{self.label}: DEM does not cover heap {heap_id} (window "
                 f"{win[0]:.0f},{win[1]:.0f}-{win[2]:.0f},{win[3]:.0f} m EPSG:25832); add tiles that "
-                "cover it or leave --dem out for parametric terrain")
+                "cover it or leave --dem out for parametric terrain"
+            )
         if not np.isfinite(out).any():
             raise TerrainError(
                 f"{self.label}: DEM holds only nodata around heap {heap_id}; use a DEM with data "
-                "there or leave --dem out for parametric terrain")
+                "there or leave --dem out for parametric terrain"
+            )
         return out, dst_tr, used
 
     @staticmethod
@@ -378,7 +404,8 @@ def _check_transformable(crs, path: Path, heap_id: str) -> None:
         raise DemFileError(
             f"{path}: cannot transform its CRS ({_crs_label(crs)}) to {METRIC_CRS} for heap "
             f"{heap_id} ({problem}); assign or reproject to a georeferenced CRS, e.g. "
-            f"gdalwarp -t_srs EPSG:25832 {path.name} out.tif")
+            f"gdalwarp -t_srs EPSG:25832 {path.name} out.tif"
+        )
 
 
 @functools.lru_cache(maxsize=16)
@@ -442,11 +469,15 @@ def open_dem(paths, xyz_crs: str = METRIC_CRS) -> DemSource:
         if p.is_dir():
             files = sorted(f for f in p.iterdir() if f.is_file() and (_is_raster(f) or _is_xyz(f)))
             if not files:
-                raise TerrainError(f"{p}: folder holds no DEM files (.tif, .vrt, .xyz); check --dem")
+                raise TerrainError(
+                    f"{p}: folder holds no DEM files (.tif, .vrt, .xyz); check --dem"
+                )
         else:
             if not (_is_raster(p) or _is_xyz(p)):
-                raise TerrainError(f"{p}: unknown DEM file type '{p.suffix}'; use GeoTIFF (.tif), "
-                                   "VRT (.vrt) or DGM1 XYZ (.xyz)")
+                raise TerrainError(
+                    f"{p}: unknown DEM file type '{p.suffix}'; use GeoTIFF (.tif), "
+                    "VRT (.vrt) or DGM1 XYZ (.xyz)"
+                )
             files = [p]
         for f in files:
             e = _Entry(f, "xyz" if _is_xyz(f) else "raster", xyz_crs)
@@ -455,6 +486,9 @@ def open_dem(paths, xyz_crs: str = METRIC_CRS) -> DemSource:
             entries.append(e)
     if not entries:
         raise TerrainError("no DEM given; pass --dem PATH or leave it out for parametric terrain")
-    label = entries[0].path.name if len(entries) == 1 else (
-        f"{Path(paths[0]).name} ({len(entries)} files)")
+    label = (
+        entries[0].path.name
+        if len(entries) == 1
+        else (f"{Path(paths[0]).name} ({len(entries)} files)")
+    )
     return DemSource(entries, label)

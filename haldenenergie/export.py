@@ -60,16 +60,28 @@ COLUMN_INFO: dict[str, tuple[str, str, str, int | None]] = {
     "score_energy": ("Score: energy", "Punkte Energie", "points", 3),
     "score_energy_density": ("Score: energy per ha", "Punkte Energie je ha", "points", 3),
     "score_yield": ("Score: yield", "Punkte Ertragsqualität", "points", 3),
-    "score_ownership": ("Score: ownership/availability", "Punkte Eigentum/Verfügbarkeit",
-                        "points", 3),
+    "score_ownership": (
+        "Score: ownership/availability",
+        "Punkte Eigentum/Verfügbarkeit",
+        "points",
+        3,
+    ),
     "score_constraints": ("Score: constraints", "Punkte Restriktionen", "points", 3),
     "rank_best": ("Best rank (weights ±)", "Bester Rang (Gewichte ±)", "", 0),
     "rank_worst": ("Worst rank (weights ±)", "Schlechtester Rang (Gewichte ±)", "", 0),
     "robust_top": ("Robust top candidate", "Robuster Spitzenkandidat", "", None),
-    "suitable_energy_mwh_per_a": ("Energy of suitable uses", "Ertrag geeigneter Nutzungen",
-                                  "MWh/a", 1),
-    "energy_density_mwh_per_ha_a": ("Energy per footprint ha", "Ertrag je ha Haldenfläche",
-                                    "MWh/(ha·a)", 1),
+    "suitable_energy_mwh_per_a": (
+        "Energy of suitable uses",
+        "Ertrag geeigneter Nutzungen",
+        "MWh/a",
+        1,
+    ),
+    "energy_density_mwh_per_ha_a": (
+        "Energy per footprint ha",
+        "Ertrag je ha Haldenfläche",
+        "MWh/(ha·a)",
+        1,
+    ),
     "pv_suitability": ("PV suitability", "PV-Eignung", "", None),
     "wind_suitability": ("Wind suitability", "Wind-Eignung", "", None),
     "housing_distance_m": ("Distance to housing", "Abstand Wohnbebauung", "m", 0),
@@ -85,8 +97,7 @@ COLUMN_INFO: dict[str, tuple[str, str, str, int | None]] = {
     "pv_usable_area_ha": ("PV usable area", "PV-nutzbare Fläche", "ha", 2),
     "pv_capacity_mwp": ("PV capacity", "PV-Leistung", "MWp", 2),
     "pv_energy_mwh_per_a": ("PV energy", "PV-Ertrag", "MWh/a", 1),
-    "pv_specific_yield_kwh_per_kwp": ("PV specific yield", "PV spezifischer Ertrag",
-                                      "kWh/kWp", 0),
+    "pv_specific_yield_kwh_per_kwp": ("PV specific yield", "PV spezifischer Ertrag", "kWh/kWp", 0),
     "wind_turbines_new": ("New wind turbines", "Neue Windenergieanlagen", "count", 0),
     "wind_turbine_type": ("Wind turbine type", "Anlagentyp Wind", "", None),
     "wind_hub_height_m": ("Hub height", "Nabenhöhe", "m", 0),
@@ -94,14 +105,30 @@ COLUMN_INFO: dict[str, tuple[str, str, str, int | None]] = {
     "wind_energy_mwh_per_a": ("Wind energy", "Wind-Ertrag", "MWh/a", 1),
     "wind_full_load_hours_h": ("Wind full-load hours", "Wind-Volllaststunden", "h/a", 0),
     "wind_capacity_factor": ("Wind capacity factor", "Wind-Kapazitätsfaktor", "-", 3),
-    "wind_mean_speed_hub_m_s": ("Mean wind speed at hub", "Mittlere Windgeschwindigkeit Nabe",
-                                "m/s", 2),
-    "existing_wind_turbines": ("Existing wind turbines", "Bestehende Windenergieanlagen",
-                               "count", 0),
-    "existing_wind_energy_mwh_per_a": ("Existing wind energy", "Ertrag bestehender Anlagen",
-                                       "MWh/a", 1),
-    "total_energy_mwh_per_a": ("Total energy (new, before suitability check)",
-                               "Gesamtertrag (neu, vor Eignungsprüfung)", "MWh/a", 1),
+    "wind_mean_speed_hub_m_s": (
+        "Mean wind speed at hub",
+        "Mittlere Windgeschwindigkeit Nabe",
+        "m/s",
+        2,
+    ),
+    "existing_wind_turbines": (
+        "Existing wind turbines",
+        "Bestehende Windenergieanlagen",
+        "count",
+        0,
+    ),
+    "existing_wind_energy_mwh_per_a": (
+        "Existing wind energy",
+        "Ertrag bestehender Anlagen",
+        "MWh/a",
+        1,
+    ),
+    "total_energy_mwh_per_a": (
+        "Total energy (new, before suitability check)",
+        "Gesamtertrag (neu, vor Eignungsprüfung)",
+        "MWh/a",
+        1,
+    ),
     "membership": ("Membership (RVR heap concept)", "Zugehörigkeit (Haldenkonzept)", "", None),
     "area_ha": ("Area (registry)", "Fläche (Register)", "ha", 1),
     "height_asl_m": ("Height a.s.l. (registry)", "Höhe ü. NHN (Register)", "m", 0),
@@ -110,21 +137,37 @@ COLUMN_INFO: dict[str, tuple[str, str, str, int | None]] = {
     "summit_elevation_m": ("Summit elevation a.s.l.", "Gipfelhöhe ü. NHN", "m", 0),
     "base_elevation_m": ("Base elevation a.s.l.", "Fußhöhe ü. NHN", "m", 0),
     "turbine_site_area_ha": ("Area for wind turbines", "Fläche für Windenergieanlagen", "ha", 2),
-    "half_height_distance_m": ("Summit to half-height distance", "Abstand Gipfel–halbe Höhe",
-                               "m", 0),
+    "half_height_distance_m": (
+        "Summit to half-height distance",
+        "Abstand Gipfel–halbe Höhe",
+        "m",
+        0,
+    ),
     "wind_notes": ("Wind notes", "Hinweise Wind", "", None),
     "weather_partial": ("Weather data incomplete", "Wetterdaten unvollständig", "", None),
     "wind_rotor_diameter_m": ("Rotor diameter", "Rotordurchmesser", "m", 0),
-    "wind_hub_height_above_surroundings_m": ("Hub height above surroundings",
-                                             "Nabenhöhe über Umgebung", "m", 0),
+    "wind_hub_height_above_surroundings_m": (
+        "Hub height above surroundings",
+        "Nabenhöhe über Umgebung",
+        "m",
+        0,
+    ),
     "wind_speedup_fraction": ("Hill speed-up", "Geschwindigkeitszunahme am Hügel", "-", 3),
     "wind_wake_loss_fraction": ("Wake losses", "Nachlaufverluste", "-", 3),
     "wind_atlas_factor": ("Wind atlas scaling factor", "Skalierungsfaktor Windatlas", "-", 3),
     "existing_wind_turbine_type": ("Existing turbine type", "Anlagentyp Bestand", "", None),
-    "existing_wind_capacity_mw": ("Existing wind capacity", "Leistung bestehender Anlagen", "MW",
-                                  2),
-    "existing_wind_full_load_hours_h": ("Existing wind full-load hours",
-                                        "Volllaststunden bestehender Anlagen", "h/a", 0),
+    "existing_wind_capacity_mw": (
+        "Existing wind capacity",
+        "Leistung bestehender Anlagen",
+        "MW",
+        2,
+    ),
+    "existing_wind_full_load_hours_h": (
+        "Existing wind full-load hours",
+        "Volllaststunden bestehender Anlagen",
+        "h/a",
+        0,
+    ),
     "assumptions": ("Assumptions", "Annahmen", "", None),
     "status": ("Status", "Status", "", None),
     "lat": ("Latitude", "Breite", "° WGS84", 6),
@@ -137,35 +180,63 @@ COLUMN_INFO: dict[str, tuple[str, str, str, int | None]] = {
     "energy_mwh_per_a": ("Energy", "Ertrag", "MWh/a", 1),
     "households": ("Households supplied", "Versorgte Haushalte", "count", 0),
     "co2_avoided_t_per_a": ("CO2 avoided", "Vermiedenes CO2", "t/a", 0),
-    "household_consumption_kwh_per_a": ("Household consumption", "Verbrauch je Haushalt",
-                                        "kWh/a", 0),
-    "household_consumption_year": ("Year of household figure", "Bezugsjahr Haushaltswert",
-                                   "", 0),
+    "household_consumption_kwh_per_a": (
+        "Household consumption",
+        "Verbrauch je Haushalt",
+        "kWh/a",
+        0,
+    ),
+    "household_consumption_year": ("Year of household figure", "Bezugsjahr Haushaltswert", "", 0),
     "co2_factor_g_per_kwh": ("CO2 factor", "CO2-Faktor", "g/kWh", 0),
     "co2_factor_year": ("Year of CO2 factor", "Bezugsjahr CO2-Faktor", "", 0),
 }
 
 #: Unit by column-name suffix, for columns not in :data:`COLUMN_INFO` (longest suffix first).
 SUFFIX_UNITS: tuple[tuple[str, str], ...] = (
-    ("_mwh_per_ha_a", "MWh/(ha·a)"), ("_kwh_per_kwp", "kWh/kWp"), ("_mwh_per_a", "MWh/a"),
-    ("_kwh_per_a", "kWh/a"), ("_g_per_kwh", "g/kWh"), ("_t_per_a", "t/a"), ("_m_s", "m/s"),
-    ("_mwh", "MWh"), ("_mwp", "MWp"), ("_mw", "MW"), ("_kw", "kW"), ("_ha", "ha"),
-    ("_deg", "°"), ("_pct", "%"), ("_m", "m"), ("_h", "h"),
+    ("_mwh_per_ha_a", "MWh/(ha·a)"),
+    ("_kwh_per_kwp", "kWh/kWp"),
+    ("_mwh_per_a", "MWh/a"),
+    ("_kwh_per_a", "kWh/a"),
+    ("_g_per_kwh", "g/kWh"),
+    ("_t_per_a", "t/a"),
+    ("_m_s", "m/s"),
+    ("_mwh", "MWh"),
+    ("_mwp", "MWp"),
+    ("_mw", "MW"),
+    ("_kw", "kW"),
+    ("_ha", "ha"),
+    ("_deg", "°"),
+    ("_pct", "%"),
+    ("_m", "m"),
+    ("_h", "h"),
 )
 
 #: Columns written as whole numbers (nullable).
-INT_COLUMNS: tuple[str, ...] = ("rank", "rank_best", "rank_worst", "wind_turbines_new",
-                                "existing_wind_turbines", "heaps", "household_consumption_year",
-                                "co2_factor_year")
+INT_COLUMNS: tuple[str, ...] = (
+    "rank",
+    "rank_best",
+    "rank_worst",
+    "wind_turbines_new",
+    "existing_wind_turbines",
+    "heaps",
+    "household_consumption_year",
+    "co2_factor_year",
+)
 
 #: Values shown in the committee files instead of the codes, per language and column.
 VALUE_LABELS: dict[str, dict[str, dict[Any, str]]] = {
     "de": {
         "class": dict(CLASS_LABELS_DE),
-        "pv_suitability": {"suitable": "geeignet", "unsuitable": "ungeeignet",
-                           "not-assessed": "nicht bewertet"},
-        "wind_suitability": {"suitable": "geeignet", "unsuitable": "ungeeignet",
-                             "not-assessed": "nicht bewertet"},
+        "pv_suitability": {
+            "suitable": "geeignet",
+            "unsuitable": "ungeeignet",
+            "not-assessed": "nicht bewertet",
+        },
+        "wind_suitability": {
+            "suitable": "geeignet",
+            "unsuitable": "ungeeignet",
+            "not-assessed": "nicht bewertet",
+        },
         "robust_top": {True: "ja", False: "nein"},
         "weather_partial": {True: "ja", False: "nein"},
     },
@@ -180,20 +251,32 @@ MANIFEST_HEADERS: dict[str, dict[str, str]] = {
 
 #: Sheet names of the XLSX per language.
 SHEETS: dict[str, dict[str, str]] = {
-    "en": {"ranking": "Ranking", "details": "Details", "totals": "Totals",
-           "assumptions": "Assumptions", "manifest": "Manifest"},
-    "de": {"ranking": "Rangfolge", "details": "Details", "totals": "Summen",
-           "assumptions": "Annahmen", "manifest": "Manifest"},
+    "en": {
+        "ranking": "Ranking",
+        "details": "Details",
+        "totals": "Totals",
+        "assumptions": "Assumptions",
+        "manifest": "Manifest",
+    },
+    "de": {
+        "ranking": "Rangfolge",
+        "details": "Details",
+        "totals": "Summen",
+        "assumptions": "Annahmen",
+        "manifest": "Manifest",
+    },
 }
 
 #: Leading columns of the committee tables (the rest follow in results order).
-COMMITTEE_ORDER: tuple[str, ...] = tuple(c for c in RANKING_COLUMNS if c not in ("reasons",
-                                                                                  "reasons_de"))
+COMMITTEE_ORDER: tuple[str, ...] = tuple(
+    c for c in RANKING_COLUMNS if c not in ("reasons", "reasons_de")
+)
 
 
 # --------------------------------------------------------------------------------------------------
 # Headers
 # --------------------------------------------------------------------------------------------------
+
 
 def column_unit(col: str) -> str:
     """Unit of a result column: from :data:`COLUMN_INFO`, else from its name's suffix, else ''."""
@@ -247,6 +330,7 @@ def _decimals(col: str) -> int | None:
 # Reading a results folder
 # --------------------------------------------------------------------------------------------------
 
+
 @dataclass
 class ResultsFolder:
     """A results folder read back: tables (``ranking``/``totals`` None if absent) and manifest."""
@@ -287,12 +371,13 @@ def read_table(path: str | Path) -> pd.DataFrame:
     try:
         df = pd.read_csv(p, dtype={"heap_id": str, "group": str}, keep_default_na=True)
     except FileNotFoundError:
-        raise OutputError(f"{p}: not found; run 'haldenenergie run --out {p.parent}' "
-                          f"first") from None
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError,
-            pd.errors.EmptyDataError) as exc:
-        raise OutputError(f"{p}: cannot read as CSV ({' '.join(str(exc).split())}); "
-                          f"rerun 'haldenenergie run'") from None
+        raise OutputError(
+            f"{p}: not found; run 'haldenenergie run --out {p.parent}' first"
+        ) from None
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise OutputError(
+            f"{p}: cannot read as CSV ({' '.join(str(exc).split())}); rerun 'haldenenergie run'"
+        ) from None
     return _fix_dtypes(df)
 
 
@@ -312,8 +397,9 @@ def read_results_dir(results_dir: str | Path) -> ResultsFolder:
     """Read ``results.csv`` (required), ``ranking.csv``, ``totals.csv`` and ``manifest.json``."""
     d = Path(results_dir)
     if not d.is_dir():
-        raise OutputError(f"{d}: no such results folder; give the folder written by "
-                          f"'haldenenergie run --out'")
+        raise OutputError(
+            f"{d}: no such results folder; give the folder written by 'haldenenergie run --out'"
+        )
     results = read_table(d / "results.csv")
     ranking = read_table(d / "ranking.csv") if (d / "ranking.csv").exists() else None
     totals = read_table(d / "totals.csv") if (d / "totals.csv").exists() else None
@@ -333,7 +419,8 @@ def registry_from_manifest(manifest: dict) -> Path | None:
             continue
         role = str(item.get("role", "")).lower()
         if role in ("registry", "heaps", "heap_registry", "heap registry") or (
-                "regist" in role or role.startswith("heap")):
+            "regist" in role or role.startswith("heap")
+        ):
             return Path(item["path"])
     return None
 
@@ -344,8 +431,11 @@ def suitability_values_from_manifest(manifest: dict) -> dict | None:
     if isinstance(params, dict) and isinstance(params.get("suitability"), dict):
         return dict(params["suitability"])
     if isinstance(params, list):
-        vals = {r["key"]: r["value"] for r in params
-                if isinstance(r, dict) and r.get("section") == "suitability" and "key" in r}
+        vals = {
+            r["key"]: r["value"]
+            for r in params
+            if isinstance(r, dict) and r.get("section") == "suitability" and "key" in r
+        }
         return vals or None
     return None
 
@@ -354,9 +444,14 @@ def suitability_values_from_manifest(manifest: dict) -> dict | None:
 # Writing the rank outputs into the results folder
 # --------------------------------------------------------------------------------------------------
 
-def write_rank_outputs(results_dir: str | Path, results_df: pd.DataFrame,
-                       ranked_df: pd.DataFrame, totals_df: pd.DataFrame,
-                       manifest_extra: dict | None = None) -> list[Path]:
+
+def write_rank_outputs(
+    results_dir: str | Path,
+    results_df: pd.DataFrame,
+    ranked_df: pd.DataFrame,
+    totals_df: pd.DataFrame,
+    manifest_extra: dict | None = None,
+) -> list[Path]:
     """Add the ranking columns to ``results.csv`` and write ``ranking.csv`` and ``totals.csv``.
 
     ``results.csv`` keeps its row order and columns (earlier ranking columns are replaced).
@@ -367,12 +462,22 @@ def write_rank_outputs(results_dir: str | Path, results_df: pd.DataFrame,
     replaced = (*RANK_COLUMNS, "housing_distance_m")
     base = results_df.drop(columns=[c for c in replaced if c in results_df.columns])
     add = ranked_df[["heap_id", *[c for c in replaced if c in ranked_df.columns]]]
-    merged = base.assign(_k=base["heap_id"].astype(str)).merge(
-        add.assign(_k=add["heap_id"].astype(str)).drop(columns=["heap_id"]), on="_k",
-        how="left", validate="one_to_one").drop(columns=["_k"])
+    merged = (
+        base.assign(_k=base["heap_id"].astype(str))
+        .merge(
+            add.assign(_k=add["heap_id"].astype(str)).drop(columns=["heap_id"]),
+            on="_k",
+            how="left",
+            validate="one_to_one",
+        )
+        .drop(columns=["_k"])
+    )
     written = []
-    for name, df in (("results.csv", merged), ("ranking.csv", ranking_table(ranked_df)),
-                     ("totals.csv", totals_df)):
+    for name, df in (
+        ("results.csv", merged),
+        ("ranking.csv", ranking_table(ranked_df)),
+        ("totals.csv", totals_df),
+    ):
         p = d / name
         with _io.atomic_write(p, "w", overwrite=True) as fh:
             df.to_csv(fh, index=False, lineterminator="\n")
@@ -387,15 +492,17 @@ def write_rank_outputs(results_dir: str | Path, results_df: pd.DataFrame,
     return written
 
 
-def ranking_manifest_entry(cfg: SuitabilityConfig, registry: Path | None,
-                           config_origin: str) -> dict:
+def ranking_manifest_entry(
+    cfg: SuitabilityConfig, registry: Path | None, config_origin: str
+) -> dict:
     """The ``"ranking"`` entry of the manifest: when, which registry, which parameters."""
     inputs = []
     if registry is not None and Path(registry).exists():
         inputs.append(_io.file_record(registry, "registry"))
     return {
         "created_utc": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-        "config_origin": config_origin, "inputs": inputs,
+        "config_origin": config_origin,
+        "inputs": inputs,
         "parameters": config_parameters(cfg),
         "outputs": ["results.csv", "ranking.csv", "totals.csv"],
     }
@@ -405,10 +512,13 @@ def ranking_manifest_entry(cfg: SuitabilityConfig, registry: Path | None,
 # Committee tables
 # --------------------------------------------------------------------------------------------------
 
+
 def _require_ranked(folder: ResultsFolder) -> None:
     if not folder.ranked:
-        raise OutputError(f"{folder.path / 'results.csv'}: has no ranking columns (class, "
-                          f"score, rank); run 'haldenenergie rank {folder.path}' first")
+        raise OutputError(
+            f"{folder.path / 'results.csv'}: has no ranking columns (class, "
+            f"score, rank); run 'haldenenergie rank {folder.path}' first"
+        )
 
 
 def _in_rank_order(results: pd.DataFrame) -> pd.DataFrame:
@@ -416,8 +526,9 @@ def _in_rank_order(results: pd.DataFrame) -> pd.DataFrame:
     return sort_by_rank(results) if "rank" in results and "class" in results else results.copy()
 
 
-def committee_frame(results: pd.DataFrame, lang: str = "de", columns=None,
-                    round_numbers: bool = True) -> pd.DataFrame:
+def committee_frame(
+    results: pd.DataFrame, lang: str = "de", columns=None, round_numbers: bool = True
+) -> pd.DataFrame:
     """:func:`committee_table` before the headers are renamed (column names kept)."""
     _check_lang(lang)
     df = _in_rank_order(results)
@@ -433,13 +544,20 @@ def committee_frame(results: pd.DataFrame, lang: str = "de", columns=None,
         dec = _decimals(c)
         if c in INT_COLUMNS:
             df[c] = _int_if_whole(df[c])
-        elif round_numbers and dec is not None and pd.api.types.is_numeric_dtype(df[c]) \
-                and not pd.api.types.is_bool_dtype(df[c]):
+        elif (
+            round_numbers
+            and dec is not None
+            and pd.api.types.is_numeric_dtype(df[c])
+            and not pd.api.types.is_bool_dtype(df[c])
+        ):
             df[c] = pd.to_numeric(df[c], errors="coerce").astype(float).round(dec)
         labels = VALUE_LABELS[lang].get(c)
         if labels:
-            df[c] = pd.Series([lab if (lab := _label(labels, v)) is not None else v
-                               for v in df[c]], index=df.index, dtype=object)
+            df[c] = pd.Series(
+                [lab if (lab := _label(labels, v)) is not None else v for v in df[c]],
+                index=df.index,
+                dtype=object,
+            )
     return df
 
 
@@ -479,8 +597,9 @@ def _isna(v) -> bool:
         return False
 
 
-def write_csv(results: pd.DataFrame, path: str | Path, lang: str = "de",
-              overwrite: bool = False) -> Path:
+def write_csv(
+    results: pd.DataFrame, path: str | Path, lang: str = "de", overwrite: bool = False
+) -> Path:
     """Write the committee CSV (see module docstring); returns the path.
 
     ``de``: ``;``, decimal comma, UTF-8 with BOM; ``en``: ``,``, decimal point, UTF-8 with BOM
@@ -496,6 +615,7 @@ def write_csv(results: pd.DataFrame, path: str | Path, lang: str = "de",
 # --------------------------------------------------------------------------------------------------
 # Assumptions and manifest tables
 # --------------------------------------------------------------------------------------------------
+
 
 def _plain(v: Any) -> Any:
     """A value for a cell/JSON: NaN/NA -> None, numpy -> python, containers -> JSON text."""
@@ -528,11 +648,18 @@ def assumptions_table(manifest: dict) -> pd.DataFrame:
         # a stage module not written yet (or broken) must not stop the export
         log.warning("cannot describe all config sections (%s); using the manifest only", exc)
         defaults = SuitabilityConfig()
-        described = [{"section": "suitability", "key": f.name,
-                      "value": getattr(defaults, f.name), "unit": f.metadata.get("unit", "-"),
-                      "default": getattr(defaults, f.name),
-                      "source": f.metadata.get("source", ""), "doc": f.metadata.get("doc", "")}
-                     for f in dataclasses.fields(SuitabilityConfig)]
+        described = [
+            {
+                "section": "suitability",
+                "key": f.name,
+                "value": getattr(defaults, f.name),
+                "unit": f.metadata.get("unit", "-"),
+                "default": getattr(defaults, f.name),
+                "source": f.metadata.get("source", ""),
+                "doc": f.metadata.get("doc", ""),
+            }
+            for f in dataclasses.fields(SuitabilityConfig)
+        ]
     meta = {(r["section"], r["key"]): r for r in described}
     rows: list[dict] = []
     params = manifest.get("parameters")
@@ -543,12 +670,29 @@ def assumptions_table(manifest: dict) -> pd.DataFrame:
             if isinstance(vals, dict):
                 for k, v in vals.items():
                     m = meta.get((sec, k), {})
-                    rows.append({"section": sec, "key": k, "value": v,
-                                 "unit": m.get("unit", ""), "default": m.get("default"),
-                                 "source": m.get("source", ""), "doc": m.get("doc", "")})
+                    rows.append(
+                        {
+                            "section": sec,
+                            "key": k,
+                            "value": v,
+                            "unit": m.get("unit", ""),
+                            "default": m.get("default"),
+                            "source": m.get("source", ""),
+                            "doc": m.get("doc", ""),
+                        }
+                    )
             else:
-                rows.append({"section": "", "key": sec, "value": vals, "unit": "",
-                             "default": None, "source": "", "doc": ""})
+                rows.append(
+                    {
+                        "section": "",
+                        "key": sec,
+                        "value": vals,
+                        "unit": "",
+                        "default": None,
+                        "source": "",
+                        "doc": "",
+                    }
+                )
     else:
         rows = [dict(r) for r in described]
     ranking = manifest.get("ranking")
@@ -556,12 +700,19 @@ def assumptions_table(manifest: dict) -> pd.DataFrame:
         rows = [r for r in rows if r.get("section") != "suitability"]
         for k, v in ranking["parameters"].items():
             m = meta.get(("suitability", k), {})
-            rows.append({"section": "suitability", "key": k, "value": v,
-                         "unit": m.get("unit", ""), "default": m.get("default"),
-                         "source": m.get("source", ""), "doc": m.get("doc", "")})
+            rows.append(
+                {
+                    "section": "suitability",
+                    "key": k,
+                    "value": v,
+                    "unit": m.get("unit", ""),
+                    "default": m.get("default"),
+                    "source": m.get("source", ""),
+                    "doc": m.get("doc", ""),
+                }
+            )
     rows = _expand_rules(rows)
-    df = pd.DataFrame(rows, columns=["section", "key", "value", "unit", "default", "source",
-                                     "doc"])
+    df = pd.DataFrame(rows, columns=["section", "key", "value", "unit", "default", "source", "doc"])
     for c in ("value", "default"):
         df[c] = df[c].map(_plain).astype(object)
     return df
@@ -588,25 +739,49 @@ def _expand_rules(rows: list[dict]) -> list[dict]:
     out = []
     for r in rows:
         rules = r.get("value")
-        if r.get("section") == "suitability" and r.get("key") == "rules" \
-                and isinstance(rules, dict):
+        if (
+            r.get("section") == "suitability"
+            and r.get("key") == "rules"
+            and isinstance(rules, dict)
+        ):
             for rid, rule in rules.items():
                 if not isinstance(rule, dict):
                     continue
-                out.append({"section": "suitability", "key": f"rules.{rid}",
-                            "value": describe_rule(rule), "unit": "-", "default": None,
-                            "source": rule.get("rationale", ""),
-                            "doc": rule.get("text_en", "")})
+                out.append(
+                    {
+                        "section": "suitability",
+                        "key": f"rules.{rid}",
+                        "value": describe_rule(rule),
+                        "unit": "-",
+                        "default": None,
+                        "source": rule.get("rationale", ""),
+                        "doc": rule.get("text_en", ""),
+                    }
+                )
         else:
             out.append(r)
     return out
 
 
 ASSUMPTION_HEADERS = {
-    "en": {"section": "Section", "key": "Parameter", "value": "Value", "unit": "Unit",
-           "default": "Default", "source": "Source", "doc": "Meaning"},
-    "de": {"section": "Bereich", "key": "Parameter", "value": "Wert", "unit": "Einheit",
-           "default": "Standardwert", "source": "Quelle", "doc": "Bedeutung"},
+    "en": {
+        "section": "Section",
+        "key": "Parameter",
+        "value": "Value",
+        "unit": "Unit",
+        "default": "Default",
+        "source": "Source",
+        "doc": "Meaning",
+    },
+    "de": {
+        "section": "Bereich",
+        "key": "Parameter",
+        "value": "Wert",
+        "unit": "Einheit",
+        "default": "Standardwert",
+        "source": "Quelle",
+        "doc": "Bedeutung",
+    },
 }
 
 
@@ -640,9 +815,15 @@ def factor_notes(lang: str = "de", totals: pd.DataFrame | None = None) -> list[s
     """
     cfg = SuitabilityConfig()
     meta = {f.name: f.metadata for f in dataclasses.fields(SuitabilityConfig)}
-    vals = {k: getattr(cfg, k) for k in ("household_consumption_kwh_per_a",
-                                          "household_consumption_year", "co2_factor_g_per_kwh",
-                                          "co2_factor_year")}
+    vals = {
+        k: getattr(cfg, k)
+        for k in (
+            "household_consumption_kwh_per_a",
+            "household_consumption_year",
+            "co2_factor_g_per_kwh",
+            "co2_factor_year",
+        )
+    }
     if totals is not None and len(totals):
         for k in vals:
             if k in totals and not _isna(totals[k].iloc[0]):
@@ -652,27 +833,37 @@ def factor_notes(lang: str = "de", totals: pd.DataFrame | None = None) -> list[s
     own_hh = not math.isclose(hh, cfg.household_consumption_kwh_per_a)
     own_co = not math.isclose(co, cfg.co2_factor_g_per_kwh)
     if lang == "de":
-        src_hh = ("per Konfiguration gesetzt; Standardquelle: " if own_hh else "Quelle: ") \
-            + meta["household_consumption_kwh_per_a"]["source"]
-        src_co = ("per Konfiguration gesetzt; Standardquelle: " if own_co else "Quelle: ") \
-            + meta["co2_factor_g_per_kwh"]["source"]
+        src_hh = ("per Konfiguration gesetzt; Standardquelle: " if own_hh else "Quelle: ") + meta[
+            "household_consumption_kwh_per_a"
+        ]["source"]
+        src_co = ("per Konfiguration gesetzt; Standardquelle: " if own_co else "Quelle: ") + meta[
+            "co2_factor_g_per_kwh"
+        ]["source"]
         return [
-            f"Versorgte Haushalte = Ertrag / {hh:,.0f} kWh/a je Haushalt (Bezugsjahr {hy}); "
-            .replace(",", ".") + src_hh,
+            f"Versorgte Haushalte = Ertrag / {hh:,.0f} kWh/a je Haushalt (Bezugsjahr {hy}); ".replace(
+                ",", "."
+            )
+            + src_hh,
             f"Vermiedenes CO2 = Ertrag x {co:.0f} g/kWh (Bezugsjahr {cy}); " + src_co,
-            ("Klassenzeilen und Summe zählen nur die geeigneten Nutzungen; bestehende "
-             "Windenergieanlagen sind gesondert ausgewiesen und nicht Teil des neuen "
-             "Potenzials."),
+            (
+                "Klassenzeilen und Summe zählen nur die geeigneten Nutzungen; bestehende "
+                "Windenergieanlagen sind gesondert ausgewiesen und nicht Teil des neuen "
+                "Potenzials."
+            ),
         ]
-    src_hh = ("set by configuration; default source: " if own_hh else "source: ") \
-        + meta["household_consumption_kwh_per_a"]["source"]
-    src_co = ("set by configuration; default source: " if own_co else "source: ") \
-        + meta["co2_factor_g_per_kwh"]["source"]
+    src_hh = ("set by configuration; default source: " if own_hh else "source: ") + meta[
+        "household_consumption_kwh_per_a"
+    ]["source"]
+    src_co = ("set by configuration; default source: " if own_co else "source: ") + meta[
+        "co2_factor_g_per_kwh"
+    ]["source"]
     return [
         f"Households supplied = energy / {hh:,.0f} kWh/a per household (year {hy}); " + src_hh,
         f"CO2 avoided = energy x {co:.0f} g/kWh (year {cy}); " + src_co,
-        ("Class rows and the total count only the suitable uses; existing turbines are "
-         "reported separately and are not part of the new potential."),
+        (
+            "Class rows and the total count only the suitable uses; existing turbines are "
+            "reported separately and are not part of the new potential."
+        ),
     ]
 
 
@@ -690,14 +881,22 @@ def totals_view(totals: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
 # XLSX
 # --------------------------------------------------------------------------------------------------
 
+
 def _number_format(dec: int | None) -> str | None:
     if dec is None:
         return None
     return "#,##0" if dec == 0 else "#,##0." + "0" * dec
 
 
-def _write_sheet(ws, df: pd.DataFrame, lang: str, headers: dict[str, str] | None = None,
-                 freeze: str = "A2", autofilter: bool = False, max_width: int = 60) -> None:
+def _write_sheet(
+    ws,
+    df: pd.DataFrame,
+    lang: str,
+    headers: dict[str, str] | None = None,
+    freeze: str = "A2",
+    autofilter: bool = False,
+    max_width: int = 60,
+) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -722,16 +921,19 @@ def _write_sheet(ws, df: pd.DataFrame, lang: str, headers: dict[str, str] | None
             if numeric and fmt and isinstance(cell.value, (int, float)):
                 cell.number_format = fmt
             if cell.value is not None:
-                width = max(width, len(f"{cell.value:,.3f}" if isinstance(cell.value, float)
-                                       else str(cell.value)))
+                width = max(
+                    width,
+                    len(f"{cell.value:,.3f}" if isinstance(cell.value, float) else str(cell.value)),
+                )
         ws.column_dimensions[letter].width = min(max(width + 2, 8), max_width)
     ws.freeze_panes = freeze
     if autofilter and ws.max_row > 1:
         ws.auto_filter.ref = ws.dimensions
 
 
-def write_xlsx(folder: ResultsFolder, path: str | Path, lang: str = "de",
-               overwrite: bool = False) -> Path:
+def write_xlsx(
+    folder: ResultsFolder, path: str | Path, lang: str = "de", overwrite: bool = False
+) -> Path:
     """Write the workbook: ranking, details, totals, assumptions, manifest (see module doc)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -759,11 +961,17 @@ def write_xlsx(folder: ResultsFolder, path: str | Path, lang: str = "de",
     else:
         ws_t.append(["no totals.csv in the results folder; run 'haldenenergie rank' first"])
     assum = assumptions_table(folder.manifest)
-    _write_sheet(wb.create_sheet(names["assumptions"]), assum, lang,
-                 headers=ASSUMPTION_HEADERS[lang], max_width=80)
+    _write_sheet(
+        wb.create_sheet(names["assumptions"]),
+        assum,
+        lang,
+        headers=ASSUMPTION_HEADERS[lang],
+        max_width=80,
+    )
     man = manifest_table(folder.manifest)
-    _write_sheet(wb.create_sheet(names["manifest"]), man, lang,
-                 headers=MANIFEST_HEADERS[lang], max_width=100)
+    _write_sheet(
+        wb.create_sheet(names["manifest"]), man, lang, headers=MANIFEST_HEADERS[lang], max_width=100
+    )
     with _io.atomic_path(path, overwrite=overwrite) as tmp:
         wb.save(tmp)
     return Path(path)
@@ -773,6 +981,7 @@ def write_xlsx(folder: ResultsFolder, path: str | Path, lang: str = "de",
 # GeoJSON
 # --------------------------------------------------------------------------------------------------
 
+
 def geojson_dict(results: pd.DataFrame) -> dict:
     """A GeoJSON FeatureCollection: Point (lon, lat) per heap, all columns as properties."""
     df = _in_rank_order(results)
@@ -781,11 +990,21 @@ def geojson_dict(results: pd.DataFrame) -> dict:
         props = {k: _plain(v) for k, v in rec.items()}
         lat, lon = props.get("lat"), props.get("lon")
         geom = None
-        if isinstance(lat, (int, float)) and isinstance(lon, (int, float)) \
-                and math.isfinite(lat) and math.isfinite(lon):
+        if (
+            isinstance(lat, (int, float))
+            and isinstance(lon, (int, float))
+            and math.isfinite(lat)
+            and math.isfinite(lon)
+        ):
             geom = {"type": "Point", "coordinates": [float(lon), float(lat)]}
-        feats.append({"type": "Feature", "id": str(props.get("heap_id")), "geometry": geom,
-                      "properties": props})
+        feats.append(
+            {
+                "type": "Feature",
+                "id": str(props.get("heap_id")),
+                "geometry": geom,
+                "properties": props,
+            }
+        )
     return {"type": "FeatureCollection", "features": feats}
 
 
@@ -803,19 +1022,26 @@ def write_geojson(folder: ResultsFolder, path: str | Path, overwrite: bool = Fal
 # Entry point
 # --------------------------------------------------------------------------------------------------
 
+
 def infer_format(out: str | Path) -> str:
     """Format from the output suffix (``.csv``, ``.xlsx``, ``.geojson``/``.json``)."""
     suffix = Path(out).suffix.lower().lstrip(".")
     if suffix == "json":
         suffix = "geojson"
     if suffix not in FORMATS:
-        raise OutputError(f"{out}: cannot tell the format from the suffix; pass --format "
-                          f"{'|'.join(FORMATS)}")
+        raise OutputError(
+            f"{out}: cannot tell the format from the suffix; pass --format {'|'.join(FORMATS)}"
+        )
     return suffix
 
 
-def export_results(results_dir: str | Path, fmt: str | None, out: str | Path,
-                   lang: str | None = None, overwrite: bool = False) -> Path:
+def export_results(
+    results_dir: str | Path,
+    fmt: str | None,
+    out: str | Path,
+    lang: str | None = None,
+    overwrite: bool = False,
+) -> Path:
     """Export a ranked results folder as committee CSV, XLSX or GeoJSON.
 
     Parameters
@@ -831,8 +1057,7 @@ def export_results(results_dir: str | Path, fmt: str | None, out: str | Path,
     """
     fmt = fmt or infer_format(out)
     if fmt not in FORMATS:
-        raise OutputError(f"--format {fmt!r} is not supported; choose one of "
-                          f"{', '.join(FORMATS)}")
+        raise OutputError(f"--format {fmt!r} is not supported; choose one of {', '.join(FORMATS)}")
     lang = lang or "de"
     _check_lang(lang)
     _io.check_can_write(out, overwrite)

@@ -62,16 +62,42 @@ OWNER_NOT_STATED = "not stated"
 
 #: Property order of the registry (= fact table columns without lat/lon, plus housing_distance_m).
 PROPERTY_ORDER: tuple[str, ...] = (
-    "id", "name", "city", "owner", "membership", "point_kind", "area_ha", "height_asl_m",
-    "height_rel_m", "form", "form_description", "existing_wind_count", "existing_wind_model",
-    "existing_wind_windpowerlib_type", "existing_wind_rated_kw", "existing_wind_hub_height_m",
-    "existing_wind_rotor_diameter_m", "existing_wind_since", "landmark", "nature_protection",
-    "access", "constraints", "housing_distance_m", "value_notes", "sources", "location_hint",
+    "id",
+    "name",
+    "city",
+    "owner",
+    "membership",
+    "point_kind",
+    "area_ha",
+    "height_asl_m",
+    "height_rel_m",
+    "form",
+    "form_description",
+    "existing_wind_count",
+    "existing_wind_model",
+    "existing_wind_windpowerlib_type",
+    "existing_wind_rated_kw",
+    "existing_wind_hub_height_m",
+    "existing_wind_rotor_diameter_m",
+    "existing_wind_since",
+    "landmark",
+    "nature_protection",
+    "access",
+    "constraints",
+    "housing_distance_m",
+    "value_notes",
+    "sources",
+    "location_hint",
 )
 #: Properties that must be JSON numbers (or null). Units are in the names.
 NUMERIC_PROPERTIES: tuple[str, ...] = (
-    "area_ha", "height_asl_m", "height_rel_m", "existing_wind_rated_kw",
-    "existing_wind_hub_height_m", "existing_wind_rotor_diameter_m", "housing_distance_m",
+    "area_ha",
+    "height_asl_m",
+    "height_rel_m",
+    "existing_wind_rated_kw",
+    "existing_wind_hub_height_m",
+    "existing_wind_rotor_diameter_m",
+    "housing_distance_m",
 )
 #: Properties that must be whole JSON numbers (or null).
 INTEGER_PROPERTIES: tuple[str, ...] = ("existing_wind_count",)
@@ -80,7 +106,8 @@ TEXT_OR_NUMBER_PROPERTIES: tuple[str, ...] = ("existing_wind_since",)
 #: Required properties (non-empty text).
 REQUIRED_PROPERTIES: tuple[str, ...] = ("id", "name")
 TEXT_PROPERTIES: tuple[str, ...] = tuple(
-    p for p in PROPERTY_ORDER
+    p
+    for p in PROPERTY_ORDER
     if p not in NUMERIC_PROPERTIES + INTEGER_PROPERTIES + TEXT_OR_NUMBER_PROPERTIES
 )
 
@@ -135,6 +162,7 @@ Severity = Literal["error", "warning"]
 # --------------------------------------------------------------------------------------------------
 # Data classes
 # --------------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ExistingWind:
@@ -273,6 +301,7 @@ class Problem:
 # Reading and validation
 # --------------------------------------------------------------------------------------------------
 
+
 class _Obj(dict):
     """A JSON object that remembers keys given twice (json keeps only the last silently)."""
 
@@ -343,20 +372,29 @@ class _Checker:
             return
         if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
             got = data.get("type") if isinstance(data, dict) else _json_type(data)
-            hint = ("wrap the Feature in {\"type\": \"FeatureCollection\", \"features\": [...]}"
-                    if got == "Feature" else
-                    "the file must be {\"type\": \"FeatureCollection\", \"features\": [...]}")
+            hint = (
+                'wrap the Feature in {"type": "FeatureCollection", "features": [...]}'
+                if got == "Feature"
+                else 'the file must be {"type": "FeatureCollection", "features": [...]}'
+            )
             self.add(None, "type", f"not a GeoJSON FeatureCollection (got {got!r}); {hint}")
             return
         crs = data.get("crs")
         if crs is not None and not is_wgs84_crs(crs):
             name = json.dumps(crs, ensure_ascii=False)
-            self.add(None, "crs", f"coordinate reference system {name} is not WGS84; GeoJSON "
-                     "(RFC 7946) requires lon/lat in WGS84: reproject the file to EPSG:4326")
+            self.add(
+                None,
+                "crs",
+                f"coordinate reference system {name} is not WGS84; GeoJSON "
+                "(RFC 7946) requires lon/lat in WGS84: reproject the file to EPSG:4326",
+            )
         features = data.get("features")
         if not isinstance(features, list):
-            self.add(None, "features", "missing or not a list; add \"features\": [ ... ] with one "
-                     "Feature per heap")
+            self.add(
+                None,
+                "features",
+                'missing or not a list; add "features": [ ... ] with one Feature per heap',
+            )
             return
         if not features:
             self.add(None, "features", "no features; add one Feature per heap")
@@ -374,24 +412,40 @@ class _Checker:
         try:
             text = self.path.read_text(encoding="utf-8-sig")
         except FileNotFoundError:
-            self.add(None, "file", "not found; check the path (default: heaps.geojson of the project)")
+            self.add(
+                None, "file", "not found; check the path (default: heaps.geojson of the project)"
+            )
             return _UNREADABLE
         except UnicodeDecodeError as exc:
-            self.add(None, "file", f"not UTF-8 text ({exc.reason} at byte {exc.start}); save it as "
-                     "UTF-8 (RFC 7946 requires it)")
+            self.add(
+                None,
+                "file",
+                f"not UTF-8 text ({exc.reason} at byte {exc.start}); save it as "
+                "UTF-8 (RFC 7946 requires it)",
+            )
             return _UNREADABLE
         except OSError as exc:
             self.add(None, "file", f"cannot read ({exc.strerror}); check the path and permissions")
             return _UNREADABLE
         if not text.strip():
-            self.add(None, "file", "empty file; write a GeoJSON FeatureCollection "
-                     "{\"type\": \"FeatureCollection\", \"features\": [...]}")
+            self.add(
+                None,
+                "file",
+                "empty file; write a GeoJSON FeatureCollection "
+                '{"type": "FeatureCollection", "features": [...]}',
+            )
             return _UNREADABLE
         try:
-            return json.loads(text, object_pairs_hook=_object_pairs, parse_constant=_reject_constant)
+            return json.loads(
+                text, object_pairs_hook=_object_pairs, parse_constant=_reject_constant
+            )
         except json.JSONDecodeError as exc:
-            self.add(None, "JSON", f"malformed JSON at line {exc.lineno}, column {exc.colno}: "
-                     f"{exc.msg}; fix the syntax there (a missing comma, quote or bracket?)")
+            self.add(
+                None,
+                "JSON",
+                f"malformed JSON at line {exc.lineno}, column {exc.colno}: "
+                f"{exc.msg}; fix the syntax there (a missing comma, quote or bracket?)",
+            )
         except ValueError as exc:  # NaN / Infinity
             self.add(None, "JSON", f"{exc}; write null for an unknown value")
         except RecursionError:
@@ -403,40 +457,68 @@ class _Checker:
         n_before = sum(p.severity == "error" for p in self.problems)
         if not isinstance(feat, dict) or feat.get("type") != "Feature":
             got = feat.get("type") if isinstance(feat, dict) else _json_type(feat)
-            self.add(None, "type", f"not a GeoJSON Feature (got {got!r}); each entry of features "
-                     "must be {\"type\": \"Feature\", \"geometry\": ..., \"properties\": {...}}",
-                     index=i)
+            self.add(
+                None,
+                "type",
+                f"not a GeoJSON Feature (got {got!r}); each entry of features "
+                'must be {"type": "Feature", "geometry": ..., "properties": {...}}',
+                index=i,
+            )
             return
         props = feat.get("properties")
         fid_member = feat.get("id")
         if not isinstance(props, dict):
             fid = fid_member if isinstance(fid_member, str) else None
-            self.add(fid, "properties", "feature without properties; add \"properties\": {\"id\": "
-                     "..., \"name\": ..., ...}", index=i)
+            self.add(
+                fid,
+                "properties",
+                'feature without properties; add "properties": {"id": ..., "name": ..., ...}',
+                index=i,
+            )
             return
 
         # id
         fid = props.get("id")
         if fid is None or (isinstance(fid, str) and not fid.strip()):
-            self.add(None, "id", "missing or empty; give every heap a unique ASCII slug such as "
-                     "\"halde-haniel\"", index=i)
+            self.add(
+                None,
+                "id",
+                'missing or empty; give every heap a unique ASCII slug such as "halde-haniel"',
+                index=i,
+            )
             fid = None
         elif not isinstance(fid, str):
-            self.add(None, "id", f"must be text, got {fid!r}; write it as a quoted ASCII slug",
-                     index=i)
+            self.add(
+                None, "id", f"must be text, got {fid!r}; write it as a quoted ASCII slug", index=i
+            )
             fid = None
         elif not ID_PATTERN.match(fid):
-            self.add(fid, "id", f"{fid!r} is not an ASCII slug (lower-case letters, digits, single "
-                     f"hyphens); use e.g. {_slugify(fid)!r}", index=i)
+            self.add(
+                fid,
+                "id",
+                f"{fid!r} is not an ASCII slug (lower-case letters, digits, single "
+                f"hyphens); use e.g. {_slugify(fid)!r}",
+                index=i,
+            )
         if fid is not None:
             if fid in first_index:
-                self.add(fid, "id", f"duplicate id, already used by feature #{first_index[fid]}; "
-                         "give each heap a unique id", index=i)
+                self.add(
+                    fid,
+                    "id",
+                    f"duplicate id, already used by feature #{first_index[fid]}; "
+                    "give each heap a unique id",
+                    index=i,
+                )
             else:
                 first_index[fid] = i
         if fid_member is not None and fid is not None and fid_member != fid:
-            self.add(fid, "id", f"feature member \"id\" ({fid_member!r}) differs from property id "
-                     f"({fid!r}); make them equal or drop the feature member", index=i)
+            self.add(
+                fid,
+                "id",
+                f'feature member "id" ({fid_member!r}) differs from property id '
+                f"({fid!r}); make them equal or drop the feature member",
+                index=i,
+            )
 
         def add(prop, message, severity: Severity = "error"):
             self.add(fid, prop, message, severity, i)
@@ -454,8 +536,11 @@ class _Checker:
             if key not in PROPERTY_ORDER:
                 close = difflib.get_close_matches(key, PROPERTY_ORDER, n=1, cutoff=0.7)
                 if close:
-                    add(key, f"unknown property; did you mean {close[0]!r}? (it is ignored as is)",
-                        "warning")
+                    add(
+                        key,
+                        f"unknown property; did you mean {close[0]!r}? (it is ignored as is)",
+                        "warning",
+                    )
 
         # types
         for key in TEXT_PROPERTIES:
@@ -467,8 +552,11 @@ class _Checker:
             if v is None:
                 continue
             if not _is_number(v):
-                add(key, f"must be a number or null, got {json.dumps(v, ensure_ascii=False)}; "
-                    "write a bare JSON number in the unit of the name (or null if unknown)")
+                add(
+                    key,
+                    f"must be a number or null, got {json.dumps(v, ensure_ascii=False)}; "
+                    "write a bare JSON number in the unit of the name (or null if unknown)",
+                )
             elif not math.isfinite(v):
                 add(key, f"{v} is not a finite number; write null if unknown")
             elif key in INTEGER_PROPERTIES and float(v) != int(v):
@@ -478,8 +566,11 @@ class _Checker:
             if v is not None and not (isinstance(v, str) or _is_number(v)):
                 add(key, f"must be text, a year or null, got {v!r}")
 
-        num = {k: props.get(k) for k in NUMERIC_PROPERTIES + INTEGER_PROPERTIES
-               if _is_number(props.get(k)) and math.isfinite(props.get(k))}
+        num = {
+            k: props.get(k)
+            for k in NUMERIC_PROPERTIES + INTEGER_PROPERTIES
+            if _is_number(props.get(k)) and math.isfinite(props.get(k))
+        }
 
         # vocabularies
         form = props.get("form")
@@ -490,18 +581,29 @@ class _Checker:
             add("access", f"unknown access {access!r}; allowed: {', '.join(ACCESS)} (or null)")
         nat = props.get("nature_protection")
         if isinstance(nat, str) and nat not in NATURE_PROTECTION:
-            add("nature_protection", f"unknown value {nat!r}; allowed: "
-                f"{', '.join(NATURE_PROTECTION)} (or null if none is known)")
+            add(
+                "nature_protection",
+                f"unknown value {nat!r}; allowed: "
+                f"{', '.join(NATURE_PROTECTION)} (or null if none is known)",
+            )
         mem = props.get("membership")
         if isinstance(mem, str) and mem not in MEMBERSHIP:
-            add("membership", f"unknown value {mem!r}; expected one of {', '.join(MEMBERSHIP)}",
-                "warning")
+            add(
+                "membership",
+                f"unknown value {mem!r}; expected one of {', '.join(MEMBERSHIP)}",
+                "warning",
+            )
         owner = props.get("owner")
-        if isinstance(owner, str) and not (owner.split(" ")[0] in OWNER_PREFIXES
-                                           or owner == OWNER_NOT_STATED):
-            add("owner", f"unknown owner {owner!r}; the heap concept covers owners "
-                f"{' and '.join(OWNER_PREFIXES)} (qualify in brackets, e.g. \"RVR (conflict: ...)\") "
-                f"or {OWNER_NOT_STATED!r}", "warning")
+        if isinstance(owner, str) and not (
+            owner.split(" ")[0] in OWNER_PREFIXES or owner == OWNER_NOT_STATED
+        ):
+            add(
+                "owner",
+                f"unknown owner {owner!r}; the heap concept covers owners "
+                f'{" and ".join(OWNER_PREFIXES)} (qualify in brackets, e.g. "RVR (conflict: ...)") '
+                f"or {OWNER_NOT_STATED!r}",
+                "warning",
+            )
 
         # ranges
         area = num.get("area_ha")
@@ -509,32 +611,56 @@ class _Checker:
             if area <= 0:
                 add("area_ha", f"{area} must be > 0 [ha]; write null if unknown")
             elif area > MAX_AREA_HA:
-                add("area_ha", f"{area} ha is absurd (> {MAX_AREA_HA:g} ha; the largest Ruhr heap, "
-                    "Hoheward, has ~170 ha); is it in m² (divide by 10,000) or km² (x 100)?")
+                add(
+                    "area_ha",
+                    f"{area} ha is absurd (> {MAX_AREA_HA:g} ha; the largest Ruhr heap, "
+                    "Hoheward, has ~170 ha); is it in m² (divide by 10,000) or km² (x 100)?",
+                )
             elif area > LARGE_AREA_HA:
-                add("area_ha", f"{area} ha is larger than any known Ruhr heap (Hoheward ~170 ha); "
-                    "check the value", "warning")
+                add(
+                    "area_ha",
+                    f"{area} ha is larger than any known Ruhr heap (Hoheward ~170 ha); "
+                    "check the value",
+                    "warning",
+                )
         rel = num.get("height_rel_m")
         if rel is not None and not 0 < rel <= MAX_HEIGHT_REL_M:
-            add("height_rel_m", f"{rel} m is outside (0, {MAX_HEIGHT_REL_M:g}] m (the highest "
-                "stated Ruhr heap, Haniel, rises 159 m); check the unit, or write null if unknown")
+            add(
+                "height_rel_m",
+                f"{rel} m is outside (0, {MAX_HEIGHT_REL_M:g}] m (the highest "
+                "stated Ruhr heap, Haniel, rises 159 m); check the unit, or write null if unknown",
+            )
         asl = num.get("height_asl_m")
         lo, hi = HEIGHT_ASL_RANGE_M
         if asl is not None and not lo <= asl <= hi:
-            add("height_asl_m", f"{asl} m is outside {lo:g}–{hi:g} m a.s.l. (Ruhr heap summits are "
-                "~50–200 m); check the unit, or write null if unknown")
-        elif (asl is not None and rel is not None and 0 < rel <= MAX_HEIGHT_REL_M
-              and asl - rel < MIN_BASE_ELEVATION_M):
-            add("height_rel_m", f"height_asl_m {asl} − height_rel_m {rel} puts the heap's base at "
+            add(
+                "height_asl_m",
+                f"{asl} m is outside {lo:g}–{hi:g} m a.s.l. (Ruhr heap summits are "
+                "~50–200 m); check the unit, or write null if unknown",
+            )
+        elif (
+            asl is not None
+            and rel is not None
+            and 0 < rel <= MAX_HEIGHT_REL_M
+            and asl - rel < MIN_BASE_ELEVATION_M
+        ):
+            add(
+                "height_rel_m",
+                f"height_asl_m {asl} − height_rel_m {rel} puts the heap's base at "
                 f"{asl - rel:g} m a.s.l., below the lowest Ruhr ground (~15–20 m); check both values",
-                "warning")
+                "warning",
+            )
         hd = num.get("housing_distance_m")
         if hd is not None:
             if hd < 0:
                 add("housing_distance_m", f"{hd} must be >= 0 [m]; write null if unknown")
             elif hd > LARGE_HOUSING_DISTANCE_M:
-                add("housing_distance_m", f"{hd} m is far for the Ruhr area (> "
-                    f"{LARGE_HOUSING_DISTANCE_M:g} m); is it in metres?", "warning")
+                add(
+                    "housing_distance_m",
+                    f"{hd} m is far for the Ruhr area (> "
+                    f"{LARGE_HOUSING_DISTANCE_M:g} m); is it in metres?",
+                    "warning",
+                )
 
         # existing wind
         count = num.get("existing_wind_count")
@@ -542,8 +668,11 @@ class _Checker:
             if count < 0:
                 add("existing_wind_count", f"{count} must be >= 0; write 0 if there are none")
             elif count > MAX_EXISTING_WIND_COUNT:
-                add("existing_wind_count", f"{count} turbines on one heap is absurd (> "
-                    f"{MAX_EXISTING_WIND_COUNT}); check the value")
+                add(
+                    "existing_wind_count",
+                    f"{count} turbines on one heap is absurd (> "
+                    f"{MAX_EXISTING_WIND_COUNT}); check the value",
+                )
         for key, limit, what in (
             ("existing_wind_rated_kw", MAX_TURBINE_RATED_KW, "kW (is it in W?)"),
             ("existing_wind_hub_height_m", MAX_TURBINE_HUB_HEIGHT_M, "m"),
@@ -551,38 +680,74 @@ class _Checker:
         ):
             v = num.get(key)
             if v is not None and not 0 < v <= limit:
-                add(key, f"{v} is outside (0, {limit:g}] {what}; the largest turbines built stay "
-                    "within it")
-        hub, rotor = num.get("existing_wind_hub_height_m"), num.get("existing_wind_rotor_diameter_m")
+                add(
+                    key,
+                    f"{v} is outside (0, {limit:g}] {what}; the largest turbines built stay "
+                    "within it",
+                )
+        hub, rotor = (
+            num.get("existing_wind_hub_height_m"),
+            num.get("existing_wind_rotor_diameter_m"),
+        )
         if hub and rotor and 0 < hub < rotor / 2:
-            add("existing_wind_hub_height_m", f"hub height {hub} m is below the rotor radius "
-                f"{rotor / 2:g} m (the blades would hit the ground); check both values")
-        wind_keys = ("existing_wind_model", "existing_wind_windpowerlib_type",
-                     "existing_wind_rated_kw", "existing_wind_hub_height_m",
-                     "existing_wind_rotor_diameter_m")
+            add(
+                "existing_wind_hub_height_m",
+                f"hub height {hub} m is below the rotor radius "
+                f"{rotor / 2:g} m (the blades would hit the ground); check both values",
+            )
+        wind_keys = (
+            "existing_wind_model",
+            "existing_wind_windpowerlib_type",
+            "existing_wind_rated_kw",
+            "existing_wind_hub_height_m",
+            "existing_wind_rotor_diameter_m",
+        )
         has_details = any(props.get(k) is not None for k in wind_keys)
-        if count is not None and count > 0 and all(
-                props.get(k) is None for k in ("existing_wind_model", "existing_wind_windpowerlib_type",
-                                               "existing_wind_rated_kw")):
+        if (
+            count is not None
+            and count > 0
+            and all(
+                props.get(k) is None
+                for k in (
+                    "existing_wind_model",
+                    "existing_wind_windpowerlib_type",
+                    "existing_wind_rated_kw",
+                )
+            )
+        ):
             # Warning, not error: the count alone is a fact; the wind module falls back to a
             # documented default turbine and reports it as assumed.
-            add("existing_wind_model", f"{count} existing turbine(s) but no model, windpowerlib "
-                "type or rated power; the wind stage will assume a default turbine", "warning")
+            add(
+                "existing_wind_model",
+                f"{count} existing turbine(s) but no model, windpowerlib "
+                "type or rated power; the wind stage will assume a default turbine",
+                "warning",
+            )
         if (count is None or count == 0) and has_details:
-            add("existing_wind_count", "turbine details are given but the count is 0 or null; "
-                "write the number of turbines", "warning")
+            add(
+                "existing_wind_count",
+                "turbine details are given but the count is 0 or null; "
+                "write the number of turbines",
+                "warning",
+            )
         wtype = props.get("existing_wind_windpowerlib_type")
         if isinstance(wtype, str) and not re.fullmatch(r"\S+/\d+", wtype):
-            add("existing_wind_windpowerlib_type", f"{wtype!r} is not a windpowerlib turbine_type "
-                "(form 'E-101/3050', see windpowerlib.get_turbine_types()); write null if none fits")
+            add(
+                "existing_wind_windpowerlib_type",
+                f"{wtype!r} is not a windpowerlib turbine_type "
+                "(form 'E-101/3050', see windpowerlib.get_turbine_types()); write null if none fits",
+            )
 
         if not props.get("sources"):
             add("sources", "no sources; say where the values come from (URLs)", "warning")
 
         # geometry
         if "geometry" not in feat:
-            add("geometry", "member missing (RFC 7946 requires it); write \"geometry\": null if the "
-                "position is unknown")
+            add(
+                "geometry",
+                'member missing (RFC 7946 requires it); write "geometry": null if the '
+                "position is unknown",
+            )
             geom = None
         else:
             geom = self._geometry(feat["geometry"], add)
@@ -594,43 +759,66 @@ class _Checker:
             if heap.footprint_area_ha and heap.area_source == "registry" and heap.area_ha:
                 ratio = heap.footprint_area_ha / heap.area_ha
                 if not 1 / AREA_RATIO_WARNING <= ratio <= AREA_RATIO_WARNING:
-                    add("area_ha", f"stated {heap.area_ha:g} ha but the footprint polygon has "
-                        f"{heap.footprint_area_ha:.1f} ha; check the value or the outline", "warning")
+                    add(
+                        "area_ha",
+                        f"stated {heap.area_ha:g} ha but the footprint polygon has "
+                        f"{heap.footprint_area_ha:.1f} ha; check the value or the outline",
+                        "warning",
+                    )
 
     def _geometry(self, g: Any, add):
         """Check a geometry; return a shapely geometry (None if null or invalid)."""
         if g is None:
             return None
         if not isinstance(g, dict) or not isinstance(g.get("type"), str):
-            add("geometry", f"not a GeoJSON geometry object: {_short(g)}; write "
-                "{\"type\": \"Point\", \"coordinates\": [lon, lat]} or null")
+            add(
+                "geometry",
+                f"not a GeoJSON geometry object: {_short(g)}; write "
+                '{"type": "Point", "coordinates": [lon, lat]} or null',
+            )
             return None
         gtype = g["type"]
         if gtype not in ("Point", "Polygon", "MultiPolygon"):
-            add("geometry", f"unsupported geometry type {gtype!r}; use Point (summit/centre), "
-                "Polygon or MultiPolygon (footprint), or null")
+            add(
+                "geometry",
+                f"unsupported geometry type {gtype!r}; use Point (summit/centre), "
+                "Polygon or MultiPolygon (footprint), or null",
+            )
             return None
         coords = g.get("coordinates")
         depth = {"Point": 0, "Polygon": 2, "MultiPolygon": 3}[gtype]
         positions = _positions(coords, depth)
         if positions is None:
-            add("geometry", f"invalid {gtype} coordinates {_short(coords)}; a Point is [lon, lat], "
-                "a Polygon [[[lon, lat], ...]] with closed rings")
+            add(
+                "geometry",
+                f"invalid {gtype} coordinates {_short(coords)}; a Point is [lon, lat], "
+                "a Polygon [[[lon, lat], ...]] with closed rings",
+            )
             return None
-        bad = [p for p in positions if not (2 <= len(p) <= 3 and all(
-            _is_number(c) and math.isfinite(c) for c in p))]
+        bad = [
+            p
+            for p in positions
+            if not (2 <= len(p) <= 3 and all(_is_number(c) and math.isfinite(c) for c in p))
+        ]
         if bad:
-            add("geometry", f"invalid position {_short(bad[0])}; each position is [lon, lat] with "
-                "finite numbers")
+            add(
+                "geometry",
+                f"invalid position {_short(bad[0])}; each position is [lon, lat] with "
+                "finite numbers",
+            )
             return None
         lon_min, lat_min, lon_max, lat_max = RUHR_BBOX
-        outside = [p for p in positions if not (lon_min <= p[0] <= lon_max and lat_min <= p[1] <= lat_max)]
+        outside = [
+            p for p in positions if not (lon_min <= p[0] <= lon_max and lat_min <= p[1] <= lat_max)
+        ]
         if outside:
             x, y = outside[0][0], outside[0][1]
             bbox = f"{lon_min}–{lon_max} E, {lat_min}–{lat_max} N (RVR area)"
             if abs(x) > 180 or abs(y) > 90:
-                hint = ("these look like projected metres (EPSG:25832?); GeoJSON needs WGS84 "
-                        "lon/lat: reproject to EPSG:4326")
+                hint = (
+                    "these look like projected metres (EPSG:25832?); GeoJSON needs WGS84 "
+                    "lon/lat: reproject to EPSG:4326"
+                )
             elif lon_min <= y <= lon_max and lat_min <= x <= lat_max:
                 hint = "lon and lat look swapped: GeoJSON order is [lon, lat]"
             else:
@@ -640,25 +828,37 @@ class _Checker:
         if gtype != "Point":
             for ring in _rings(coords, gtype):
                 if len(ring) < 4 or list(ring[0][:2]) != list(ring[-1][:2]):
-                    add("geometry", f"invalid polygon ring (starts {_short(ring[:2])}): a ring "
-                        "needs >= 4 positions and must end where it starts (first = last)")
+                    add(
+                        "geometry",
+                        f"invalid polygon ring (starts {_short(ring[:2])}): a ring "
+                        "needs >= 4 positions and must end where it starts (first = last)",
+                    )
                     return None
         try:
             geom = shape(g)
         except (ValueError, TypeError, shapely.errors.GEOSException) as exc:
-            add("geometry", f"invalid {gtype}: {exc}; a Point is [lon, lat], a Polygon "
-                "[[[lon, lat], ...]] with closed rings")
+            add(
+                "geometry",
+                f"invalid {gtype}: {exc}; a Point is [lon, lat], a Polygon "
+                "[[[lon, lat], ...]] with closed rings",
+            )
             return None
         if gtype == "Point":
             return geom
         if not geom.is_valid:
-            add("geometry", f"invalid polygon: {shapely.is_valid_reason(geom)}; fix the outline "
-                "(e.g. in QGIS: Vector > Geometry Tools > Check Validity, or shapely.make_valid)")
+            add(
+                "geometry",
+                f"invalid polygon: {shapely.is_valid_reason(geom)}; fix the outline "
+                "(e.g. in QGIS: Vector > Geometry Tools > Check Validity, or shapely.make_valid)",
+            )
             return None
         fp = footprint_area_ha(geom)
         if fp > MAX_AREA_HA:
-            add("geometry", f"footprint of {fp:.0f} ha is absurd (> {MAX_AREA_HA:g} ha); is this "
-                "the heap's outline?")
+            add(
+                "geometry",
+                f"footprint of {fp:.0f} ha is absurd (> {MAX_AREA_HA:g} ha); is this "
+                "the heap's outline?",
+            )
             return None
         return geom
 
@@ -740,16 +940,28 @@ def _make_heap(fid: str, props: dict, geom) -> Heap:
         since=None if since is None else str(since),
     )
     return Heap(
-        id=fid, name=props["name"], city=props.get("city"), owner=props.get("owner"),
-        membership=props.get("membership"), lat=lat, lon=lon, footprint=footprint,
-        area_ha=area, height_asl_m=_float(props.get("height_asl_m")),
-        height_rel_m=_float(props.get("height_rel_m")), form=props.get("form") or "unknown",
-        existing_wind=wind, landmark=props.get("landmark"),
-        nature_protection=props.get("nature_protection"), access=props.get("access"),
+        id=fid,
+        name=props["name"],
+        city=props.get("city"),
+        owner=props.get("owner"),
+        membership=props.get("membership"),
+        lat=lat,
+        lon=lon,
+        footprint=footprint,
+        area_ha=area,
+        height_asl_m=_float(props.get("height_asl_m")),
+        height_rel_m=_float(props.get("height_rel_m")),
+        form=props.get("form") or "unknown",
+        existing_wind=wind,
+        landmark=props.get("landmark"),
+        nature_protection=props.get("nature_protection"),
+        access=props.get("access"),
         constraints=props.get("constraints"),
         housing_distance_m=_float(props.get("housing_distance_m")),
-        sources=props.get("sources") or "", properties=dict(props),
-        footprint_area_ha=fp_area, area_source=area_source,
+        sources=props.get("sources") or "",
+        properties=dict(props),
+        footprint_area_ha=fp_area,
+        area_source=area_source,
     )
 
 
@@ -837,8 +1049,10 @@ def read_registry(path: str | Path) -> list[Heap]:
     if errors:
         msg = errors[0].format(path)
         if len(errors) > 1:
-            msg += (f" (and {len(errors) - 1} more error{'s' if len(errors) > 2 else ''}; "
-                    f"run 'haldenenergie heaps validate {path}' to list all)")
+            msg += (
+                f" (and {len(errors) - 1} more error{'s' if len(errors) > 2 else ''}; "
+                f"run 'haldenenergie heaps validate {path}' to list all)"
+            )
         raise RegistryError(msg)
     log.info("%s: %d heaps read", path, len(checker.heaps))
     return checker.heaps
@@ -859,13 +1073,22 @@ def heap_record(heap: Heap) -> dict:
         ``area_source`` after ``area_ha`` (``area_ha`` as used, see :attr:`Heap.area_source`);
         extra raw properties of the feature follow at the end. None = unknown.
     """
-    geometry_type = (heap.footprint.geom_type if heap.footprint is not None
-                     else "Point" if heap.lat is not None else None)
+    geometry_type = (
+        heap.footprint.geom_type
+        if heap.footprint is not None
+        else "Point"
+        if heap.lat is not None
+        else None
+    )
     rec: dict[str, Any] = {}
     for key in PROPERTY_ORDER:
         if key == "point_kind":
-            rec.update(lat=heap.lat, lon=heap.lon, geometry_type=geometry_type,
-                       footprint_area_ha=heap.footprint_area_ha)
+            rec.update(
+                lat=heap.lat,
+                lon=heap.lon,
+                geometry_type=geometry_type,
+                footprint_area_ha=heap.footprint_area_ha,
+            )
         rec[key] = heap.properties.get(key)
         if key == "area_ha" and heap.area_source == "footprint":
             rec["area_ha"] = heap.area_ha
@@ -900,8 +1123,13 @@ def heaps_to_geodataframe(heaps: list[Heap]):
         rec = heap_record(h)
         rec["heap_id"] = rec.pop("id")
         records.append(rec)
-        geoms.append(h.footprint if h.footprint is not None
-                     else Point(h.lon, h.lat) if h.lat is not None else None)
+        geoms.append(
+            h.footprint
+            if h.footprint is not None
+            else Point(h.lon, h.lat)
+            if h.lat is not None
+            else None
+        )
     cols = ["heap_id"] + [c for c in (records[0] if records else {}) if c != "heap_id"]
     gdf = gpd.GeoDataFrame(records, columns=cols or None, geometry=geoms, crs="EPSG:4326")
     return gdf
@@ -933,6 +1161,9 @@ def find_heap(heaps: list[Heap], heap_id: str, path: str | Path = "registry") ->
     q = heap_id.strip().lower()
     close = [h.id for h in heaps if q and (q in h.id or q in h.name.lower())]
     close += [i for i in difflib.get_close_matches(q, ids, n=3, cutoff=0.5) if i not in close]
-    hint = (f"did you mean {', '.join(close[:4])}?" if close
-            else "see 'haldenenergie heaps list' for the ids")
+    hint = (
+        f"did you mean {', '.join(close[:4])}?"
+        if close
+        else "see 'haldenenergie heaps list' for the ids"
+    )
     raise RegistryError(f"{path}: no heap with id {heap_id!r}; {hint}")

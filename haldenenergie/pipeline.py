@@ -39,15 +39,44 @@ STATUS_NO_PV = "wind only: weather has no irradiance, PV energy not computed"
 
 #: Columns of results.csv in this order (issue 4 asks for at least the first block).
 RESULT_COLUMNS = [
-    "heap_id", "name", "city", "owner", "terrain_source", "footprint_area_ha", "relative_height_m",
-    "pv_usable_area_ha", "pv_capacity_mwp", "pv_energy_mwh_per_a", "pv_specific_yield_kwh_per_kwp",
-    "wind_turbines_new", "wind_capacity_mw", "wind_energy_mwh_per_a", "wind_full_load_hours_h",
-    "existing_wind_turbines", "existing_wind_energy_mwh_per_a", "assumptions",
+    "heap_id",
+    "name",
+    "city",
+    "owner",
+    "terrain_source",
+    "footprint_area_ha",
+    "relative_height_m",
+    "pv_usable_area_ha",
+    "pv_capacity_mwp",
+    "pv_energy_mwh_per_a",
+    "pv_specific_yield_kwh_per_kwp",
+    "wind_turbines_new",
+    "wind_capacity_mw",
+    "wind_energy_mwh_per_a",
+    "wind_full_load_hours_h",
+    "existing_wind_turbines",
+    "existing_wind_energy_mwh_per_a",
+    "assumptions",
     # further detail
-    "status", "lat", "lon", "membership", "area_ha", "height_rel_m", "form",
-    "summit_elevation_m", "base_elevation_m", "plateau_area_ha", "turbine_site_area_ha",
-    "half_height_distance_m", "wind_turbine_type", "wind_hub_height_m", "wind_capacity_factor",
-    "wind_mean_speed_hub_m_s", "wind_notes", "total_energy_mwh_per_a", "housing_distance_m",
+    "status",
+    "lat",
+    "lon",
+    "membership",
+    "area_ha",
+    "height_rel_m",
+    "form",
+    "summit_elevation_m",
+    "base_elevation_m",
+    "plateau_area_ha",
+    "turbine_site_area_ha",
+    "half_height_distance_m",
+    "wind_turbine_type",
+    "wind_hub_height_m",
+    "wind_capacity_factor",
+    "wind_mean_speed_hub_m_s",
+    "wind_notes",
+    "total_energy_mwh_per_a",
+    "housing_distance_m",
     "weather_partial",
 ]
 
@@ -56,10 +85,10 @@ RESULT_COLUMNS = [
 class RunResult:
     """Everything a run computed, before (or after) it is written."""
 
-    results: pd.DataFrame            # one row per heap (RESULT_COLUMNS + ranking columns)
-    monthly: pd.DataFrame            # heap_id, month, pv/wind/total energy [MWh]
-    surfaces: pd.DataFrame           # heap_id × surface class
-    totals: pd.DataFrame             # per class and overall
+    results: pd.DataFrame  # one row per heap (RESULT_COLUMNS + ranking columns)
+    monthly: pd.DataFrame  # heap_id, month, pv/wind/total energy [MWh]
+    surfaces: pd.DataFrame  # heap_id × surface class
+    totals: pd.DataFrame  # per class and overall
     manifest: dict
     heaps: list = field(default_factory=list)
 
@@ -73,9 +102,12 @@ def _select_heaps(heaps, heap_ids: Sequence[str], registry_path) -> list:
         import difflib
 
         hints = {u: difflib.get_close_matches(u, by_id, n=1) for u in unknown}
-        hint = "; ".join(f"'{u}'" + (f" (did you mean '{m[0]}'?)" if m else "") for u, m in hints.items())
+        hint = "; ".join(
+            f"'{u}'" + (f" (did you mean '{m[0]}'?)" if m else "") for u, m in hints.items()
+        )
         raise RegistryError(
-            f"{registry_path}: unknown heap id {hint}; list ids with 'haldenenergie heaps list'")
+            f"{registry_path}: unknown heap id {hint}; list ids with 'haldenenergie heaps list'"
+        )
     return [by_id[h] for h in dict.fromkeys(heap_ids)]
 
 
@@ -90,8 +122,7 @@ def compute_terrain(heaps, config: Config, dem_paths: Sequence[Path] = ()) -> di
     """Terrain of every heap: DEM where one covers it, parametric otherwise (with a warning)."""
     from . import terrain
 
-    dem = (terrain.open_dem(list(dem_paths), xyz_crs=config.terrain.xyz_crs)
-           if dem_paths else None)
+    dem = terrain.open_dem(list(dem_paths), xyz_crs=config.terrain.xyz_crs) if dem_paths else None
     return terrain.terrain_for_heaps(heaps, config.terrain, dem=dem, fallback=True)
 
 
@@ -124,13 +155,23 @@ def compute(heaps, terrains: dict, data: pd.DataFrame, meta, config: Config) -> 
     for h in heaps:
         t = terrains[h.id]
         row = {
-            "heap_id": h.id, "name": h.name, "city": h.city, "owner": h.owner,
-            "membership": h.membership, "lat": h.lat, "lon": h.lon, "area_ha": h.area_ha,
-            "height_rel_m": h.height_rel_m, "form": h.form,
+            "heap_id": h.id,
+            "name": h.name,
+            "city": h.city,
+            "owner": h.owner,
+            "membership": h.membership,
+            "lat": h.lat,
+            "lon": h.lon,
+            "area_ha": h.area_ha,
+            "height_rel_m": h.height_rel_m,
+            "form": h.form,
             "housing_distance_m": h.housing_distance_m,
-            "terrain_source": t.terrain_source, "footprint_area_ha": t.footprint_area_ha,
-            "relative_height_m": t.relative_height_m, "summit_elevation_m": t.summit_elevation_m,
-            "base_elevation_m": t.base_elevation_m, "plateau_area_ha": t.plateau_area_ha,
+            "terrain_source": t.terrain_source,
+            "footprint_area_ha": t.footprint_area_ha,
+            "relative_height_m": t.relative_height_m,
+            "summit_elevation_m": t.summit_elevation_m,
+            "base_elevation_m": t.base_elevation_m,
+            "plateau_area_ha": t.plateau_area_ha,
             "turbine_site_area_ha": t.turbine_site_area_ha,
             "half_height_distance_m": t.half_height_distance_m,
             "assumptions": "; ".join(list(t.assumed) + list(t.warnings)),
@@ -138,8 +179,12 @@ def compute(heaps, terrains: dict, data: pd.DataFrame, meta, config: Config) -> 
         rows.append(row)
     res = pd.DataFrame(rows).set_index("heap_id", drop=False)
     pvh = pv_res.per_heap.reindex(res.index)
-    for col in ["pv_usable_area_ha", "pv_capacity_mwp", "pv_energy_mwh_per_a",
-                "pv_specific_yield_kwh_per_kwp"]:
+    for col in [
+        "pv_usable_area_ha",
+        "pv_capacity_mwp",
+        "pv_energy_mwh_per_a",
+        "pv_specific_yield_kwh_per_kwp",
+    ]:
         res[col] = pvh.get(col, np.nan)
     # A heap without usable PV surfaces has zero PV (not unknown).
     for col in ["pv_usable_area_ha", "pv_capacity_mwp", "pv_energy_mwh_per_a"]:
@@ -150,7 +195,8 @@ def compute(heaps, terrains: dict, data: pd.DataFrame, meta, config: Config) -> 
     pv_computed = pv.irradiance_available(data, meta)
     if pv_computed:
         res["total_energy_mwh_per_a"] = res["pv_energy_mwh_per_a"].fillna(0) + res[
-            "wind_energy_mwh_per_a"].fillna(0)
+            "wind_energy_mwh_per_a"
+        ].fillna(0)
         res["status"] = "ok"
     else:
         # Wind-only weather: PV energy is unknown (NaN), not zero, where there is PV capacity;
@@ -164,19 +210,30 @@ def compute(heaps, terrains: dict, data: pd.DataFrame, meta, config: Config) -> 
     res["weather_partial"] = bool(getattr(meta, "partial", False))
     res = res.reset_index(drop=True)
 
-    monthly = _monthly(pv_res.monthly, wind_res.monthly, [h.id for h in heaps],
-                       keep_nan=bool(getattr(meta, "partial", False)) or not pv_computed)
+    monthly = _monthly(
+        pv_res.monthly,
+        wind_res.monthly,
+        [h.id for h in heaps],
+        keep_nan=bool(getattr(meta, "partial", False)) or not pv_computed,
+    )
     surfaces_out = pv_res.per_surface if getattr(pv_res, "per_surface", None) is not None else surf
 
     ranked, totals = suitability.rank_results(res, heaps, config.suitability)
     cols = [c for c in RESULT_COLUMNS if c in ranked.columns]
     ranked = ranked[cols + [c for c in ranked.columns if c not in cols]]
-    return RunResult(results=ranked, monthly=monthly, surfaces=surfaces_out, totals=totals,
-                     manifest={}, heaps=list(heaps))
+    return RunResult(
+        results=ranked,
+        monthly=monthly,
+        surfaces=surfaces_out,
+        totals=totals,
+        manifest={},
+        heaps=list(heaps),
+    )
 
 
-def _monthly(pv_monthly: pd.DataFrame, wind_monthly: pd.DataFrame, ids,
-             keep_nan: bool = False) -> pd.DataFrame:
+def _monthly(
+    pv_monthly: pd.DataFrame, wind_monthly: pd.DataFrame, ids, keep_nan: bool = False
+) -> pd.DataFrame:
     """Long table heap_id, month, pv/wind/total energy [MWh] from two heap × month tables.
 
     Heaps absent from a table (no PV surface, no turbine) get 0. With ``keep_nan`` the stages'
@@ -193,12 +250,14 @@ def _monthly(pv_monthly: pd.DataFrame, wind_monthly: pd.DataFrame, ids,
         wim.loc[absent_wind] = wim.loc[absent_wind].fillna(0.0)
     else:
         pvm, wim = pvm.fillna(0.0), wim.fillna(0.0)
-    out = pd.DataFrame({
-        "heap_id": np.repeat(ids, 12),
-        "month": np.tile(months, len(ids)),
-        "pv_energy_mwh": pvm.to_numpy().ravel(),
-        "wind_energy_mwh": wim.to_numpy().ravel(),
-    })
+    out = pd.DataFrame(
+        {
+            "heap_id": np.repeat(ids, 12),
+            "month": np.tile(months, len(ids)),
+            "pv_energy_mwh": pvm.to_numpy().ravel(),
+            "wind_energy_mwh": wim.to_numpy().ravel(),
+        }
+    )
     out["total_energy_mwh"] = out["pv_energy_mwh"] + out["wind_energy_mwh"]
     return out
 
@@ -207,10 +266,14 @@ def input_records(registry_path, dem_paths, config: Config) -> list[dict]:
     """Manifest records (with SHA-256) of the inputs every run of a batch shares: registry, DEM
     files, the layers named in the config and the config file. Paths are absolute."""
     inputs = [_io.file_record(Path(registry_path).resolve(), "registry")]
-    inputs.extend(_io.file_record(f, "dem") for f in _io.expand_files(
-        Path(p).resolve() for p in dem_paths or ()))
-    for role, path in (("reserved_areas", config.terrain.reserved_areas_path),
-                       ("residential_areas", config.suitability.residential_areas_path)):
+    inputs.extend(
+        _io.file_record(f, "dem")
+        for f in _io.expand_files(Path(p).resolve() for p in dem_paths or ())
+    )
+    for role, path in (
+        ("reserved_areas", config.terrain.reserved_areas_path),
+        ("residential_areas", config.suitability.residential_areas_path),
+    ):
         if path and Path(path).is_file():
             inputs.append(_io.file_record(Path(path).resolve(), role))
     if config.origin != "defaults" and Path(config.origin).is_file():
@@ -218,17 +281,29 @@ def input_records(registry_path, dem_paths, config: Config) -> list[dict]:
     return inputs
 
 
-def build_manifest(command: str, registry_path, weather_meta, dem_paths, config: Config,
-                   heap_ids, extra: dict | None = None, *, shared_inputs: list[dict] | None = None,
-                   weather_sha256: str | None = None) -> dict:
+def build_manifest(
+    command: str,
+    registry_path,
+    weather_meta,
+    dem_paths,
+    config: Config,
+    heap_ids,
+    extra: dict | None = None,
+    *,
+    shared_inputs: list[dict] | None = None,
+    weather_sha256: str | None = None,
+) -> dict:
     """Manifest: inputs with SHA-256, every parameter in effect, versions, timestamps.
 
     Input paths are recorded absolute (a manifest is read later, from elsewhere).
     ``shared_inputs`` (:func:`input_records`, computed once by a batch) and ``weather_sha256``
     save hashing the same files again for every run.
     """
-    inputs = list(shared_inputs if shared_inputs is not None
-                  else input_records(registry_path, dem_paths, config))
+    inputs = list(
+        shared_inputs
+        if shared_inputs is not None
+        else input_records(registry_path, dem_paths, config)
+    )
     wpath = getattr(weather_meta, "path", None)
     if wpath:
         rec = _io.file_record(Path(wpath).resolve(), "weather", weather_sha256)
@@ -237,12 +312,21 @@ def build_manifest(command: str, registry_path, weather_meta, dem_paths, config:
     wm = {}
     if weather_meta is not None:
         for k, v in vars(weather_meta).items():
-            if isinstance(v, (str, int, float, bool, type(None), list, tuple)) or hasattr(v, "isoformat"):
+            if isinstance(v, (str, int, float, bool, type(None), list, tuple)) or hasattr(
+                v, "isoformat"
+            ):
                 wm[k] = v
     return _io.manifest(
-        command, inputs, config.to_dict(),
-        extra={"heap_ids": list(heap_ids) if heap_ids else "all", "config_sha256": config.hash(),
-               "weather": wm, **(extra or {})})
+        command,
+        inputs,
+        config.to_dict(),
+        extra={
+            "heap_ids": list(heap_ids) if heap_ids else "all",
+            "config_sha256": config.hash(),
+            "weather": wm,
+            **(extra or {}),
+        },
+    )
 
 
 def results_geojson(results: pd.DataFrame) -> dict:
@@ -250,7 +334,11 @@ def results_geojson(results: pd.DataFrame) -> dict:
     feats = []
     for rec in json.loads(results.to_json(orient="records", double_precision=10)):
         lat, lon = rec.get("lat"), rec.get("lon")
-        geom = {"type": "Point", "coordinates": [lon, lat]} if lat is not None and lon is not None else None
+        geom = (
+            {"type": "Point", "coordinates": [lon, lat]}
+            if lat is not None and lon is not None
+            else None
+        )
         feats.append({"type": "Feature", "id": rec["heap_id"], "geometry": geom, "properties": rec})
     return {"type": "FeatureCollection", "name": "haldenenergie results", "features": feats}
 
@@ -274,9 +362,16 @@ def write_results(run: RunResult, out_dir, overwrite: bool = False) -> Path:
     return out_dir
 
 
-def run(registry_path, weather_path=None, dem_paths: Sequence[Path] = (), config: Config | None = None,
-        heap_ids: Sequence[str] = (), out_dir=None, overwrite: bool = False,
-        progress: Callable[[str], None] | None = None) -> RunResult:
+def run(
+    registry_path,
+    weather_path=None,
+    dem_paths: Sequence[Path] = (),
+    config: Config | None = None,
+    heap_ids: Sequence[str] = (),
+    out_dir=None,
+    overwrite: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> RunResult:
     """Run every stage for all (or the selected) heaps; write ``out_dir`` if given.
 
     Parameters
@@ -305,9 +400,15 @@ def run(registry_path, weather_path=None, dem_paths: Sequence[Path] = (), config
     terrains = compute_terrain(heaps, config, dem_paths)
     say("pv+wind")
     result = compute(heaps, terrains, data, meta, config)
-    result.manifest = build_manifest("run", registry_path, meta, dem_paths, config, heap_ids,
-                                     extra={"started_utc": started,
-                                            "elapsed_s": round(time.perf_counter() - t0, 3)})
+    result.manifest = build_manifest(
+        "run",
+        registry_path,
+        meta,
+        dem_paths,
+        config,
+        heap_ids,
+        extra={"started_utc": started, "elapsed_s": round(time.perf_counter() - t0, 3)},
+    )
     if out_dir is not None:
         say("write")
         write_results(result, out_dir, overwrite=overwrite)

@@ -53,14 +53,28 @@ import numpy as np
 import pandas as pd
 import pvlib
 
+from . import sun
 from .config import param
+from .coverage import (  # noqa: F401  (re-exported for wind and tests)
+    MIN_MONTH_COVERAGE,
+    MONTH_HOURS,
+    calendar_month_hours,
+    partial_month_factors,
+    year_factors,
+)
 from .errors import ConfigError, TerrainError, WeatherError
 
 log = logging.getLogger("haldenenergie.pv")
 
 #: Columns :func:`simulate_pv` needs in ``surfaces`` (terrain contract plus ``heap_id``).
-REQUIRED_SURFACE_COLUMNS = ("heap_id", "surface_class", "kind", "surface_tilt_deg",
-                            "surface_azimuth_deg", "usable_area_ha")
+REQUIRED_SURFACE_COLUMNS = (
+    "heap_id",
+    "surface_class",
+    "kind",
+    "surface_tilt_deg",
+    "surface_azimuth_deg",
+    "usable_area_ha",
+)
 #: Columns :func:`simulate_pv` needs in the weather DataFrame (weather contract).
 REQUIRED_WEATHER_COLUMNS = ("ghi", "dhi", "dni", "temp_air", "wind_speed")
 #: Layout names written to ``PVResult.per_surface['layout']``.
@@ -72,9 +86,19 @@ _TRANSPOSITION = ("perez", "haydavies", "isotropic")
 _IAM = ("physical", "ashrae", "martin_ruiz", "no_loss")
 _TEMPERATURE = ("faiman", "sapm")
 _SAPM_MOUNTS = tuple(pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"])
-_PEREZ_SETS = ("allsitescomposite1990", "allsitescomposite1988", "sandiacomposite1988",
-               "usacomposite1988", "france1988", "phoenix1988", "elmonte1988", "osage1988",
-               "albuquerque1988", "capecanaveral1988", "albany1988")
+_PEREZ_SETS = (
+    "allsitescomposite1990",
+    "allsitescomposite1988",
+    "sandiacomposite1988",
+    "usacomposite1988",
+    "france1988",
+    "phoenix1988",
+    "elmonte1988",
+    "osage1988",
+    "albuquerque1988",
+    "capecanaveral1988",
+    "albany1988",
+)
 _DOBOS = "Dobos 2014, PVWatts v5 manual, NREL/TP-6A20-62641, default loss table"
 
 
@@ -87,152 +111,270 @@ class PVConfig:
 
     # --- module -----------------------------------------------------------------------------
     module_power_w: float = param(
-        430.0, unit="W", min=100, max=1000,
+        430.0,
+        unit="W",
+        min=100,
+        max=1000,
         source="generic mono c-Si half-cell module (108 cells, 1722 x 1134 mm), 2023-2024 data "
-               "sheets of tier-1 makers list 420-440 Wp at STC",
-        doc="STC rating of one module")
+        "sheets of tier-1 makers list 420-440 Wp at STC",
+        doc="STC rating of one module",
+    )
     module_length_m: float = param(
-        1.722, unit="m", min=0.5, max=3.0, source="same data sheets (long side)",
-        doc="module length (long side, mounted portrait: up the rack)")
+        1.722,
+        unit="m",
+        min=0.5,
+        max=3.0,
+        source="same data sheets (long side)",
+        doc="module length (long side, mounted portrait: up the rack)",
+    )
     module_width_m: float = param(
-        1.134, unit="m", min=0.5, max=2.0, source="same data sheets (short side)",
-        doc="module width (short side)")
+        1.134,
+        unit="m",
+        min=0.5,
+        max=2.0,
+        source="same data sheets (short side)",
+        doc="module width (short side)",
+    )
     gamma_pdc: float = param(
-        -0.0035, unit="K-1", min=-0.01, max=0.0,
+        -0.0035,
+        unit="K-1",
+        min=-0.01,
+        max=0.0,
         source="Dobos 2014 (NREL/TP-6A20-62641) Table 2, 'premium' module -0.35 %/K; "
-               "mono-PERC data sheets -0.34..-0.36 %/K",
-        doc="temperature coefficient of DC power")
+        "mono-PERC data sheets -0.34..-0.36 %/K",
+        doc="temperature coefficient of DC power",
+    )
     rack_modules_portrait: int = param(
-        2, unit="-", min=1, max=6,
+        2,
+        unit="-",
+        min=1,
+        max=6,
         source="assumption: common 2-in-portrait fixed tables of German ground-mounted plants",
-        doc="modules stacked up one rack table (sets the collector width; pitch in metres)")
+        doc="modules stacked up one rack table (sets the collector width; pitch in metres)",
+    )
     # --- layouts ----------------------------------------------------------------------------
     plateau_tilt_deg: float = param(
-        20.0, unit="deg", min=0.0, max=45.0,
+        20.0,
+        unit="deg",
+        min=0.0,
+        max=45.0,
         source="assumption: 15-25 deg is usual for German ground-mounted fixed racks, a trade-off "
-               "between yield per kWp and row spacing (optimum for yield alone is ~35 deg)",
-        doc="rack tilt on the plateau and wherever racks are used")
+        "between yield per kWp and row spacing (optimum for yield alone is ~35 deg)",
+        doc="rack tilt on the plateau and wherever racks are used",
+    )
     plateau_gcr: float = param(
-        0.40, unit="-", min=0.1, max=0.9,
+        0.40,
+        unit="-",
+        min=0.1,
+        max=0.9,
         source="assumption: GCR 0.35-0.45 typical for fixed south racks at 50-52 N; gives "
-               "~0.75 MWp/ha with land_use_factor, matching NRW government 2022 (300 MW ~ 400 ha)",
-        doc="ground coverage ratio (collector width / row pitch) of plateau racks")
+        "~0.75 MWp/ha with land_use_factor, matching NRW government 2022 (300 MW ~ 400 ha)",
+        doc="ground coverage ratio (collector width / row pitch) of plateau racks",
+    )
     land_use_factor: float = param(
-        0.85, unit="-", min=0.3, max=1.0,
+        0.85,
+        unit="-",
+        min=0.3,
+        max=1.0,
         source="assumption: 10-20 % of a fenced PV site goes to access tracks, fence setback and "
-               "stations (cf. Ong et al. 2013, NREL/TP-6A20-56290, total vs direct land use)",
-        doc="share of usable area covered by module rows")
+        "stations (cf. Ong et al. 2013, NREL/TP-6A20-56290, total vs direct land use)",
+        doc="share of usable area covered by module rows",
+    )
     flank_gcr: float = param(
-        0.50, unit="-", min=0.1, max=0.95,
+        0.50,
+        unit="-",
+        min=0.1,
+        max=0.95,
         source="assumption: slope-parallel tables leave about as much free slope as they cover, "
-               "for maintenance paths, mowing and run-off/erosion control on spoil heaps",
-        doc="module area / inclined slope area where modules follow the slope")
+        "for maintenance paths, mowing and run-off/erosion control on spoil heaps",
+        doc="module area / inclined slope area where modules follow the slope",
+    )
     flank_follow_min_tilt_deg: float = param(
-        10.0, unit="deg", min=0.0, max=45.0,
+        10.0,
+        unit="deg",
+        min=0.0,
+        max=45.0,
         source="assumption: below ~10 deg modules soil faster and tilted racks yield more",
-        doc="flanks flatter than this get racks instead of slope-parallel modules")
+        doc="flanks flatter than this get racks instead of slope-parallel modules",
+    )
     flank_max_tilt_deg: float = param(
-        35.0, unit="deg", min=5.0, max=60.0,
+        35.0,
+        unit="deg",
+        min=5.0,
+        max=60.0,
         source="assumption: pile ramming and mowing on slopes steeper than ~1:1.4 (35 deg) is "
-               "impractical; cone heaps 30-37 deg (DOMAIN.md)",
-        doc="flanks steeper than this get no PV")
+        "impractical; cone heaps 30-37 deg (DOMAIN.md)",
+        doc="flanks steeper than this get no PV",
+    )
     flank_azimuth_min_deg: float = param(
-        90.0, unit="deg", min=0.0, max=360.0,
+        90.0,
+        unit="deg",
+        min=0.0,
+        max=360.0,
         source="issue 4 / RVR 2022: slope-following modules on E..S..W flanks only",
-        doc="smallest aspect (clockwise from N) where modules follow the slope")
+        doc="smallest aspect (clockwise from N) where modules follow the slope",
+    )
     flank_azimuth_max_deg: float = param(
-        270.0, unit="deg", min=0.0, max=360.0,
+        270.0,
+        unit="deg",
+        min=0.0,
+        max=360.0,
         source="issue 4 / RVR 2022: slope-following modules on E..S..W flanks only",
-        doc="largest aspect where modules follow the slope")
+        doc="largest aspect where modules follow the slope",
+    )
     rack_gcr_min: float = param(
-        0.20, unit="-", min=0.0, max=1.0,
+        0.20,
+        unit="-",
+        min=0.0,
+        max=1.0,
         source="assumption: below GCR 0.2 (~0.37 MWp/ha) racks on north-facing ground are "
-               "not worth building",
-        doc="racks needing a sparser horizontal GCR than this get layout 'none'")
+        "not worth building",
+        doc="racks needing a sparser horizontal GCR than this get layout 'none'",
+    )
     rack_gcr_max: float = param(
-        0.70, unit="-", min=0.1, max=1.0,
+        0.70,
+        unit="-",
+        min=0.1,
+        max=1.0,
         source="assumption: rows need a gap for access even on south-facing ground",
-        doc="upper cap of the horizontal GCR of racks on south-facing ground")
+        doc="upper cap of the horizontal GCR of racks on south-facing ground",
+    )
     # --- irradiance ---------------------------------------------------------------------------
     albedo: float = param(
-        0.20, unit="-", min=0.0, max=1.0,
+        0.20,
+        unit="-",
+        min=0.0,
+        max=1.0,
         source="pvlib.albedo.SURFACE_ALBEDOS['grass'] = 0.20 (heaps are grassed/wooded)",
-        doc="ground reflectance")
+        doc="ground reflectance",
+    )
     transposition_model: str = param(
-        "perez", choices=_TRANSPOSITION,
+        "perez",
+        choices=_TRANSPOSITION,
         source="Perez et al. 1990 via pvlib.irradiance.perez (DOMAIN.md, issue 4)",
-        doc="sky diffuse transposition model")
+        doc="sky diffuse transposition model",
+    )
     perez_model_set: str = param(
-        "allsitescomposite1990", choices=_PEREZ_SETS,
+        "allsitescomposite1990",
+        choices=_PEREZ_SETS,
         source="pvlib default coefficient set (Perez et al. 1990)",
-        doc="Perez coefficient set")
+        doc="Perez coefficient set",
+    )
     iam_model: str = param(
-        "physical", choices=_IAM,
+        "physical",
+        choices=_IAM,
         source="pvlib.iam.physical (De Soto 2006; n=1.526, K=4 m-1, L=2 mm: AR-free glass)",
-        doc="incidence angle modifier applied to the beam")
+        doc="incidence angle modifier applied to the beam",
+    )
     diffuse_iam: bool = param(
-        False, source="PVWatts v5 (Dobos 2014) and pvlib ModelChain apply the IAM to the beam "
-                      "only; true adds pvlib.iam.marion_diffuse factors to sky/ground diffuse",
-        doc="also apply the IAM (Marion integration) to diffuse irradiance")
+        False,
+        source="PVWatts v5 (Dobos 2014) and pvlib ModelChain apply the IAM to the beam "
+        "only; true adds pvlib.iam.marion_diffuse factors to sky/ground diffuse",
+        doc="also apply the IAM (Marion integration) to diffuse irradiance",
+    )
     row_shading: bool = param(
-        True, source="issue 4: row self-shading on slopes; pvlib.shading.shaded_fraction1d "
-                     "(Anderson & Jensen 2024) + 2-D sky view factor (Marion et al. 2017)",
-        doc="model row-to-row shading of racks (beam and sky diffuse)")
+        True,
+        source="issue 4: row self-shading on slopes; pvlib.shading.shaded_fraction1d "
+        "(Anderson & Jensen 2024) + 2-D sky view factor (Marion et al. 2017)",
+        doc="model row-to-row shading of racks (beam and sky diffuse)",
+    )
     terrain_horizon: bool = param(
-        True, source="issue 4: terrain horizon from HeapTerrain.surfaces.horizon_deg",
-        doc="block beam below the terrain horizon and reduce sky diffuse by its sky-view factor")
+        True,
+        source="issue 4: terrain horizon from HeapTerrain.surfaces.horizon_deg",
+        doc="block beam below the terrain horizon and reduce sky diffuse by its sky-view factor",
+    )
     # --- temperature --------------------------------------------------------------------------
     temperature_model: str = param(
-        "faiman", choices=_TEMPERATURE,
+        "faiman",
+        choices=_TEMPERATURE,
         source="Faiman 2008 via pvlib.temperature.faiman (DOMAIN.md)",
-        doc="cell temperature model")
+        doc="cell temperature model",
+    )
     faiman_u0: float = param(
-        25.0, unit="W m-2 K-1", min=5.0, max=60.0,
+        25.0,
+        unit="W m-2 K-1",
+        min=5.0,
+        max=60.0,
         source="pvlib.temperature.faiman default u0 (Faiman 2008, free-standing c-Si)",
-        doc="Faiman constant heat loss factor")
+        doc="Faiman constant heat loss factor",
+    )
     faiman_u1: float = param(
-        6.84, unit="W m-3 s K-1", min=0.0, max=20.0,
+        6.84,
+        unit="W m-3 s K-1",
+        min=0.0,
+        max=20.0,
         source="pvlib.temperature.faiman default u1 (Faiman 2008, free-standing c-Si)",
-        doc="Faiman wind heat loss factor (applied to the 10 m wind of the weather file)")
+        doc="Faiman wind heat loss factor (applied to the 10 m wind of the weather file)",
+    )
     sapm_mount: str = param(
-        "open_rack_glass_polymer", choices=_SAPM_MOUNTS,
+        "open_rack_glass_polymer",
+        choices=_SAPM_MOUNTS,
         source="pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS['sapm'] (King et al. 2004)",
-        doc="SAPM cell temperature parameter set (if temperature_model = 'sapm')")
+        doc="SAPM cell temperature parameter set (if temperature_model = 'sapm')",
+    )
     # --- system -------------------------------------------------------------------------------
     dc_ac_ratio: float = param(
-        1.2, unit="-", min=0.5, max=2.0,
+        1.2,
+        unit="-",
+        min=0.5,
+        max=2.0,
         source="PVWatts default DC-to-AC size ratio 1.2 (NREL PVWatts Calculator)",
-        doc="array STC power / inverter AC rating")
+        doc="array STC power / inverter AC rating",
+    )
     inverter_eta_nom: float = param(
-        0.96, unit="-", min=0.8, max=1.0,
+        0.96,
+        unit="-",
+        min=0.8,
+        max=1.0,
         source="Dobos 2014, PVWatts v5 nominal inverter efficiency 96 %",
-        doc="nominal inverter efficiency (pvlib.inverter.pvwatts)")
+        doc="nominal inverter efficiency (pvlib.inverter.pvwatts)",
+    )
     loss_soiling_pct: float = param(
-        2.0, unit="%", min=0, max=100,
-        source=_DOBOS + " (Global Solar Atlas uses 3.5 %)", doc="soiling loss")
+        2.0,
+        unit="%",
+        min=0,
+        max=100,
+        source=_DOBOS + " (Global Solar Atlas uses 3.5 %)",
+        doc="soiling loss",
+    )
     loss_shading_pct: float = param(
-        0.0, unit="%", min=0, max=100,
+        0.0,
+        unit="%",
+        min=0,
+        max=100,
         source="0: row and terrain shading are modelled explicitly (PVWatts default 3 % replaced)",
-        doc="extra lump-sum shading loss")
+        doc="extra lump-sum shading loss",
+    )
     loss_snow_pct: float = param(0.0, unit="%", min=0, max=100, source=_DOBOS, doc="snow loss")
-    loss_mismatch_pct: float = param(2.0, unit="%", min=0, max=100, source=_DOBOS,
-                                     doc="module mismatch loss")
-    loss_wiring_pct: float = param(2.0, unit="%", min=0, max=100, source=_DOBOS,
-                                   doc="DC wiring loss")
-    loss_connections_pct: float = param(0.5, unit="%", min=0, max=100, source=_DOBOS,
-                                        doc="connector loss")
-    loss_lid_pct: float = param(1.5, unit="%", min=0, max=100, source=_DOBOS,
-                                doc="light-induced degradation")
-    loss_nameplate_pct: float = param(1.0, unit="%", min=0, max=100, source=_DOBOS,
-                                      doc="nameplate rating tolerance")
-    loss_age_pct: float = param(0.0, unit="%", min=0, max=100, source=_DOBOS + " (first year)",
-                                doc="ageing loss")
-    loss_availability_pct: float = param(3.0, unit="%", min=0, max=100, source=_DOBOS,
-                                         doc="downtime loss")
+    loss_mismatch_pct: float = param(
+        2.0, unit="%", min=0, max=100, source=_DOBOS, doc="module mismatch loss"
+    )
+    loss_wiring_pct: float = param(
+        2.0, unit="%", min=0, max=100, source=_DOBOS, doc="DC wiring loss"
+    )
+    loss_connections_pct: float = param(
+        0.5, unit="%", min=0, max=100, source=_DOBOS, doc="connector loss"
+    )
+    loss_lid_pct: float = param(
+        1.5, unit="%", min=0, max=100, source=_DOBOS, doc="light-induced degradation"
+    )
+    loss_nameplate_pct: float = param(
+        1.0, unit="%", min=0, max=100, source=_DOBOS, doc="nameplate rating tolerance"
+    )
+    loss_age_pct: float = param(
+        0.0, unit="%", min=0, max=100, source=_DOBOS + " (first year)", doc="ageing loss"
+    )
+    loss_availability_pct: float = param(
+        3.0, unit="%", min=0, max=100, source=_DOBOS, doc="downtime loss"
+    )
     chunk_surfaces: int = param(
-        128, unit="-", min=1, max=100000,
+        128,
+        unit="-",
+        min=1,
+        max=100000,
         source="assumption: keeps each (time x surface) float array ~4 MB for a year",
-        doc="surfaces per vectorised block (memory/speed trade-off, no effect on results)")
+        doc="surfaces per vectorised block (memory/speed trade-off, no effect on results)",
+    )
 
     # --- derived ------------------------------------------------------------------------------
     @property
@@ -257,11 +399,18 @@ class PVConfig:
 
     def loss_parameters(self) -> dict[str, float]:
         """The itemised losses as keyword arguments of ``pvlib.pvsystem.pvwatts_losses`` [%]."""
-        return {"soiling": self.loss_soiling_pct, "shading": self.loss_shading_pct,
-                "snow": self.loss_snow_pct, "mismatch": self.loss_mismatch_pct,
-                "wiring": self.loss_wiring_pct, "connections": self.loss_connections_pct,
-                "lid": self.loss_lid_pct, "nameplate_rating": self.loss_nameplate_pct,
-                "age": self.loss_age_pct, "availability": self.loss_availability_pct}
+        return {
+            "soiling": self.loss_soiling_pct,
+            "shading": self.loss_shading_pct,
+            "snow": self.loss_snow_pct,
+            "mismatch": self.loss_mismatch_pct,
+            "wiring": self.loss_wiring_pct,
+            "connections": self.loss_connections_pct,
+            "lid": self.loss_lid_pct,
+            "nameplate_rating": self.loss_nameplate_pct,
+            "age": self.loss_age_pct,
+            "availability": self.loss_availability_pct,
+        }
 
     def temperature_parameters(self) -> dict[str, float]:
         """Parameters of the chosen cell temperature model (pvlib names)."""
@@ -271,25 +420,36 @@ class PVConfig:
 
     def check(self, origin: str = "config") -> None:
         """Cross-field and model-name checks; raise a one-line ConfigError."""
-        for name, allowed in (("transposition_model", _TRANSPOSITION), ("iam_model", _IAM),
-                              ("temperature_model", _TEMPERATURE), ("sapm_mount", _SAPM_MOUNTS),
-                              ("perez_model_set", _PEREZ_SETS)):
+        for name, allowed in (
+            ("transposition_model", _TRANSPOSITION),
+            ("iam_model", _IAM),
+            ("temperature_model", _TEMPERATURE),
+            ("sapm_mount", _SAPM_MOUNTS),
+            ("perez_model_set", _PEREZ_SETS),
+        ):
             value = getattr(self, name)
             if value not in allowed:
-                raise ConfigError(f"{origin}: [pv] {name} = {value!r} is not allowed; choose one "
-                                  f"of {', '.join(allowed)}")
+                raise ConfigError(
+                    f"{origin}: [pv] {name} = {value!r} is not allowed; choose one "
+                    f"of {', '.join(allowed)}"
+                )
         if self.flank_azimuth_min_deg >= self.flank_azimuth_max_deg:
-            raise ConfigError(f"{origin}: [pv] flank_azimuth_min_deg must be smaller than "
-                              "flank_azimuth_max_deg (e.g. 90 and 270 for E..S..W)")
+            raise ConfigError(
+                f"{origin}: [pv] flank_azimuth_min_deg must be smaller than "
+                "flank_azimuth_max_deg (e.g. 90 and 270 for E..S..W)"
+            )
         if self.flank_follow_min_tilt_deg >= self.flank_max_tilt_deg:
-            raise ConfigError(f"{origin}: [pv] flank_follow_min_tilt_deg must be smaller than "
-                              "flank_max_tilt_deg")
+            raise ConfigError(
+                f"{origin}: [pv] flank_follow_min_tilt_deg must be smaller than flank_max_tilt_deg"
+            )
         if not self.rack_gcr_min < self.rack_gcr_max:
             raise ConfigError(f"{origin}: [pv] rack_gcr_min must be smaller than rack_gcr_max")
         if not self.rack_gcr_min <= self.plateau_gcr <= self.rack_gcr_max:
-            raise ConfigError(f"{origin}: [pv] plateau_gcr = {self.plateau_gcr} must lie in "
-                              f"[rack_gcr_min, rack_gcr_max] = [{self.rack_gcr_min}, "
-                              f"{self.rack_gcr_max}]")
+            raise ConfigError(
+                f"{origin}: [pv] plateau_gcr = {self.plateau_gcr} must lie in "
+                f"[rack_gcr_min, rack_gcr_max] = [{self.rack_gcr_min}, "
+                f"{self.rack_gcr_max}]"
+            )
 
 
 @dataclass
@@ -331,23 +491,30 @@ def _step(index: pd.DatetimeIndex) -> pd.Timedelta:
 def check_weather(data: pd.DataFrame) -> None:
     """Raise WeatherError if ``data`` lacks required columns or has a naive/unsorted index."""
     if not isinstance(data, pd.DataFrame) or not isinstance(data.index, pd.DatetimeIndex):
-        raise WeatherError("pv: weather data must be a DataFrame with a DatetimeIndex; "
-                           "read it with haldenenergie.weather.read_weather")
+        raise WeatherError(
+            "pv: weather data must be a DataFrame with a DatetimeIndex; "
+            "read it with haldenenergie.weather.read_weather"
+        )
     if data.index.tz is None:
-        raise WeatherError("pv: weather index is timezone-naive; localise it (UTC) in the "
-                           "weather reader, times are never guessed")
+        raise WeatherError(
+            "pv: weather index is timezone-naive; localise it (UTC) in the "
+            "weather reader, times are never guessed"
+        )
     missing = [c for c in REQUIRED_WEATHER_COLUMNS if c not in data.columns]
     if missing:
-        raise WeatherError(f"pv: weather data lacks column(s) {', '.join(missing)}; required are "
-                           f"{', '.join(REQUIRED_WEATHER_COLUMNS)}, found {', '.join(map(str, data.columns))}")
+        raise WeatherError(
+            f"pv: weather data lacks column(s) {', '.join(missing)}; required are "
+            f"{', '.join(REQUIRED_WEATHER_COLUMNS)}, found {', '.join(map(str, data.columns))}"
+        )
     if not data.index.is_monotonic_increasing or data.index.has_duplicates:
         raise WeatherError("pv: weather index must be strictly increasing; sort and de-duplicate")
     if len(data) == 0:
         raise WeatherError("pv: weather data is empty")
 
 
-def solar_geometry(data: pd.DataFrame, latitude: float, longitude: float,
-                   elevation_m: float = 0.0) -> pd.DataFrame:
+def solar_geometry(
+    data: pd.DataFrame, latitude: float, longitude: float, elevation_m: float = 0.0
+) -> pd.DataFrame:
     """Sun position, extraterrestrial DNI and airmass at the middle of each interval.
 
     Parameters
@@ -364,22 +531,25 @@ def solar_geometry(data: pd.DataFrame, latitude: float, longitude: float,
     ``attrs['step_h']`` [h].
     """
     step = _step(data.index)
-    times = data.index + step / 2
-    kwargs = {}
-    if "pressure" in data:
-        kwargs["pressure"] = data["pressure"].to_numpy(float)
-    if "temp_air" in data:
-        kwargs["temperature"] = data["temp_air"].to_numpy(float)
-    sp = pvlib.solarposition.get_solarposition(times, latitude, longitude, altitude=elevation_m,
-                                               **kwargs)
-    out = pd.DataFrame({
-        "apparent_zenith": sp["apparent_zenith"].to_numpy(),
-        "apparent_elevation": sp["apparent_elevation"].to_numpy(),
-        "azimuth": sp["azimuth"].to_numpy(),
-        "dni_extra": np.asarray(pvlib.irradiance.get_extra_radiation(times), dtype=float),
-        "airmass_relative": np.asarray(pvlib.atmosphere.get_relative_airmass(
-            sp["apparent_zenith"].to_numpy(), model="kastenyoung1989"), dtype=float),
-    }, index=data.index)
+    sp = sun.solar_position(
+        data.index,
+        latitude,
+        longitude,
+        elevation_m,
+        step=step,
+        pressure_pa=data["pressure"] if "pressure" in data else None,
+        temp_air_c=data["temp_air"] if "temp_air" in data else None,
+    )
+    out = pd.DataFrame(
+        {
+            "apparent_zenith": sp["apparent_zenith"].to_numpy(),
+            "apparent_elevation": sp["apparent_elevation"].to_numpy(),
+            "azimuth": sp["azimuth"].to_numpy(),
+            "dni_extra": sun.extraterrestrial_dni(data.index, step).to_numpy(dtype=float),
+            "airmass_relative": sun.relative_airmass(sp["apparent_zenith"].to_numpy()),
+        },
+        index=data.index,
+    )
     out.attrs["step_h"] = step / pd.Timedelta(hours=1)
     return out
 
@@ -460,9 +630,13 @@ def plan_layout(surfaces: pd.DataFrame, cfg: PVConfig | None = None) -> pd.DataF
     slope = surfaces["surface_tilt_deg"].to_numpy(float)
     aspect = np.mod(surfaces["surface_azimuth_deg"].to_numpy(float), 360.0)
     plateau = kind == "plateau"
-    follow = (~plateau & (slope >= cfg.flank_follow_min_tilt_deg)
-              & (slope <= cfg.flank_max_tilt_deg)
-              & (aspect >= cfg.flank_azimuth_min_deg) & (aspect <= cfg.flank_azimuth_max_deg))
+    follow = (
+        ~plateau
+        & (slope >= cfg.flank_follow_min_tilt_deg)
+        & (slope <= cfg.flank_max_tilt_deg)
+        & (aspect >= cfg.flank_azimuth_min_deg)
+        & (aspect <= cfg.flank_azimuth_max_deg)
+    )
     too_steep = ~plateau & (slope > cfg.flank_max_tilt_deg)
     rack = ~follow & ~too_steep
     cross = np.where(plateau, 0.0, cross_axis_slope(slope, aspect))
@@ -471,17 +645,23 @@ def plan_layout(surfaces: pd.DataFrame, cfg: PVConfig | None = None) -> pd.DataF
     rack_none = rack & (gcr_rack < cfg.rack_gcr_min)
     rack = rack & ~rack_none
     layout = np.where(follow, "follow", np.where(rack, "rack", "none"))
-    gcr_h = np.where(follow, cfg.flank_gcr / np.cos(np.radians(slope)),
-                     np.where(rack, gcr_rack, 0.0))
-    out = pd.DataFrame({
-        "layout": layout,
-        "module_tilt_deg": np.where(follow, slope, cfg.plateau_tilt_deg),
-        "module_azimuth_deg": np.where(follow, aspect, 180.0),
-        "cross_axis_slope_deg": np.where(rack, cross, 0.0),
-        "gcr_horizontal": gcr_h,
-        "pitch_m": np.where(rack, cfg.collector_width_m / np.where(rack, gcr_rack, 1.0), np.nan),
-        "density_mwp_per_ha": power_density_mwp_per_ha(gcr_h, cfg),
-    }, index=surfaces.index)
+    gcr_h = np.where(
+        follow, cfg.flank_gcr / np.cos(np.radians(slope)), np.where(rack, gcr_rack, 0.0)
+    )
+    out = pd.DataFrame(
+        {
+            "layout": layout,
+            "module_tilt_deg": np.where(follow, slope, cfg.plateau_tilt_deg),
+            "module_azimuth_deg": np.where(follow, aspect, 180.0),
+            "cross_axis_slope_deg": np.where(rack, cross, 0.0),
+            "gcr_horizontal": gcr_h,
+            "pitch_m": np.where(
+                rack, cfg.collector_width_m / np.where(rack, gcr_rack, 1.0), np.nan
+            ),
+            "density_mwp_per_ha": power_density_mwp_per_ha(gcr_h, cfg),
+        },
+        index=surfaces.index,
+    )
     return out
 
 
@@ -506,8 +686,9 @@ def horizon_sky_view_factor(surface_tilt, surface_azimuth, horizon_deg) -> np.nd
     """
     tilt = np.radians(np.atleast_1d(np.asarray(surface_tilt, float)))[:, None]
     az = np.radians(np.atleast_1d(np.asarray(surface_azimuth, float)))[:, None]
-    hz = np.radians(_interp_horizon(np.atleast_2d(np.asarray(horizon_deg, float)),
-                                    np.arange(0.5, 360.0, 1.0)))  # (S, 360)
+    hz = np.radians(
+        _interp_horizon(np.atleast_2d(np.asarray(horizon_deg, float)), np.arange(0.5, 360.0, 1.0))
+    )  # (S, 360)
     phi = np.radians(np.arange(0.5, 360.0, 1.0))[None, :]
     a = np.sin(tilt) * np.cos(phi - az)
     b = np.cos(tilt) * np.ones_like(a)
@@ -522,8 +703,9 @@ def horizon_sky_view_factor(surface_tilt, surface_azimuth, horizon_deg) -> np.nd
     return np.where(free > 0, seen / np.where(free > 0, free, 1), 0.0)
 
 
-def row_sky_view_factor(rack_tilt_deg, cross_axis_slope_deg, gcr_horizontal,
-                        n_points: int = 40) -> np.ndarray:
+def row_sky_view_factor(
+    rack_tilt_deg, cross_axis_slope_deg, gcr_horizontal, n_points: int = 40
+) -> np.ndarray:
     """Share of a rack's isotropic sky diffuse not masked by the row in front, on sloped ground.
 
     2-D view factor (as in pvlib.bifacial.infinite_sheds, Marion et al. 2017): a point at slant
@@ -552,7 +734,7 @@ def row_sky_view_factor(rack_tilt_deg, cross_axis_slope_deg, gcr_horizontal,
     dz = -pitch * np.tan(delta) + (1 - s) * np.sin(beta)
     psi = np.clip(np.arctan2(dz, dx), 0.0, None)
     f = (1 + np.cos(np.minimum(beta + psi, np.pi))) / 2
-    return (f.mean(axis=1) / ((1 + np.cos(beta[:, 0])) / 2))
+    return f.mean(axis=1) / ((1 + np.cos(beta[:, 0])) / 2)
 
 
 def _interp_horizon(horizon: np.ndarray, azimuth_deg: np.ndarray) -> np.ndarray:
@@ -574,9 +756,11 @@ def _horizon_matrix(surfaces: pd.DataFrame) -> np.ndarray:
             continue
         arr = np.asarray(h, float).ravel()
         if arr.size != N_HORIZON or not np.all(np.isfinite(arr)):
-            raise TerrainError(f"pv: surfaces row {i} ({key}): horizon_deg must hold "
-                               f"{N_HORIZON} finite values (azimuth 0..350 step 10), got "
-                               f"{arr.size}; fix the terrain stage output")
+            raise TerrainError(
+                f"pv: surfaces row {i} ({key}): horizon_deg must hold "
+                f"{N_HORIZON} finite values (azimuth 0..350 step 10), got "
+                f"{arr.size}; fix the terrain stage output"
+            )
         out[i] = arr
     return out
 
@@ -590,14 +774,20 @@ class _Geometry:
 
     tilt: np.ndarray
     azimuth: np.ndarray
-    rack: np.ndarray           # bool: row shading applies
-    cross_slope: np.ndarray    # [deg]
-    gcr_h: np.ndarray          # collector width / horizontal pitch
-    horizon: np.ndarray        # (S, 36)
+    rack: np.ndarray  # bool: row shading applies
+    cross_slope: np.ndarray  # [deg]
+    gcr_h: np.ndarray  # collector width / horizontal pitch
+    horizon: np.ndarray  # (S, 36)
 
 
-def _kernel(geo: _Geometry, wx: dict, sun: dict, cfg: PVConfig, month_matrix: np.ndarray,
-            keep_series: bool = False) -> dict:
+def _kernel(
+    geo: _Geometry,
+    wx: dict,
+    sun: dict,
+    cfg: PVConfig,
+    month_matrix: np.ndarray,
+    keep_series: bool = False,
+) -> dict:
     """AC energy per kWp of S surfaces on the daytime steps (2-D arrays T x S)."""
     tilt, az = geo.tilt[None, :], geo.azimuth[None, :]
     zen, azi = sun["zenith"][:, None], sun["azimuth"][:, None]
@@ -607,21 +797,34 @@ def _kernel(geo: _Geometry, wx: dict, sun: dict, cfg: PVConfig, month_matrix: np
     cos_aoi = pvlib.irradiance.aoi_projection(tilt, az, zen, azi)
     beam = dni * np.maximum(cos_aoi, 0.0)
     if cfg.transposition_model == "perez":
-        comp = pvlib.irradiance.perez(tilt, az, dhi, dni, sun["dni_extra"][:, None], zen, azi,
-                                      sun["airmass"][:, None], model=cfg.perez_model_set,
-                                      return_components=True)
+        comp = pvlib.irradiance.perez(
+            tilt,
+            az,
+            dhi,
+            dni,
+            sun["dni_extra"][:, None],
+            zen,
+            azi,
+            sun["airmass"][:, None],
+            model=cfg.perez_model_set,
+            return_components=True,
+        )
         iso, circ, hor = comp["poa_isotropic"], comp["poa_circumsolar"], comp["poa_horizon"]
     elif cfg.transposition_model == "haydavies":
-        comp = pvlib.irradiance.haydavies(tilt, az, dhi, dni, sun["dni_extra"][:, None], zen, azi,
-                                          return_components=True)
+        comp = pvlib.irradiance.haydavies(
+            tilt, az, dhi, dni, sun["dni_extra"][:, None], zen, azi, return_components=True
+        )
         iso, circ, hor = comp["poa_isotropic"], comp["poa_circumsolar"], 0.0
     else:
         iso, circ, hor = pvlib.irradiance.isotropic(tilt, dhi), 0.0, 0.0
     # Perez gives NaN where dhi = 0 (undefined sky clearness); no diffuse then.
     no_dhi = ~(wx["dhi"] > 0)[:, None]
-    iso, circ, hor = (np.where(no_dhi, 0.0, x) if no_dhi.any() else
-                      np.broadcast_to(np.asarray(x, float), cos_aoi.shape)
-                      for x in (iso, circ, hor))
+    iso, circ, hor = (
+        np.where(no_dhi, 0.0, x)
+        if no_dhi.any()
+        else np.broadcast_to(np.asarray(x, float), cos_aoi.shape)
+        for x in (iso, circ, hor)
+    )
     ground = pvlib.irradiance.get_ground_diffuse(tilt, ghi, albedo=cfg.albedo)
     ground = np.broadcast_to(np.asarray(ground, float), cos_aoi.shape)
     unshaded = beam + iso + circ + hor + ground
@@ -637,8 +840,14 @@ def _kernel(geo: _Geometry, wx: dict, sun: dict, cfg: PVConfig, month_matrix: np
         r = np.flatnonzero(geo.rack)
         width = cfg.collector_width_m
         fs = pvlib.shading.shaded_fraction1d(
-            zen, azi, 90.0, geo.tilt[None, r], collector_width=width,
-            pitch=width / geo.gcr_h[None, r], cross_axis_slope=geo.cross_slope[None, r])
+            zen,
+            azi,
+            90.0,
+            geo.tilt[None, r],
+            collector_width=width,
+            pitch=width / geo.gcr_h[None, r],
+            cross_axis_slope=geo.cross_slope[None, r],
+        )
         psz = pvlib.shading.projected_solar_zenith_angle(zen, azi, 0.0, 90.0)
         fs = np.where(psz > 0, fs, 0.0)  # sun behind the rows: no front-row shadow on the face
         beam_factor[:, r] *= 1.0 - fs
@@ -663,12 +872,13 @@ def _kernel(geo: _Geometry, wx: dict, sun: dict, cfg: PVConfig, month_matrix: np
     else:
         tcell = pvlib.temperature.sapm_cell(poa_global, temp_air, wind, **tp)
     pdc = pvlib.pvsystem.pvwatts_dc(eff, tcell, 1.0, cfg.gamma_pdc) * (1 - cfg.total_loss_fraction)
-    pac = pvlib.inverter.pvwatts(pdc, 1.0 / cfg.dc_ac_ratio / cfg.inverter_eta_nom,
-                                 eta_inv_nom=cfg.inverter_eta_nom)
+    pac = pvlib.inverter.pvwatts(
+        pdc, 1.0 / cfg.dc_ac_ratio / cfg.inverter_eta_nom, eta_inv_nom=cfg.inverter_eta_nom
+    )
     energy = pac * step_h  # kWh per kWp and step
     out = {
-        "monthly": month_matrix @ energy,                        # (12, S) kWh/kWp
-        "poa": poa_global.sum(axis=0) * step_h / 1000.0,         # kWh m-2
+        "monthly": month_matrix @ energy,  # (12, S) kWh/kWp
+        "poa": poa_global.sum(axis=0) * step_h / 1000.0,  # kWh m-2
         "poa_unshaded": unshaded.sum(axis=0) * step_h / 1000.0,
     }
     if keep_series:
@@ -690,26 +900,33 @@ def _prepare(data: pd.DataFrame, meta) -> tuple[dict, dict, pd.Series, pd.Index]
         lat, lon = float(meta.latitude), float(meta.longitude)
         elev = float(getattr(meta, "elevation_m", 0.0) or 0.0)
     except (AttributeError, TypeError, ValueError):
-        raise WeatherError("pv: weather meta must give latitude, longitude [deg] and elevation_m "
-                           "(WeatherMeta from read_weather)") from None
+        raise WeatherError(
+            "pv: weather meta must give latitude, longitude [deg] and elevation_m "
+            "(WeatherMeta from read_weather)"
+        ) from None
     if not (-90 <= lat <= 90 and -180 <= lon <= 360):
         raise WeatherError(f"pv: weather location lat={lat}, lon={lon} is out of range")
     sg = solar_geometry(data, lat, lon, elev)
-    day = (sg["apparent_zenith"].to_numpy() < 90.0)
+    day = sg["apparent_zenith"].to_numpy() < 90.0
     cols = {c: data[c].to_numpy(float)[day] for c in REQUIRED_WEATHER_COLUMNS}
     for c in ("ghi", "dhi", "dni"):
         cols[c] = np.clip(np.nan_to_num(cols[c], nan=0.0), 0.0, None)
     for c in ("temp_air", "wind_speed"):
         bad = ~np.isfinite(cols[c])
         if bad.any():
-            raise WeatherError(f"pv: weather column {c} has {bad.sum()} missing daytime values; "
-                               "fill gaps in the weather stage")
-    sun = {"zenith": sg["apparent_zenith"].to_numpy()[day],
-           "elevation": sg["apparent_elevation"].to_numpy()[day],
-           "azimuth": sg["azimuth"].to_numpy()[day],
-           "dni_extra": sg["dni_extra"].to_numpy()[day],
-           "airmass": sg["airmass_relative"].to_numpy()[day],
-           "step_h": sg.attrs["step_h"], "day": day}
+            raise WeatherError(
+                f"pv: weather column {c} has {bad.sum()} missing daytime values; "
+                "fill gaps in the weather stage"
+            )
+    sun = {
+        "zenith": sg["apparent_zenith"].to_numpy()[day],
+        "elevation": sg["apparent_elevation"].to_numpy()[day],
+        "azimuth": sg["azimuth"].to_numpy()[day],
+        "dni_extra": sg["dni_extra"].to_numpy()[day],
+        "airmass": sg["airmass_relative"].to_numpy()[day],
+        "step_h": sg.attrs["step_h"],
+        "day": day,
+    }
     mid = data.index + _step(data.index) / 2
     return cols, sun, mid, day
 
@@ -729,8 +946,14 @@ def _run(geo: _Geometry, data, meta, cfg: PVConfig, keep_series=False) -> dict:
     step = max(1, int(cfg.chunk_surfaces))
     for i0 in range(0, S, step):
         sl = slice(i0, min(S, i0 + step))
-        sub = _Geometry(geo.tilt[sl], geo.azimuth[sl], geo.rack[sl], geo.cross_slope[sl],
-                        geo.gcr_h[sl], geo.horizon[sl])
+        sub = _Geometry(
+            geo.tilt[sl],
+            geo.azimuth[sl],
+            geo.rack[sl],
+            geo.cross_slope[sl],
+            geo.gcr_h[sl],
+            geo.horizon[sl],
+        )
         out = _kernel(sub, wx, sun, cfg, mm, keep_series)
         res["monthly"][:, sl] = out["monthly"]
         res["poa"][sl] = out["poa"]
@@ -741,81 +964,6 @@ def _run(geo: _Geometry, data, meta, cfg: PVConfig, keep_series=False) -> dict:
     return res
 
 
-#: Mean length of each calendar month [h] (February 28.25 days: leap years included).
-MONTH_HOURS = np.array([31, 28.25, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]) * 24.0
-#: A partial series' month is reported (scaled to its full length) only if at least this share
-#: of its hours is present; months covered less are NaN. Assumption: scaling a few hours or days
-#: up to a month (e.g. the one December hour before 1 January 00:00 UTC of a MEZ file) would
-#: report noise as a monthly energy; half a month keeps the seasonal signal.
-MIN_MONTH_COVERAGE = 0.5
-
-
-def partial_month_factors(present_hours, month_hours=MONTH_HOURS) -> np.ndarray:
-    """Factors scaling a partial series' month sums to full months [-], NaN where not covered.
-
-    Parameters
-    ----------
-    present_hours : (12,) hours of data in each calendar month [h].
-    month_hours : (12,) length of each month in the calendar the data come from [h]
-        (:func:`calendar_month_hours`; default: mean month lengths).
-
-    Returns
-    -------
-    (12,) month_hours / present where present >= MIN_MONTH_COVERAGE x month_hours, else NaN.
-    A fully covered month gets exactly 1.
-    """
-    present = np.asarray(present_hours, float)
-    full = np.asarray(month_hours, float)
-    ok = present >= MIN_MONTH_COVERAGE * full
-    return np.where(ok, full / np.where(ok, present, 1.0), np.nan)
-
-
-def calendar_month_hours(times: pd.DatetimeIndex) -> np.ndarray:
-    """Length [h] of each calendar month 1..12 in the years ``times`` cover (mean over those
-    years, e.g. 672 h for February 2015 and 696 h for February 2024); :data:`MONTH_HOURS` for
-    months not in ``times``."""
-    out = MONTH_HOURS.copy()
-    if len(times) == 0:
-        return out
-    ym = pd.DataFrame({"y": times.year, "m": times.month}).drop_duplicates()
-    days = pd.to_datetime({"year": ym["y"], "month": ym["m"], "day": 1}).dt.days_in_month
-    mean_days = days.groupby(ym["m"].to_numpy()).mean()
-    out[mean_days.index.to_numpy() - 1] = mean_days.to_numpy() * 24.0
-    return out
-
-
-def year_factors(times: pd.DatetimeIndex, step_h: float, meta) -> tuple[float, np.ndarray, bool]:
-    """Factors turning sums over a weather series into per-year values; shared by PV and wind.
-
-    Parameters
-    ----------
-    times : the time stamps the sums are grouped by month on (interval starts or middles).
-    step_h : time step [h].
-    meta : WeatherMeta (uses ``partial`` and ``annual_factor`` when given).
-
-    Returns
-    -------
-    annual : factor for annual sums: ``meta.annual_factor`` (1 for one full year, 8760 h / hours
-        for a partial series, 1 / years for several); without it 8760 h / hours (partial),
-        1 (up to 8,784 h) or 8,766 h / hours.
-    monthly : (12,) factors. Partial series: months covered at least :data:`MIN_MONTH_COVERAGE`
-        are scaled to their calendar length, others are NaN (one hour must not become a month),
-        so months then do NOT add up to the annual figure. Otherwise 1 / the number of years each
-        month occurs in, counted from its hours (a year starting 31 Dec 23:00 UTC still has one
-        December, although it touches two calendar years).
-    partial : whether the series is partial (results scaled and flagged).
-    """
-    hours = len(times) * step_h
-    partial = bool(getattr(meta, "partial", False))
-    factor = getattr(meta, "annual_factor", None)
-    annual = float(factor) if factor is not None and np.isfinite(factor) and factor > 0 else (
-        8760.0 / hours if partial else (1.0 if hours <= 8784 else 8766.0 / hours))
-    present = np.bincount(np.asarray(times.month), minlength=13)[1:] * step_h
-    if partial:
-        return annual, partial_month_factors(present, calendar_month_hours(times)), True
-    return annual, 1.0 / np.maximum(1.0, np.round(present / MONTH_HOURS)), False
-
-
 # ------------------------------------------------------------------------------------------
 # Public API
 # ------------------------------------------------------------------------------------------
@@ -824,31 +972,43 @@ def _check_surfaces(surfaces: pd.DataFrame) -> None:
         raise TerrainError("pv: surfaces must be a DataFrame (HeapTerrain.surfaces + heap_id)")
     missing = [c for c in REQUIRED_SURFACE_COLUMNS if c not in surfaces.columns]
     if missing:
-        raise TerrainError(f"pv: surfaces lack column(s) {', '.join(missing)}; required are "
-                           f"{', '.join(REQUIRED_SURFACE_COLUMNS)} (add heap_id to each "
-                           "HeapTerrain.surfaces before concatenating)")
+        raise TerrainError(
+            f"pv: surfaces lack column(s) {', '.join(missing)}; required are "
+            f"{', '.join(REQUIRED_SURFACE_COLUMNS)} (add heap_id to each "
+            "HeapTerrain.surfaces before concatenating)"
+        )
     dup = surfaces.duplicated(["heap_id", "surface_class"])
     if dup.any():
         row = surfaces.loc[dup].iloc[0]
-        raise TerrainError(f"pv: surfaces row ({row['heap_id']}, {row['surface_class']}) appears "
-                           "twice; surface_class must be unique per heap")
+        raise TerrainError(
+            f"pv: surfaces row ({row['heap_id']}, {row['surface_class']}) appears "
+            "twice; surface_class must be unique per heap"
+        )
     for c in ("surface_tilt_deg", "surface_azimuth_deg", "usable_area_ha"):
         v = pd.to_numeric(surfaces[c], errors="coerce").to_numpy(float)
         bad = ~np.isfinite(v) | ((v < 0) if c != "surface_azimuth_deg" else False)
         if np.any(bad):
             i = int(np.flatnonzero(bad)[0])
-            raise TerrainError(f"pv: surfaces row {i} ({surfaces['heap_id'].iloc[i]}, "
-                               f"{surfaces['surface_class'].iloc[i]}): {c} = "
-                               f"{surfaces[c].iloc[i]!r} must be a finite number >= 0")
+            raise TerrainError(
+                f"pv: surfaces row {i} ({surfaces['heap_id'].iloc[i]}, "
+                f"{surfaces['surface_class'].iloc[i]}): {c} = "
+                f"{surfaces[c].iloc[i]!r} must be a finite number >= 0"
+            )
     bad_kind = ~surfaces["kind"].isin(["plateau", "flank"])
     if bad_kind.any():
         i = int(np.flatnonzero(bad_kind.to_numpy())[0])
-        raise TerrainError(f"pv: surfaces row {i}: kind = {surfaces['kind'].iloc[i]!r}; use "
-                           "'plateau' or 'flank'")
+        raise TerrainError(
+            f"pv: surfaces row {i}: kind = {surfaces['kind'].iloc[i]!r}; use 'plateau' or 'flank'"
+        )
 
 
-PER_HEAP_COLUMNS = ("pv_usable_area_ha", "pv_capacity_mwp", "pv_energy_mwh_per_a",
-                    "pv_specific_yield_kwh_per_kwp", "pv_scaled_to_year")
+PER_HEAP_COLUMNS = (
+    "pv_usable_area_ha",
+    "pv_capacity_mwp",
+    "pv_energy_mwh_per_a",
+    "pv_specific_yield_kwh_per_kwp",
+    "pv_scaled_to_year",
+)
 #: Optional terrain columns copied into ``PVResult.per_surface`` when present.
 PASSTHROUGH_COLUMNS = ("terrain_source", "tilt_band", "azimuth_sector", "area_ha")
 
@@ -858,30 +1018,49 @@ def _empty_result() -> PVResult:
     per_heap.index.name = "heap_id"
     monthly = pd.DataFrame(columns=list(range(1, 13)), dtype=float)
     monthly.index.name = "heap_id"
-    return PVResult(pd.DataFrame(columns=["heap_id", "surface_class", "layout", "capacity_mwp",
-                                          "energy_mwh_per_a", "specific_yield_kwh_per_kwp"]),
-                    per_heap, monthly)
+    return PVResult(
+        pd.DataFrame(
+            columns=[
+                "heap_id",
+                "surface_class",
+                "layout",
+                "capacity_mwp",
+                "energy_mwh_per_a",
+                "specific_yield_kwh_per_kwp",
+            ]
+        ),
+        per_heap,
+        monthly,
+    )
 
 
 def _geometry(plan: pd.DataFrame, horizon: np.ndarray) -> _Geometry:
-    return _Geometry(plan["module_tilt_deg"].to_numpy(float),
-                     plan["module_azimuth_deg"].to_numpy(float),
-                     (plan["layout"] == "rack").to_numpy(),
-                     plan["cross_axis_slope_deg"].to_numpy(float),
-                     np.where(plan["layout"] == "rack", plan["gcr_horizontal"], 1.0).astype(float),
-                     horizon)
+    return _Geometry(
+        plan["module_tilt_deg"].to_numpy(float),
+        plan["module_azimuth_deg"].to_numpy(float),
+        (plan["layout"] == "rack").to_numpy(),
+        plan["cross_axis_slope_deg"].to_numpy(float),
+        np.where(plan["layout"] == "rack", plan["gcr_horizontal"], 1.0).astype(float),
+        horizon,
+    )
 
 
 def irradiance_available(data: pd.DataFrame, meta) -> bool:
     """False for wind-only weather (``meta.irradiance_available`` False, or no GHI value at all)."""
     if not bool(getattr(meta, "irradiance_available", True)):
         return False
-    return not (isinstance(data, pd.DataFrame) and "ghi" in data.columns
-                and len(data) and data["ghi"].isna().all())
+    return not (
+        isinstance(data, pd.DataFrame)
+        and "ghi" in data.columns
+        and len(data)
+        and data["ghi"].isna().all()
+    )
 
 
-NO_IRRADIANCE_NOTE = ("PV energy not computed: the weather file has no irradiance (wind only); "
-                      "capacity is from the layout alone")
+NO_IRRADIANCE_NOTE = (
+    "PV energy not computed: the weather file has no irradiance (wind only); "
+    "capacity is from the layout alone"
+)
 
 
 def _capacity_only(surfaces: pd.DataFrame, cfg: PVConfig) -> PVResult:
@@ -894,20 +1073,29 @@ def _capacity_only(surfaces: pd.DataFrame, cfg: PVConfig) -> PVResult:
     active = (plan["layout"] != "none").to_numpy()
     cap = surf["usable_area_ha"].to_numpy(float) * plan["density_mwp_per_ha"].to_numpy()
     passthrough = {c: surf[c] for c in PASSTHROUGH_COLUMNS if c in surf.columns}
-    per_surface = pd.DataFrame({
-        "heap_id": surf["heap_id"], "surface_class": surf["surface_class"], "kind": surf["kind"],
-        **passthrough,
-        "surface_tilt_deg": surf["surface_tilt_deg"].astype(float),
-        "surface_azimuth_deg": surf["surface_azimuth_deg"].astype(float),
-        **{c: plan[c] for c in plan.columns},
-        "usable_area_ha": surf["usable_area_ha"].astype(float),
-        "capacity_mwp": cap, "energy_mwh_per_a": np.nan, "specific_yield_kwh_per_kwp": np.nan,
-        "poa_kwh_per_m2_per_a": np.nan, "shading_loss_fraction": np.nan,
-    })
+    per_surface = pd.DataFrame(
+        {
+            "heap_id": surf["heap_id"],
+            "surface_class": surf["surface_class"],
+            "kind": surf["kind"],
+            **passthrough,
+            "surface_tilt_deg": surf["surface_tilt_deg"].astype(float),
+            "surface_azimuth_deg": surf["surface_azimuth_deg"].astype(float),
+            **{c: plan[c] for c in plan.columns},
+            "usable_area_ha": surf["usable_area_ha"].astype(float),
+            "capacity_mwp": cap,
+            "energy_mwh_per_a": np.nan,
+            "specific_yield_kwh_per_kwp": np.nan,
+            "poa_kwh_per_m2_per_a": np.nan,
+            "shading_loss_fraction": np.nan,
+        }
+    )
     g = per_surface.assign(usable=np.where(active, per_surface["usable_area_ha"], 0.0)).groupby(
-        "heap_id", sort=True)
-    per_heap = pd.DataFrame({"pv_usable_area_ha": g["usable"].sum(),
-                             "pv_capacity_mwp": g["capacity_mwp"].sum()})
+        "heap_id", sort=True
+    )
+    per_heap = pd.DataFrame(
+        {"pv_usable_area_ha": g["usable"].sum(), "pv_capacity_mwp": g["capacity_mwp"].sum()}
+    )
     per_heap["pv_energy_mwh_per_a"] = np.nan
     per_heap["pv_specific_yield_kwh_per_kwp"] = np.nan
     per_heap["pv_scaled_to_year"] = False
@@ -916,8 +1104,9 @@ def _capacity_only(surfaces: pd.DataFrame, cfg: PVConfig) -> PVResult:
     return PVResult(per_surface, per_heap, monthly, False, (NO_IRRADIANCE_NOTE,))
 
 
-def simulate_pv(surfaces: pd.DataFrame, data: pd.DataFrame, meta,
-                cfg: PVConfig | None = None) -> PVResult:
+def simulate_pv(
+    surfaces: pd.DataFrame, data: pd.DataFrame, meta, cfg: PVConfig | None = None
+) -> PVResult:
     """PV capacity and energy of every usable surface of every heap, vectorised.
 
     Parameters
@@ -963,10 +1152,16 @@ def simulate_pv(surfaces: pd.DataFrame, data: pd.DataFrame, meta,
     horizon = _horizon_matrix(surf)
 
     # Unique geometries: identical rows share one simulated column.
-    key = np.column_stack([plan["module_tilt_deg"], plan["module_azimuth_deg"],
-                           (plan["layout"] == "rack").astype(float), plan["cross_axis_slope_deg"],
-                           np.where(plan["layout"] == "rack", plan["gcr_horizontal"], 1.0),
-                           horizon if cfg.terrain_horizon else np.zeros_like(horizon)])
+    key = np.column_stack(
+        [
+            plan["module_tilt_deg"],
+            plan["module_azimuth_deg"],
+            (plan["layout"] == "rack").astype(float),
+            plan["cross_axis_slope_deg"],
+            np.where(plan["layout"] == "rack", plan["gcr_horizontal"], 1.0),
+            horizon if cfg.terrain_horizon else np.zeros_like(horizon),
+        ]
+    )
     active = (plan["layout"] != "none").to_numpy()
     n = len(surf)
     monthly_spec = np.zeros((12, n))
@@ -974,8 +1169,9 @@ def simulate_pv(surfaces: pd.DataFrame, data: pd.DataFrame, meta,
     poa_un = np.full(n, np.nan)
     if active.any():
         uniq, inverse = np.unique(np.round(key[active], 9), axis=0, return_inverse=True)
-        geo = _Geometry(uniq[:, 0], uniq[:, 1], uniq[:, 2] > 0.5, uniq[:, 3], uniq[:, 4],
-                        uniq[:, 5:])
+        geo = _Geometry(
+            uniq[:, 0], uniq[:, 1], uniq[:, 2] > 0.5, uniq[:, 3], uniq[:, 4], uniq[:, 5:]
+        )
         res = _run(geo, data, meta, cfg)
         idx = np.flatnonzero(active)
         monthly_spec[:, idx] = res["monthly"][:, inverse.ravel()]
@@ -989,49 +1185,68 @@ def simulate_pv(surfaces: pd.DataFrame, data: pd.DataFrame, meta,
     annual_f, month_f, scaled = year_factors(mid, step_h, meta)
     warnings: list[str] = []
     if scaled:
-        warnings.append(f"weather covers {len(data) * step_h:.0f} h only: annual PV energy "
-                        "scaled to 8760 h (seasonal bias possible); months less than half covered are NaN")
-    annual_spec = monthly_spec.sum(axis=0) * annual_f          # kWh/kWp per year
+        warnings.append(
+            f"weather covers {len(data) * step_h:.0f} h only: annual PV energy "
+            "scaled to 8760 h (seasonal bias possible); months less than half covered are NaN"
+        )
+    annual_spec = monthly_spec.sum(axis=0) * annual_f  # kWh/kWp per year
     monthly_spec = monthly_spec * month_f[:, None]
 
     cap = surf["usable_area_ha"].to_numpy(float) * plan["density_mwp_per_ha"].to_numpy()
     passthrough = {c: surf[c] for c in PASSTHROUGH_COLUMNS if c in surf.columns}
-    per_surface = pd.DataFrame({
-        "heap_id": surf["heap_id"], "surface_class": surf["surface_class"], "kind": surf["kind"],
-        **passthrough,
-        "surface_tilt_deg": surf["surface_tilt_deg"].astype(float),
-        "surface_azimuth_deg": surf["surface_azimuth_deg"].astype(float),
-        **{c: plan[c] for c in plan.columns},
-        "usable_area_ha": surf["usable_area_ha"].astype(float),
-        "capacity_mwp": cap,
-        "energy_mwh_per_a": cap * annual_spec,
-        "specific_yield_kwh_per_kwp": np.where(active, annual_spec, np.nan),
-        "poa_kwh_per_m2_per_a": poa * annual_f,
-        "shading_loss_fraction": np.where(active, 1 - poa / np.where(active, poa_un, 1), np.nan),
-    })
+    per_surface = pd.DataFrame(
+        {
+            "heap_id": surf["heap_id"],
+            "surface_class": surf["surface_class"],
+            "kind": surf["kind"],
+            **passthrough,
+            "surface_tilt_deg": surf["surface_tilt_deg"].astype(float),
+            "surface_azimuth_deg": surf["surface_azimuth_deg"].astype(float),
+            **{c: plan[c] for c in plan.columns},
+            "usable_area_ha": surf["usable_area_ha"].astype(float),
+            "capacity_mwp": cap,
+            "energy_mwh_per_a": cap * annual_spec,
+            "specific_yield_kwh_per_kwp": np.where(active, annual_spec, np.nan),
+            "poa_kwh_per_m2_per_a": poa * annual_f,
+            "shading_loss_fraction": np.where(
+                active, 1 - poa / np.where(active, poa_un, 1), np.nan
+            ),
+        }
+    )
     monthly_mwh = pd.DataFrame((monthly_spec * cap[None, :]).T, columns=range(1, 13))
     monthly_mwh["heap_id"] = surf["heap_id"].to_numpy()
     monthly = monthly_mwh.groupby("heap_id", sort=True).sum(min_count=1)
     monthly.columns = list(range(1, 13))
-    g = per_surface.assign(
-        usable=np.where(active, per_surface["usable_area_ha"], 0.0)).groupby("heap_id", sort=True)
-    per_heap = pd.DataFrame({
-        "pv_usable_area_ha": g["usable"].sum(),
-        "pv_capacity_mwp": g["capacity_mwp"].sum(),
-        "pv_energy_mwh_per_a": g["energy_mwh_per_a"].sum(),
-    })
-    per_heap["pv_specific_yield_kwh_per_kwp"] = (
-        per_heap["pv_energy_mwh_per_a"] / per_heap["pv_capacity_mwp"].where(
-            per_heap["pv_capacity_mwp"] > 0))
+    g = per_surface.assign(usable=np.where(active, per_surface["usable_area_ha"], 0.0)).groupby(
+        "heap_id", sort=True
+    )
+    per_heap = pd.DataFrame(
+        {
+            "pv_usable_area_ha": g["usable"].sum(),
+            "pv_capacity_mwp": g["capacity_mwp"].sum(),
+            "pv_energy_mwh_per_a": g["energy_mwh_per_a"].sum(),
+        }
+    )
+    per_heap["pv_specific_yield_kwh_per_kwp"] = per_heap["pv_energy_mwh_per_a"] / per_heap[
+        "pv_capacity_mwp"
+    ].where(per_heap["pv_capacity_mwp"] > 0)
     per_heap["pv_scaled_to_year"] = scaled
     per_heap.index.name = "heap_id"
     monthly.index.name = "heap_id"
     return PVResult(per_surface, per_heap, monthly, scaled, tuple(warnings))
 
 
-def surface_energy(data: pd.DataFrame, meta, cfg: PVConfig | None = None, *,
-                   surface_tilt: float, surface_azimuth: float, kind: str = "flank",
-                   layout: str | None = None, horizon_deg=None) -> pd.Series:
+def surface_energy(
+    data: pd.DataFrame,
+    meta,
+    cfg: PVConfig | None = None,
+    *,
+    surface_tilt: float,
+    surface_azimuth: float,
+    kind: str = "flank",
+    layout: str | None = None,
+    horizon_deg=None,
+) -> pd.Series:
     """AC energy per kWp of one surface for every weather step [kWh kWp-1].
 
     Parameters
@@ -1051,35 +1266,68 @@ def surface_energy(data: pd.DataFrame, meta, cfg: PVConfig | None = None, *,
     """
     cfg = cfg or PVConfig()
     cfg.check("pv config")
-    row = pd.DataFrame({"kind": [kind], "surface_tilt_deg": [float(surface_tilt)],
-                        "surface_azimuth_deg": [float(surface_azimuth)]})
+    row = pd.DataFrame(
+        {
+            "kind": [kind],
+            "surface_tilt_deg": [float(surface_tilt)],
+            "surface_azimuth_deg": [float(surface_azimuth)],
+        }
+    )
     plan = plan_layout(row, cfg)
     if layout == "follow":
-        plan.loc[:, ["layout", "module_tilt_deg", "module_azimuth_deg", "cross_axis_slope_deg"]] \
-            = ["follow", float(surface_tilt), float(surface_azimuth) % 360, 0.0]
+        plan.loc[:, ["layout", "module_tilt_deg", "module_azimuth_deg", "cross_axis_slope_deg"]] = [
+            "follow",
+            float(surface_tilt),
+            float(surface_azimuth) % 360,
+            0.0,
+        ]
     elif layout == "rack":
-        cross = 0.0 if kind == "plateau" else float(cross_axis_slope(surface_tilt,
-                                                                     surface_azimuth))
+        cross = 0.0 if kind == "plateau" else float(cross_axis_slope(surface_tilt, surface_azimuth))
         gcr = rack_gcr_on_slope(cfg.plateau_tilt_deg, cross, cfg.plateau_gcr)
-        plan.loc[:, ["layout", "module_tilt_deg", "module_azimuth_deg", "cross_axis_slope_deg",
-                     "gcr_horizontal"]] = ["rack", cfg.plateau_tilt_deg, 180.0, cross,
-                                           float(np.clip(gcr, 1e-3, cfg.rack_gcr_max))]
+        plan.loc[
+            :,
+            [
+                "layout",
+                "module_tilt_deg",
+                "module_azimuth_deg",
+                "cross_axis_slope_deg",
+                "gcr_horizontal",
+            ],
+        ] = [
+            "rack",
+            cfg.plateau_tilt_deg,
+            180.0,
+            cross,
+            float(np.clip(gcr, 1e-3, cfg.rack_gcr_max)),
+        ]
     elif layout is not None:
-        raise ConfigError(f"pv: layout = {layout!r} is not allowed; choose None, 'follow' or "
-                          "'rack'")
+        raise ConfigError(
+            f"pv: layout = {layout!r} is not allowed; choose None, 'follow' or 'rack'"
+        )
     if plan["layout"].iloc[0] == "none":
         check_weather(data)
         return pd.Series(0.0, index=data.index, name="ac_energy_kwh_per_kwp")
-    horizon = np.zeros((1, N_HORIZON)) if horizon_deg is None else \
-        _horizon_matrix(pd.DataFrame({"surface_class": ["surface"], "horizon_deg": [horizon_deg]}))
+    horizon = (
+        np.zeros((1, N_HORIZON))
+        if horizon_deg is None
+        else _horizon_matrix(
+            pd.DataFrame({"surface_class": ["surface"], "horizon_deg": [horizon_deg]})
+        )
+    )
     res = _run(_geometry(plan, horizon), data, meta, cfg, keep_series=True)
     out = np.zeros(len(data))
     out[res["day"]] = res["energy"][:, 0]
     return pd.Series(out, index=data.index, name="ac_energy_kwh_per_kwp")
 
 
-def modelchain_energy(data: pd.DataFrame, meta, cfg: PVConfig | None = None, *,
-                      surface_tilt: float, surface_azimuth: float) -> pd.Series:
+def modelchain_energy(
+    data: pd.DataFrame,
+    meta,
+    cfg: PVConfig | None = None,
+    *,
+    surface_tilt: float,
+    surface_azimuth: float,
+) -> pd.Series:
     """The same unshaded surface computed the plain way: one pvlib ``ModelChain``.
 
     Reference and benchmark path (tests/test_pv.py, benchmarks/bench_pv.py): PVWatts DC and AC,
@@ -1096,24 +1344,40 @@ def modelchain_energy(data: pd.DataFrame, meta, cfg: PVConfig | None = None, *,
     step = _step(data.index)
     weather = data.copy()
     weather.index = data.index + step / 2
-    loc = pvlib.location.Location(meta.latitude, meta.longitude, tz="UTC",
-                                  altitude=float(getattr(meta, "elevation_m", 0.0) or 0.0))
+    loc = pvlib.location.Location(
+        meta.latitude,
+        meta.longitude,
+        tz="UTC",
+        altitude=float(getattr(meta, "elevation_m", 0.0) or 0.0),
+    )
     system = pvlib.pvsystem.PVSystem(
-        surface_tilt=surface_tilt, surface_azimuth=surface_azimuth, albedo=cfg.albedo,
+        surface_tilt=surface_tilt,
+        surface_azimuth=surface_azimuth,
+        albedo=cfg.albedo,
         module_parameters={"pdc0": 1.0, "gamma_pdc": cfg.gamma_pdc},
-        inverter_parameters={"pdc0": 1.0 / cfg.dc_ac_ratio / cfg.inverter_eta_nom,
-                             "eta_inv_nom": cfg.inverter_eta_nom},
+        inverter_parameters={
+            "pdc0": 1.0 / cfg.dc_ac_ratio / cfg.inverter_eta_nom,
+            "eta_inv_nom": cfg.inverter_eta_nom,
+        },
         temperature_model_parameters=cfg.temperature_parameters(),
-        losses_parameters=cfg.loss_parameters())
+        losses_parameters=cfg.loss_parameters(),
+    )
     mc = pvlib.modelchain.ModelChain(
-        system, loc, dc_model="pvwatts", ac_model="pvwatts", aoi_model=cfg.iam_model,
-        spectral_model="no_loss", temperature_model=cfg.temperature_model if
-        cfg.temperature_model == "faiman" else "sapm", losses_model="pvwatts",
-        transposition_model=cfg.transposition_model)
+        system,
+        loc,
+        dc_model="pvwatts",
+        ac_model="pvwatts",
+        aoi_model=cfg.iam_model,
+        spectral_model="no_loss",
+        temperature_model=cfg.temperature_model if cfg.temperature_model == "faiman" else "sapm",
+        losses_model="pvwatts",
+        transposition_model=cfg.transposition_model,
+    )
     mc.run_model(weather)
     ac = np.nan_to_num(np.asarray(mc.results.ac, float), nan=0.0)
-    return pd.Series(ac * step / pd.Timedelta(hours=1), index=data.index,
-                     name="ac_energy_kwh_per_kwp")
+    return pd.Series(
+        ac * step / pd.Timedelta(hours=1), index=data.index, name="ac_energy_kwh_per_kwp"
+    )
 
 
 __all__ = [

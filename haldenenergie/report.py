@@ -91,10 +91,14 @@ CSS_PX_PER_IN = 96
 
 #: Every text of the report in German and English: key -> (de, en).
 LABELS: dict[str, tuple[str, str]] = {
-    "title": ("Energiepotenzial der Bergehalden im Ruhrgebiet",
-              "Energy potential of the Ruhr area's spoil heaps"),
-    "subtitle": ("Photovoltaik und Windenergie – Bericht für den Ausschuss",
-                 "Photovoltaics and wind power – report for the committee"),
+    "title": (
+        "Energiepotenzial der Bergehalden im Ruhrgebiet",
+        "Energy potential of the Ruhr area's spoil heaps",
+    ),
+    "subtitle": (
+        "Photovoltaik und Windenergie – Bericht für den Ausschuss",
+        "Photovoltaics and wind power – report for the committee",
+    ),
     "toc": ("Inhalt", "Contents"),
     "summary": ("Zusammenfassung", "Summary"),
     "map": ("Karte der Halden", "Map of the heaps"),
@@ -103,8 +107,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "sheets": ("Haldenblätter", "Heap sheets"),
     "assumptions": ("Annahmen und Parameter", "Assumptions and parameters"),
     "not_available": ("nicht verfügbar", "not available"),
-    "wind_notes_prefix": ("Technische Hinweise des Windmodells (englisch): ",
-                          "Notes of the wind model: "),
+    "wind_notes_prefix": (
+        "Technische Hinweise des Windmodells (englisch): ",
+        "Notes of the wind model: ",
+    ),
     "heaps": ("Halden", "Heaps"),
     "heap": ("Halde", "Heap"),
     "heaps_lc": ("Halden", "heaps"),
@@ -115,10 +121,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "key_figures": ("Kennzahlen", "Key figures"),
     "totals_by_class": ("Summen nach Eignungsklasse", "Totals by suitability class"),
     "totals_fallback": (
-        ("totals.csv fehlt: Summen über alle Halden aus results.csv (vor Eignungsprüfung); "
-         "Haushalte und CO2 nicht verfügbar"),
-        ("totals.csv missing: sums over all heaps from results.csv (before the suitability "
-         "check); households and CO2 not available")),
+        (
+            "totals.csv fehlt: Summen über alle Halden aus results.csv (vor Eignungsprüfung); "
+            "Haushalte und CO2 nicht verfügbar"
+        ),
+        (
+            "totals.csv missing: sums over all heaps from results.csv (before the suitability "
+            "check); households and CO2 not available"
+        ),
+    ),
     "factors": ("Faktoren", "Factors"),
     "sources_used": ("Verwendete Daten", "Data used"),
     "weather": ("Wetterdaten", "Weather data"),
@@ -138,22 +149,38 @@ LABELS: dict[str, tuple[str, str]] = {
     "no_coords": ("Halden ohne Koordinaten", "Heaps without coordinates"),
     "none": ("keine", "none"),
     "map_caption": (
-        ("Punkte nach Eignungsklasse gefärbt, Fläche proportional zur Jahresenergie; "
-         "Zahlen = Rang. Projektion ETRS89 / UTM 32N (EPSG:25832)."),
-        ("Points coloured by suitability class, area proportional to annual energy; "
-         "numbers = rank. Projection ETRS89 / UTM 32N (EPSG:25832).")),
-    "energy_per_heap": ("Jahresenergie je Halde (PV und neue Windenergieanlagen), in Rangfolge",
-                        "Annual energy per heap (PV and new wind turbines), in rank order"),
+        (
+            "Punkte nach Eignungsklasse gefärbt, Fläche proportional zur Jahresenergie; "
+            "Zahlen = Rang. Projektion ETRS89 / UTM 32N (EPSG:25832)."
+        ),
+        (
+            "Points coloured by suitability class, area proportional to annual energy; "
+            "numbers = rank. Projection ETRS89 / UTM 32N (EPSG:25832)."
+        ),
+    ),
+    "energy_per_heap": (
+        "Jahresenergie je Halde (PV und neue Windenergieanlagen), in Rangfolge",
+        "Annual energy per heap (PV and new wind turbines), in rank order",
+    ),
     "energy_note": (
-        ("Technisches Potenzial; schraffiert: Nutzung laut Eignungsprüfung nicht geeignet oder "
-         "nicht bewertet (siehe Begründung)."),
-        ("Technical potential; hatched: use not suitable or not assessed by the suitability "
-         "check (see reasons).")),
+        (
+            "Technisches Potenzial; schraffiert: Nutzung laut Eignungsprüfung nicht geeignet oder "
+            "nicht bewertet (siehe Begründung)."
+        ),
+        (
+            "Technical potential; hatched: use not suitable or not assessed by the suitability "
+            "check (see reasons)."
+        ),
+    ),
     "monthly_profile": ("Monatliche Erzeugung aller Halden", "Monthly production of all heaps"),
-    "p50_p90": ("P50/P90 der Jahresenergie über die Wetterjahre (Batch)",
-                "P50/P90 of annual energy across weather years (batch)"),
-    "p50_p90_missing": ("keine Batch-Zusammenfassung (summary.csv) vorhanden",
-                        "no batch summary (summary.csv) present"),
+    "p50_p90": (
+        "P50/P90 der Jahresenergie über die Wetterjahre (Batch)",
+        "P50/P90 of annual energy across weather years (batch)",
+    ),
+    "p50_p90_missing": (
+        "keine Batch-Zusammenfassung (summary.csv) vorhanden",
+        "no batch summary (summary.csv) present",
+    ),
     "pv": ("PV", "PV"),
     "wind": ("Wind", "Wind"),
     "wind_new": ("Wind (neu)", "Wind (new)"),
@@ -169,8 +196,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "wind_results": ("Windenergie", "Wind power"),
     "constraints": ("Einschränkungen", "Constraints"),
     "orientation": ("Ausrichtung der nutzbaren Fläche", "Orientation of the usable area"),
-    "rose_legend": ("Fläche je Himmelsrichtung (flächentreu); hell = brutto, kräftig = nutzbar",
-                    "Area per direction (area-true); light = gross, strong = usable"),
+    "rose_legend": (
+        "Fläche je Himmelsrichtung (flächentreu); hell = brutto, kräftig = nutzbar",
+        "Area per direction (area-true); light = gross, strong = usable",
+    ),
     "plateau": ("Plateau", "Plateau"),
     "flat": ("eben", "flat"),
     "surfaces": ("Teilflächen", "Surfaces"),
@@ -190,60 +219,96 @@ LABELS: dict[str, tuple[str, str]] = {
     "source": ("Quelle", "Source"),
     "changed": ("geändert", "changed"),
     "params_note": (
-        ("Werte aus manifest.json des Rechenlaufs; Einheiten und Quellen aus der "
-         "Parameterbeschreibung des Programms."),
-        ("Values from the run's manifest.json; units and sources from the program's "
-         "parameter descriptions.")),
-    "no_manifest": ("manifest.json fehlt: Datenquellen, Datum und Parameter nicht verfügbar",
-                    "manifest.json missing: data sources, date and parameters not available"),
-    "registry_missing": ("Haldenverzeichnis nicht gefunden: Steckbriefe nicht verfügbar",
-                         "heap registry not found: facts not available"),
-    "registry_changed": ("Haldenverzeichnis seit dem Rechenlauf geändert (SHA-256 weicht ab)",
-                         "heap registry changed since the run (SHA-256 differs)"),
+        (
+            "Werte aus manifest.json des Rechenlaufs; Einheiten und Quellen aus der "
+            "Parameterbeschreibung des Programms."
+        ),
+        (
+            "Values from the run's manifest.json; units and sources from the program's "
+            "parameter descriptions."
+        ),
+    ),
+    "no_manifest": (
+        "manifest.json fehlt: Datenquellen, Datum und Parameter nicht verfügbar",
+        "manifest.json missing: data sources, date and parameters not available",
+    ),
+    "registry_missing": (
+        "Haldenverzeichnis nicht gefunden: Steckbriefe nicht verfügbar",
+        "heap registry not found: facts not available",
+    ),
+    "registry_changed": (
+        "Haldenverzeichnis seit dem Rechenlauf geändert (SHA-256 weicht ab)",
+        "heap registry changed since the run (SHA-256 differs)",
+    ),
     "not_in_registry": ("nicht im Haldenverzeichnis", "not in the heap registry"),
     "status": ("Status", "Status"),
     "existing_wind": ("Bestehende Windenergieanlagen", "Existing wind turbines"),
-    "existing_note": ("getrennt vom neuen Potenzial ausgewiesen", "reported apart from new potential"),
+    "existing_note": (
+        "getrennt vom neuen Potenzial ausgewiesen",
+        "reported apart from new potential",
+    ),
     "coordinates": ("Koordinaten", "Coordinates"),
     "n_runs": ("Wetterjahre", "weather years"),
     "min_max": ("Min–Max", "min–max"),
     "legend_size": ("Jahresenergie", "Annual energy"),
     "all_heaps": ("alle Halden", "all heaps"),
-    "print_hint": ("Druckt auf A4; jedes Haldenblatt beginnt auf einer neuen Seite.",
-                   "Prints on A4; each heap sheet starts on a new page."),
+    "print_hint": (
+        "Druckt auf A4; jedes Haldenblatt beginnt auf einer neuen Seite.",
+        "Prints on A4; each heap sheet starts on a new page.",
+    ),
     "generated_by": ("Erstellt mit haldenenergie", "Made with haldenenergie"),
     "overall": ("gesamt", "total"),
     "no_surfaces": ("keine nutzbaren PV-Flächen", "no usable PV surfaces"),
     "robust_note": (
-        ("robuster Spitzenkandidat: bleibt vorn, auch wenn die Gewichte der Bewertung variiert "
-         "werden; Rangspanne = bester–schlechtester Rang unter diesen Variationen"),
-        ("robust top candidate: stays at the top when the score weights are varied; "
-         "rank range = best–worst rank under those variations")),
+        (
+            "robuster Spitzenkandidat: bleibt vorn, auch wenn die Gewichte der Bewertung variiert "
+            "werden; Rangspanne = bester–schlechtester Rang unter diesen Variationen"
+        ),
+        (
+            "robust top candidate: stays at the top when the score weights are varied; "
+            "rank range = best–worst rank under those variations"
+        ),
+    ),
     "berm": ("Berme", "Berm"),
     "same": ("gleich", "same"),
     "see_below": ("siehe darunter", "see below"),
     "more_reasons": ("weitere im Haldenblatt", "more on the heap sheet"),
     "not_suitable": ("nicht geeignet/bewertet", "not suitable/assessed"),
     "monthly_note": (
-        ("Technisches Potenzial aller Halden (PV und neue Windenergieanlagen, vor "
-         "Eignungsprüfung)."),
-        ("Technical potential of all heaps (PV and new wind turbines, before the suitability "
-         "check).")),
+        (
+            "Technisches Potenzial aller Halden (PV und neue Windenergieanlagen, vor "
+            "Eignungsprüfung)."
+        ),
+        (
+            "Technical potential of all heaps (PV and new wind turbines, before the suitability "
+            "check)."
+        ),
+    ),
     "p50_p90_note": (
-        ("Technisches Potenzial je Halde (PV und neue Windenergieanlagen, vor Eignungsprüfung) "
-         "über die Wetterjahre des Batch-Laufs; P90 = in 9 von 10 Jahren erreicht; Linie = "
-         "Min–Max."),
-        ("Technical potential per heap (PV and new wind turbines, before the suitability check) "
-         "across the batch run's weather years; P90 = reached in 9 of 10 years; line = "
-         "min–max.")),
+        (
+            "Technisches Potenzial je Halde (PV und neue Windenergieanlagen, vor Eignungsprüfung) "
+            "über die Wetterjahre des Batch-Laufs; P90 = in 9 von 10 Jahren erreicht; Linie = "
+            "Min–Max."
+        ),
+        (
+            "Technical potential per heap (PV and new wind turbines, before the suitability check) "
+            "across the batch run's weather years; P90 = reached in 9 of 10 years; line = "
+            "min–max."
+        ),
+    ),
     "rank_pv": ("PV [MWp]", "PV [MWp]"),
     "rank_wind": ("Wind [MW]", "Wind [MW]"),
     "rank_energy": ("Ertrag geeigneter Nutzungen [MWh/a]", "Energy of suitable uses [MWh/a]"),
     "rank_note": (
-        ("Werte in Klammern: Nutzung nicht geeignet oder nicht bewertet (technisches Potenzial, "
-         "nicht im Ertrag und nicht in den Summen); Ertrag = was die Punktzahl zählt."),
-        ("Values in brackets: use not suitable or not assessed (technical potential, not in the "
-         "energy and not in the totals); energy = what the score counts.")),
+        (
+            "Werte in Klammern: Nutzung nicht geeignet oder nicht bewertet (technisches Potenzial, "
+            "nicht im Ertrag und nicht in den Summen); Ertrag = was die Punktzahl zählt."
+        ),
+        (
+            "Values in brackets: use not suitable or not assessed (technical potential, not in the "
+            "energy and not in the totals); energy = what the score counts."
+        ),
+    ),
     "flank": ("Flanke", "Flank"),
     "year": ("Jahr", "year"),
 }
@@ -305,33 +370,48 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "usable_area_ha": ("nutzbar [ha]", "usable [ha]"),
     "heaps": ("Halden", "Heaps"),
     "wind_turbines": ("Anlagen Wind", "Wind turbines"),
-    "household_consumption_kwh_per_a": ("Verbrauch je Haushalt [kWh/a]",
-                                        "Consumption per household [kWh/a]"),
+    "household_consumption_kwh_per_a": (
+        "Verbrauch je Haushalt [kWh/a]",
+        "Consumption per household [kWh/a]",
+    ),
     "co2_factor_g_per_kwh": ("CO2-Faktor [g/kWh]", "CO2 factor [g/kWh]"),
     "household_consumption": ("Verbrauch je Haushalt", "Consumption per household"),
     "co2_factor": ("CO2-Faktor", "CO2 factor"),
     "household_factor": ("Haushaltsfaktor", "Household factor"),
     "summit_elevation_m": ("Gipfelhöhe [m ü. NHN]", "Summit elevation [m a.s.l.]"),
     "base_elevation_m": ("Fußhöhe [m ü. NHN]", "Base elevation [m a.s.l.]"),
-    "half_height_distance_m": ("Abstand Gipfel–halbe Höhe [m]", "Summit to half-height distance [m]"),
+    "half_height_distance_m": (
+        "Abstand Gipfel–halbe Höhe [m]",
+        "Summit to half-height distance [m]",
+    ),
     "turbine_site_area_ha": ("Fläche für Windenergieanlagen [ha]", "Turbine site area [ha]"),
     "wind_rotor_diameter_m": ("Rotordurchmesser [m]", "Rotor diameter [m]"),
-    "wind_hub_height_above_surroundings_m": ("Nabenhöhe über Umgebung [m]",
-                                             "Hub height above surroundings [m]"),
+    "wind_hub_height_above_surroundings_m": (
+        "Nabenhöhe über Umgebung [m]",
+        "Hub height above surroundings [m]",
+    ),
     "wind_speedup_fraction": ("Geschwindigkeitszunahme am Hügel [%]", "Hill speed-up [%]"),
     "wind_wake_loss_fraction": ("Nachlaufverluste [%]", "Wake losses [%]"),
     "wind_atlas_factor": ("Windatlas-Korrekturfaktor [-]", "Wind atlas factor [-]"),
     "existing_wind_turbine_type": ("Bestand Anlagentyp", "Existing turbine type"),
     "existing_wind_capacity_mw": ("Bestand Leistung [MW]", "Existing capacity [MW]"),
-    "existing_wind_full_load_hours_h": ("Bestand Volllaststunden [h]", "Existing full-load hours [h]"),
+    "existing_wind_full_load_hours_h": (
+        "Bestand Volllaststunden [h]",
+        "Existing full-load hours [h]",
+    ),
     "pv_suitability": ("Eignung PV", "PV suitability"),
     "wind_suitability": ("Eignung Wind", "Wind suitability"),
     "availability": ("Verfügbarkeit", "Availability"),
     "penalty_points": ("Abzugspunkte", "Penalty points"),
     "robust_top": ("Robuster Spitzenkandidat", "Robust top candidate"),
-    "suitable_energy_mwh_per_a": ("Energie geeigneter Nutzungen [MWh/a]",
-                                  "Energy of suitable uses [MWh/a]"),
-    "energy_density_mwh_per_ha_a": ("Energie je Hektar [MWh/ha·a]", "Energy per hectare [MWh/ha·a]"),
+    "suitable_energy_mwh_per_a": (
+        "Energie geeigneter Nutzungen [MWh/a]",
+        "Energy of suitable uses [MWh/a]",
+    ),
+    "energy_density_mwh_per_ha_a": (
+        "Energie je Hektar [MWh/ha·a]",
+        "Energy per hectare [MWh/ha·a]",
+    ),
     "capacity_mwp": ("Leistung [MWp]", "Capacity [MWp]"),
     "energy_mwh_per_a": ("Energie [MWh/a]", "Energy [MWh/a]"),
     "specific_yield_kwh_per_kwp": ("Spez. Ertrag [kWh/kWp·a]", "Specific yield [kWh/kWp·a]"),
@@ -340,11 +420,26 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
 
 #: Unit suffixes of column names (CONVENTIONS.md rule 3) -> (unit shown, decimals).
 _UNIT_SUFFIXES: tuple[tuple[str, str, int], ...] = (
-    ("_mwh_per_a", "MWh/a", 0), ("_kwh_per_kwp", "kWh/kWp·a", 0), ("_t_per_a", "t/a", 0),
-    ("_g_per_kwh", "g/kWh", 0), ("_kwh_per_a", "kWh/a", 0), ("_mwh", "MWh", 0), ("_mwp", "MWp", 1),
-    ("_mw", "MW", 1), ("_kw", "kW", 0), ("_ha", "ha", 1), ("_m_s", "m/s", 1), ("_deg", "°", 0),
-    ("_km", "km", 1), ("_m", "m", 0), ("_h", "h", 0), ("_pct", "%", 1), ("_percent", "%", 1),
-    ("_t", "t", 0), ("_fraction", "%", 1), ("_year", "", -1),
+    ("_mwh_per_a", "MWh/a", 0),
+    ("_kwh_per_kwp", "kWh/kWp·a", 0),
+    ("_t_per_a", "t/a", 0),
+    ("_g_per_kwh", "g/kWh", 0),
+    ("_kwh_per_a", "kWh/a", 0),
+    ("_mwh", "MWh", 0),
+    ("_mwp", "MWp", 1),
+    ("_mw", "MW", 1),
+    ("_kw", "kW", 0),
+    ("_ha", "ha", 1),
+    ("_m_s", "m/s", 1),
+    ("_deg", "°", 0),
+    ("_km", "km", 1),
+    ("_m", "m", 0),
+    ("_h", "h", 0),
+    ("_pct", "%", 1),
+    ("_percent", "%", 1),
+    ("_t", "t", 0),
+    ("_fraction", "%", 1),
+    ("_year", "", -1),
 )
 
 MONTHS = {
@@ -354,22 +449,39 @@ MONTHS = {
 
 #: Registry values shown in words (heaps.py contract: FORMS, access, nature_protection).
 VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
-    "form": {"cone": ("Spitzkegel", "cone"), "table": ("Tafelberg", "table"),
-             "terraced": ("terrassiert", "terraced"),
-             "landscape": ("Landschaftsbauwerk", "landscape structure"),
-             "elongated": ("langgestreckt", "elongated"), "unknown": ("unbekannt", "unknown")},
-    "access": {"open": ("offen", "open"), "closed": ("gesperrt", "closed"),
-               "unknown": ("unbekannt", "unknown")},
-    "nature_protection": {"reserve": ("Naturschutzgebiet auf der Halde", "nature reserve on the heap"),
-                          "adjacent": ("Naturschutzgebiet am Fuß", "nature reserve at its foot"),
-                          "planned": ("Schutzgebiet geplant", "reserve planned")},
-    "membership": {"confirmed": ("bestätigt", "confirmed"), "probable": ("wahrscheinlich", "probable"),
-                   "inferred": ("abgeleitet", "inferred")},
-    "pv_suitability": {"suitable": ("geeignet", "suitable"), "unsuitable": ("ungeeignet", "unsuitable"),
-                       "not-assessed": ("nicht bewertet", "not assessed")},
-    "wind_suitability": {"suitable": ("geeignet", "suitable"),
-                         "unsuitable": ("ungeeignet", "unsuitable"),
-                         "not-assessed": ("nicht bewertet", "not assessed")},
+    "form": {
+        "cone": ("Spitzkegel", "cone"),
+        "table": ("Tafelberg", "table"),
+        "terraced": ("terrassiert", "terraced"),
+        "landscape": ("Landschaftsbauwerk", "landscape structure"),
+        "elongated": ("langgestreckt", "elongated"),
+        "unknown": ("unbekannt", "unknown"),
+    },
+    "access": {
+        "open": ("offen", "open"),
+        "closed": ("gesperrt", "closed"),
+        "unknown": ("unbekannt", "unknown"),
+    },
+    "nature_protection": {
+        "reserve": ("Naturschutzgebiet auf der Halde", "nature reserve on the heap"),
+        "adjacent": ("Naturschutzgebiet am Fuß", "nature reserve at its foot"),
+        "planned": ("Schutzgebiet geplant", "reserve planned"),
+    },
+    "membership": {
+        "confirmed": ("bestätigt", "confirmed"),
+        "probable": ("wahrscheinlich", "probable"),
+        "inferred": ("abgeleitet", "inferred"),
+    },
+    "pv_suitability": {
+        "suitable": ("geeignet", "suitable"),
+        "unsuitable": ("ungeeignet", "unsuitable"),
+        "not-assessed": ("nicht bewertet", "not assessed"),
+    },
+    "wind_suitability": {
+        "suitable": ("geeignet", "suitable"),
+        "unsuitable": ("ungeeignet", "unsuitable"),
+        "not-assessed": ("nicht bewertet", "not assessed"),
+    },
 }
 
 #: Score parts (``score_<criterion>``, suitability.py) in words; others are shown by their name.
@@ -395,18 +507,39 @@ def _value_label(key: str, value: Any, lang: str) -> Any:
 
 
 #: Registry properties shown on a heap sheet, in order.
-_FACT_KEYS = ("name", "city", "owner", "membership", "form", "area_ha", "height_asl_m",
-              "height_rel_m", "housing_distance_m", "access")
+_FACT_KEYS = (
+    "name",
+    "city",
+    "owner",
+    "membership",
+    "form",
+    "area_ha",
+    "height_asl_m",
+    "height_rel_m",
+    "housing_distance_m",
+    "access",
+)
 #: Registry properties that constrain building, shown under "constraints".
 _CONSTRAINT_KEYS = ("landmark", "nature_protection", "access", "constraints")
 #: Values of the class column that mark an "all classes" row in totals.csv.
-_OVERALL_NAMES = {"all", "total", "overall", "sum", "gesamt", "summe", "alle", "insgesamt",
-                  "total_suitable"}
+_OVERALL_NAMES = {
+    "all",
+    "total",
+    "overall",
+    "sum",
+    "gesamt",
+    "summe",
+    "alle",
+    "insgesamt",
+    "total_suitable",
+}
 
 
 def _check_lang(lang: str) -> str:
     if lang not in LANGS:
-        raise OutputError(f"report language {lang!r} is not available; use one of {', '.join(LANGS)}")
+        raise OutputError(
+            f"report language {lang!r} is not available; use one of {', '.join(LANGS)}"
+        )
     return lang
 
 
@@ -416,8 +549,11 @@ def _check_lang(lang: str) -> str:
 
 
 def _isnum(x: Any) -> bool:
-    return (isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool)
-            and math.isfinite(float(x)))
+    return (
+        isinstance(x, (int, float, np.integer, np.floating))
+        and not isinstance(x, bool)
+        and math.isfinite(float(x))
+    )
 
 
 def fmt_number(x: Any, decimals: int = 0, lang: str = "de") -> str:
@@ -486,8 +622,15 @@ def fmt_value(col: str, value: Any, lang: str = "de") -> str:
         return "0"
     if col.endswith("_year") or col == "year":
         return str(int(value)) if _isnum(value) else str(value)
-    if col in ("rank", "rank_best", "rank_worst", "n_heaps", "wind_turbines_new",
-               "existing_wind_turbines", "households") or col.startswith("n_"):
+    if col in (
+        "rank",
+        "rank_best",
+        "rank_worst",
+        "n_heaps",
+        "wind_turbines_new",
+        "existing_wind_turbines",
+        "households",
+    ) or col.startswith("n_"):
         return fmt_number(value, 0, lang)
     if col.endswith("capacity_factor"):
         return fmt_number(value, 2, lang)
@@ -572,7 +715,8 @@ def _read_csv(path: Path, required: bool = False, notes: list | None = None) -> 
     if not path.is_file():
         if required:
             raise OutputError(
-                f"{path}: not found; pass a results folder written by 'haldenenergie run --out DIR'")
+                f"{path}: not found; pass a results folder written by 'haldenenergie run --out DIR'"
+            )
         return None
     try:
         df = pd.read_csv(path, dtype={"heap_id": str}, encoding="utf-8")
@@ -604,8 +748,12 @@ def _read_manifest(path: Path, notes: list) -> dict | None:
 
 
 #: Roles of manifest inputs (CONTRACTS.md) and the alternative names accepted for them.
-_ROLES = {"registry": ("registry", "heaps"), "weather": ("weather",), "dem": ("dem", "terrain"),
-          "config": ("config",)}
+_ROLES = {
+    "registry": ("registry", "heaps"),
+    "weather": ("weather",),
+    "dem": ("dem", "terrain"),
+    "config": ("config",),
+}
 
 
 def _manifest_inputs(manifest: dict | None, role: str) -> list[dict]:
@@ -614,8 +762,10 @@ def _manifest_inputs(manifest: dict | None, role: str) -> list[dict]:
         return []
     inputs = manifest.get("inputs") or []
     if isinstance(inputs, Mapping):  # tolerate {name: record}
-        inputs = [dict(v, name=k) if isinstance(v, Mapping) else {"path": v, "name": k}
-                  for k, v in inputs.items()]
+        inputs = [
+            dict(v, name=k) if isinstance(v, Mapping) else {"path": v, "name": k}
+            for k, v in inputs.items()
+        ]
     roles = _ROLES.get(role, (role,))
     return [i for i in inputs if isinstance(i, Mapping) and i.get("role") in roles]
 
@@ -653,8 +803,9 @@ def read_registry_properties(path: Path) -> dict[str, dict]:
     return out
 
 
-def _resolve_registry(manifest: dict | None, registry: Path | None, results_dir: Path,
-                      notes: list) -> tuple[dict | None, Path | None]:
+def _resolve_registry(
+    manifest: dict | None, registry: Path | None, results_dir: Path, notes: list
+) -> tuple[dict | None, Path | None]:
     """Registry from --heaps, else the manifest's registry input, else the project default."""
     candidates: list[Path] = []
     recorded = _manifest_inputs(manifest, "registry")
@@ -688,7 +839,9 @@ def _find_summary(results_dir: Path, summary: Path | None) -> Path | None:
     """
     if summary is not None:
         if not Path(summary).is_file():
-            raise OutputError(f"{summary}: batch summary not found; check the path given to --summary")
+            raise OutputError(
+                f"{summary}: batch summary not found; check the path given to --summary"
+            )
         return Path(summary)
     d = results_dir.resolve()
     for p in (d / "summary.csv", d.parent / "summary.csv", d.parent.parent / "summary.csv"):
@@ -697,8 +850,11 @@ def _find_summary(results_dir: Path, summary: Path | None) -> Path | None:
     return None
 
 
-def load_report_data(results_dir: str | os.PathLike, registry: str | os.PathLike | None = None,
-                     summary: str | os.PathLike | None = None) -> ReportData:
+def load_report_data(
+    results_dir: str | os.PathLike,
+    registry: str | os.PathLike | None = None,
+    summary: str | os.PathLike | None = None,
+) -> ReportData:
     """Read a results folder (and the registry, and a batch summary if any) for the report.
 
     Parameters
@@ -716,17 +872,21 @@ def load_report_data(results_dir: str | os.PathLike, registry: str | os.PathLike
     d = Path(results_dir)
     if not d.is_dir():
         raise OutputError(
-            f"{d}: results folder not found; run 'haldenenergie run --out {d}' first or check the path")
+            f"{d}: results folder not found; run 'haldenenergie run --out {d}' first or check the path"
+        )
     if not (d / "results.csv").is_file() and (d / "summary.csv").is_file():
         runs = sorted(p.parent for p in [*d.glob("*/results.csv"), *d.glob("runs/*/results.csv")])
         hint = f" (e.g. {runs[0]})" if runs else ""
         raise OutputError(
             f"{d}: is a batch folder without results.csv; pass one of its run folders{hint} — its "
-            "P50/P90 chart then comes from this summary.csv")
+            "P50/P90 chart then comes from this summary.csv"
+        )
     notes: list[str] = []
     results = _read_csv(d / REQUIRED_FILES[0], required=True)
     if "heap_id" not in results.columns:
-        raise OutputError(f"{d / 'results.csv'}: has no 'heap_id' column; rerun 'haldenenergie run'")
+        raise OutputError(
+            f"{d / 'results.csv'}: has no 'heap_id' column; rerun 'haldenenergie run'"
+        )
     if results.empty:
         raise OutputError(f"{d / 'results.csv'}: has no heaps; rerun 'haldenenergie run'")
     manifest = _read_manifest(d / "manifest.json", notes)
@@ -741,7 +901,8 @@ def load_report_data(results_dir: str | os.PathLike, registry: str | os.PathLike
         data.summary = _read_csv(sp, notes=notes)
         data.summary_path = sp
     data.registry, data.registry_path = _resolve_registry(
-        manifest, Path(registry) if registry is not None else None, d, notes)
+        manifest, Path(registry) if registry is not None else None, d, notes
+    )
     return data
 
 
@@ -761,8 +922,12 @@ def rank_order(results: pd.DataFrame) -> pd.DataFrame:
     df = results.copy()
     df["_rank"] = _num(df, "rank")
     df["_energy"] = total_energy(df)
-    df = df.sort_values(["_rank", "_energy", "heap_id"], ascending=[True, False, True],
-                        na_position="last", kind="mergesort")
+    df = df.sort_values(
+        ["_rank", "_energy", "heap_id"],
+        ascending=[True, False, True],
+        na_position="last",
+        kind="mergesort",
+    )
     return df.drop(columns=["_rank", "_energy"]).reset_index(drop=True)
 
 
@@ -773,11 +938,13 @@ def total_energy(results: pd.DataFrame) -> pd.Series:
         if tot.notna().any():
             return tot
     return _num(results, "pv_energy_mwh_per_a").fillna(0) + _num(
-        results, "wind_energy_mwh_per_a").fillna(0)
+        results, "wind_energy_mwh_per_a"
+    ).fillna(0)
 
 
-def parameter_rows(manifest_parameters: Mapping | None,
-                   describe_rows: Sequence[Mapping] | None) -> list[dict]:
+def parameter_rows(
+    manifest_parameters: Mapping | None, describe_rows: Sequence[Mapping] | None
+) -> list[dict]:
     """Merge the run's parameter values with the program's units and sources.
 
     Parameters
@@ -799,16 +966,35 @@ def parameter_rows(manifest_parameters: Mapping | None,
         seen.add((sec, key))
         recorded = sec in params and key in params[sec]
         value = params[sec][key] if recorded else (r.get("value") if not params else None)
-        rows.append({"section": sec, "key": key, "value": value, "unit": r.get("unit", "-"),
-                     "default": r.get("default"), "source": r.get("source", ""),
-                     "doc": r.get("doc", ""), "recorded": recorded or not params,
-                     "changed": recorded and value != r.get("default")})
+        rows.append(
+            {
+                "section": sec,
+                "key": key,
+                "value": value,
+                "unit": r.get("unit", "-"),
+                "default": r.get("default"),
+                "source": r.get("source", ""),
+                "doc": r.get("doc", ""),
+                "recorded": recorded or not params,
+                "changed": recorded and value != r.get("default"),
+            }
+        )
     for sec, vals in params.items():
         for key, value in vals.items():
             if (sec, key) not in seen:
-                rows.append({"section": sec, "key": key, "value": value, "unit": "–",
-                             "default": None, "source": "–", "doc": "", "recorded": True,
-                             "changed": False})
+                rows.append(
+                    {
+                        "section": sec,
+                        "key": key,
+                        "value": value,
+                        "unit": "–",
+                        "default": None,
+                        "source": "–",
+                        "doc": "",
+                        "recorded": True,
+                        "changed": False,
+                    }
+                )
     return rows
 
 
@@ -972,8 +1158,16 @@ def map_chart(df: pd.DataFrame, lang: str) -> Chart | None:
     classes = sub["class"] if "class" in sub.columns else pd.Series([None] * len(sub))
     colors = [_class_color(c) for c in classes]
     order = np.argsort(-energy, kind="stable")  # big points first, small ones stay visible
-    ax.scatter(x[order], y[order], s=sizes[order], c=[colors[i] for i in order],
-               edgecolors="#333333", linewidths=0.5, alpha=0.9, zorder=3)
+    ax.scatter(
+        x[order],
+        y[order],
+        s=sizes[order],
+        c=[colors[i] for i in order],
+        edgecolors="#333333",
+        linewidths=0.5,
+        alpha=0.9,
+        zorder=3,
+    )
     # Labels sit on a translucent white box rather than a stroked halo: path effects would turn
     # the SVG text into outlines (several times the file size).
     halo = {"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.55}
@@ -981,8 +1175,15 @@ def map_chart(df: pd.DataFrame, lang: str) -> Chart | None:
     for i in range(len(sub)):
         r = ranks.iloc[i]
         if math.isfinite(r):
-            ax.annotate(f"{int(r)}", (x[i], y[i]), xytext=(4, 3), textcoords="offset points",
-                        fontsize=6.5, color="#222222", zorder=5)
+            ax.annotate(
+                f"{int(r)}",
+                (x[i], y[i]),
+                xytext=(4, 3),
+                textcoords="offset points",
+                fontsize=6.5,
+                color="#222222",
+                zorder=5,
+            )
     # City labels: one per town, at the centre of its heaps, above them.
     cities = [city_base(c) for c in (sub["city"] if "city" in sub.columns else [None] * len(sub))]
     placed: dict[str, list[int]] = {}
@@ -991,44 +1192,117 @@ def map_chart(df: pd.DataFrame, lang: str) -> Chart | None:
             placed.setdefault(c, []).append(i)
     for c in sorted(placed):
         idx = placed[c]
-        ax.annotate(c, (float(np.mean(x[idx])), float(np.max(y[idx]))), xytext=(0, 9),
-                    textcoords="offset points", ha="center", fontsize=7.5, style="italic",
-                    color="#4a4a4a", zorder=4, bbox=halo)
+        ax.annotate(
+            c,
+            (float(np.mean(x[idx])), float(np.max(y[idx]))),
+            xytext=(0, 9),
+            textcoords="offset points",
+            ha="center",
+            fontsize=7.5,
+            style="italic",
+            color="#4a4a4a",
+            zorder=4,
+            bbox=halo,
+        )
     # Scale bar (lower left) and north arrow (upper right). In UTM 32N grid north differs from
     # true north by < 1.5 deg in the Ruhr area (meridian convergence at 7 deg E), not visible here.
     L = _nice_length((x1 - x0) * 0.2)
     sx, sy = x0 + 0.03 * (x1 - x0), y0 + 0.05 * (y1 - y0)
     ax.plot([sx, sx + L], [sy, sy], color="#222222", lw=2.2, solid_capstyle="butt", zorder=6)
     ax.plot([sx, sx + L / 2], [sy, sy], color="white", lw=1.0, solid_capstyle="butt", zorder=7)
-    ax.text(sx + L / 2, sy + 0.015 * (y1 - y0), f"{fmt_number(L / 1000, 0, lang)} km",
-            ha="center", va="bottom", fontsize=7.5, zorder=6)
-    ax.annotate("N", xy=(0.03, 0.965), xytext=(0.03, 0.86), xycoords="axes fraction",
-                ha="center", va="center", fontsize=9, fontweight="bold",
-                arrowprops={"arrowstyle": "-|>", "color": "#222222", "lw": 1.2})
-    ax.text(0.995, 0.005, "ETRS89 / UTM 32N", transform=ax.transAxes, ha="right", va="bottom",
-            fontsize=6, color="#777777")
+    ax.text(
+        sx + L / 2,
+        sy + 0.015 * (y1 - y0),
+        f"{fmt_number(L / 1000, 0, lang)} km",
+        ha="center",
+        va="bottom",
+        fontsize=7.5,
+        zorder=6,
+    )
+    ax.annotate(
+        "N",
+        xy=(0.03, 0.965),
+        xytext=(0.03, 0.86),
+        xycoords="axes fraction",
+        ha="center",
+        va="center",
+        fontsize=9,
+        fontweight="bold",
+        arrowprops={"arrowstyle": "-|>", "color": "#222222", "lw": 1.2},
+    )
+    ax.text(
+        0.995,
+        0.005,
+        "ETRS89 / UTM 32N",
+        transform=ax.transAxes,
+        ha="right",
+        va="bottom",
+        fontsize=6,
+        color="#777777",
+    )
     # Legends: classes present, and point sizes.
     from matplotlib.lines import Line2D
 
     present = [c for c in list(CLASS_LABELS) if c in set(map(str, classes))]
     present += sorted({str(c) for c in classes if str(c) not in CLASS_LABELS and pd.notna(c)})
-    handles = [Line2D([], [], marker="o", ls="", markersize=7, markerfacecolor=_class_color(c),
-                      markeredgecolor="#333333", markeredgewidth=0.5, label=_class_label(c, lang))
-               for c in present]
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            ls="",
+            markersize=7,
+            markerfacecolor=_class_color(c),
+            markeredgecolor="#333333",
+            markeredgewidth=0.5,
+            label=_class_label(c, lang),
+        )
+        for c in present
+    ]
     if handles:
-        leg1 = ax.legend(handles=handles, title=_lbl("class", lang), loc="lower right",
-                         bbox_to_anchor=(0.99, 0.01), ncol=min(len(handles), 3), frameon=True,
-                         framealpha=0.9, edgecolor="#cccccc", fontsize=7, title_fontsize=7.5)
+        leg1 = ax.legend(
+            handles=handles,
+            title=_lbl("class", lang),
+            loc="lower right",
+            bbox_to_anchor=(0.99, 0.01),
+            ncol=min(len(handles), 3),
+            frameon=True,
+            framealpha=0.9,
+            edgecolor="#cccccc",
+            fontsize=7,
+            title_fontsize=7.5,
+        )
         ax.add_artist(leg1)
     refs = sorted({_nice_length(emax / 2), _nice_length(emax / 10), _nice_length(emax / 50)})
-    size_handles = [Line2D([], [], marker="o", ls="", color="#bbbbbb", markeredgecolor="#333333",
-                           markeredgewidth=0.5, markersize=math.sqrt(18 + 520 * r / emax),
-                           label=fmt_number(r, 0, lang)) for r in refs if r > 0]
+    size_handles = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            ls="",
+            color="#bbbbbb",
+            markeredgecolor="#333333",
+            markeredgewidth=0.5,
+            markersize=math.sqrt(18 + 520 * r / emax),
+            label=fmt_number(r, 0, lang),
+        )
+        for r in refs
+        if r > 0
+    ]
     if size_handles:
-        ax.legend(handles=size_handles, title=f"{_lbl('legend_size', lang)} [MWh/a]",
-                  loc="lower left", bbox_to_anchor=(0.27, 0.01), ncol=len(size_handles),
-                  frameon=True, framealpha=0.9, edgecolor="#cccccc", fontsize=7,
-                  title_fontsize=7.5, columnspacing=1.2)
+        ax.legend(
+            handles=size_handles,
+            title=f"{_lbl('legend_size', lang)} [MWh/a]",
+            loc="lower left",
+            bbox_to_anchor=(0.27, 0.01),
+            ncol=len(size_handles),
+            frameon=True,
+            framealpha=0.9,
+            edgecolor="#cccccc",
+            fontsize=7,
+            title_fontsize=7.5,
+            columnspacing=1.2,
+        )
     return _save(fig)
 
 
@@ -1058,8 +1332,9 @@ def _barh_size(n: int) -> float:
 
 def _barh_axes(fig, h_in: float):
     """Axes for a horizontal bar chart: heap names left, legend then ticks and label on top."""
-    return fig.add_axes((0.34, _BARH_BOTTOM_IN / h_in, 0.63,
-                         1 - (_BARH_TOP_IN + _BARH_BOTTOM_IN) / h_in))
+    return fig.add_axes(
+        (0.34, _BARH_BOTTOM_IN / h_in, 0.63, 1 - (_BARH_TOP_IN + _BARH_BOTTOM_IN) / h_in)
+    )
 
 
 def suitable_uses(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -1095,14 +1370,30 @@ def energy_chart(df: pd.DataFrame, lang: str) -> Chart | None:
     yy = np.arange(n)
     pv_ok, wind_ok = suitable_uses(df)
     light = {"pv": "#f6dca6", "wind_new": "#b3d1e6"}
-    for vals, left, ok, color, key in ((pv, 0, pv_ok, PV_COLOR, "pv"),
-                                       (wind, pv, wind_ok, WIND_COLOR, "wind_new")):
-        ax.barh(yy, np.where(ok, vals, 0), left=left, color=color, height=0.72,
-                label=_lbl(key, lang) if (ok & (vals > 0)).any() else "_nolegend_")
+    for vals, left, ok, color, key in (
+        (pv, 0, pv_ok, PV_COLOR, "pv"),
+        (wind, pv, wind_ok, WIND_COLOR, "wind_new"),
+    ):
+        ax.barh(
+            yy,
+            np.where(ok, vals, 0),
+            left=left,
+            color=color,
+            height=0.72,
+            label=_lbl(key, lang) if (ok & (vals > 0)).any() else "_nolegend_",
+        )
         if (~ok & (vals > 0)).any():
-            ax.barh(yy, np.where(ok, 0, vals), left=left, color=light[key], edgecolor=color,
-                    hatch="////", linewidth=0, height=0.72,
-                    label=f"{_lbl(key, lang)} – {_lbl('not_suitable', lang)}")
+            ax.barh(
+                yy,
+                np.where(ok, 0, vals),
+                left=left,
+                color=light[key],
+                edgecolor=color,
+                hatch="////",
+                linewidth=0,
+                height=0.72,
+                label=f"{_lbl(key, lang)} – {_lbl('not_suitable', lang)}",
+            )
     return _finish_heap_bars(fig, ax, _heap_labels(df), n, _lbl("energy", lang), lang)
 
 
@@ -1121,8 +1412,13 @@ def _finish_heap_bars(fig, ax, labels, n: int, xlabel: str, lang: str) -> Chart:
     ax.spines["bottom"].set_visible(False)
     ax.spines["top"].set_visible(True)
     handles, texts = ax.get_legend_handles_labels()
-    fig.legend(handles, texts, loc="upper left", bbox_to_anchor=(0.01, 1.0),
-               ncol=2 if len(handles) > 2 else 3)
+    fig.legend(
+        handles,
+        texts,
+        loc="upper left",
+        bbox_to_anchor=(0.01, 1.0),
+        ncol=2 if len(handles) > 2 else 3,
+    )
     return _save(fig)
 
 
@@ -1150,8 +1446,14 @@ def monthly_chart(monthly: pd.DataFrame | None, lang: str) -> Chart | None:
     ax = fig.add_axes((0.13, 0.11, 0.85, 0.84))
     xx = np.arange(12)
     ax.bar(xx, tot["pv"], color=PV_COLOR, width=0.72, label=_lbl("pv", lang))
-    ax.bar(xx, tot["wind"], bottom=tot["pv"], color=WIND_COLOR, width=0.72,
-           label=_lbl("wind_new", lang))
+    ax.bar(
+        xx,
+        tot["wind"],
+        bottom=tot["pv"],
+        color=WIND_COLOR,
+        width=0.72,
+        label=_lbl("wind_new", lang),
+    )
     ax.set_xticks(xx, MONTHS[lang])
     ax.yaxis.set_major_formatter(_thousands(lang))
     ax.set_ylabel(f"{_lbl('energy', lang)} [MWh]")
@@ -1215,8 +1517,9 @@ def p50_p90_chart(df: pd.DataFrame, summary: pd.DataFrame | None, lang: str) -> 
         lo = _summary_values(s, cols["min"]).reindex(order).values
         hi = _summary_values(s, cols["max"]).reindex(order).values
         ok = np.isfinite(lo) & np.isfinite(hi)
-        ax.hlines(yy[ok] - 0.19, lo[ok], hi[ok], color="#222222", lw=0.8,
-                  label=_lbl("min_max", lang))
+        ax.hlines(
+            yy[ok] - 0.19, lo[ok], hi[ok], color="#222222", lw=0.8, label=_lbl("min_max", lang)
+        )
     return _finish_heap_bars(fig, ax, _heap_labels(lab_df), n, _lbl("total_energy", lang), lang)
 
 
@@ -1246,8 +1549,10 @@ def orientation_by_sector(surfaces: pd.DataFrame | None, heap_id: str) -> pd.Dat
         sector = s["azimuth_sector"].astype(str).str.strip()
     elif "surface_azimuth_deg" in s.columns:
         az = _num(s, "surface_azimuth_deg")
-        sector = pd.Series([SECTORS[int(((a + 22.5) % 360) // 45)] if math.isfinite(a) else "flat"
-                            for a in az], index=s.index)
+        sector = pd.Series(
+            [SECTORS[int(((a + 22.5) % 360) // 45)] if math.isfinite(a) else "flat" for a in az],
+            index=s.index,
+        )
     else:
         return None
     if "kind" in s.columns:
@@ -1256,8 +1561,13 @@ def orientation_by_sector(surfaces: pd.DataFrame | None, heap_id: str) -> pd.Dat
     usable = _num(s, "usable_area_ha")
     if usable.isna().all() and gross.isna().all():
         return None
-    out = pd.DataFrame({"gross": gross.fillna(usable).fillna(0), "usable": usable.fillna(0),
-                        "sector": sector}).groupby("sector")[["gross", "usable"]].sum()
+    out = (
+        pd.DataFrame(
+            {"gross": gross.fillna(usable).fillna(0), "usable": usable.fillna(0), "sector": sector}
+        )
+        .groupby("sector")[["gross", "usable"]]
+        .sum()
+    )
     return out.reindex([*SECTORS, "flat"]).fillna(0.0)
 
 
@@ -1271,12 +1581,18 @@ def rose_svg(by_sector: pd.DataFrame, lang: str, size: int = 170) -> str:
     rmax = size / 2 - 16
     flanks = by_sector.loc[list(SECTORS)]
     vmax = float(max(flanks["gross"].max(), flanks["usable"].max(), 0))
-    parts = [(f'<svg class="rose" xmlns="http://www.w3.org/2000/svg" width="{size}" '
-              f'height="{size}" viewBox="0 0 {size} {size}" role="img" '
-              f'aria-label="{_e(_lbl("orientation", lang))}">')]
+    parts = [
+        (
+            f'<svg class="rose" xmlns="http://www.w3.org/2000/svg" width="{size}" '
+            f'height="{size}" viewBox="0 0 {size} {size}" role="img" '
+            f'aria-label="{_e(_lbl("orientation", lang))}">'
+        )
+    ]
     for frac in (0.5, 1.0):
-        parts.append(f'<circle cx="{c}" cy="{c}" r="{rmax * frac:.1f}" fill="none" '
-                     'stroke="#d0d0d0" stroke-width="0.7"/>')
+        parts.append(
+            f'<circle cx="{c}" cy="{c}" r="{rmax * frac:.1f}" fill="none" '
+            'stroke="#d0d0d0" stroke-width="0.7"/>'
+        )
     for s in SECTORS:
         az = SECTOR_AZIMUTH_DEG[s]
         if vmax > 0:
@@ -1284,12 +1600,16 @@ def rose_svg(by_sector: pd.DataFrame, lang: str, size: int = 170) -> str:
                 r = rmax * math.sqrt(float(flanks.at[s, key]) / vmax)  # area-true radius
                 d = _wedge_path(c, c, r, az)
                 if d:
-                    parts.append(f'<path d="{d}" fill="{color}" fill-opacity="{op}" '
-                                 'stroke="#ffffff" stroke-width="0.6"/>')
+                    parts.append(
+                        f'<path d="{d}" fill="{color}" fill-opacity="{op}" '
+                        'stroke="#ffffff" stroke-width="0.6"/>'
+                    )
     for s, (dx, dy) in {"N": (0, -1), "E": (1, 0), "S": (0, 1), "W": (-1, 0)}.items():
         tx, ty = c + dx * (rmax + 9), c + dy * (rmax + 9) + 3.5
-        parts.append(f'<text x="{tx:.1f}" y="{ty:.1f}" text-anchor="middle" font-size="10" '
-                     f'font-weight="bold" fill="#444">{_sector_name(s, lang)}</text>')
+        parts.append(
+            f'<text x="{tx:.1f}" y="{ty:.1f}" text-anchor="middle" font-size="10" '
+            f'font-weight="bold" fill="#444">{_sector_name(s, lang)}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -1301,12 +1621,21 @@ def _sector_name(s: str, lang: str) -> str:
 
 def _sector_color(s: str) -> str:
     # Warm for sunny (south) sectors, cool for north: a visual cue, not a yield.
-    return {"S": "#d55e00", "SE": "#e69f00", "SW": "#e69f00", "E": "#f0c05a", "W": "#f0c05a",
-            "NE": "#8fb8d6", "NW": "#8fb8d6", "N": "#56B4E9"}[s]
+    return {
+        "S": "#d55e00",
+        "SE": "#e69f00",
+        "SW": "#e69f00",
+        "E": "#f0c05a",
+        "W": "#f0c05a",
+        "NE": "#8fb8d6",
+        "NW": "#8fb8d6",
+        "N": "#56B4E9",
+    }[s]
 
 
-def monthly_heap_svg(monthly: pd.DataFrame | None, heap_id: str, lang: str,
-                     width: int = 250, height: int = 110) -> str | None:
+def monthly_heap_svg(
+    monthly: pd.DataFrame | None, heap_id: str, lang: str, width: int = 250, height: int = 110
+) -> str | None:
     """Small stacked monthly bars (PV, new wind) of one heap as inline SVG; None if no data."""
     if monthly is None or "heap_id" not in monthly.columns or "month" not in monthly.columns:
         return None
@@ -1315,7 +1644,14 @@ def monthly_heap_svg(monthly: pd.DataFrame | None, heap_id: str, lang: str,
         return None
     month = pd.to_numeric(m["month"], errors="coerce")
     pv = _num(m, "pv_energy_mwh").groupby(month).sum().reindex(range(1, 13)).fillna(0).clip(lower=0)
-    wd = _num(m, "wind_energy_mwh").groupby(month).sum().reindex(range(1, 13)).fillna(0).clip(lower=0)
+    wd = (
+        _num(m, "wind_energy_mwh")
+        .groupby(month)
+        .sum()
+        .reindex(range(1, 13))
+        .fillna(0)
+        .clip(lower=0)
+    )
     top = float((pv + wd).max())
     if top <= 0:
         return None
@@ -1323,29 +1659,43 @@ def monthly_heap_svg(monthly: pd.DataFrame | None, heap_id: str, lang: str,
     ph = height - bottom - topm
     bw = (width - left - 4) / 12
     ticks = _nice_length(top / 2)
-    parts = [(f'<svg class="monthly" xmlns="http://www.w3.org/2000/svg" width="{width}" '
-              f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
-              f'aria-label="{_e(_lbl("monthly_heap", lang))}">')]
+    parts = [
+        (
+            f'<svg class="monthly" xmlns="http://www.w3.org/2000/svg" width="{width}" '
+            f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
+            f'aria-label="{_e(_lbl("monthly_heap", lang))}">'
+        )
+    ]
     v = 0.0
     while v <= top * 1.0001:
         yv = topm + ph * (1 - v / top)
-        parts.append(f'<line x1="{left}" x2="{width - 2}" y1="{yv:.1f}" y2="{yv:.1f}" '
-                     'stroke="#e3e3e3" stroke-width="0.7"/>')
-        parts.append(f'<text x="{left - 3}" y="{yv + 3:.1f}" text-anchor="end" font-size="8" '
-                     f'fill="#666">{fmt_number(v, 0, lang)}</text>')
+        parts.append(
+            f'<line x1="{left}" x2="{width - 2}" y1="{yv:.1f}" y2="{yv:.1f}" '
+            'stroke="#e3e3e3" stroke-width="0.7"/>'
+        )
+        parts.append(
+            f'<text x="{left - 3}" y="{yv + 3:.1f}" text-anchor="end" font-size="8" '
+            f'fill="#666">{fmt_number(v, 0, lang)}</text>'
+        )
         v += ticks
     for i in range(12):
         x = left + i * bw + 1
         hp = ph * float(pv.iloc[i]) / top
         hw = ph * float(wd.iloc[i]) / top
         y_pv = topm + ph - hp
-        parts.append(f'<rect x="{x:.1f}" y="{y_pv:.1f}" width="{bw - 2:.1f}" height="{hp:.1f}" '
-                     f'fill="{PV_COLOR}"/>')
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y_pv:.1f}" width="{bw - 2:.1f}" height="{hp:.1f}" '
+            f'fill="{PV_COLOR}"/>'
+        )
         if hw > 0:
-            parts.append(f'<rect x="{x:.1f}" y="{y_pv - hw:.1f}" width="{bw - 2:.1f}" '
-                         f'height="{hw:.1f}" fill="{WIND_COLOR}"/>')
-        parts.append(f'<text x="{x + (bw - 2) / 2:.1f}" y="{height - 4}" text-anchor="middle" '
-                     f'font-size="8" fill="#666">{MONTHS[lang][i][0]}</text>')
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y_pv - hw:.1f}" width="{bw - 2:.1f}" '
+                f'height="{hw:.1f}" fill="{WIND_COLOR}"/>'
+            )
+        parts.append(
+            f'<text x="{x + (bw - 2) / 2:.1f}" y="{height - 4}" text-anchor="middle" '
+            f'font-size="8" fill="#666">{MONTHS[lang][i][0]}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -1494,9 +1844,11 @@ SELFCHECK_JS = """
 
 def _img(chart: Chart, id_: str, alt: str) -> str:
     b64 = base64.b64encode(chart.svg).decode("ascii")
-    return (f'<img class="chart" id="{id_}" src="data:image/svg+xml;base64,{b64}" '
-            f'width="{chart.width_px}" height="{chart.height_px}" alt="{_e(alt)}" '
-            f'data-expected-width="{chart.width_px}" data-expected-height="{chart.height_px}">')
+    return (
+        f'<img class="chart" id="{id_}" src="data:image/svg+xml;base64,{b64}" '
+        f'width="{chart.width_px}" height="{chart.height_px}" alt="{_e(alt)}" '
+        f'data-expected-width="{chart.width_px}" data-expected-height="{chart.height_px}">'
+    )
 
 
 def _na(lang: str, what: str = "") -> str:
@@ -1509,18 +1861,26 @@ def _badge(cls: Any, lang: str) -> str:
         return "–"
     color = _class_color(cls)
     fg = "#222" if str(cls) in ("pv", "not-assessed", "unsuitable") else "#fff"
-    return (f'<span class="badge" style="background:{color};color:{fg}">'
-            f"{_e(_class_label(cls, lang))}</span>")
+    return (
+        f'<span class="badge" style="background:{color};color:{fg}">'
+        f"{_e(_class_label(cls, lang))}</span>"
+    )
 
 
-def _table(df: pd.DataFrame, lang: str, cols: Sequence[str] | None = None,
-           class_col: str | None = "class", overall: Sequence[str] = ()) -> str:
+def _table(
+    df: pd.DataFrame,
+    lang: str,
+    cols: Sequence[str] | None = None,
+    class_col: str | None = "class",
+    overall: Sequence[str] = (),
+) -> str:
     """A table of ``df`` with labelled headers and formatted numbers; rows whose ``class_col``
     is in ``overall`` are the bold total row."""
     cols = list(cols or df.columns)
     head = "".join(
         f'<th class="{"n" if _is_numeric_col(df, c) else ""}">{_e(column_label(c, lang))}</th>'
-        for c in cols)
+        for c in cols
+    )
     rows = []
     for _, r in df.iterrows():
         cells = []
@@ -1594,27 +1954,35 @@ def _totals_html(table: pd.DataFrame, lang: str) -> str:
     cls = _class_col(table)
     if cls is None:
         return _table(table, lang)
-    text_cols = [c for c in table.columns if c.startswith(f"{cls}_") and c.rsplit("_", 1)[-1] in LANGS]
+    text_cols = [
+        c for c in table.columns if c.startswith(f"{cls}_") and c.rsplit("_", 1)[-1] in LANGS
+    ]
     label_col = f"{cls}_{lang}" if f"{cls}_{lang}" in table.columns else None
     value_cols = [c for c in table.columns if c != cls and c not in text_cols]
     head = f"<th>{_e(_lbl('class', lang))}</th>" + "".join(
         f'<th class="{"n" if _is_numeric_col(table, c) else ""}">{_e(column_label(c, lang))}</th>'
-        for c in value_cols)
+        for c in value_cols
+    )
     rows = []
     for _, r in table.iterrows():
         key = str(r[cls]).strip()
         overall = key.lower() in _OVERALL_NAMES
         text = _get(r, label_col) if label_col else None
         if key in CLASS_COLORS:
-            first = (f'<span class="swatch" style="background:{_class_color(key)}"></span>'
-                     f"{_e(text or _class_label(key, lang))}")
+            first = (
+                f'<span class="swatch" style="background:{_class_color(key)}"></span>'
+                f"{_e(text or _class_label(key, lang))}"
+            )
         elif overall and not text:
             first = _e(_lbl("overall", lang))
         else:
             first = _e(text or key)
         cells = "".join(
-            f'<td class="n">{_e(fmt_value(c, _get(r, c), lang))}</td>' if _is_numeric_col(table, c)
-            else f"<td>{_linkify(fmt_value(c, _get(r, c), lang))}</td>" for c in value_cols)
+            f'<td class="n">{_e(fmt_value(c, _get(r, c), lang))}</td>'
+            if _is_numeric_col(table, c)
+            else f"<td>{_linkify(fmt_value(c, _get(r, c), lang))}</td>"
+            for c in value_cols
+        )
         tr = '<tr class="overall">' if overall else "<tr>"
         rows.append(f"{tr}<td>{first}</td>{cells}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
@@ -1637,7 +2005,9 @@ def _overall_row(totals: pd.DataFrame | None) -> pd.Series | None:
     return totals[m].iloc[0] if m.any() else None
 
 
-def _pick(row: pd.Series, include: Sequence[str], exclude=("factor", "year", "source", "per_household")):
+def _pick(
+    row: pd.Series, include: Sequence[str], exclude=("factor", "year", "source", "per_household")
+):
     """First numeric column whose name contains all of ``include`` and none of ``exclude``."""
     for c in row.index:
         low = c.lower()
@@ -1667,11 +2037,13 @@ def _summary_section(data: ReportData, df: pd.DataFrame, lang: str) -> str:
     overall = _overall_row(data.totals)
     cards: list[tuple[str, str]] = [(_lbl("n_heaps", lang), fmt_number(len(df), 0, lang))]
     if overall is not None:
-        specs = [("pv_capacity", ("pv", "capacity"), "MWp", 1),
-                 ("wind_capacity", ("wind", "capacity"), "MW", 1),
-                 ("total_energy", ("total", "energy"), "MWh/a", 0),
-                 ("households", ("household",), "", 0),
-                 ("co2", ("co2",), "t/a", 0)]
+        specs = [
+            ("pv_capacity", ("pv", "capacity"), "MWp", 1),
+            ("wind_capacity", ("wind", "capacity"), "MW", 1),
+            ("total_energy", ("total", "energy"), "MWh/a", 0),
+            ("households", ("household",), "", 0),
+            ("co2", ("co2",), "t/a", 0),
+        ]
         for key, inc, unit, dec in specs:
             hit = _pick(overall, inc)
             if key == "total_energy" and hit is None and _isnum(_get(overall, "energy_mwh_per_a")):
@@ -1688,16 +2060,27 @@ def _summary_section(data: ReportData, df: pd.DataFrame, lang: str) -> str:
                 cards.append((_lbl(key, lang), f"{fmt_number(value, dec, lang)} {u}".strip()))
     else:
         cards += [
-            (_lbl("pv_capacity", lang),
-             f"{fmt_number(_num(df, 'pv_capacity_mwp').sum(), 1, lang)} MWp"),
-            (_lbl("wind_capacity", lang),
-             f"{fmt_number(_num(df, 'wind_capacity_mw').sum(), 1, lang)} MW"),
-            (_lbl("total_energy", lang),
-             f"{fmt_number(total_energy(df).sum() / 1000, 1, lang)} GWh/a"),
+            (
+                _lbl("pv_capacity", lang),
+                f"{fmt_number(_num(df, 'pv_capacity_mwp').sum(), 1, lang)} MWp",
+            ),
+            (
+                _lbl("wind_capacity", lang),
+                f"{fmt_number(_num(df, 'wind_capacity_mw').sum(), 1, lang)} MW",
+            ),
+            (
+                _lbl("total_energy", lang),
+                f"{fmt_number(total_energy(df).sum() / 1000, 1, lang)} GWh/a",
+            ),
         ]
-    out.append('<div class="cards">' + "".join(
-        f'<div class="card"><div class="v">{_e(v)}</div><div class="k">{_e(k)}</div></div>'
-        for k, v in cards) + "</div>")
+    out.append(
+        '<div class="cards">'
+        + "".join(
+            f'<div class="card"><div class="v">{_e(v)}</div><div class="k">{_e(k)}</div></div>'
+            for k, v in cards
+        )
+        + "</div>"
+    )
     if overall is not None:
         cls = _class_col(data.totals)
         what = _get(overall, f"{cls}_{lang}") if cls else None
@@ -1726,8 +2109,9 @@ def _summary_section(data: ReportData, df: pd.DataFrame, lang: str) -> str:
         if ex_n > 0:
             out.append(
                 f'<p class="note">{_e(_lbl("existing_wind", lang))}: {fmt_number(ex_n, 0, lang)}, '
-                f'{fmt_number(_num(df, "existing_wind_energy_mwh_per_a").sum(), 0, lang)} MWh/a '
-                f'({_e(_lbl("existing_note", lang))}).</p>')
+                f"{fmt_number(_num(df, 'existing_wind_energy_mwh_per_a').sum(), 0, lang)} MWh/a "
+                f"({_e(_lbl('existing_note', lang))}).</p>"
+            )
     else:
         out.append(f'<p class="note">{_e(_lbl("totals_fallback", lang))}</p>')
         out.append(_fallback_totals(df, lang))
@@ -1751,7 +2135,9 @@ def _fallback_totals(df: pd.DataFrame, lang: str) -> str:
     g = work.groupby("class", sort=False)
     t = pd.DataFrame({"n_heaps": g.size()})
     for c in [*cols, "total_energy_mwh_per_a"]:
-        t[c] = g[c].apply(lambda s: pd.to_numeric(s, errors="coerce").sum()) if c in work else np.nan
+        t[c] = (
+            g[c].apply(lambda s: pd.to_numeric(s, errors="coerce").sum()) if c in work else np.nan
+        )
     t = t.reset_index()
     return _table(t, lang)
 
@@ -1767,14 +2153,26 @@ def _sources_table(data: ReportData, df: pd.DataFrame, lang: str) -> str:
         return "<br>".join(
             f"{_e(Path(str(r.get('path', '?'))).name)} "
             f"<span class='note'>SHA-256 {_e(str(r.get('sha256', '–'))[:12])}…</span>"
-            for r in recs)
+            for r in recs
+        )
 
     weather = files("weather") or _e(_lbl("not_available", lang))
     wmeta = m.get("weather")
     if isinstance(wmeta, Mapping):
-        bits = [f"{k}: {_fmt_time(v) if k.startswith('period') else v}" for k, v in wmeta.items()
-                if k in ("station", "source_format", "period_start", "period_end",
-                         "wind_speed_height_m", "coverage_fraction") and v not in (None, "")]
+        bits = [
+            f"{k}: {_fmt_time(v) if k.startswith('period') else v}"
+            for k, v in wmeta.items()
+            if k
+            in (
+                "station",
+                "source_format",
+                "period_start",
+                "period_end",
+                "wind_speed_height_m",
+                "coverage_fraction",
+            )
+            and v not in (None, "")
+        ]
         if bits:
             weather += f"<br><span class='note'>{_e('; '.join(map(str, bits)))}</span>"
     rows.append((_lbl("weather", lang), weather))
@@ -1796,14 +2194,26 @@ def _sources_table(data: ReportData, df: pd.DataFrame, lang: str) -> str:
         n = _num(data.summary, "n_runs").max() if data.summary is not None else float("nan")
         extra = f" ({fmt_number(n, 0, lang)} {_lbl('n_runs', lang)})" if math.isfinite(n) else ""
         rows.append(("Batch", _e(data.summary_path.name + extra)))
-    rows.append((_lbl("run_date", lang), _e(_fmt_time(m.get("created_utc"))
-                                            if m.get("created_utc") else _lbl("not_available", lang))))
+    rows.append(
+        (
+            _lbl("run_date", lang),
+            _e(
+                _fmt_time(m.get("created_utc"))
+                if m.get("created_utc")
+                else _lbl("not_available", lang)
+            ),
+        )
+    )
     versions = m.get("versions") if isinstance(m.get("versions"), Mapping) else {}
     if versions:
         main_v = versions.get("haldenenergie", "–")
         others = ", ".join(f"{k} {v}" for k, v in versions.items() if k != "haldenenergie")
-        rows.append((_lbl("software", lang),
-                     f"haldenenergie {_e(main_v)}<br><span class='note'>{_e(others)}</span>"))
+        rows.append(
+            (
+                _lbl("software", lang),
+                f"haldenenergie {_e(main_v)}<br><span class='note'>{_e(others)}</span>",
+            )
+        )
     return _kv(rows)
 
 
@@ -1818,16 +2228,20 @@ def _map_section(data: ReportData, df: pd.DataFrame, lang: str) -> str:
     else:
         aside.append("<ul>")
         for _, r in missing.iterrows():
-            aside.append(f'<li><a href="#heap-{_slug(r["heap_id"])}">'
-                         f"{_e(_get(r, 'name') or r['heap_id'])}</a> "
-                         f"<span class='note'>{_e(_get(r, 'city') or '')}</span></li>")
+            aside.append(
+                f'<li><a href="#heap-{_slug(r["heap_id"])}">'
+                f"{_e(_get(r, 'name') or r['heap_id'])}</a> "
+                f"<span class='note'>{_e(_get(r, 'city') or '')}</span></li>"
+            )
         aside.append("</ul>")
     aside.append("</aside>")
     if chart is None:
         fig = f"<figure>{_na(lang)}</figure>"
     else:
-        fig = (f"<figure>{_img(chart, 'fig-map', _lbl('map', lang))}"
-               f"<figcaption>{_e(_lbl('map_caption', lang))}</figcaption></figure>")
+        fig = (
+            f"<figure>{_img(chart, 'fig-map', _lbl('map', lang))}"
+            f"<figcaption>{_e(_lbl('map_caption', lang))}</figcaption></figure>"
+        )
     out.append(f'<div class="mapwrap">{fig}{"".join(aside)}</div></section>')
     return "".join(out)
 
@@ -1837,15 +2251,22 @@ def _charts_section(data: ReportData, df: pd.DataFrame, lang: str) -> str:
     for key, id_, chart, missing in (
         ("energy_per_heap", "fig-energy", energy_chart(df, lang), ""),
         ("monthly_profile", "fig-monthly", monthly_chart(data.monthly, lang), "monthly.csv"),
-        ("p50_p90", "fig-p50p90", p50_p90_chart(df, data.summary, lang),
-         _lbl("p50_p90_missing", lang)),
+        (
+            "p50_p90",
+            "fig-p50p90",
+            p50_p90_chart(df, data.summary, lang),
+            _lbl("p50_p90_missing", lang),
+        ),
     ):
         out.append(f"<h3>{_e(_lbl(key, lang))}</h3>")
         if chart is None:
             out.append(_na(lang, missing))
         else:
-            note_key = {"energy_per_heap": "energy_note", "monthly_profile": "monthly_note",
-                        "p50_p90": "p50_p90_note"}[key]
+            note_key = {
+                "energy_per_heap": "energy_note",
+                "monthly_profile": "monthly_note",
+                "p50_p90": "p50_p90_note",
+            }[key]
             note = f"<figcaption>{_e(_lbl(note_key, lang))}</figcaption>"
             out.append(f"<figure>{_img(chart, id_, _lbl(key, lang))}{note}</figure>")
     out.append("</section>")
@@ -1875,16 +2296,29 @@ RANKING_COL_WIDTHS_PCT = (4, 14, 11, 8, 6, 7, 6, 6, 9, 29)
 
 def _ranking_section(df: pd.DataFrame, lang: str) -> str:
     out = [f'<section id="ranking" class="major"><h2>4 {_e(_lbl("ranking", lang))}</h2>']
-    head = [("rank", "n"), ("name", ""), ("city", ""), ("class", ""), ("score", "n"),
-            ("rank_range", "n"), ("rank_pv", "n"), ("rank_wind", "n"),
-            ("rank_energy", "n"), ("reasons", "")]
+    head = [
+        ("rank", "n"),
+        ("name", ""),
+        ("city", ""),
+        ("class", ""),
+        ("score", "n"),
+        ("rank_range", "n"),
+        ("rank_pv", "n"),
+        ("rank_wind", "n"),
+        ("rank_energy", "n"),
+        ("reasons", ""),
+    ]
     th = "".join(
         f'<th class="{c}">{_e(_lbl(k, lang) if k in LABELS else column_label(k, lang))}</th>'
-        for k, c in head)
+        for k, c in head
+    )
     # Energy of the suitable uses (what the score counts, as in the totals); without the
     # ranking columns, the technical potential.
-    energy = (_num(df, "suitable_energy_mwh_per_a") if "suitable_energy_mwh_per_a" in df.columns
-              else total_energy(df))
+    energy = (
+        _num(df, "suitable_energy_mwh_per_a")
+        if "suitable_energy_mwh_per_a" in df.columns
+        else total_energy(df)
+    )
     pv_ok, wind_ok = suitable_uses(df)
 
     def cap(col: str, ok: bool, r) -> str:
@@ -1909,15 +2343,18 @@ def _ranking_section(df: pd.DataFrame, lang: str) -> str:
             f"<td>{_badge(_get(r, 'class'), lang)}</td>"
             f'<td class="n">{_e(fmt_value("score", _get(r, "score"), lang))}</td>'
             f'<td class="n">{_e(_rank_range(r, lang))}'
-            f'{" ★" if _yes_no(_get(r, "robust_top"), "en") == "yes" else ""}</td>'
-            f'{cap("pv_capacity_mwp", bool(pv_ok[i]), r)}'
-            f'{cap("wind_capacity_mw", bool(wind_ok[i]), r)}'
+            f"{' ★' if _yes_no(_get(r, 'robust_top'), 'en') == 'yes' else ''}</td>"
+            f"{cap('pv_capacity_mwp', bool(pv_ok[i]), r)}"
+            f"{cap('wind_capacity_mw', bool(wind_ok[i]), r)}"
             f'<td class="n">{_e(fmt_number(energy.iloc[i], 0, lang))}</td>'
             f"<td class='reasons'>{_e(shown) if reasons else '–'}</td>"
-            "</tr>")
+            "</tr>"
+        )
     cols = "".join(f'<col style="width:{w}%">' for w in RANKING_COL_WIDTHS_PCT)
-    out.append(f'<div class="tablewrap"><table class="rank"><colgroup>{cols}</colgroup>'
-               f"<thead><tr>{th}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+    out.append(
+        f'<div class="tablewrap"><table class="rank"><colgroup>{cols}</colgroup>'
+        f"<thead><tr>{th}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )
     out.append(f'<p class="note">{_e(_lbl("rank_note", lang))}</p>')
     if "robust_top" in df.columns:
         out.append(f'<p class="note">★ {_e(_lbl("robust_note", lang))}</p>')
@@ -1944,25 +2381,49 @@ def _surface_table(surfaces: pd.DataFrame | None, heap_id: str, lang: str) -> st
     s = surfaces[surfaces["heap_id"] == heap_id]
     if s.empty:
         return ""
-    cols = [c for c in ("surface_class", "surface_tilt_deg", "surface_azimuth_deg", "usable_area_ha",
-                        "capacity_mwp", "energy_mwh_per_a") if c in s.columns]
-    labels = {"surface_class": _lbl("surface", lang), "surface_tilt_deg": _lbl("tilt", lang),
-              "surface_azimuth_deg": _lbl("azimuth", lang)}
-    head = "".join(f'<th class="{"" if c == "surface_class" else "n"}">'
-                   f"{_e(labels.get(c) or column_label(c, lang))}</th>" for c in cols)
+    cols = [
+        c
+        for c in (
+            "surface_class",
+            "surface_tilt_deg",
+            "surface_azimuth_deg",
+            "usable_area_ha",
+            "capacity_mwp",
+            "energy_mwh_per_a",
+        )
+        if c in s.columns
+    ]
+    labels = {
+        "surface_class": _lbl("surface", lang),
+        "surface_tilt_deg": _lbl("tilt", lang),
+        "surface_azimuth_deg": _lbl("azimuth", lang),
+    }
+    head = "".join(
+        f'<th class="{"" if c == "surface_class" else "n"}">'
+        f"{_e(labels.get(c) or column_label(c, lang))}</th>"
+        for c in cols
+    )
     body = []
     for _, r in s.iterrows():
         cells = "".join(
-            f'<td class="nw">{_e(_surface_name(r, lang))}</td>' if c == "surface_class"
-            else f'<td class="n">{_e(fmt_value(c, _get(r, c), lang))}</td>' for c in cols)
+            f'<td class="nw">{_e(_surface_name(r, lang))}</td>'
+            if c == "surface_class"
+            else f'<td class="n">{_e(fmt_value(c, _get(r, c), lang))}</td>'
+            for c in cols
+        )
         body.append(f"<tr>{cells}</tr>")
-    return f'<table class="surf"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    return (
+        f'<table class="surf"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    )
 
 
 def _row_kv(row: Mapping, keys: Sequence[str], lang: str) -> list[tuple[str, str]]:
     """Label/value rows of the given result columns; missing values are left out (compact)."""
-    return [(column_label(k, lang), _e(fmt_value(k, _get(row, k), lang))) for k in keys
-            if k in row.index and _get(row, k) is not None and str(_get(row, k)).strip() != ""]
+    return [
+        (column_label(k, lang), _e(fmt_value(k, _get(row, k), lang)))
+        for k in keys
+        if k in row.index and _get(row, k) is not None and str(_get(row, k)).strip() != ""
+    ]
 
 
 def _existing_wind_text(props: Mapping, lang: str) -> str | None:
@@ -1993,7 +2454,7 @@ def _yes_no(v: Any, lang: str) -> str:
 
 
 def _score_label(col: str, lang: str) -> str:
-    crit = col[len("score_"):]
+    crit = col[len("score_") :]
     pair = SCORE_LABELS.get(crit)
     return pair[LANGS.index(lang)] if pair else crit.replace("_", " ")
 
@@ -2005,12 +2466,16 @@ def _sheet(row: pd.Series, data: ReportData, lang: str) -> str:
     name = _get(row, "name") or (props or {}).get("name") or hid
     rank = _get(row, "rank")
     head = f"{int(rank)}. " if _isnum(rank) else ""
-    out = [f'<article class="sheet" id="heap-{_slug(hid)}" data-heap-id="{_e(hid)}">',
-           f"<h3>{_e(head)}{_e(name)} {_badge(_get(row, 'class'), lang)}</h3>",
-           (f'<div class="sub">{_e(_get(row, "city") or (props or {}).get("city") or "")} · '
+    out = [
+        f'<article class="sheet" id="heap-{_slug(hid)}" data-heap-id="{_e(hid)}">',
+        f"<h3>{_e(head)}{_e(name)} {_badge(_get(row, 'class'), lang)}</h3>",
+        (
+            f'<div class="sub">{_e(_get(row, "city") or (props or {}).get("city") or "")} · '
             f"{_e(_lbl('heap', lang))} <code>{_e(hid)}</code> · {_e(_lbl('score', lang))} "
             f"{_e(fmt_value('score', _get(row, 'score'), lang))} · {_e(_lbl('rank_range', lang))} "
-            f"{_e(_rank_range(row, lang))}</div>")]
+            f"{_e(_rank_range(row, lang))}</div>"
+        ),
+    ]
     status = _get(row, "status")
     if status and str(status).strip().lower() != "ok":
         out.append(f'<div class="warn">{_e(_lbl("status", lang))}: {_e(status)}</div>')
@@ -2018,8 +2483,14 @@ def _sheet(row: pd.Series, data: ReportData, lang: str) -> str:
     # Facts (registry) ---------------------------------------------------------------
     out.append(f"<div><h4>{_e(_lbl('facts', lang))}</h4>")
     if props is None:
-        out.append(_na(lang, _lbl("not_in_registry", lang) if data.registry is not None
-                       else _lbl("registry_missing", lang)))
+        out.append(
+            _na(
+                lang,
+                _lbl("not_in_registry", lang)
+                if data.registry is not None
+                else _lbl("registry_missing", lang),
+            )
+        )
         facts = _row_kv(row, ("owner", "footprint_area_ha"), lang)
     else:
         facts = []
@@ -2033,8 +2504,11 @@ def _sheet(row: pd.Series, data: ReportData, lang: str) -> str:
     lat, lon = _get(row, "lat"), _get(row, "lon")
     if lat is None and props:
         lat, lon = props.get("lat"), props.get("lon")
-    coords = (f"{fmt_number(lat, 4, lang)} N, {fmt_number(lon, 4, lang)} E"
-              if _isnum(lat) and _isnum(lon) else _lbl("not_available", lang))
+    coords = (
+        f"{fmt_number(lat, 4, lang)} N, {fmt_number(lon, 4, lang)} E"
+        if _isnum(lat) and _isnum(lon)
+        else _lbl("not_available", lang)
+    )
     facts.append((_lbl("coordinates", lang), _e(coords)))
     ew = _existing_wind_text(props or {}, lang)
     if ew:
@@ -2043,21 +2517,37 @@ def _sheet(row: pd.Series, data: ReportData, lang: str) -> str:
     out.append("</div>")
     # Terrain ------------------------------------------------------------------------
     out.append(f"<div><h4>{_e(_lbl('terrain', lang))}</h4>")
-    terr = _row_kv(row, ("terrain_source", "footprint_area_ha", "summit_elevation_m",
-                         "base_elevation_m", "relative_height_m", "half_height_distance_m",
-                         "plateau_area_ha", "pv_usable_area_ha", "turbine_site_area_ha"), lang)
+    terr = _row_kv(
+        row,
+        (
+            "terrain_source",
+            "footprint_area_ha",
+            "summit_elevation_m",
+            "base_elevation_m",
+            "relative_height_m",
+            "half_height_distance_m",
+            "plateau_area_ha",
+            "pv_usable_area_ha",
+            "turbine_site_area_ha",
+        ),
+        lang,
+    )
     out.append(_kv(terr))
     by = orientation_by_sector(data.surfaces, hid)
     out.append(f"<div class='small'><strong>{_e(_lbl('orientation', lang))}</strong></div>")
     if by is not None and float(by.to_numpy().sum()) > 0:
         rows = "".join(
-            f'<tr><td>{_e(_lbl("plateau", lang) if s == "flat" else _sector_name(s, lang))}</td>'
+            f"<tr><td>{_e(_lbl('plateau', lang) if s == 'flat' else _sector_name(s, lang))}</td>"
             f'<td class="n">{_e(fmt_number(by.at[s, "usable"], 1, lang))}</td></tr>'
-            for s in by.index if by.at[s, "gross"] > 0 or by.at[s, "usable"] > 0)
-        out.append(f'<div class="rosebox">{rose_svg(by, lang)}'
-                   f'<table><thead><tr><th></th><th class="n">ha</th></tr></thead>'
-                   f"<tbody>{rows}</tbody></table></div>"
-                   f'<div class="note small">{_e(_lbl("rose_legend", lang))}</div>')
+            for s in by.index
+            if by.at[s, "gross"] > 0 or by.at[s, "usable"] > 0
+        )
+        out.append(
+            f'<div class="rosebox">{rose_svg(by, lang)}'
+            f'<table><thead><tr><th></th><th class="n">ha</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table></div>"
+            f'<div class="note small">{_e(_lbl("rose_legend", lang))}</div>'
+        )
     elif data.surfaces is not None:
         out.append(f'<p class="note">{_e(_lbl("no_surfaces", lang))}</p>')
     else:
@@ -2065,23 +2555,54 @@ def _sheet(row: pd.Series, data: ReportData, lang: str) -> str:
     out.append("</div>")
     # PV -----------------------------------------------------------------------------
     out.append(f"<div><h4>{_e(_lbl('pv_results', lang))}</h4>")
-    out.append(_kv(_row_kv(row, ("pv_usable_area_ha", "pv_capacity_mwp", "pv_energy_mwh_per_a",
-                                 "pv_specific_yield_kwh_per_kwp"), lang)))
+    out.append(
+        _kv(
+            _row_kv(
+                row,
+                (
+                    "pv_usable_area_ha",
+                    "pv_capacity_mwp",
+                    "pv_energy_mwh_per_a",
+                    "pv_specific_yield_kwh_per_kwp",
+                ),
+                lang,
+            )
+        )
+    )
     out.append(_surface_table(data.surfaces, hid, lang))
     out.append("</div>")
     # Wind ---------------------------------------------------------------------------
     out.append(f"<div><h4>{_e(_lbl('wind_results', lang))}</h4>")
-    out.append(_kv(_row_kv(row, ("wind_turbines_new", "wind_turbine_type", "wind_hub_height_m",
-                                 "wind_hub_height_above_surroundings_m", "wind_capacity_mw",
-                                 "wind_energy_mwh_per_a", "wind_full_load_hours_h",
-                                 "wind_capacity_factor", "wind_mean_speed_hub_m_s",
-                                 "wind_speedup_fraction", "wind_wake_loss_fraction",
-                                 "existing_wind_turbines", "existing_wind_turbine_type",
-                                 "existing_wind_capacity_mw", "existing_wind_energy_mwh_per_a"),
-                           lang)))
+    out.append(
+        _kv(
+            _row_kv(
+                row,
+                (
+                    "wind_turbines_new",
+                    "wind_turbine_type",
+                    "wind_hub_height_m",
+                    "wind_hub_height_above_surroundings_m",
+                    "wind_capacity_mw",
+                    "wind_energy_mwh_per_a",
+                    "wind_full_load_hours_h",
+                    "wind_capacity_factor",
+                    "wind_mean_speed_hub_m_s",
+                    "wind_speedup_fraction",
+                    "wind_wake_loss_fraction",
+                    "existing_wind_turbines",
+                    "existing_wind_turbine_type",
+                    "existing_wind_capacity_mw",
+                    "existing_wind_energy_mwh_per_a",
+                ),
+                lang,
+            )
+        )
+    )
     if _get(row, "wind_notes"):
-        out.append(f'<p class="note"><em>{_e(_lbl("wind_notes_prefix", lang))}</em>'
-                   f'{_e(_get(row, "wind_notes"))}</p>')
+        out.append(
+            f'<p class="note"><em>{_e(_lbl("wind_notes_prefix", lang))}</em>'
+            f"{_e(_get(row, 'wind_notes'))}</p>"
+        )
     mini = monthly_heap_svg(data.monthly, hid, lang)
     out.append(f"<div class='small'><strong>{_e(_lbl('monthly_heap', lang))}</strong></div>")
     out.append(mini if mini else _na(lang, "monthly.csv"))
@@ -2091,58 +2612,95 @@ def _sheet(row: pd.Series, data: ReportData, lang: str) -> str:
     out.append('<div class="grid">')
     out.append(f"<div><h4>{_e(_lbl('reasons', lang))}</h4>")
     reasons = _split_list(_reasons(row, lang))
-    out.append("<ul class='tight small'>" + "".join(f"<li>{_e(x)}</li>" for x in reasons) + "</ul>"
-               if reasons else _na(lang))
-    suit = [(column_label(k, lang), _e(_yes_no(_get(row, k), lang) if k == "robust_top"
-                                       else fmt_value(k, _value_label(k, _get(row, k), lang), lang)))
-            for k in ("pv_suitability", "wind_suitability", "availability", "penalty_points",
-                      "robust_top") if k in row.index and _get(row, k) is not None]
+    out.append(
+        "<ul class='tight small'>" + "".join(f"<li>{_e(x)}</li>" for x in reasons) + "</ul>"
+        if reasons
+        else _na(lang)
+    )
+    suit = [
+        (
+            column_label(k, lang),
+            _e(
+                _yes_no(_get(row, k), lang)
+                if k == "robust_top"
+                else fmt_value(k, _value_label(k, _get(row, k), lang), lang)
+            ),
+        )
+        for k in (
+            "pv_suitability",
+            "wind_suitability",
+            "availability",
+            "penalty_points",
+            "robust_top",
+        )
+        if k in row.index and _get(row, k) is not None
+    ]
     if suit:
         out.append(_kv(suit))
     parts = [c for c in row.index if c.startswith("score_")]
     if parts:
         out.append(f"<div class='small'><strong>{_e(_lbl('score_parts', lang))}</strong></div>")
-        out.append(_kv([(_score_label(c, lang), _e(fmt_value(c, _get(row, c), lang)))
-                        for c in parts] + [(_lbl("score", lang),
-                                            f"<strong>{_e(fmt_value('score', _get(row, 'score'), lang))}</strong>")]))
+        out.append(
+            _kv(
+                [(_score_label(c, lang), _e(fmt_value(c, _get(row, c), lang))) for c in parts]
+                + [
+                    (
+                        _lbl("score", lang),
+                        f"<strong>{_e(fmt_value('score', _get(row, 'score'), lang))}</strong>",
+                    )
+                ]
+            )
+        )
     out.append("</div>")
     out.append(f"<div><h4>{_e(_lbl('constraints', lang))}</h4>")
-    cons = [(column_label(k, lang), _linkify(str(_value_label(k, props[k], lang))))
-            for k in _CONSTRAINT_KEYS if props and props.get(k) not in (None, "")]
+    cons = [
+        (column_label(k, lang), _linkify(str(_value_label(k, props[k], lang))))
+        for k in _CONSTRAINT_KEYS
+        if props and props.get(k) not in (None, "")
+    ]
     out.append(_kv(cons) if cons else _na(lang))
     assumed = _split_list(_get(row, "assumptions"))
     if assumed:
-        out.append(f"<div class='small'><strong>{_e(_lbl('assumed', lang))}</strong></div>"
-                   "<ul class='tight small'>" + "".join(f"<li>{_e(a)}</li>" for a in assumed)
-                   + "</ul>")
+        out.append(
+            f"<div class='small'><strong>{_e(_lbl('assumed', lang))}</strong></div>"
+            "<ul class='tight small'>" + "".join(f"<li>{_e(a)}</li>" for a in assumed) + "</ul>"
+        )
     out.append("</div></div>")
     if props:
         if props.get("value_notes"):
-            out.append(f'<div class="sources"><strong>{_e(_lbl("value_notes", lang))}:</strong> '
-                       f"{_linkify(props['value_notes'])}</div>")
+            out.append(
+                f'<div class="sources"><strong>{_e(_lbl("value_notes", lang))}:</strong> '
+                f"{_linkify(props['value_notes'])}</div>"
+            )
         if props.get("sources"):
-            out.append(f'<div class="sources"><strong>{_e(_lbl("sources", lang))}:</strong> '
-                       f"{_linkify(props['sources'])}</div>")
+            out.append(
+                f'<div class="sources"><strong>{_e(_lbl("sources", lang))}:</strong> '
+                f"{_linkify(props['sources'])}</div>"
+            )
     out.append("</article>")
     return "".join(out)
 
 
-def _assumptions_section(data: ReportData, lang: str, describe_rows: Sequence[Mapping] | None) -> str:
+def _assumptions_section(
+    data: ReportData, lang: str, describe_rows: Sequence[Mapping] | None
+) -> str:
     out = [f'<section id="assumptions" class="major"><h2>6 {_e(_lbl("assumptions", lang))}</h2>']
     m = data.manifest
     if m is None:
         out.append(_na(lang, "manifest.json"))
         out.append("</section>")
         return "".join(out)
-    rows = parameter_rows(m.get("parameters") if isinstance(m.get("parameters"), Mapping) else {},
-                          describe_rows)
+    rows = parameter_rows(
+        m.get("parameters") if isinstance(m.get("parameters"), Mapping) else {}, describe_rows
+    )
     if not rows:
         out.append(_na(lang))
         out.append("</section>")
         return "".join(out)
     out.append(f'<p class="note">{_e(_lbl("params_note", lang))}</p>')
-    head = "".join(f"<th>{_e(_lbl(k, lang))}</th>" for k in
-                   ("parameter", "value", "unit", "default", "source"))
+    head = "".join(
+        f"<th>{_e(_lbl(k, lang))}</th>" for k in ("parameter", "value", "unit", "default", "source")
+    )
     section = None
     body = []
     for r in rows:
@@ -2150,8 +2708,11 @@ def _assumptions_section(data: ReportData, lang: str, describe_rows: Sequence[Ma
             section = r["section"]
             body.append(f'<tr><th colspan="5">[{_e(section)}]</th></tr>')
         val = _param_value(r["value"], lang)
-        changed = (f' <span class="badge" style="background:#d55e00">{_e(_lbl("changed", lang))}</span>'
-                   if r["changed"] else "")
+        changed = (
+            f' <span class="badge" style="background:#d55e00">{_e(_lbl("changed", lang))}</span>'
+            if r["changed"]
+            else ""
+        )
         doc = f'<div class="note">{_e(r["doc"])}</div>' if r.get("doc") else ""
         if not r["changed"] and r["recorded"] and r["default"] is not None:
             default = f'<span class="note">{_e(_lbl("same", lang))}</span>'
@@ -2163,14 +2724,21 @@ def _assumptions_section(data: ReportData, lang: str, describe_rows: Sequence[Ma
         body.append(
             f"<tr><td><code>{_e(r['key'])}</code>{doc}</td><td>{cell}{changed}</td>"
             f"<td>{_e(r['unit'])}</td><td>{default}</td>"
-            f"<td class='small'>{_linkify(r['source'])}</td></tr>")
+            f"<td class='small'>{_linkify(r['source'])}</td></tr>"
+        )
         if long:
-            body.append(f'<tr class="long"><td colspan="5">'
-                        f'{table if table is not None else f"<code>{_e(val)}</code>"}</td></tr>')
-    cols = ('<colgroup><col style="width:24%"><col style="width:17%"><col style="width:8%">'
-            '<col style="width:11%"><col style="width:40%"></colgroup>')
-    out.append(f'<table class="ptable">{cols}<thead><tr>{head}</tr></thead>'
-               f"<tbody>{''.join(body)}</tbody></table>")
+            body.append(
+                f'<tr class="long"><td colspan="5">'
+                f"{table if table is not None else f'<code>{_e(val)}</code>'}</td></tr>"
+            )
+    cols = (
+        '<colgroup><col style="width:24%"><col style="width:17%"><col style="width:8%">'
+        '<col style="width:11%"><col style="width:40%"></colgroup>'
+    )
+    out.append(
+        f'<table class="ptable">{cols}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
     out.append("</section>")
     return "".join(out)
 
@@ -2242,8 +2810,9 @@ def _report_time() -> str:
     return t.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def render_report(data: ReportData, lang: str = "de",
-                  describe_rows: Sequence[Mapping] | None = None) -> str:
+def render_report(
+    data: ReportData, lang: str = "de", describe_rows: Sequence[Mapping] | None = None
+) -> str:
     """The report as one HTML string (self-contained; see module docstring).
 
     Parameters
@@ -2257,11 +2826,21 @@ def render_report(data: ReportData, lang: str = "de",
         describe_rows = _describe_rows()
     df = rank_order(data.results)
     m = data.manifest or {}
-    version = (m.get("versions") or {}).get("haldenenergie") if isinstance(m.get("versions"), Mapping) else None
+    version = (
+        (m.get("versions") or {}).get("haldenenergie")
+        if isinstance(m.get("versions"), Mapping)
+        else None
+    )
     from . import __version__
 
-    toc = [("summary", "1"), ("map", "2"), ("charts", "3"), ("ranking", "4"), ("sheets", "5"),
-           ("assumptions", "6")]
+    toc = [
+        ("summary", "1"),
+        ("map", "2"),
+        ("charts", "3"),
+        ("ranking", "4"),
+        ("sheets", "5"),
+        ("assumptions", "6"),
+    ]
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{lang}"><head><meta charset="utf-8">',
@@ -2274,9 +2853,11 @@ def render_report(data: ReportData, lang: str = "de",
         '<header class="cover"><div class="inner">',
         f"<h1>{_e(_lbl('title', lang))}</h1>",
         f"<p>{_e(_lbl('subtitle', lang))}</p>",
-        (f"<p>{_e(_lbl('run_date', lang))} {_e(_fmt_time(m.get('created_utc')))} · haldenenergie "
-         f"{_e(version or '–')} · {len(df)} {_e(_lbl('heaps_lc', lang))} · "
-         f"{_e(_lbl('report_date', lang))} {_e(_report_time())}</p>"),
+        (
+            f"<p>{_e(_lbl('run_date', lang))} {_e(_fmt_time(m.get('created_utc')))} · haldenenergie "
+            f"{_e(version or '–')} · {len(df)} {_e(_lbl('heaps_lc', lang))} · "
+            f"{_e(_lbl('report_date', lang))} {_e(_report_time())}</p>"
+        ),
         "</div></header><main>",
         f'<nav class="toc"><h2>{_e(_lbl("toc", lang))}</h2><ol>',
         *[f'<li><a href="#{k}">{_e(_lbl(k, lang))}</a></li>' for k, _ in toc],
@@ -2289,16 +2870,23 @@ def render_report(data: ReportData, lang: str = "de",
         *[_sheet(r, data, lang) for _, r in df.iterrows()],
         "</section>",
         _assumptions_section(data, lang, describe_rows),
-        (f"<footer>{_e(_lbl('generated_by', lang))} {_e(__version__)} · "
-         f"{_e(_lbl('results_folder', lang))}: {_e(data.results_dir.name)}</footer>"),
+        (
+            f"<footer>{_e(_lbl('generated_by', lang))} {_e(__version__)} · "
+            f"{_e(_lbl('results_folder', lang))}: {_e(data.results_dir.name)}</footer>"
+        ),
         "</main></body></html>",
     ]
     return "\n".join(parts)
 
 
-def write_report(results_dir: str | os.PathLike, out: str | os.PathLike, lang: str = "de",
-                 overwrite: bool = False, registry: str | os.PathLike | None = None,
-                 summary: str | os.PathLike | None = None) -> Path:
+def write_report(
+    results_dir: str | os.PathLike,
+    out: str | os.PathLike,
+    lang: str = "de",
+    overwrite: bool = False,
+    registry: str | os.PathLike | None = None,
+    summary: str | os.PathLike | None = None,
+) -> Path:
     """Read ``results_dir`` and write the HTML report to ``out`` atomically.
 
     Parameters
@@ -2327,6 +2915,11 @@ def write_report(results_dir: str | os.PathLike, out: str | os.PathLike, lang: s
         fh.write(text)
         # mkstemp creates 0600 files; a report is for sharing: rw-r--r-- like any saved file.
         os.chmod(fh.fileno(), 0o644)
-    log.info("wrote %s (%d kB, %d heaps) in %.1f s", out, len(text.encode()) // 1024,
-             len(data.results), time.perf_counter() - t0)
+    log.info(
+        "wrote %s (%d kB, %d heaps) in %.1f s",
+        out,
+        len(text.encode()) // 1024,
+        len(data.results),
+        time.perf_counter() - t0,
+    )
     return Path(out)

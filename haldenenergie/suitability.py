@@ -50,10 +50,20 @@ CLASSES: tuple[str, ...] = ("pv+wind", "pv", "wind", "unsuitable", "not-assessed
 #: Classes whose heaps are ranked (the others get no score and no rank).
 RANKED_CLASSES: tuple[str, ...] = ("pv+wind", "pv", "wind")
 #: Plain-word labels of the classes.
-CLASS_LABELS_EN = {"pv+wind": "PV + wind", "pv": "PV", "wind": "wind", "unsuitable": "unsuitable",
-                   "not-assessed": "not assessed"}
-CLASS_LABELS_DE = {"pv+wind": "PV + Wind", "pv": "PV", "wind": "Wind", "unsuitable": "ungeeignet",
-                   "not-assessed": "nicht bewertet"}
+CLASS_LABELS_EN = {
+    "pv+wind": "PV + wind",
+    "pv": "PV",
+    "wind": "wind",
+    "unsuitable": "unsuitable",
+    "not-assessed": "not assessed",
+}
+CLASS_LABELS_DE = {
+    "pv+wind": "PV + Wind",
+    "pv": "PV",
+    "wind": "Wind",
+    "unsuitable": "ungeeignet",
+    "not-assessed": "nicht bewertet",
+}
 
 #: Per-use outcome values of ``pv_suitability`` / ``wind_suitability``.
 SUITABLE, UNSUITABLE, NOT_ASSESSED = "suitable", "unsuitable", "not-assessed"
@@ -67,193 +77,306 @@ SCORE_DECIMALS = 3
 
 #: Columns :func:`rank_results` adds to the results (dropped first when re-ranking).
 RANK_COLUMNS: tuple[str, ...] = (
-    "class", "pv_suitability", "wind_suitability", "suitable_energy_mwh_per_a",
-    "energy_density_mwh_per_ha_a", "availability", "penalty_points", "rules_fired",
-    "score", *SCORE_PARTS, "rank", "rank_best", "rank_worst", "robust_top", "reasons", "reasons_de",
+    "class",
+    "pv_suitability",
+    "wind_suitability",
+    "suitable_energy_mwh_per_a",
+    "energy_density_mwh_per_ha_a",
+    "availability",
+    "penalty_points",
+    "rules_fired",
+    "score",
+    *SCORE_PARTS,
+    "rank",
+    "rank_best",
+    "rank_worst",
+    "robust_top",
+    "reasons",
+    "reasons_de",
 )
 
 #: Result columns classification needs (the others are optional).
 REQUIRED_COLUMNS: tuple[str, ...] = (
-    "heap_id", "pv_usable_area_ha", "pv_energy_mwh_per_a", "wind_turbines_new",
+    "heap_id",
+    "pv_usable_area_ha",
+    "pv_energy_mwh_per_a",
+    "wind_turbines_new",
     "wind_energy_mwh_per_a",
 )
 
 #: Registry fields a rule may test ("properties.<key>" tests a raw registry property).
 RULE_FIELDS: tuple[str, ...] = (
-    "landmark", "nature_protection", "access", "constraints", "owner", "membership", "form",
-    "name", "city", "existing_wind_turbines", "housing_distance_m",
+    "landmark",
+    "nature_protection",
+    "access",
+    "constraints",
+    "owner",
+    "membership",
+    "form",
+    "name",
+    "city",
+    "existing_wind_turbines",
+    "housing_distance_m",
 )
 RULE_MATCHES: tuple[str, ...] = ("nonempty", "equals", "contains", "greater")
 RULE_EFFECTS: tuple[str, ...] = ("block_pv", "block_wind", "penalise", "note")
-RULE_KEYS: tuple[str, ...] = ("fields", "match", "patterns", "threshold", "effects",
-                              "penalty_points", "text_en", "text_de", "rationale", "label_en",
-                              "label_de")
+RULE_KEYS: tuple[str, ...] = (
+    "fields",
+    "match",
+    "patterns",
+    "threshold",
+    "effects",
+    "penalty_points",
+    "text_en",
+    "text_de",
+    "rationale",
+    "label_en",
+    "label_de",
+)
 
-_GRHK = ("RVR, Gesamtregionales Haldenkonzept (GRHK) and heap energy analysis "
-         "(Haldenenergieanalyse), 2022")
+_GRHK = (
+    "RVR, Gesamtregionales Haldenkonzept (GRHK) and heap energy analysis "
+    "(Haldenenergieanalyse), 2022"
+)
 
 #: Default constraint rules: id -> match, effect, texts and rationale. ``{value}`` in a text is the
 #: registry value that matched. Penalty points are out of ``penalty_cap_points`` (100).
 DEFAULT_RULES: dict[str, dict[str, Any]] = {
     "nature_reserve": {
-        "fields": ["nature_protection"], "match": "equals", "patterns": ["reserve"],
-        "effects": ["block_pv", "block_wind"], "penalty_points": 0,
-        "label_en": "nature reserve", "label_de": "Naturschutzgebiet",
+        "fields": ["nature_protection"],
+        "match": "equals",
+        "patterns": ["reserve"],
+        "effects": ["block_pv", "block_wind"],
+        "penalty_points": 0,
+        "label_en": "nature reserve",
+        "label_de": "Naturschutzgebiet",
         "text_en": "nature reserve (Naturschutzgebiet) on the heap: no PV, no wind turbines",
         "text_de": "Naturschutzgebiet auf der Halde: keine PV, keine Windenergieanlagen",
         "rationale": "Building is prohibited in a nature reserve (§ 23(2) BNatSchG); NRW planning "
-                     "treats reserves as exclusion areas for wind (Windenergie-Erlass NRW 2018) and "
-                     "ground-mounted PV.",
+        "treats reserves as exclusion areas for wind (Windenergie-Erlass NRW 2018) and "
+        "ground-mounted PV.",
     },
     "nature_planned": {
-        "fields": ["nature_protection"], "match": "equals", "patterns": ["planned"],
-        "effects": ["penalise"], "penalty_points": 30,
-        "label_en": "planned nature reserve", "label_de": "geplantes Naturschutzgebiet",
+        "fields": ["nature_protection"],
+        "match": "equals",
+        "patterns": ["planned"],
+        "effects": ["penalise"],
+        "penalty_points": 30,
+        "label_en": "planned nature reserve",
+        "label_de": "geplantes Naturschutzgebiet",
         "text_en": "a nature reserve is planned on the heap: if designated, it blocks PV and wind",
         "text_de": "Naturschutzgebiet geplant: nach Ausweisung keine PV und keine Windenergie",
         "rationale": "A planned reserve is not yet binding but would become an exclusion area "
-                     "(as nature_reserve); assumption: a heavy penalty instead of a block.",
+        "(as nature_reserve); assumption: a heavy penalty instead of a block.",
     },
     "nature_adjacent": {
-        "fields": ["nature_protection"], "match": "equals", "patterns": ["adjacent"],
-        "effects": ["penalise"], "penalty_points": 10,
-        "label_en": "adjacent nature reserve", "label_de": "angrenzendes Naturschutzgebiet",
+        "fields": ["nature_protection"],
+        "match": "equals",
+        "patterns": ["adjacent"],
+        "effects": ["penalise"],
+        "penalty_points": 10,
+        "label_en": "adjacent nature reserve",
+        "label_de": "angrenzendes Naturschutzgebiet",
         "text_en": "nature reserve at the foot of the heap: species-protection survey and buffer "
-                   "needed (birds and bats for wind)",
+        "needed (birds and bats for wind)",
         "text_de": "Naturschutzgebiet am Haldenfuß: artenschutzrechtliche Prüfung und Abstand nötig "
-                   "(Vögel und Fledermäuse bei Wind)",
+        "(Vögel und Fledermäuse bei Wind)",
         "rationale": "Adjacent reserves do not forbid building but trigger species-protection "
-                     "assessment (§ 44 BNatSchG) and may impose shut-down times; assumption: penalty.",
+        "assessment (§ 44 BNatSchG) and may impose shut-down times; assumption: penalty.",
     },
     "observatory": {
-        "fields": ["landmark", "constraints"], "match": "contains",
+        "fields": ["landmark", "constraints"],
+        "match": "contains",
         "patterns": ["observator", "sternwarte"],
-        "effects": ["block_wind"], "penalty_points": 0,
-        "label_en": "observatory", "label_de": "Observatorium",
+        "effects": ["block_wind"],
+        "penalty_points": 0,
+        "label_en": "observatory",
+        "label_de": "Observatorium",
         "text_en": "observatory on the heap: no wind turbines (they would dominate its horizon)",
         "text_de": "Observatorium auf der Halde: keine Windenergieanlagen (sie würden "
-                   "seinen Horizont beherrschen)",
+        "seinen Horizont beherrschen)",
         "rationale": "A horizon observatory needs a free skyline; the RVR assembly (Ruhrparlament) "
-                     "decided against a wind turbine on Halde Hoheward (Ruhr Nachrichten report "
-                     "cited in the fact table; date to be checked).",
+        "decided against a wind turbine on Halde Hoheward (Ruhr Nachrichten report "
+        "cited in the fact table; date to be checked).",
     },
     "world_heritage": {
-        "fields": ["landmark", "constraints"], "match": "contains",
+        "fields": ["landmark", "constraints"],
+        "match": "contains",
         "patterns": ["world heritage", "welterbe", "unesco"],
-        "effects": ["block_wind", "penalise"], "penalty_points": 30,
-        "label_en": "UNESCO World Heritage", "label_de": "UNESCO-Welterbe",
+        "effects": ["block_wind", "penalise"],
+        "penalty_points": 30,
+        "label_en": "UNESCO World Heritage",
+        "label_de": "UNESCO-Welterbe",
         "text_en": "UNESCO World Heritage setting: no wind turbines; PV only after a heritage "
-                   "impact assessment",
+        "impact assessment",
         "text_de": "UNESCO-Welterbe im Umfeld: keine Windenergieanlagen; PV nur nach "
-                   "Denkmalverträglichkeitsprüfung",
+        "Denkmalverträglichkeitsprüfung",
         "rationale": "Monuments and their setting are protected (Denkmalschutzgesetz NRW; "
-                     "UNESCO sites need an ICOMOS-style heritage impact assessment); tall turbines "
-                     "in the visual setting are regularly refused.",
+        "UNESCO sites need an ICOMOS-style heritage impact assessment); tall turbines "
+        "in the visual setting are regularly refused.",
     },
     "landmark": {
-        "fields": ["landmark"], "match": "nonempty", "patterns": [],
-        "effects": ["penalise"], "penalty_points": 20,
-        "label_en": "landmark or art work", "label_de": "Landmarke oder Kunstwerk",
+        "fields": ["landmark"],
+        "match": "nonempty",
+        "patterns": [],
+        "effects": ["penalise"],
+        "penalty_points": 20,
+        "label_en": "landmark or art work",
+        "label_de": "Landmarke oder Kunstwerk",
         "text_en": "landmark or art work on the heap ({value}): keep PV and turbines clear of it "
-                   "and its sight lines",
+        "and its sight lines",
         "text_de": "Landmarke oder Kunstwerk auf der Halde ({value}): PV und Windenergieanlagen "
-                   "mit Abstand zu ihr und ihren Sichtachsen",
+        "mit Abstand zu ihr und ihren Sichtachsen",
         "rationale": "Landmarks are the heaps' public face and tourism focus (" + _GRHK + "); "
-                     "they occupy summits and sight lines, so part of the area is lost and "
-                     "acceptance is harder. Soft: a penalty, not a block.",
+        "they occupy summits and sight lines, so part of the area is lost and "
+        "acceptance is harder. Soft: a penalty, not a block.",
     },
     "still_dumped": {
-        "fields": ["constraints"], "match": "contains",
-        "patterns": ["still being dumped", "still dumped", "still receiving", "dumping permit",
-                     "wird noch geschüttet", "in schüttung"],
-        "effects": ["block_pv", "penalise"], "penalty_points": 20,
-        "label_en": "still being dumped on", "label_de": "noch in Schüttung",
+        "fields": ["constraints"],
+        "match": "contains",
+        "patterns": [
+            "still being dumped",
+            "still dumped",
+            "still receiving",
+            "dumping permit",
+            "wird noch geschüttet",
+            "in schüttung",
+        ],
+        "effects": ["block_pv", "penalise"],
+        "penalty_points": 20,
+        "label_en": "still being dumped on",
+        "label_de": "noch in Schüttung",
         "text_en": "heap still being dumped on: its surface is not final, no PV yet",
         "text_de": "Halde wird noch geschüttet: Oberfläche nicht endgültig, noch keine PV",
         "rationale": "PV needs the final contour and a settled surface; turbines stand on existing "
-                     "dumping heaps (Lohberg-Nord-Erweiterung), so wind is penalised, not blocked.",
+        "dumping heaps (Lohberg-Nord-Erweiterung), so wind is penalised, not blocked.",
     },
     "mining_supervision": {
-        "fields": ["constraints"], "match": "contains",
+        "fields": ["constraints"],
+        "match": "contains",
         "patterns": ["bergaufsicht", "mining supervision", "bergrecht"],
-        "effects": ["penalise"], "penalty_points": 20,
-        "label_en": "mining supervision", "label_de": "Bergaufsicht",
+        "effects": ["penalise"],
+        "penalty_points": 20,
+        "label_en": "mining supervision",
+        "label_de": "Bergaufsicht",
         "text_en": "under mining supervision (Bergaufsicht): building only with the mining "
-                   "authority's consent or after release",
+        "authority's consent or after release",
         "text_de": "unter Bergaufsicht: Bau nur mit Zustimmung der Bergbehörde oder nach "
-                   "Entlassung aus der Bergaufsicht",
+        "Entlassung aus der Bergaufsicht",
         "rationale": "Heaps under the Federal Mining Act (BBergG) need the mining authority "
-                     "(Bezirksregierung Arnsberg) to agree; timing depends on release.",
+        "(Bezirksregierung Arnsberg) to agree; timing depends on release.",
     },
     "drinking_water": {
-        "fields": ["landmark", "constraints"], "match": "contains",
-        "patterns": ["trinkwasser", "drinking water", "drinking-water", "wasserbehälter",
-                     "hochbehälter", "water reservoir"],
-        "effects": ["penalise"], "penalty_points": 20,
-        "label_en": "drinking-water structure", "label_de": "Trinkwasseranlage",
+        "fields": ["landmark", "constraints"],
+        "match": "contains",
+        "patterns": [
+            "trinkwasser",
+            "drinking water",
+            "drinking-water",
+            "wasserbehälter",
+            "hochbehälter",
+            "water reservoir",
+        ],
+        "effects": ["penalise"],
+        "penalty_points": 20,
+        "label_en": "drinking-water structure",
+        "label_de": "Trinkwasseranlage",
         "text_en": "drinking-water structure on or in the heap: foundations and piles must keep "
-                   "clear; needs the water utility's consent",
+        "clear; needs the water utility's consent",
         "text_de": "Trinkwasseranlage auf oder in der Halde: Fundamente und Rammpfähle mit "
-                   "Abstand; Zustimmung des Wasserversorgers nötig",
+        "Abstand; Zustimmung des Wasserversorgers nötig",
         "rationale": "Reservoirs and their protection zones restrict foundations; existing "
-                     "turbines on Halde Scholven show it is possible with care; penalty.",
+        "turbines on Halde Scholven show it is possible with care; penalty.",
     },
     "burning_heap": {
-        "fields": ["constraints"], "match": "contains",
+        "fields": ["constraints"],
+        "match": "contains",
         "patterns": ["burning", "brennend", "warmstelle", "schwelbrand", "smoulder", "smolder"],
-        "effects": ["penalise"], "penalty_points": 20,
-        "label_en": "burning heap", "label_de": "brennende Halde",
+        "effects": ["penalise"],
+        "penalty_points": 20,
+        "label_en": "burning heap",
+        "label_de": "brennende Halde",
         "text_en": "burning heap or hot spots (Warmstellen): geotechnical survey needed for "
-                   "foundations and cables",
+        "foundations and cables",
         "text_de": "brennende Halde bzw. Warmstellen: Baugrundgutachten für Fundamente und Kabel "
-                   "nötig",
+        "nötig",
         "rationale": "Smouldering zones reach several hundred °C (reports on Halde Rheinelbe), "
-                     "which rules out cables and foundations there until remediated; penalty.",
+        "which rules out cables and foundations there until remediated; penalty.",
     },
     "species_protection": {
-        "fields": ["constraints"], "match": "contains",
-        "patterns": ["kreuzkröte", "fledermaus", "bats", "heidelerche", "artenschutz",
-                     "species protection", "rare species", "birds"],
-        "effects": ["penalise"], "penalty_points": 10,
-        "label_en": "protected species", "label_de": "geschützte Arten",
+        "fields": ["constraints"],
+        "match": "contains",
+        "patterns": [
+            "kreuzkröte",
+            "fledermaus",
+            "bats",
+            "heidelerche",
+            "artenschutz",
+            "species protection",
+            "rare species",
+            "birds",
+        ],
+        "effects": ["penalise"],
+        "penalty_points": 10,
+        "label_en": "protected species",
+        "label_de": "geschützte Arten",
         "text_en": "protected species recorded: species-protection survey needed",
         "text_de": "geschützte Arten nachgewiesen: artenschutzrechtliche Prüfung nötig",
         "rationale": "Records of protected species (§ 44 BNatSchG) mean surveys, mitigation and "
-                     "possibly turbine shut-down times; penalty.",
+        "possibly turbine shut-down times; penalty.",
     },
     "leisure": {
-        "fields": ["constraints"], "match": "contains",
-        "patterns": ["tourism", "mtb", "festival", "paragliding", "recreation", "freizeit",
-                     "trail", "iga 2027"],
-        "effects": ["penalise"], "penalty_points": 10,
-        "label_en": "leisure use", "label_de": "Freizeitnutzung",
+        "fields": ["constraints"],
+        "match": "contains",
+        "patterns": [
+            "tourism",
+            "mtb",
+            "festival",
+            "paragliding",
+            "recreation",
+            "freizeit",
+            "trail",
+            "iga 2027",
+        ],
+        "effects": ["penalise"],
+        "penalty_points": 10,
+        "label_en": "leisure use",
+        "label_de": "Freizeitnutzung",
         "text_en": "used for leisure or tourism: PV and turbines must fit around paths and uses",
         "text_de": "Freizeit- oder Tourismusnutzung: PV und Windenergieanlagen müssen sich "
-                   "einfügen",
+        "einfügen",
         "rationale": "Leisure use of RVR heaps is a GRHK aim (" + _GRHK + "); it takes area and "
-                     "raises acceptance questions; penalty.",
+        "raises acceptance questions; penalty.",
     },
     "closed_access": {
-        "fields": ["access"], "match": "equals", "patterns": ["closed"],
-        "effects": ["note"], "penalty_points": 0,
-        "label_en": "closed access", "label_de": "nicht zugänglich",
+        "fields": ["access"],
+        "match": "equals",
+        "patterns": ["closed"],
+        "effects": ["note"],
+        "penalty_points": 0,
+        "label_en": "closed access",
+        "label_de": "nicht zugänglich",
         "text_en": "closed to the public now (mining supervision, dumping or fenced): available "
-                   "only later",
+        "only later",
         "text_de": "derzeit nicht zugänglich (Bergaufsicht, Schüttung oder eingezäunt): erst "
-                   "später verfügbar",
+        "später verfügbar",
         "rationale": "Availability is scored once, in score_ownership (access factor), so this "
-                     "rule only notes it.",
+        "rule only notes it.",
     },
     "existing_wind": {
-        "fields": ["existing_wind_turbines"], "match": "greater", "threshold": 0,
-        "effects": ["note"], "penalty_points": 0,
-        "label_en": "existing wind turbines", "label_de": "bestehende Windenergieanlagen",
+        "fields": ["existing_wind_turbines"],
+        "match": "greater",
+        "threshold": 0,
+        "effects": ["note"],
+        "penalty_points": 0,
+        "label_en": "existing wind turbines",
+        "label_de": "bestehende Windenergieanlagen",
         "text_en": "{value} wind turbine(s) already stand on or at the heap: reported separately; "
-                   "new turbines must keep their spacing",
+        "new turbines must keep their spacing",
         "text_de": "{value} Windenergieanlage(n) stehen bereits auf oder an der Halde: gesondert "
-                   "ausgewiesen; neue Anlagen müssen Abstand halten",
+        "ausgewiesen; neue Anlagen müssen Abstand halten",
         "rationale": "Existing turbines are not new potential (DOMAIN.md); the wind stage places "
-                     "new turbines around them.",
+        "new turbines around them.",
     },
 }
 
@@ -263,127 +386,213 @@ class SuitabilityConfig:
     """Parameters of the suitability stage: class rules, score weights, stability, totals factors."""
 
     min_housing_distance_m: float = param(
-        600.0, unit="m", min=0.0, max=5000.0,
+        600.0,
+        unit="m",
+        min=0.0,
+        max=5000.0,
         source="RVR heap energy analysis (Haldenenergieanalyse), 2022: 600 m from residential "
-               "buildings; note LANUV NRW wind area analysis (Flächenanalyse Windenergie), 2023, "
-               "uses 700 m",
+        "buildings; note LANUV NRW wind area analysis (Flächenanalyse Windenergie), 2023, "
+        "uses 700 m",
         doc="Wind is suitable only if the heap is at least this far from housing; unknown "
-            "distance = wind not assessed.")
+        "distance = wind not assessed.",
+    )
     residential_areas_path: str = param(
-        "", unit="-",
+        "",
+        unit="-",
         source="issue #5: the distance comes from the registry or from a user-supplied "
-               "residential layer (e.g. ALKIS/Basis-DLM residential land use of NRW, or OSM "
-               "landuse=residential)",
+        "residential layer (e.g. ALKIS/Basis-DLM residential land use of NRW, or OSM "
+        "landuse=residential)",
         doc="GeoJSON of residential areas (Polygon/MultiPolygon, WGS84 or with a 'crs' member); "
-            "where the registry has no housing_distance_m, the distance from the heap's point "
-            "(summit/centre, where turbines stand) to the nearest area is used. A heap more "
-            "than 2 km outside the layer's extent (bounding box) with no area within "
-            "min_housing_distance_m keeps an unknown distance (the layer does not cover it). "
-            "Empty = none.")
+        "where the registry has no housing_distance_m, the distance from the heap's point "
+        "(summit/centre, where turbines stand) to the nearest area is used. A heap more "
+        "than 2 km outside the layer's extent (bounding box) with no area within "
+        "min_housing_distance_m keeps an unknown distance (the layer does not cover it). "
+        "Empty = none.",
+    )
     min_new_turbines: int = param(
-        1, unit="-", min=1, max=100, source="issue #5: at least one new turbine must fit",
-        doc="Wind needs at least this many new turbines on the heap.")
+        1,
+        unit="-",
+        min=1,
+        max=100,
+        source="issue #5: at least one new turbine must fit",
+        doc="Wind needs at least this many new turbines on the heap.",
+    )
     min_pv_usable_area_ha: float = param(
-        0.15, unit="ha", min=0.0, max=1000.0,
+        0.15,
+        unit="ha",
+        min=0.0,
+        max=1000.0,
         source="RVR heap energy analysis, 2022: contiguous PV areas of at least 1,500 m² "
-               "(terrain drops smaller patches, so any remaining area passes)",
-        doc="PV needs at least this usable area after exclusions (and more than zero).")
+        "(terrain drops smaller patches, so any remaining area passes)",
+        doc="PV needs at least this usable area after exclusions (and more than zero).",
+    )
     rules: dict = param(  # noqa: RUF009 (param returns a field with default_factory)
-        DEFAULT_RULES, unit="-",
+        DEFAULT_RULES,
+        unit="-",
         source="assumption: rule table from DOMAIN.md constraints and heap fact table; each "
-               "rule carries its rationale",
+        "rule carries its rationale",
         doc="Constraint rules: id -> {fields, match (nonempty|equals|contains|greater), "
-            "patterns, threshold, effects (block_pv|block_wind|penalise|note), penalty_points, "
-            "text_en, text_de, rationale, optional label_en/label_de (short name in the "
-            "reasons, default: the id)}. Giving this table replaces the whole default table.")
+        "patterns, threshold, effects (block_pv|block_wind|penalise|note), penalty_points, "
+        "text_en, text_de, rationale, optional label_en/label_de (short name in the "
+        "reasons, default: the id)}. Giving this table replaces the whole default table.",
+    )
     weight_energy: float = param(
-        40.0, unit="points", min=0.0, max=1000.0,
+        40.0,
+        unit="points",
+        min=0.0,
+        max=1000.0,
         source="assumption: energy potential is the main aim of the heap energy concept",
-        doc="Weight of energy potential [MWh/a] of the suitable uses, as a share of the best heap.")
+        doc="Weight of energy potential [MWh/a] of the suitable uses, as a share of the best heap.",
+    )
     weight_energy_density: float = param(
-        20.0, unit="points", min=0.0, max=1000.0,
+        20.0,
+        unit="points",
+        min=0.0,
+        max=1000.0,
         source="assumption: favours heaps that use their area well (energy per footprint ha)",
-        doc="Weight of energy per hectare of footprint [MWh/(ha a)], as a share of the best.")
+        doc="Weight of energy per hectare of footprint [MWh/(ha a)], as a share of the best.",
+    )
     weight_yield: float = param(
-        15.0, unit="points", min=0.0, max=1000.0,
+        15.0,
+        unit="points",
+        min=0.0,
+        max=1000.0,
         source="assumption: resource quality (economics) beyond sheer size",
         doc="Weight of PV specific yield [kWh/kWp] and wind full-load hours [h], each as a share "
-            "of the best heap, averaged over the suitable uses.")
+        "of the best heap, averaged over the suitable uses.",
+    )
     weight_ownership: float = param(
-        25.0, unit="points", min=0.0, max=1000.0,
+        25.0,
+        unit="points",
+        min=0.0,
+        max=1000.0,
         source="assumption: RVR-owned open heaps can be developed now; RAG heaps pass to the "
-               "RVR by ~2027-2035 (" + _GRHK + ")",
-        doc="Weight of availability = owner factor x access factor.")
+        "RVR by ~2027-2035 (" + _GRHK + ")",
+        doc="Weight of availability = owner factor x access factor.",
+    )
     weight_constraints: float = param(
-        25.0, unit="points", min=0.0, max=1000.0,
+        25.0,
+        unit="points",
+        min=0.0,
+        max=1000.0,
         source="assumption: soft constraints lower the score; hard ones block a use",
-        doc="Deduction at penalty_cap_points penalty points (linear, capped).")
+        doc="Deduction at penalty_cap_points penalty points (linear, capped).",
+    )
     penalty_cap_points: float = param(
-        100.0, unit="points", min=1.0, max=10000.0,
+        100.0,
+        unit="points",
+        min=1.0,
+        max=10000.0,
         source="assumption: rule penalty points are out of 100",
-        doc="Penalty points at which the constraint deduction reaches weight_constraints.")
+        doc="Penalty points at which the constraint deduction reaches weight_constraints.",
+    )
     owner_factors: dict = param(  # noqa: RUF009 (param returns a field with default_factory)
-        {"RVR": 1.0, "RAG": 0.6, "other": 0.4}, unit="-", min=0.0, max=1.0,
+        {"RVR": 1.0, "RAG": 0.6, "other": 0.4},
+        unit="-",
+        min=0.0,
+        max=1.0,
         source="assumption: RVR decides itself now; RAG heaps only after transfer to the RVR "
-               "(~2027-2035, " + _GRHK + "); other/unknown owners lowest",
-        doc="Availability factor by owner (owner text starting with RVR / RAG, else other).")
+        "(~2027-2035, " + _GRHK + "); other/unknown owners lowest",
+        doc="Availability factor by owner (owner text starting with RVR / RAG, else other).",
+    )
     access_factors: dict = param(  # noqa: RUF009 (param returns a field with default_factory)
-        {"open": 1.0, "unknown": 0.7, "closed": 0.4}, unit="-", min=0.0, max=1.0,
+        {"open": 1.0, "unknown": 0.7, "closed": 0.4},
+        unit="-",
+        min=0.0,
+        max=1.0,
         source="assumption: closed heaps (mining supervision, dumping, fenced) are available "
-               "only later",
-        doc="Availability factor by registry access (open / unknown / closed).")
+        "only later",
+        doc="Availability factor by registry access (open / unknown / closed).",
+    )
     count_unassessed_wind_in_score: bool = param(
-        False, unit="-",
+        False,
+        unit="-",
         source="DOMAIN.md: unknown distance to housing is never a pass",
-        doc="Count the wind energy of heaps whose wind could not be assessed in the score.")
+        doc="Count the wind energy of heaps whose wind could not be assessed in the score.",
+    )
     weight_perturbation: float = param(
-        0.25, unit="-", min=0.0, max=0.9, source="issue #5: each weight ±25 %",
-        doc="Relative change of each weight for the rank-stability check.")
+        0.25,
+        unit="-",
+        min=0.0,
+        max=0.9,
+        source="issue #5: each weight ±25 %",
+        doc="Relative change of each weight for the rank-stability check.",
+    )
     perturbation_mode: str = param(
-        "all-combinations", unit="-", choices=("all-combinations", "one-at-a-time"),
+        "all-combinations",
+        unit="-",
+        choices=("all-combinations", "one-at-a-time"),
         source="assumption: all 3^5 = 243 combinations of (-p, 0, +p) are cheap and cover "
-               "one-at-a-time",
-        doc="Perturb all weights jointly (every combination) or one weight at a time.")
+        "one-at-a-time",
+        doc="Perturb all weights jointly (every combination) or one weight at a time.",
+    )
     robust_top_n: int = param(
-        10, unit="-", min=1, max=1000, source="assumption: a committee short list of 10",
-        doc="A heap is a robust top candidate if its worst rank is at most this.")
+        10,
+        unit="-",
+        min=1,
+        max=1000,
+        source="assumption: a committee short list of 10",
+        doc="A heap is a robust top candidate if its worst rank is at most this.",
+    )
     household_consumption_kwh_per_a: float = param(
-        3500.0, unit="kWh a-1", min=100.0, max=100000.0,
+        3500.0,
+        unit="kWh a-1",
+        min=100.0,
+        max=100000.0,
         source="BDEW Strompreisanalyse (2024): reference 3-person household, 3,500 kWh/a "
-               "(to be checked; Destatis/UBA average per household is lower, ~3,000 kWh/a, "
-               "which gives more households)",
-        doc="Electricity use per household for 'households supplied'.")
+        "(to be checked; Destatis/UBA average per household is lower, ~3,000 kWh/a, "
+        "which gives more households)",
+        doc="Electricity use per household for 'households supplied'.",
+    )
     household_consumption_year: int = param(
-        2024, unit="a", min=1990, max=2100, source="year of the household figure's source",
-        doc="Year of household_consumption_kwh_per_a (stated in the exports).")
+        2024,
+        unit="a",
+        min=1990,
+        max=2100,
+        source="year of the household figure's source",
+        doc="Year of household_consumption_kwh_per_a (stated in the exports).",
+    )
     co2_factor_g_per_kwh: float = param(
-        380.0, unit="g kWh-1", min=0.0, max=2000.0,
+        380.0,
+        unit="g kWh-1",
+        min=0.0,
+        max=2000.0,
         source="Umweltbundesamt (UBA), 'Entwicklung der spezifischen Treibhausgas-Emissionen des "
-               "deutschen Strommix in den Jahren 1990-2023' (Climate Change series, 2024): CO2 "
-               "emission factor of the German electricity mix 2023 ~380 g/kWh (estimate; to be "
-               "checked). UBA's avoided-emission factors for PV/wind (Emissionsbilanz "
-               "erneuerbarer Energietraeger) are higher (~600-700 g CO2-eq/kWh): this default "
-               "is conservative",
-        doc="CO2 avoided per kWh generated, for 'CO2 avoided'.")
+        "deutschen Strommix in den Jahren 1990-2023' (Climate Change series, 2024): CO2 "
+        "emission factor of the German electricity mix 2023 ~380 g/kWh (estimate; to be "
+        "checked). UBA's avoided-emission factors for PV/wind (Emissionsbilanz "
+        "erneuerbarer Energietraeger) are higher (~600-700 g CO2-eq/kWh): this default "
+        "is conservative",
+        doc="CO2 avoided per kWh generated, for 'CO2 avoided'.",
+    )
     co2_factor_year: int = param(
-        2023, unit="a", min=1990, max=2100, source="reference year of co2_factor_g_per_kwh",
-        doc="Year of co2_factor_g_per_kwh (stated in the exports).")
+        2023,
+        unit="a",
+        min=1990,
+        max=2100,
+        source="reference year of co2_factor_g_per_kwh",
+        doc="Year of co2_factor_g_per_kwh (stated in the exports).",
+    )
 
     def check(self, origin: str = "config") -> None:
         """Check the rule table and factor tables; raise :class:`ConfigError` naming the key."""
         check_rules(self.rules, origin)
-        for name, needed in (("owner_factors", ("RVR", "RAG", "other")),
-                             ("access_factors", ("open", "unknown", "closed"))):
+        for name, needed in (
+            ("owner_factors", ("RVR", "RAG", "other")),
+            ("access_factors", ("open", "unknown", "closed")),
+        ):
             table = getattr(self, name)
             missing = [k for k in needed if k not in table]
             if missing:
                 raise ConfigError(
                     f"{origin}: [suitability] {name} lacks {', '.join(missing)}; give all of "
-                    f"{', '.join(needed)}")
+                    f"{', '.join(needed)}"
+                )
             for k, v in table.items():
                 if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1:
                     raise ConfigError(
-                        f"{origin}: [suitability] {name}.{k} = {v!r} must be a number in [0, 1]")
+                        f"{origin}: [suitability] {name}.{k} = {v!r} must be a number in [0, 1]"
+                    )
 
     @property
     def weights(self) -> np.ndarray:
@@ -401,37 +610,45 @@ def check_rules(rules: Mapping[str, Any], origin: str = "config") -> None:
             raise ConfigError(f"{where} must be a table with keys {', '.join(RULE_KEYS)}")
         unknown = [k for k in rule if k not in RULE_KEYS]
         if unknown:
-            raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; allowed: "
-                              f"{', '.join(RULE_KEYS)}")
+            raise ConfigError(
+                f"{where}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(RULE_KEYS)}"
+            )
         for k in ("fields", "match", "effects", "text_en", "text_de"):
             if k not in rule:
                 raise ConfigError(f"{where}: missing key '{k}'")
         fields = rule["fields"]
         if isinstance(fields, str) or not isinstance(fields, Sequence) or not fields:
-            raise ConfigError(f"{where}.fields must be a non-empty list, e.g. [\"constraints\"]")
+            raise ConfigError(f'{where}.fields must be a non-empty list, e.g. ["constraints"]')
         for f in fields:
             if not (f in RULE_FIELDS or (isinstance(f, str) and f.startswith("properties."))):
-                raise ConfigError(f"{where}.fields: unknown field {f!r}; use one of "
-                                  f"{', '.join(RULE_FIELDS)} or properties.<key>")
+                raise ConfigError(
+                    f"{where}.fields: unknown field {f!r}; use one of "
+                    f"{', '.join(RULE_FIELDS)} or properties.<key>"
+                )
         if rule["match"] not in RULE_MATCHES:
-            raise ConfigError(f"{where}.match = {rule['match']!r}; choose one of "
-                              f"{', '.join(RULE_MATCHES)}")
+            raise ConfigError(
+                f"{where}.match = {rule['match']!r}; choose one of {', '.join(RULE_MATCHES)}"
+            )
         if rule["match"] in ("equals", "contains"):
             pats = rule.get("patterns")
             if isinstance(pats, str) or not isinstance(pats, Sequence) or not pats:
-                raise ConfigError(f"{where}.patterns must be a non-empty list of strings for "
-                                  f"match = {rule['match']}")
+                raise ConfigError(
+                    f"{where}.patterns must be a non-empty list of strings for "
+                    f"match = {rule['match']}"
+                )
         if rule["match"] == "greater":
             t = rule.get("threshold")
             if isinstance(t, bool) or not isinstance(t, (int, float)):
                 raise ConfigError(f"{where}.threshold must be a number for match = greater")
         effects = rule["effects"]
         if isinstance(effects, str) or not isinstance(effects, Sequence) or not effects:
-            raise ConfigError(f"{where}.effects must be a non-empty list, e.g. [\"note\"]")
+            raise ConfigError(f'{where}.effects must be a non-empty list, e.g. ["note"]')
         bad = [e for e in effects if e not in RULE_EFFECTS]
         if bad:
-            raise ConfigError(f"{where}.effects: unknown {', '.join(map(str, bad))}; choose from "
-                              f"{', '.join(RULE_EFFECTS)}")
+            raise ConfigError(
+                f"{where}.effects: unknown {', '.join(map(str, bad))}; choose from "
+                f"{', '.join(RULE_EFFECTS)}"
+            )
         for k in ("text_en", "text_de", "label_en", "label_de"):
             if k in rule and (not isinstance(rule[k], str) or not rule[k].strip()):
                 raise ConfigError(f"{where}.{k} must be a non-empty text")
@@ -445,6 +662,7 @@ def check_rules(rules: Mapping[str, Any], origin: str = "config") -> None:
 # --------------------------------------------------------------------------------------------------
 # Registry records and rule matching
 # --------------------------------------------------------------------------------------------------
+
 
 def _blank(v: Any) -> bool:
     if v is None:
@@ -469,14 +687,19 @@ def heap_record(heap: Any) -> dict[str, Any]:
     if isinstance(heap, Mapping):
         get = heap.get
     else:
+
         def get(key, default=None):
             return getattr(heap, key, default)
+
     rec: dict[str, Any] = {"id": str(get("id") if get("id") is not None else get("heap_id"))}
     for f in RULE_FIELDS:
         rec[f] = get(f)
     ew = get("existing_wind")
-    count = getattr(ew, "count", None) if ew is not None and not isinstance(ew, Mapping) else (
-        ew.get("count") if isinstance(ew, Mapping) else None)
+    count = (
+        getattr(ew, "count", None)
+        if ew is not None and not isinstance(ew, Mapping)
+        else (ew.get("count") if isinstance(ew, Mapping) else None)
+    )
     if count is None:
         count = rec.get("existing_wind_turbines")
         if _blank(count):
@@ -540,19 +763,24 @@ def evaluate_rules(rec: Mapping[str, Any], rules: Mapping[str, Mapping[str, Any]
             continue
         effects = list(rule["effects"])
         pts = float(rule.get("penalty_points", 0) or 0) if "penalise" in effects else 0.0
-        fired.append({
-            "id": rid, "label_en": str(rule.get("label_en") or rid),
-            "label_de": str(rule.get("label_de") or rule.get("label_en") or rid),
-            "effects": effects, "penalty_points": pts,
-            "text_en": str(rule["text_en"]).replace("{value}", value),
-            "text_de": str(rule["text_de"]).replace("{value}", value),
-        })
+        fired.append(
+            {
+                "id": rid,
+                "label_en": str(rule.get("label_en") or rid),
+                "label_de": str(rule.get("label_de") or rule.get("label_en") or rid),
+                "effects": effects,
+                "penalty_points": pts,
+                "text_en": str(rule["text_en"]).replace("{value}", value),
+                "text_de": str(rule["text_de"]).replace("{value}", value),
+            }
+        )
     return fired
 
 
 # --------------------------------------------------------------------------------------------------
 # Classification
 # --------------------------------------------------------------------------------------------------
+
 
 def _num(row: Mapping[str, Any], key: str) -> float:
     v = row.get(key)
@@ -595,8 +823,9 @@ def access_group(access: Any) -> str:
 _DIST_SRC = "_housing_distance_source"
 
 
-def classify_heap(row: Mapping[str, Any], rec: Mapping[str, Any] | None,
-                  cfg: SuitabilityConfig) -> dict[str, Any]:
+def classify_heap(
+    row: Mapping[str, Any], rec: Mapping[str, Any] | None, cfg: SuitabilityConfig
+) -> dict[str, Any]:
     """Class, per-use outcomes, reasons and penalty of one heap.
 
     Parameters
@@ -618,10 +847,13 @@ def classify_heap(row: Mapping[str, Any], rec: Mapping[str, Any] | None,
     status_txt = "" if _blank(status) or str(status).strip().lower() == "ok" else str(status)
 
     if rec is None:
-        en.append("not in the heap registry: constraints, ownership and distance to housing "
-                  "unknown")
-        de.append("nicht im Haldenregister: Restriktionen, Eigentum und Abstand zur "
-                  "Wohnbebauung unbekannt")
+        en.append(
+            "not in the heap registry: constraints, ownership and distance to housing unknown"
+        )
+        de.append(
+            "nicht im Haldenregister: Restriktionen, Eigentum und Abstand zur "
+            "Wohnbebauung unbekannt"
+        )
         fired: list[dict] = []
         owner = row.get("owner")
         access = None
@@ -643,25 +875,37 @@ def classify_heap(row: Mapping[str, Any], rec: Mapping[str, Any] | None,
     elif area <= 0 or area < cfg.min_pv_usable_area_ha - 1e-9:
         pv = UNSUITABLE
         if area <= 0:
-            en.append("PV: no usable area after exclusions (north flanks, too steep, patches "
-                      "< 1,500 m², reserved areas)")
-            de.append("PV: keine nutzbare Fläche nach Ausschlüssen (Nordhänge, zu steil, "
-                      "Teilflächen < 1.500 m², freizuhaltende Flächen)")
+            en.append(
+                "PV: no usable area after exclusions (north flanks, too steep, patches "
+                "< 1,500 m², reserved areas)"
+            )
+            de.append(
+                "PV: keine nutzbare Fläche nach Ausschlüssen (Nordhänge, zu steil, "
+                "Teilflächen < 1.500 m², freizuhaltende Flächen)"
+            )
         else:
-            en.append(f"PV: usable area {_fmt_num(area, 2)} ha < minimum "
-                      f"{_fmt_num(cfg.min_pv_usable_area_ha, 2)} ha")
-            de.append(f"PV: nutzbare Fläche {_fmt_num(area, 2, 'de')} ha < Minimum "
-                      f"{_fmt_num(cfg.min_pv_usable_area_ha, 2, 'de')} ha")
+            en.append(
+                f"PV: usable area {_fmt_num(area, 2)} ha < minimum "
+                f"{_fmt_num(cfg.min_pv_usable_area_ha, 2)} ha"
+            )
+            de.append(
+                f"PV: nutzbare Fläche {_fmt_num(area, 2, 'de')} ha < Minimum "
+                f"{_fmt_num(cfg.min_pv_usable_area_ha, 2, 'de')} ha"
+            )
     elif block_pv:
         pv = UNSUITABLE
         en.append("PV blocked by: " + ", ".join(r["label_en"] for r in block_pv))
         de.append("PV ausgeschlossen durch: " + ", ".join(r["label_de"] for r in block_pv))
     else:
         pv = SUITABLE
-        en.append(f"PV suitable: {_fmt_num(area, 1)} ha usable after exclusions, "
-                  f"{_fmt_num(pv_energy)} MWh/a")
-        de.append(f"PV geeignet: {_fmt_num(area, 1, 'de')} ha nutzbar nach Ausschlüssen, "
-                  f"{_fmt_num(pv_energy, 0, 'de')} MWh/a")
+        en.append(
+            f"PV suitable: {_fmt_num(area, 1)} ha usable after exclusions, "
+            f"{_fmt_num(pv_energy)} MWh/a"
+        )
+        de.append(
+            f"PV geeignet: {_fmt_num(area, 1, 'de')} ha nutzbar nach Ausschlüssen, "
+            f"{_fmt_num(pv_energy, 0, 'de')} MWh/a"
+        )
 
     # --- wind ---
     n_new = _num(row, "wind_turbines_new")
@@ -682,41 +926,66 @@ def classify_heap(row: Mapping[str, Any], rec: Mapping[str, Any] | None,
         de.append(f"Wind nicht bewertet: kein Windergebnis{why}")
     elif n_new < cfg.min_new_turbines:
         wind = UNSUITABLE
-        en.append("wind: no new turbine fits" if cfg.min_new_turbines == 1 else
-                  f"wind: {int(n_new)} new turbine(s) fit, fewer than {cfg.min_new_turbines}")
-        de.append("Wind: keine neue Anlage findet Platz" if cfg.min_new_turbines == 1 else
-                  f"Wind: {int(n_new)} neue Anlage(n), weniger als {cfg.min_new_turbines}")
+        en.append(
+            "wind: no new turbine fits"
+            if cfg.min_new_turbines == 1
+            else f"wind: {int(n_new)} new turbine(s) fit, fewer than {cfg.min_new_turbines}"
+        )
+        de.append(
+            "Wind: keine neue Anlage findet Platz"
+            if cfg.min_new_turbines == 1
+            else f"Wind: {int(n_new)} neue Anlage(n), weniger als {cfg.min_new_turbines}"
+        )
     elif block_wind:
         wind = UNSUITABLE
         en.append("wind blocked by: " + ", ".join(r["label_en"] for r in block_wind))
         de.append("Wind ausgeschlossen durch: " + ", ".join(r["label_de"] for r in block_wind))
     elif dist is None:
         wind = NOT_ASSESSED
-        en.append(f"wind not assessed: distance to housing unknown ({int(n_new)} new turbine(s) "
-                  f"would fit); supply housing_distance_m in the registry or a residential layer "
-                  f"(--residential)")
-        de.append(f"Wind nicht bewertet: Abstand zur Wohnbebauung unbekannt ({int(n_new)} neue "
-                  f"Anlage(n) fänden Platz); Abstand im Register (housing_distance_m) oder "
-                  f"per Wohngebiets-Layer (--residential) angeben")
+        en.append(
+            f"wind not assessed: distance to housing unknown ({int(n_new)} new turbine(s) "
+            f"would fit); supply housing_distance_m in the registry or a residential layer "
+            f"(--residential)"
+        )
+        de.append(
+            f"Wind nicht bewertet: Abstand zur Wohnbebauung unbekannt ({int(n_new)} neue "
+            f"Anlage(n) fänden Platz); Abstand im Register (housing_distance_m) oder "
+            f"per Wohngebiets-Layer (--residential) angeben"
+        )
     elif dist < thr:
         wind = UNSUITABLE
-        en.append(f"wind: {_fmt_num(dist)} m to housing < {_fmt_num(thr)} m minimum "
-                  f"({dist_src_en})")
-        de.append(f"Wind: {_fmt_num(dist, 0, 'de')} m Abstand zur Wohnbebauung < "
-                  f"{_fmt_num(thr, 0, 'de')} m Mindestabstand ({dist_src_de})")
+        en.append(
+            f"wind: {_fmt_num(dist)} m to housing < {_fmt_num(thr)} m minimum ({dist_src_en})"
+        )
+        de.append(
+            f"Wind: {_fmt_num(dist, 0, 'de')} m Abstand zur Wohnbebauung < "
+            f"{_fmt_num(thr, 0, 'de')} m Mindestabstand ({dist_src_de})"
+        )
     else:
         wind = SUITABLE
-        en.append(f"wind suitable: {int(n_new)} new turbine(s), {_fmt_num(w_energy)} MWh/a; "
-                  f"{_fmt_num(dist)} m to housing >= {_fmt_num(thr)} m")
-        de.append(f"Wind geeignet: {int(n_new)} neue Anlage(n), {_fmt_num(w_energy, 0, 'de')} "
-                  f"MWh/a; {_fmt_num(dist, 0, 'de')} m Abstand zur Wohnbebauung >= "
-                  f"{_fmt_num(thr, 0, 'de')} m")
+        en.append(
+            f"wind suitable: {int(n_new)} new turbine(s), {_fmt_num(w_energy)} MWh/a; "
+            f"{_fmt_num(dist)} m to housing >= {_fmt_num(thr)} m"
+        )
+        de.append(
+            f"Wind geeignet: {int(n_new)} neue Anlage(n), {_fmt_num(w_energy, 0, 'de')} "
+            f"MWh/a; {_fmt_num(dist, 0, 'de')} m Abstand zur Wohnbebauung >= "
+            f"{_fmt_num(thr, 0, 'de')} m"
+        )
 
     for r in fired:
-        tag = {"block_pv": "blocks PV", "block_wind": "blocks wind",
-               "penalise": f"{_fmt_num(r['penalty_points'])} penalty points", "note": "note"}
-        tag_de = {"block_pv": "schließt PV aus", "block_wind": "schließt Wind aus",
-                  "penalise": f"{_fmt_num(r['penalty_points'])} Maluspunkte", "note": "Hinweis"}
+        tag = {
+            "block_pv": "blocks PV",
+            "block_wind": "blocks wind",
+            "penalise": f"{_fmt_num(r['penalty_points'])} penalty points",
+            "note": "note",
+        }
+        tag_de = {
+            "block_pv": "schließt PV aus",
+            "block_wind": "schließt Wind aus",
+            "penalise": f"{_fmt_num(r['penalty_points'])} Maluspunkte",
+            "note": "Hinweis",
+        }
         en.append(f"{r['text_en']} [{r['id']}: {', '.join(tag[e] for e in r['effects'])}]")
         de.append(f"{r['text_de']} [{r['id']}: {', '.join(tag_de[e] for e in r['effects'])}]")
 
@@ -734,17 +1003,21 @@ def classify_heap(row: Mapping[str, Any], rec: Mapping[str, Any] | None,
     og, ag = owner_group(owner), access_group(access)
     availability = float(cfg.owner_factors[og]) * float(cfg.access_factors[ag])
     return {
-        "class": cls, "pv_suitability": pv, "wind_suitability": wind,
+        "class": cls,
+        "pv_suitability": pv,
+        "wind_suitability": wind,
         "housing_distance_m": math.nan if dist is None else float(dist),
         "penalty_points": float(sum(r["penalty_points"] for r in fired)),
         "availability": availability,
         "rules_fired": ",".join(r["id"] for r in fired),
-        "reasons": "; ".join(en), "reasons_de": "; ".join(de),
+        "reasons": "; ".join(en),
+        "reasons_de": "; ".join(de),
     }
 
 
-def classify(results: pd.DataFrame, heaps: Iterable[Any] | None,
-             cfg: SuitabilityConfig) -> pd.DataFrame:
+def classify(
+    results: pd.DataFrame, heaps: Iterable[Any] | None, cfg: SuitabilityConfig
+) -> pd.DataFrame:
     """Classify every heap of ``results``; returns a frame indexed like ``results``.
 
     Columns: see :func:`classify_heap`, plus ``suitable_energy_mwh_per_a`` [MWh a-1] (the energy
@@ -765,7 +1038,8 @@ def classify(results: pd.DataFrame, heaps: Iterable[Any] | None,
     wind_counted = out["wind_suitability"].eq(SUITABLE)
     if cfg.count_unassessed_wind_in_score:
         wind_counted |= out["wind_suitability"].eq(NOT_ASSESSED) & pd.to_numeric(
-            results["wind_turbines_new"], errors="coerce").fillna(0).ge(cfg.min_new_turbines)
+            results["wind_turbines_new"], errors="coerce"
+        ).fillna(0).ge(cfg.min_new_turbines)
     energy = pv_e.where(out["pv_suitability"].eq(SUITABLE), 0.0) + w_e.where(wind_counted, 0.0)
     out["suitable_energy_mwh_per_a"] = energy.astype(float)
     out["_wind_counted"] = wind_counted
@@ -778,15 +1052,18 @@ def classify(results: pd.DataFrame, heaps: Iterable[Any] | None,
     unknown = out["class"].isin(RANKED_CLASSES) & dens.isna()
     if unknown.any():
         out.loc[unknown, "reasons"] = out.loc[unknown, "reasons"] + (
-            "; energy per hectare scored as 0: footprint area unknown")
+            "; energy per hectare scored as 0: footprint area unknown"
+        )
         out.loc[unknown, "reasons_de"] = out.loc[unknown, "reasons_de"] + (
-            "; Energie je Hektar mit 0 bewertet: Haldenfläche unbekannt")
+            "; Energie je Hektar mit 0 bewertet: Haldenfläche unbekannt"
+        )
     return out
 
 
 # --------------------------------------------------------------------------------------------------
 # Score and rank
 # --------------------------------------------------------------------------------------------------
+
 
 def _share_of_max(x: np.ndarray) -> np.ndarray:
     """x / max(x) with NaN -> 0 (a ratio scale anchored at zero; the best heap scores 1)."""
@@ -815,12 +1092,16 @@ def criteria_matrix(ranked: pd.DataFrame, cls: pd.DataFrame, cfg: SuitabilityCon
     q_pv = _share_of_max(np.where(pv_on, col("pv_specific_yield_kwh_per_kwp"), 0.0))
     q_wind = _share_of_max(np.where(wind_on, col("wind_full_load_hours_h"), 0.0))
     n_uses = pv_on.astype(int) + wind_on.astype(int)
-    yield_ = np.where(n_uses > 0,
-                      (np.where(pv_on, q_pv, 0.0) + np.where(wind_on, q_wind, 0.0))
-                      / np.maximum(n_uses, 1), 0.0)
+    yield_ = np.where(
+        n_uses > 0,
+        (np.where(pv_on, q_pv, 0.0) + np.where(wind_on, q_wind, 0.0)) / np.maximum(n_uses, 1),
+        0.0,
+    )
     own = cls["availability"].to_numpy(float)
-    pen = -np.minimum(cls["penalty_points"].to_numpy(float), cfg.penalty_cap_points) \
+    pen = (
+        -np.minimum(cls["penalty_points"].to_numpy(float), cfg.penalty_cap_points)
         / cfg.penalty_cap_points
+    )
     return np.column_stack([energy, density, yield_, own, pen])
 
 
@@ -880,8 +1161,9 @@ def weight_scenarios(cfg: SuitabilityConfig) -> np.ndarray:
     return np.array(rows)
 
 
-def score_and_rank(results: pd.DataFrame, cls: pd.DataFrame,
-                   cfg: SuitabilityConfig) -> pd.DataFrame:
+def score_and_rank(
+    results: pd.DataFrame, cls: pd.DataFrame, cfg: SuitabilityConfig
+) -> pd.DataFrame:
     """Score, parts, rank, best/worst rank and ``robust_top`` for the heaps with a suitable use.
 
     Heaps of class ``unsuitable`` or ``not-assessed`` get no score and no rank (NaN).
@@ -924,21 +1206,40 @@ TOTAL_GROUPS: dict[str, tuple[str, str]] = {
     "wind": ("class wind (wind only)", "Klasse Wind (nur Wind)"),
     "unsuitable": ("class unsuitable", "Klasse ungeeignet"),
     "not-assessed": ("class not assessed", "Klasse nicht bewertet"),
-    "total_suitable": ("total new potential of suitable uses",
-                       "Summe neues Potenzial geeigneter Nutzungen"),
+    "total_suitable": (
+        "total new potential of suitable uses",
+        "Summe neues Potenzial geeigneter Nutzungen",
+    ),
     "wind_not_assessed": (
         "wind potential not assessed (distance to housing unknown; not in total)",
-        "Windpotenzial nicht bewertet (Abstand zur Wohnbebauung unbekannt; nicht in Summe)"),
-    "technical": ("technical potential before constraints (all heaps, all uses)",
-                  "technisches Potenzial vor Restriktionen (alle Halden, alle Nutzungen)"),
-    "existing_wind": ("existing wind turbines (already built; not new potential)",
-                      "bestehende Windenergieanlagen (gebaut; kein neues Potenzial)"),
+        "Windpotenzial nicht bewertet (Abstand zur Wohnbebauung unbekannt; nicht in Summe)",
+    ),
+    "technical": (
+        "technical potential before constraints (all heaps, all uses)",
+        "technisches Potenzial vor Restriktionen (alle Halden, alle Nutzungen)",
+    ),
+    "existing_wind": (
+        "existing wind turbines (already built; not new potential)",
+        "bestehende Windenergieanlagen (gebaut; kein neues Potenzial)",
+    ),
 }
 TOTAL_COLUMNS: tuple[str, ...] = (
-    "group", "group_en", "group_de", "heaps", "pv_capacity_mwp", "pv_energy_mwh_per_a",
-    "wind_turbines", "wind_capacity_mw", "wind_energy_mwh_per_a", "energy_mwh_per_a",
-    "households", "co2_avoided_t_per_a", "household_consumption_kwh_per_a",
-    "household_consumption_year", "co2_factor_g_per_kwh", "co2_factor_year",
+    "group",
+    "group_en",
+    "group_de",
+    "heaps",
+    "pv_capacity_mwp",
+    "pv_energy_mwh_per_a",
+    "wind_turbines",
+    "wind_capacity_mw",
+    "wind_energy_mwh_per_a",
+    "energy_mwh_per_a",
+    "households",
+    "co2_avoided_t_per_a",
+    "household_consumption_kwh_per_a",
+    "household_consumption_year",
+    "co2_factor_g_per_kwh",
+    "co2_factor_year",
 )
 
 
@@ -970,35 +1271,53 @@ def totals_table(ranked: pd.DataFrame, cfg: SuitabilityConfig) -> pd.DataFrame:
     pv_on = ranked["pv_suitability"].to_numpy() == SUITABLE
     wind_on = ranked["wind_suitability"].to_numpy() == SUITABLE
     pv_cap, pv_e = num("pv_capacity_mwp"), num("pv_energy_mwh_per_a")
-    w_n, w_cap, w_e = num("wind_turbines_new"), num("wind_capacity_mw"), num(
-        "wind_energy_mwh_per_a")
+    w_n, w_cap, w_e = (
+        num("wind_turbines_new"),
+        num("wind_capacity_mw"),
+        num("wind_energy_mwh_per_a"),
+    )
 
     def row(group, sel, pv_sel, wind_sel):
         p, w = sel & pv_sel, sel & wind_sel
         pe, we = float(pv_e[p].sum()), float(w_e[w].sum())
         return {
-            "group": group, "heaps": int(sel.sum()),
-            "pv_capacity_mwp": float(pv_cap[p].sum()), "pv_energy_mwh_per_a": pe,
-            "wind_turbines": float(w_n[w].sum()), "wind_capacity_mw": float(w_cap[w].sum()),
-            "wind_energy_mwh_per_a": we, "energy_mwh_per_a": pe + we,
+            "group": group,
+            "heaps": int(sel.sum()),
+            "pv_capacity_mwp": float(pv_cap[p].sum()),
+            "pv_energy_mwh_per_a": pe,
+            "wind_turbines": float(w_n[w].sum()),
+            "wind_capacity_mw": float(w_cap[w].sum()),
+            "wind_energy_mwh_per_a": we,
+            "energy_mwh_per_a": pe + we,
         }
 
     rows = [row(c, cls == c, pv_on, wind_on) for c in CLASSES]
     rows.append(row("total_suitable", np.isin(cls, RANKED_CLASSES), pv_on, wind_on))
     pending = (ranked["wind_suitability"].to_numpy() == NOT_ASSESSED) & (
-        w_n >= cfg.min_new_turbines)
+        w_n >= cfg.min_new_turbines
+    )
     none, every = np.zeros(n, bool), np.ones(n, bool)
     rows.append(row("wind_not_assessed", pending, none, pending))
     rows.append(row("technical", every, every, every))
     n_exist = num("existing_wind_turbines")
     e_exist = num("existing_wind_energy_mwh_per_a")
-    cap_exist = (float(num("existing_wind_capacity_mw").sum())
-                 if "existing_wind_capacity_mw" in ranked else math.nan)
-    rows.append({"group": "existing_wind", "heaps": int((n_exist > 0).sum()),
-                 "pv_capacity_mwp": 0.0, "pv_energy_mwh_per_a": 0.0,
-                 "wind_turbines": float(n_exist.sum()), "wind_capacity_mw": cap_exist,
-                 "wind_energy_mwh_per_a": float(e_exist.sum()),
-                 "energy_mwh_per_a": float(e_exist.sum())})
+    cap_exist = (
+        float(num("existing_wind_capacity_mw").sum())
+        if "existing_wind_capacity_mw" in ranked
+        else math.nan
+    )
+    rows.append(
+        {
+            "group": "existing_wind",
+            "heaps": int((n_exist > 0).sum()),
+            "pv_capacity_mwp": 0.0,
+            "pv_energy_mwh_per_a": 0.0,
+            "wind_turbines": float(n_exist.sum()),
+            "wind_capacity_mw": cap_exist,
+            "wind_energy_mwh_per_a": float(e_exist.sum()),
+            "energy_mwh_per_a": float(e_exist.sum()),
+        }
+    )
     df = pd.DataFrame(rows)
     df["group_en"] = df["group"].map(lambda g: TOTAL_GROUPS[g][0])
     df["group_de"] = df["group"].map(lambda g: TOTAL_GROUPS[g][1])
@@ -1015,6 +1334,7 @@ def totals_table(ranked: pd.DataFrame, cfg: SuitabilityConfig) -> pd.DataFrame:
 # The whole step
 # --------------------------------------------------------------------------------------------------
 
+
 def _as_suitability_config(cfg: Any) -> SuitabilityConfig:
     if cfg is None:
         return SuitabilityConfig()
@@ -1023,8 +1343,9 @@ def _as_suitability_config(cfg: Any) -> SuitabilityConfig:
     sub = getattr(cfg, "suitability", None)
     if isinstance(sub, SuitabilityConfig):
         return sub
-    raise ConfigError(f"rank_results: cfg must be a SuitabilityConfig or a Config, got "
-                      f"{type(cfg).__name__}")
+    raise ConfigError(
+        f"rank_results: cfg must be a SuitabilityConfig or a Config, got {type(cfg).__name__}"
+    )
 
 
 def check_results(results: pd.DataFrame, origin: str = "results") -> None:
@@ -1033,16 +1354,20 @@ def check_results(results: pd.DataFrame, origin: str = "results") -> None:
     if missing:
         raise OutputError(
             f"{origin}: missing column(s) {', '.join(missing)}; required are "
-            f"{', '.join(REQUIRED_COLUMNS)} (rerun 'haldenenergie run')")
+            f"{', '.join(REQUIRED_COLUMNS)} (rerun 'haldenenergie run')"
+        )
     ids = results["heap_id"]
     blank = ids.isna() | ids.astype(str).str.strip().eq("")
     if blank.any():
-        raise OutputError(f"{origin}: row {int(np.flatnonzero(blank.to_numpy())[0]) + 1} has no "
-                          f"heap_id; every row needs one")
+        raise OutputError(
+            f"{origin}: row {int(np.flatnonzero(blank.to_numpy())[0]) + 1} has no "
+            f"heap_id; every row needs one"
+        )
     dup = ids.astype(str)[ids.astype(str).duplicated()]
     if len(dup):
-        raise OutputError(f"{origin}: heap_id {dup.iloc[0]!r} appears more than once; keep one "
-                          f"row per heap")
+        raise OutputError(
+            f"{origin}: heap_id {dup.iloc[0]!r} appears more than once; keep one row per heap"
+        )
 
 
 #: Margin [m] around a residential layer's bounding box within which the layer is taken to
@@ -1052,8 +1377,9 @@ def check_results(results: pd.DataFrame, origin: str = "results") -> None:
 LAYER_EXTENT_MARGIN_M = 2000.0
 
 
-def housing_distances_from_layer(heaps: Iterable[Any], path: str | Path,
-                                 max_distance_outside_m: float | None = 0.0) -> dict[str, float]:
+def housing_distances_from_layer(
+    heaps: Iterable[Any], path: str | Path, max_distance_outside_m: float | None = 0.0
+) -> dict[str, float]:
     """Distance [m] from each heap's point to the nearest residential area of a GeoJSON layer.
 
     The point is the registry's summit/centre point (for a footprint polygon, its representative
@@ -1075,18 +1401,23 @@ def housing_distances_from_layer(heaps: Iterable[Any], path: str | Path,
 
     p = Path(path)
     if not p.is_file():
-        raise ConfigError(f"{p}: residential areas file not found; check [suitability] "
-                          f"residential_areas_path or --residential")
+        raise ConfigError(
+            f"{p}: residential areas file not found; check [suitability] "
+            f"residential_areas_path or --residential"
+        )
     try:
         layer = gpd.read_file(p)
     except Exception as exc:  # noqa: BLE001 — any reader failure is a bad input file
-        raise ConfigError(f"{p}: cannot read residential areas as GeoJSON ({exc}); "
-                          f"give a FeatureCollection of polygons") from None
+        raise ConfigError(
+            f"{p}: cannot read residential areas as GeoJSON ({exc}); "
+            f"give a FeatureCollection of polygons"
+        ) from None
     layer = layer[layer.geometry.notna()]
     layer = layer[layer.geom_type.isin(["Polygon", "MultiPolygon"])]
     if layer.empty:
-        raise ConfigError(f"{p}: no Polygon/MultiPolygon features; residential areas must be "
-                          f"polygons")
+        raise ConfigError(
+            f"{p}: no Polygon/MultiPolygon features; residential areas must be polygons"
+        )
     if layer.crs is None:
         layer = layer.set_crs("EPSG:4326")
     union = layer.to_crs("EPSG:25832").geometry.union_all()
@@ -1122,14 +1453,20 @@ def housing_distances_from_layer(heaps: Iterable[Any], path: str | Path,
                 continue
             out[i] = d
         if outside:
-            log.warning("%s: %d heap(s) lie outside the residential layer's extent and no area "
-                        "of it is near them; their distance to housing stays unknown (wind not "
-                        "assessed): %s", p, len(outside), ", ".join(outside[:10]))
+            log.warning(
+                "%s: %d heap(s) lie outside the residential layer's extent and no area "
+                "of it is near them; their distance to housing stays unknown (wind not "
+                "assessed): %s",
+                p,
+                len(outside),
+                ", ".join(outside[:10]),
+            )
     return out
 
 
-def rank_results(results_df: pd.DataFrame, heaps: Iterable[Any] | None,
-                 cfg: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def rank_results(
+    results_df: pd.DataFrame, heaps: Iterable[Any] | None, cfg: Any = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Classify, score, rank and total the heaps of a results table.
 
     Parameters
@@ -1162,14 +1499,21 @@ def rank_results(results_df: pd.DataFrame, heaps: Iterable[Any] | None,
     reg_ids = {heap_record(h)["id"] for h in heaps}
     res_ids = set(base["heap_id"].astype(str))
     if heaps and reg_ids - res_ids:
-        log.warning("%d registry heap(s) have no results row and are not ranked: %s",
-                    len(reg_ids - res_ids), ", ".join(sorted(reg_ids - res_ids)[:10]))
+        log.warning(
+            "%d registry heap(s) have no results row and are not ranked: %s",
+            len(reg_ids - res_ids),
+            ", ".join(sorted(reg_ids - res_ids)[:10]),
+        )
     if scfg.residential_areas_path:
-        dist = housing_distances_from_layer(heaps, scfg.residential_areas_path,
-                                            max_distance_outside_m=scfg.min_housing_distance_m)
+        dist = housing_distances_from_layer(
+            heaps, scfg.residential_areas_path, max_distance_outside_m=scfg.min_housing_distance_m
+        )
         layer = base["heap_id"].astype(str).map(dist).astype(float)
-        given = (pd.to_numeric(base["housing_distance_m"], errors="coerce")
-                 if "housing_distance_m" in base else pd.Series(np.nan, index=base.index))
+        given = (
+            pd.to_numeric(base["housing_distance_m"], errors="coerce")
+            if "housing_distance_m" in base
+            else pd.Series(np.nan, index=base.index)
+        )
         base[_DIST_SRC] = np.where(given.isna() & layer.notna(), "layer", "")
         base["housing_distance_m"] = given.fillna(layer).astype(float)
     cls = classify(base, heaps, scfg)
@@ -1190,21 +1534,49 @@ def sort_by_rank(df: pd.DataFrame) -> pd.DataFrame:
     """Rows in rank order; unranked heaps after, by class order and heap id; index reset."""
     rank = pd.to_numeric(df["rank"], errors="coerce").astype(float).fillna(np.inf)
     class_order = df["class"].map({c: i for i, c in enumerate(CLASSES)}).fillna(len(CLASSES))
-    tmp = df.assign(_r=rank.to_numpy(), _c=class_order.to_numpy(),
-                    _id=df["heap_id"].astype(str).to_numpy())
-    return tmp.sort_values(["_r", "_c", "_id"], kind="stable").drop(
-        columns=["_r", "_c", "_id"]).reset_index(drop=True)
+    tmp = df.assign(
+        _r=rank.to_numpy(), _c=class_order.to_numpy(), _id=df["heap_id"].astype(str).to_numpy()
+    )
+    return (
+        tmp.sort_values(["_r", "_c", "_id"], kind="stable")
+        .drop(columns=["_r", "_c", "_id"])
+        .reset_index(drop=True)
+    )
 
 
 #: Columns of ``ranking.csv`` (those present), in this order.
 RANKING_COLUMNS: tuple[str, ...] = (
-    "rank", "heap_id", "name", "city", "owner", "class", "score", *SCORE_PARTS, "rank_best",
-    "rank_worst", "robust_top", "suitable_energy_mwh_per_a", "energy_density_mwh_per_ha_a",
-    "pv_suitability", "pv_usable_area_ha", "pv_capacity_mwp", "pv_energy_mwh_per_a",
-    "pv_specific_yield_kwh_per_kwp", "wind_suitability", "wind_turbines_new", "wind_capacity_mw",
-    "wind_energy_mwh_per_a", "wind_full_load_hours_h", "housing_distance_m",
-    "existing_wind_turbines", "existing_wind_energy_mwh_per_a", "availability", "penalty_points",
-    "rules_fired", "reasons", "reasons_de",
+    "rank",
+    "heap_id",
+    "name",
+    "city",
+    "owner",
+    "class",
+    "score",
+    *SCORE_PARTS,
+    "rank_best",
+    "rank_worst",
+    "robust_top",
+    "suitable_energy_mwh_per_a",
+    "energy_density_mwh_per_ha_a",
+    "pv_suitability",
+    "pv_usable_area_ha",
+    "pv_capacity_mwp",
+    "pv_energy_mwh_per_a",
+    "pv_specific_yield_kwh_per_kwp",
+    "wind_suitability",
+    "wind_turbines_new",
+    "wind_capacity_mw",
+    "wind_energy_mwh_per_a",
+    "wind_full_load_hours_h",
+    "housing_distance_m",
+    "existing_wind_turbines",
+    "existing_wind_energy_mwh_per_a",
+    "availability",
+    "penalty_points",
+    "rules_fired",
+    "reasons",
+    "reasons_de",
 )
 
 

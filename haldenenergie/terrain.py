@@ -56,27 +56,54 @@ BUILD_FORMS: tuple[str, ...] = FORMS[:-1]
 EXCLUSION_REASONS: tuple[str, ...] = ("reserved", "too_steep", "north", "small_patch")
 #: Columns of ``HeapTerrain.surfaces`` (CONTRACTS.md).
 SURFACE_COLUMNS: tuple[str, ...] = (
-    "surface_class", "kind", "tilt_band", "azimuth_sector", "surface_tilt_deg",
-    "surface_azimuth_deg", "area_ha", "usable_area_ha", "horizon_deg")
+    "surface_class",
+    "kind",
+    "tilt_band",
+    "azimuth_sector",
+    "surface_tilt_deg",
+    "surface_azimuth_deg",
+    "area_ha",
+    "usable_area_ha",
+    "horizon_deg",
+)
 #: Columns of the per-heap table (:func:`terrain_table`).
 HEAP_COLUMNS: tuple[str, ...] = (
-    "heap_id", "terrain_source", "footprint_area_ha", "summit_elevation_m", "base_elevation_m",
-    "relative_height_m", "plateau_area_ha", "pv_usable_area_ha", "half_height_distance_m",
-    "turbine_site_area_ha", "plateau_max_inscribed_diameter_m", "mean_flank_slope_deg",
-    "summit_lat", "summit_lon", "resolution_m", "excluded_reserved_ha", "excluded_too_steep_ha",
-    "excluded_north_ha", "excluded_small_patch_ha", "assumed", "warnings")
+    "heap_id",
+    "terrain_source",
+    "footprint_area_ha",
+    "summit_elevation_m",
+    "base_elevation_m",
+    "relative_height_m",
+    "plateau_area_ha",
+    "pv_usable_area_ha",
+    "half_height_distance_m",
+    "turbine_site_area_ha",
+    "plateau_max_inscribed_diameter_m",
+    "mean_flank_slope_deg",
+    "summit_lat",
+    "summit_lon",
+    "resolution_m",
+    "excluded_reserved_ha",
+    "excluded_too_steep_ha",
+    "excluded_north_ha",
+    "excluded_small_patch_ha",
+    "assumed",
+    "warnings",
+)
 #: Number of horizon azimuths (0, 10, ..., 350 deg; CONTRACTS.md).
 N_HORIZON = 36
 
 _FORM_SLOPE_SRC = (
     "DOMAIN.md: terraced heaps roughly 1:2 to 1:3 (18-27 deg), cones 30-37 deg (near the angle of "
     "repose) (assumption); table/elongated as terraced; landscape structures 'gentler, varied "
-    "flanks' -> 10-20 deg (assumption)")
+    "flanks' -> 10-20 deg (assumption)"
+)
 _FORM_PLATEAU_SRC = (
     "assumption: share of the footprint that is summit plateau. Cones: a summit platform only "
     "(0-3 %); table heaps: large plateau (20-60 %); terraced: plateau plus berms (15-50 %); "
     "landscape structures: several summits, rolling top (10-40 %); elongated: ridge top (15-50 %). "
-    "Lower end used when facts leave room, upper end caps it")
+    "Lower end used when facts leave room, upper end caps it"
+)
 
 
 #: Automatic footprint_min_rise_m (see :func:`footprint_min_rise_auto`): fine DEMs (pixels up to
@@ -91,214 +118,376 @@ class TerrainConfig:
 
     # --- DEM mode ---------------------------------------------------------------------------
     resolution_m: float = param(
-        10.0, unit="m", min=0.5, max=100.0,
+        10.0,
+        unit="m",
+        min=0.5,
+        max=100.0,
         source="assumption: 10 m resolves flanks of 20-35 deg and berms of heaps of 5-170 ha with "
-               "60-1,500 cells across, and keeps a 4 km window at 400 x 400 cells; NRW DGM1 (1 m) "
-               "is averaged to it, the shared SRTM-3 raster (3 arc-seconds) interpolated to it",
-        doc="Cell size of the EPSG:25832 grid a DEM is resampled to.")
+        "60-1,500 cells across, and keeps a 4 km window at 400 x 400 cells; NRW DGM1 (1 m) "
+        "is averaged to it, the shared SRTM-3 raster (3 arc-seconds) interpolated to it",
+        doc="Cell size of the EPSG:25832 grid a DEM is resampled to.",
+    )
     window_half_size_m: float = param(
-        2000.0, unit="m", min=200.0, max=10000.0,
+        2000.0,
+        unit="m",
+        min=200.0,
+        max=10000.0,
         source="assumption: the largest heap (Hoheward, 170 ha) spans ~1.5 km; 2 km around the "
-               "heap point leaves room for the base-level ring",
-        doc="Half the side of the square DEM window read around each heap.")
+        "heap point leaves room for the base-level ring",
+        doc="Half the side of the square DEM window read around each heap.",
+    )
     summit_search_radius_m: float = param(
-        300.0, unit="m", min=0.0, max=3000.0,
+        300.0,
+        unit="m",
+        min=0.0,
+        max=3000.0,
         source="assumption: registry points are article/guidebook points, not verified summits "
-               "(FACTS.md point_kind); the summit is sought within this radius",
-        doc="Radius around the heap point searched for the summit (DEM mode).")
+        "(FACTS.md point_kind); the summit is sought within this radius",
+        doc="Radius around the heap point searched for the summit (DEM mode).",
+    )
     base_search_radius_m: float = param(
-        1500.0, unit="m", min=100.0, max=10000.0,
+        1500.0,
+        unit="m",
+        min=100.0,
+        max=10000.0,
         source="assumption: a first base level is the base_percentile of the terrain within this "
-               "distance of the summit, refined from a ring just outside the delineated heap",
-        doc="Radius of the first base-level estimate around the summit (DEM mode).")
+        "distance of the summit, refined from a ring just outside the delineated heap",
+        doc="Radius of the first base-level estimate around the summit (DEM mode).",
+    )
     base_percentile: float = param(
-        10.0, unit="%", min=0.0, max=50.0,
+        10.0,
+        unit="%",
+        min=0.0,
+        max=50.0,
         source="assumption: a low percentile ignores the heap itself and neighbouring heaps",
-        doc="Percentile of the terrain around the summit taken as first base level.")
+        doc="Percentile of the terrain around the summit taken as first base level.",
+    )
     base_ring_m: list = param(  # noqa: RUF009 - param() copies list/dict defaults per instance
-        [50.0, 250.0], unit="m", min=0.0, max=5000.0,
+        [50.0, 250.0],
+        unit="m",
+        min=0.0,
+        max=5000.0,
         source="assumption: the base level is the median elevation of a ring 50-250 m outside "
-               "the delineated footprint (DOMAIN.md: footprint = area above the surrounding base "
-               "level, connected to the summit)",
-        doc="Inner and outer distance of the base-level ring from the footprint edge.")
+        "the delineated footprint (DOMAIN.md: footprint = area above the surrounding base "
+        "level, connected to the summit)",
+        doc="Inner and outer distance of the base-level ring from the footprint edge.",
+    )
     footprint_min_rise_m: float = param(
-        0.0, unit="m", min=0.0, max=50.0,
+        0.0,
+        unit="m",
+        min=0.0,
+        max=50.0,
         source="0 = auto, by the DEM's native pixel size (footprint_min_rise_auto): "
-               f"{_RISE_FINE_M:g} m up to {_RISE_FINE_RES_M:g} m pixels, {_RISE_COARSE_M:g} m from "
-               f"{_RISE_COARSE_RES_M:g} m, linear in between; i.e. the DEM's vertical error "
-               "(90 % linear error), at least 0.5 m. SRTM: relative vertical error ~6 m "
-               "(Rodriguez et al. 2006, SRTM data validation, JPL D-31639), and on the shared "
-               "smoothed SRTM-3 raster 3 m let Halde Haniel's footprint leak 300 ha into the "
-               "land around it. NRW DGM1 (1 m, airborne laser scanning): height accuracy about "
-               "+-0.2 m (Geobasis NRW), so 0.5 m (2.5 x) is clearly above its noise; every metre "
-               "of rise cuts rise/tan(slope) off the heap's toe (6 m: -19 % on a 28 ha cone of "
-               "11 deg flanks, 0.5 m: -1.6 %)",
-        doc="Minimum height above the base level for a cell to belong to the heap (0 = auto).")
+        f"{_RISE_FINE_M:g} m up to {_RISE_FINE_RES_M:g} m pixels, {_RISE_COARSE_M:g} m from "
+        f"{_RISE_COARSE_RES_M:g} m, linear in between; i.e. the DEM's vertical error "
+        "(90 % linear error), at least 0.5 m. SRTM: relative vertical error ~6 m "
+        "(Rodriguez et al. 2006, SRTM data validation, JPL D-31639), and on the shared "
+        "smoothed SRTM-3 raster 3 m let Halde Haniel's footprint leak 300 ha into the "
+        "land around it. NRW DGM1 (1 m, airborne laser scanning): height accuracy about "
+        "+-0.2 m (Geobasis NRW), so 0.5 m (2.5 x) is clearly above its noise; every metre "
+        "of rise cuts rise/tan(slope) off the heap's toe (6 m: -19 % on a 28 ha cone of "
+        "11 deg flanks, 0.5 m: -1.6 %)",
+        doc="Minimum height above the base level for a cell to belong to the heap (0 = auto).",
+    )
     descent_tolerance_m: float = param(
-        0.3, unit="m", min=0.0, max=20.0,
+        0.3,
+        unit="m",
+        min=0.0,
+        max=20.0,
         source="assumption: the heap is grown from the summit downhill; a cell may lie at most "
-               "this much above its higher neighbour in the heap (stops at saddles towards "
-               "neighbouring heaps, tolerates counter-sloped berms)",
-        doc="Uphill step tolerated while growing the heap from its summit.")
+        "this much above its higher neighbour in the heap (stops at saddles towards "
+        "neighbouring heaps, tolerates counter-sloped berms)",
+        doc="Uphill step tolerated while growing the heap from its summit.",
+    )
     max_heap_radius_m: float = param(
-        1500.0, unit="m", min=50.0, max=10000.0,
+        1500.0,
+        unit="m",
+        min=50.0,
+        max=10000.0,
         source="assumption: no Ruhr heap reaches further than ~1 km from its summit (largest "
-               "170 ha, DOMAIN.md)",
-        doc="Maximum distance from the summit of a heap cell (DEM mode).")
+        "170 ha, DOMAIN.md)",
+        doc="Maximum distance from the summit of a heap cell (DEM mode).",
+    )
     xyz_crs: str = param(
         "EPSG:25832",
         source="NRW DGM1 XYZ tiles are ETRS89 / UTM 32N (DOMAIN.md, PROVENANCE.md)",
-        doc="CRS assumed for ASCII XYZ tiles (they carry none).")
+        doc="CRS assumed for ASCII XYZ tiles (they carry none).",
+    )
     # --- parametric mode -----------------------------------------------------------------------
     parametric_resolution_m: float = param(
-        5.0, unit="m", min=0.5, max=50.0,
+        5.0,
+        unit="m",
+        min=0.5,
+        max=50.0,
         source="assumption: 5 m cells give >= 45 cells across the smallest heaps (4 ha) and "
-               "keep the largest below 100,000 cells",
-        doc="Cell size of the synthesised parametric surface.")
+        "keep the largest below 100,000 cells",
+        doc="Cell size of the synthesised parametric surface.",
+    )
     parametric_max_cells: int = param(
-        40_000, unit="cells", min=1000, max=10_000_000,
+        40_000,
+        unit="cells",
+        min=1000,
+        max=10_000_000,
         source="assumption: speed (46 heaps in well under 2 s); the cell size grows if exceeded "
-               "(Hoheward, 170 ha: 8 m cells, still > 150 cells across)",
-        doc="Maximum number of cells of a synthesised grid.")
+        "(Hoheward, 170 ha: 8 m cells, still > 150 cells across)",
+        doc="Maximum number of cells of a synthesised grid.",
+    )
     default_form: str = param(
-        "terraced", choices=BUILD_FORMS,
+        "terraced",
+        choices=BUILD_FORMS,
         source="assumption: DOMAIN.md describes table heaps 'with a plateau and terraced flanks' "
-               "as the common post-1960s form; used when the registry says 'unknown'",
-        doc="Form assumed when the registry's form is unknown.")
+        "as the common post-1960s form; used when the registry says 'unknown'",
+        doc="Form assumed when the registry's form is unknown.",
+    )
     default_area_ha: float = param(
-        38.0, unit="ha", min=0.1, max=1000.0,
+        38.0,
+        unit="ha",
+        min=0.1,
+        max=1000.0,
         source="median of the 37 area_ha values in ../shared/data/heaps/heap_facts.csv",
-        doc="Footprint area assumed when unknown.")
+        doc="Footprint area assumed when unknown.",
+    )
     default_height_rel_m: float = param(
-        48.5, unit="m", min=1.0, max=300.0,
+        48.5,
+        unit="m",
+        min=1.0,
+        max=300.0,
         source="median of the 38 height_rel_m values in ../shared/data/heaps/heap_facts.csv",
-        doc="Relative height assumed when unknown.")
+        doc="Relative height assumed when unknown.",
+    )
     default_base_elevation_m: float = param(
-        48.0, unit="m", min=-100.0, max=1000.0,
+        48.0,
+        unit="m",
+        min=-100.0,
+        max=1000.0,
         source="median of height_asl_m - height_rel_m over the 33 heaps with both in "
-               "../shared/data/heaps/heap_facts.csv",
-        doc="Base elevation [m a.s.l.] assumed when height_asl_m is unknown.")
+        "../shared/data/heaps/heap_facts.csv",
+        doc="Base elevation [m a.s.l.] assumed when height_asl_m is unknown.",
+    )
     form_flank_slope_deg: dict = param(  # noqa: RUF009 - param() copies list/dict defaults per instance
-        {"cone": [30.0, 37.0], "table": [18.0, 27.0], "terraced": [18.0, 27.0],
-         "landscape": [10.0, 20.0], "elongated": [18.0, 27.0]},
-        unit="deg", source=_FORM_SLOPE_SRC,
-        doc="Flank slope range per form [low, high]; the middle is the target, facts may override.")
+        {
+            "cone": [30.0, 37.0],
+            "table": [18.0, 27.0],
+            "terraced": [18.0, 27.0],
+            "landscape": [10.0, 20.0],
+            "elongated": [18.0, 27.0],
+        },
+        unit="deg",
+        source=_FORM_SLOPE_SRC,
+        doc="Flank slope range per form [low, high]; the middle is the target, facts may override.",
+    )
     form_plateau_share: dict = param(  # noqa: RUF009 - param() copies list/dict defaults per instance
-        {"cone": [0.0, 0.03], "table": [0.2, 0.6], "terraced": [0.15, 0.5],
-         "landscape": [0.1, 0.4], "elongated": [0.15, 0.5]},
-        unit="-", source=_FORM_PLATEAU_SRC,
-        doc="Range of the plateau's share of the footprint area per form [min, max].")
+        {
+            "cone": [0.0, 0.03],
+            "table": [0.2, 0.6],
+            "terraced": [0.15, 0.5],
+            "landscape": [0.1, 0.4],
+            "elongated": [0.15, 0.5],
+        },
+        unit="-",
+        source=_FORM_PLATEAU_SRC,
+        doc="Range of the plateau's share of the footprint area per form [min, max].",
+    )
     berm_vertical_spacing_m: float = param(
-        15.0, unit="m", min=2.0, max=100.0,
+        15.0,
+        unit="m",
+        min=2.0,
+        max=100.0,
         source="assumption: terraced heaps carry a berm every 10-20 m of height (typical spoil "
-               "heap design; e.g. the 'Tafelberg' heaps of the Ruhr); mid value",
-        doc="Height between berms of a terraced heap.")
+        "heap design; e.g. the 'Tafelberg' heaps of the Ruhr); mid value",
+        doc="Height between berms of a terraced heap.",
+    )
     berm_width_m: float = param(
-        10.0, unit="m", min=0.0, max=100.0,
+        10.0,
+        unit="m",
+        min=0.0,
+        max=100.0,
         source="assumption: berms carry maintenance paths 5-15 m wide",
-        doc="Width of a berm of a terraced heap (parametric).")
+        doc="Width of a berm of a terraced heap (parametric).",
+    )
     elongated_axis_ratio: float = param(
-        3.0, unit="-", min=1.0, max=10.0,
+        3.0,
+        unit="-",
+        min=1.0,
+        max=10.0,
         source="assumption: 'elongated' heaps of the fact table are ridges ~2-4 times as long "
-               "as wide (no figure in the sources)",
-        doc="Length/width ratio of an elongated heap.")
+        "as wide (no figure in the sources)",
+        doc="Length/width ratio of an elongated heap.",
+    )
     elongated_axis_azimuth_deg: float = param(
-        0.0, unit="deg", min=0.0, max=180.0,
+        0.0,
+        unit="deg",
+        min=0.0,
+        max=180.0,
         source="assumption: orientation unknown; N-S long axis makes the long flanks face E/W, "
-               "conservative for PV",
-        doc="Azimuth of the long axis of an elongated heap (0 = N-S).")
+        "conservative for PV",
+        doc="Azimuth of the long axis of an elongated heap (0 = N-S).",
+    )
     landscape_summits: int = param(
-        3, unit="-", min=1, max=8,
+        3,
+        unit="-",
+        min=1,
+        max=8,
         source="DOMAIN.md: landscape structures have several summits; 3 (assumption)",
-        doc="Number of summits of a parametric landscape structure.")
+        doc="Number of summits of a parametric landscape structure.",
+    )
     landscape_relief_share: float = param(
-        0.25, unit="-", min=0.0, max=0.9,
+        0.25,
+        unit="-",
+        min=0.0,
+        max=0.9,
         source="assumption: the saddles between the summits lie 25 % of the height below them",
-        doc="Depth of the saddles between summits as share of the relative height.")
+        doc="Depth of the saddles between summits as share of the relative height.",
+    )
     # --- classification ------------------------------------------------------------------------
     flat_slope_deg: float = param(
-        1.0, unit="deg", min=0.0, max=5.0,
+        1.0,
+        unit="deg",
+        min=0.0,
+        max=5.0,
         source="DOMAIN.md / CONVENTIONS.md: flat cells (slope < ~1 deg) have no aspect",
-        doc="Below this slope the aspect is undefined (NaN).")
+        doc="Below this slope the aspect is undefined (NaN).",
+    )
     plateau_max_slope_deg: float = param(
-        5.0, unit="deg", min=0.5, max=15.0,
+        5.0,
+        unit="deg",
+        min=0.5,
+        max=15.0,
         source="assumption: up to ~5 deg fixed south-facing rows are laid out as on flat ground "
-               "(common PV land-suitability screening threshold); steeper cells are flanks",
-        doc="Cells flatter than this are plateau (top) or berm (lower flat cells).")
+        "(common PV land-suitability screening threshold); steeper cells are flanks",
+        doc="Cells flatter than this are plateau (top) or berm (lower flat cells).",
+    )
     plateau_min_rel_height: float = param(
-        0.75, unit="-", min=0.0, max=1.0,
+        0.75,
+        unit="-",
+        min=0.0,
+        max=1.0,
         source="assumption: flat cells in the top quarter of the heap form the plateau; lower "
-               "flat cells are berms or the foot apron",
-        doc="Flat cells above base + this share of the relative height are plateau.")
+        "flat cells are berms or the foot apron",
+        doc="Flat cells above base + this share of the relative height are plateau.",
+    )
     tilt_bands_deg: list = param(  # noqa: RUF009 - param() copies list/dict defaults per instance
-        [0.0, 5.0, 15.0, 25.0, 35.0], unit="deg", min=0.0, max=90.0,
+        [0.0, 5.0, 15.0, 25.0, 35.0],
+        unit="deg",
+        min=0.0,
+        max=90.0,
         source="assumption: 10-deg bands above the plateau threshold; PV yield changes by a few "
-               "per cent per 10 deg of tilt (DOMAIN.md: 20-30 deg E/W flanks 80-90 % of optimum)",
-        doc="Tilt band edges for flank classes (edges below plateau_max_slope_deg are ignored).")
+        "per cent per 10 deg of tilt (DOMAIN.md: 20-30 deg E/W flanks 80-90 % of optimum)",
+        doc="Tilt band edges for flank classes (edges below plateau_max_slope_deg are ignored).",
+    )
     max_mounting_slope_deg: float = param(
-        35.0, unit="deg", min=5.0, max=60.0,
+        35.0,
+        unit="deg",
+        min=5.0,
+        max=60.0,
         source="assumption: rammed-pile ground-mount racks and their installation machines reach "
-               "~35 deg at most; cone flanks near the angle of repose (30-37 deg, DOMAIN.md) "
-               "are thus partly excluded",
-        doc="Cells steeper than this are excluded as too steep for mounting.")
+        "~35 deg at most; cone flanks near the angle of repose (30-37 deg, DOMAIN.md) "
+        "are thus partly excluded",
+        doc="Cells steeper than this are excluded as too steep for mounting.",
+    )
     north_sector_deg: list = param(  # noqa: RUF009 - param() copies list/dict defaults per instance
-        [292.5, 67.5], unit="deg", min=0.0, max=360.0,
+        [292.5, 67.5],
+        unit="deg",
+        min=0.0,
+        max=360.0,
         source="RVR 2022 (DOMAIN.md): north-facing slopes excluded; 'north' = aspect NW to NE "
-               "(292.5-67.5 deg, the sectors NW, N, NE) (assumption)",
-        doc="Aspect sector [from, to] clockwise (wrapping through 0) counted as north-facing.")
+        "(292.5-67.5 deg, the sectors NW, N, NE) (assumption)",
+        doc="Aspect sector [from, to] clockwise (wrapping through 0) counted as north-facing.",
+    )
     north_min_slope_deg: float = param(
-        5.0, unit="deg", min=0.0, max=90.0,
+        5.0,
+        unit="deg",
+        min=0.0,
+        max=90.0,
         source="assumption: below the plateau threshold (5 deg) orientation hardly matters",
-        doc="North-facing cells at least this steep are excluded.")
+        doc="North-facing cells at least this steep are excluded.",
+    )
     min_patch_area_m2: float = param(
-        1500.0, unit="m2", min=0.0, max=1e6,
+        1500.0,
+        unit="m2",
+        min=0.0,
+        max=1e6,
         source="RVR 2022 heap energy analysis (DOMAIN.md): contiguous PV area of at least 1,500 m2",
-        doc="Contiguous usable patches smaller than this are excluded.")
+        doc="Contiguous usable patches smaller than this are excluded.",
+    )
     fact_mismatch_factor: float = param(
-        2.0, unit="-", min=1.0, max=100.0,
+        2.0,
+        unit="-",
+        min=1.0,
+        max=100.0,
         source="assumption: a DEM-derived relative height or footprint less than half or more "
-               "than twice the registry's value points to a wrong registry point, a heap cut by "
-               "the DEM's edge or a DEM too coarse for the heap, not to a real difference (the "
-               "sources' own alternatives differ by < 2x, FACTS.md value_notes)",
+        "than twice the registry's value points to a wrong registry point, a heap cut by "
+        "the DEM's edge or a DEM too coarse for the heap, not to a real difference (the "
+        "sources' own alternatives differ by < 2x, FACTS.md value_notes)",
         doc="Warn when DEM relative height or footprint differ from the registry by more than "
-            "this factor.")
+        "this factor.",
+    )
     reserved_areas_path: str = param(
         "",
         source="user input: GeoJSON polygons (WGS84) of landmarks, art works, reserves; "
-               "empty = none",
-        doc="GeoJSON file of reserved areas excluded from PV and turbine sites.")
+        "empty = none",
+        doc="GeoJSON file of reserved areas excluded from PV and turbine sites.",
+    )
     reserved_buffer_m: float = param(
-        30.0, unit="m", min=0.0, max=2000.0,
+        30.0,
+        unit="m",
+        min=0.0,
+        max=2000.0,
         source="assumption: keep-clear distance around landmarks/art works (access, views)",
-        doc="Buffer around reserved polygons.")
+        doc="Buffer around reserved polygons.",
+    )
     # --- horizon ---------------------------------------------------------------------------
     horizon_samples_per_class: int = param(
-        16, unit="cells", min=1, max=10000,
+        16,
+        unit="cells",
+        min=1,
+        max=10000,
         source="assumption: 16 cells spread over a class give its mean horizon within ~1 deg",
-        doc="Cells sampled per surface class for the horizon profile.")
+        doc="Cells sampled per surface class for the horizon profile.",
+    )
     horizon_max_distance_m: float = param(
-        1500.0, unit="m", min=10.0, max=20000.0,
+        1500.0,
+        unit="m",
+        min=10.0,
+        max=20000.0,
         source="assumption: beyond 1.5 km a heap (<= 160 m high) subtends < 6 deg",
-        doc="Farthest distance marched along a horizon ray.")
+        doc="Farthest distance marched along a horizon ray.",
+    )
     horizon_observer_height_m: float = param(
-        1.0, unit="m", min=0.0, max=10.0,
+        1.0,
+        unit="m",
+        min=0.0,
+        max=10.0,
         source="assumption: mid-height of a ground-mounted module table (0.5-2 m)",
-        doc="Height of the horizon observer above the ground.")
+        doc="Height of the horizon observer above the ground.",
+    )
     # --- turbine sites ---------------------------------------------------------------------
     turbine_site_diameter_m: float = param(
-        40.0, unit="m", min=5.0, max=300.0,
+        40.0,
+        unit="m",
+        min=5.0,
+        max=300.0,
         source="assumption: foundation of a 3-5 MW turbine ~20-25 m across plus working space; "
-               "a level 40 m disc (crane pad ~40 x 25 m)",
-        doc="Diameter of the level disc a turbine foundation and crane pad need.")
+        "a level 40 m disc (crane pad ~40 x 25 m)",
+        doc="Diameter of the level disc a turbine foundation and crane pad need.",
+    )
     turbine_site_max_slope_deg: float = param(
-        10.0, unit="deg", min=0.0, max=45.0,
+        10.0,
+        unit="deg",
+        min=0.0,
+        max=45.0,
         source="assumption: up to ~10 deg a pad can be levelled by earthworks",
-        doc="Steepest cell counted as turbine site.")
+        doc="Steepest cell counted as turbine site.",
+    )
     turbine_site_min_rel_height: float = param(
-        0.75, unit="-", min=0.0, max=1.0,
+        0.75,
+        unit="-",
+        min=0.0,
+        max=1.0,
         source="DOMAIN.md: the rotor stands on the summit/plateau; top quarter of the heap "
-               "(assumption)",
-        doc="Turbine sites lie above base + this share of the relative height.")
+        "(assumption)",
+        doc="Turbine sites lie above base + this share of the relative height.",
+    )
 
     def check(self, origin: str = "config") -> None:
         """Cross-field checks; raise ConfigError naming the key."""
@@ -307,15 +496,21 @@ class TerrainConfig:
             hi = 89.0 if key == "form_flank_slope_deg" else 0.95
             for form in BUILD_FORMS:
                 v = d.get(form)
-                if (not isinstance(v, (list, tuple)) or len(v) != 2
-                        or not all(isinstance(x, (int, float)) for x in v)
-                        or not 0 <= v[0] <= v[1] <= hi):
+                if (
+                    not isinstance(v, (list, tuple))
+                    or len(v) != 2
+                    or not all(isinstance(x, (int, float)) for x in v)
+                    or not 0 <= v[0] <= v[1] <= hi
+                ):
                     raise ConfigError(
                         f"{origin}: [terrain] {key}.{form} = {v!r} must be [low, high] with "
-                        f"0 <= low <= high <= {hi}")
+                        f"0 <= low <= high <= {hi}"
+                    )
         if len(self.base_ring_m) != 2 or self.base_ring_m[0] >= self.base_ring_m[1]:
-            raise ConfigError(f"{origin}: [terrain] base_ring_m = {self.base_ring_m!r} must be "
-                              "[inner, outer] with inner < outer")
+            raise ConfigError(
+                f"{origin}: [terrain] base_ring_m = {self.base_ring_m!r} must be "
+                "[inner, outer] with inner < outer"
+            )
         if len(self.north_sector_deg) != 2:
             raise ConfigError(f"{origin}: [terrain] north_sector_deg must be [from, to]")
         if sorted(self.tilt_bands_deg) != list(self.tilt_bands_deg):
@@ -520,8 +715,15 @@ def _ray_offsets(res_m: float, max_distance_m: float, n_azimuth: int):
 _HORIZON_BLOCK = 4_000_000
 
 
-def horizon_angles(z, res_m: float, rows, cols, observer_height_m: float = 1.0,
-                   max_distance_m: float = 1500.0, n_azimuth: int = N_HORIZON):
+def horizon_angles(
+    z,
+    res_m: float,
+    rows,
+    cols,
+    observer_height_m: float = 1.0,
+    max_distance_m: float = 1500.0,
+    n_azimuth: int = N_HORIZON,
+):
     """Horizon elevation angle [deg] seen from each of some cells of a grid.
 
     Parameters
@@ -562,7 +764,7 @@ def horizon_angles(z, res_m: float, rows, cols, observer_height_m: float = 1.0,
     box = np.full((r1 - r0, c1 - c0), -np.inf)
     sr0, sr1, sc0, sc1 = max(r0, 0), min(r1, ny), max(c0, 0), min(c1, nx)
     part = z[sr0:sr1, sc0:sc1]
-    box[sr0 - r0:sr1 - r0, sc0 - c0:sc1 - c0] = np.where(np.isnan(part), -np.inf, part)
+    box[sr0 - r0 : sr1 - r0, sc0 - c0 : sc1 - c0] = np.where(np.isnan(part), -np.inf, part)
     flat = box.ravel()
     width = box.shape[1]
     offset = dr * width + dc
@@ -570,15 +772,22 @@ def horizon_angles(z, res_m: float, rows, cols, observer_height_m: float = 1.0,
     z0 = z[rows, cols] + observer_height_m
     step = max(1, _HORIZON_BLOCK // offset.size)
     for i in range(0, rows.size, step):
-        zz = flat[obs[i:i + step, None] + offset[None, :]]
-        zz -= z0[i:i + step, None]
+        zz = flat[obs[i : i + step, None] + offset[None, :]]
+        zz -= z0[i : i + step, None]
         zz *= inv_dist[None, :]
-        best[i:i + step] = np.maximum.reduceat(zz, starts, axis=1)
+        best[i : i + step] = np.maximum.reduceat(zz, starts, axis=1)
     return np.degrees(np.arctan(np.clip(best, 0.0, None)))
 
 
-def horizon_profile(z, res_m: float, rows, cols, observer_height_m: float = 1.0,
-                    max_distance_m: float = 1500.0, n_azimuth: int = N_HORIZON):
+def horizon_profile(
+    z,
+    res_m: float,
+    rows,
+    cols,
+    observer_height_m: float = 1.0,
+    max_distance_m: float = 1500.0,
+    n_azimuth: int = N_HORIZON,
+):
     """Mean horizon elevation angle [deg] seen from some cells of a grid, at ``n_azimuth`` azimuths.
 
     Parameters
@@ -599,8 +808,9 @@ def horizon_profile(z, res_m: float, rows, cols, observer_height_m: float = 1.0,
     return ang.mean(axis=0) if len(ang) else np.zeros(n_azimuth)
 
 
-def half_height_distance(z, res_m: float, summit_rc, base_m: float, height_m: float,
-                         n_directions: int = 36) -> float:
+def half_height_distance(
+    z, res_m: float, summit_rc, base_m: float, height_m: float, n_directions: int = 36
+) -> float:
     """Mean horizontal distance [m] from the summit to where the elevation falls to base + H/2.
 
     This is L of Taylor & Lee (1984) for the fractional speed-up dS ~ B H / L. Rays are marched
@@ -702,13 +912,13 @@ def disc_opening(mask, res_m: float, diameter_m: float):
         return out
     rad = diameter_m / 2.0 / res_m
     n = math.ceil(rad)
-    yy, xx = np.mgrid[-n:n + 1, -n:n + 1]
+    yy, xx = np.mgrid[-n : n + 1, -n : n + 1]
     disc = (xx**2 + yy**2) <= rad**2
     # Only the mask's bounding box can change (padded by the disc radius, as outside the grid).
     box = _bbox(mask)
     padded = np.pad(mask[box], n + 1)
     opened = ndimage.binary_opening(padded, structure=disc)
-    out[box] = opened[n + 1:-(n + 1), n + 1:-(n + 1)]
+    out[box] = opened[n + 1 : -(n + 1), n + 1 : -(n + 1)]
     return out
 
 
@@ -721,8 +931,9 @@ def _circular_mean_deg(a) -> float:
     return 0.0 if v > 360.0 - 1e-9 else v  # -1e-15 % 360 gives 360
 
 
-def analyse_grid(z, res_m: float, footprint, base_m: float, cfg: TerrainConfig,
-                 reserved=None, summit_rc=None) -> dict:
+def analyse_grid(
+    z, res_m: float, footprint, base_m: float, cfg: TerrainConfig, reserved=None, summit_rc=None
+) -> dict:
     """Classify a heap's surface and derive everything :class:`HeapTerrain` reports.
 
     Parameters
@@ -766,15 +977,26 @@ def analyse_grid(z, res_m: float, footprint, base_m: float, cfg: TerrainConfig,
     class_map[berm] = 1
     class_map[flank] = 2 + band[flank] * 8 + np.clip(sector[flank], 0, 7)
 
-    res_mask = (np.asarray(reserved, dtype=bool) & foot) if reserved is not None else np.zeros_like(foot)
+    res_mask = (
+        (np.asarray(reserved, dtype=bool) & foot) if reserved is not None else np.zeros_like(foot)
+    )
     too_steep = valid & ~res_mask & (slope > cfg.max_mounting_slope_deg)
-    north = (valid & ~res_mask & ~too_steep & (slope >= cfg.north_min_slope_deg)
-             & in_azimuth_sector(aspect, *cfg.north_sector_deg))
+    north = (
+        valid
+        & ~res_mask
+        & ~too_steep
+        & (slope >= cfg.north_min_slope_deg)
+        & in_azimuth_sector(aspect, *cfg.north_sector_deg)
+    )
     candidate = valid & ~res_mask & ~too_steep & ~north
     usable = remove_small_patches(candidate, res_m * res_m, cfg.min_patch_area_m2)
     small = candidate & ~usable
-    excluded = {"reserved": res_mask.sum() * cell_ha, "too_steep": too_steep.sum() * cell_ha,
-                "north": north.sum() * cell_ha, "small_patch": small.sum() * cell_ha}
+    excluded = {
+        "reserved": res_mask.sum() * cell_ha,
+        "too_steep": too_steep.sum() * cell_ha,
+        "north": north.sum() * cell_ha,
+        "small_patch": small.sum() * cell_ha,
+    }
 
     # Surface classes with usable area. Cells are grouped by class with one stable sort (each
     # class's cells stay in raster order, as np.nonzero would give them).
@@ -796,13 +1018,19 @@ def analyse_grid(z, res_m: float, footprint, base_m: float, cfg: TerrainConfig,
             picks[k] = bounds[k] + np.unique(np.linspace(0, m - 1, min(n, m)).round().astype(int))
     if picks:
         obs = cells[np.concatenate(list(picks.values()))]
-        ang = horizon_angles(z, res_m, obs // z.shape[1], obs % z.shape[1],
-                             cfg.horizon_observer_height_m, cfg.horizon_max_distance_m)
+        ang = horizon_angles(
+            z,
+            res_m,
+            obs // z.shape[1],
+            obs % z.shape[1],
+            cfg.horizon_observer_height_m,
+            cfg.horizon_max_distance_m,
+        )
         split = np.cumsum([len(v) for v in picks.values()])[:-1]
         horizons = dict(zip(picks, np.split(ang, split), strict=True))
     slope_f, aspect_f = slope.ravel(), aspect.ravel()
     for k in classes:
-        sel = cells[bounds[k]:bounds[k + 1]]
+        sel = cells[bounds[k] : bounds[k + 1]]
         if k <= 1:
             name = "plateau" if k == 0 else "berm"
             kind, tband, sec, azim = "plateau", f"0-{edges[0]:g}", "flat", 180.0
@@ -813,17 +1041,29 @@ def analyse_grid(z, res_m: float, footprint, base_m: float, cfg: TerrainConfig,
             name = f"flank_{sec}_{tband}"
             azim = _circular_mean_deg(aspect_f[sel])
         horizon = horizons[k].mean(axis=0) if k != 0 else np.zeros(N_HORIZON)
-        rows.append({
-            "surface_class": name, "kind": kind, "tilt_band": tband, "azimuth_sector": sec,
-            "surface_tilt_deg": float(np.mean(slope_f[sel])), "surface_azimuth_deg": azim,
-            "area_ha": float(gross[k] * cell_ha), "usable_area_ha": float(counts[k] * cell_ha),
-            "horizon_deg": [round(float(v), 2) for v in horizon],
-        })
+        rows.append(
+            {
+                "surface_class": name,
+                "kind": kind,
+                "tilt_band": tband,
+                "azimuth_sector": sec,
+                "surface_tilt_deg": float(np.mean(slope_f[sel])),
+                "surface_azimuth_deg": azim,
+                "area_ha": float(gross[k] * cell_ha),
+                "usable_area_ha": float(counts[k] * cell_ha),
+                "horizon_deg": [round(float(v), 2) for v in horizon],
+            }
+        )
     surfaces = pd.DataFrame(rows, columns=list(SURFACE_COLUMNS))
 
     # Turbine sites: level enough, high enough, not reserved, room for the foundation disc.
-    site = (foot & np.isfinite(slope) & (slope <= cfg.turbine_site_max_slope_deg)
-            & (z >= base_m + cfg.turbine_site_min_rel_height * height) & ~res_mask)
+    site = (
+        foot
+        & np.isfinite(slope)
+        & (slope <= cfg.turbine_site_max_slope_deg)
+        & (z >= base_m + cfg.turbine_site_min_rel_height * height)
+        & ~res_mask
+    )
     site_area = disc_opening(site, res_m, cfg.turbine_site_diameter_m).sum() * cell_ha
     flank_slopes = slope[flank]
     return {
@@ -837,9 +1077,13 @@ def analyse_grid(z, res_m: float, footprint, base_m: float, cfg: TerrainConfig,
         "half_height_distance_m": half_height_distance(z, res_m, summit_rc, base_m, height),
         "plateau_max_inscribed_diameter_m": max_inscribed_diameter(plateau, res_m),
         "mean_flank_slope_deg": float(flank_slopes.mean()) if flank_slopes.size else float("nan"),
-        "summit_rc": summit_rc, "surfaces": surfaces,
+        "summit_rc": summit_rc,
+        "surfaces": surfaces,
         "excluded": {k: float(v) for k, v in excluded.items()},
-        "class_map": class_map, "usable": usable, "slope_deg": slope, "aspect_deg": aspect,
+        "class_map": class_map,
+        "usable": usable,
+        "slope_deg": slope,
+        "aspect_deg": aspect,
     }
 
 
@@ -949,8 +1193,9 @@ def delineate_heap(z, res_m: float, seed_rc, cfg: TerrainConfig, within=None):
         allowed_geo &= within
     foot = np.zeros_like(valid)
     for _ in range(5):
-        foot = _grow_downhill(z, summit_rc, allowed_geo & (z >= base + rise),
-                              cfg.descent_tolerance_m)
+        foot = _grow_downhill(
+            z, summit_rc, allowed_geo & (z >= base + rise), cfg.descent_tolerance_m
+        )
         d_out = ndimage.distance_transform_edt(~foot) * res_m
         ring = valid & ~foot & (d_out > cfg.base_ring_m[0]) & (d_out <= cfg.base_ring_m[1])
         if not ring.any():
@@ -960,8 +1205,7 @@ def delineate_heap(z, res_m: float, seed_rc, cfg: TerrainConfig, within=None):
             base = new_base
             break
         base = new_base
-    foot = _grow_downhill(z, summit_rc, allowed_geo & (z >= base + rise),
-                          cfg.descent_tolerance_m)
+    foot = _grow_downhill(z, summit_rc, allowed_geo & (z >= base + rise), cfg.descent_tolerance_m)
     return foot, summit_rc, base
 
 
@@ -997,8 +1241,9 @@ def _grow_downhill(z, seed_rc, allowed, tol_m: float):
 # ==================================================================================================
 
 
-def synthesize_heap(area_ha: float, height_m: float, form: str, cfg: TerrainConfig,
-                    res_m: float | None = None) -> dict:
+def synthesize_heap(
+    area_ha: float, height_m: float, form: str, cfg: TerrainConfig, res_m: float | None = None
+) -> dict:
     """Synthesise a heap's surface from its facts on a metric grid.
 
     Parameters
@@ -1051,7 +1296,8 @@ def synthesize_heap(area_ha: float, height_m: float, form: str, cfg: TerrainConf
     if not s_lo - 0.5 <= flank <= s_hi + 0.5:
         warnings.append(
             f"parametric flank slope {flank:.1f} deg is outside the {form} range {s_lo:g}-{s_hi:g} "
-            f"deg for area {area_ha:g} ha and height {H:g} m (facts kept, slope follows)")
+            f"deg for area {area_ha:g} ha and height {H:g} m (facts kept, slope follows)"
+        )
     # Grid
     res = float(res_m if res_m is not None else cfg.parametric_resolution_m)
     half = a_ax * 1.08 + 3 * res
@@ -1095,13 +1341,22 @@ def synthesize_heap(area_ha: float, height_m: float, form: str, cfg: TerrainConf
         sig = 0.35 * rho_p * R
         bump = np.zeros_like(uu)
         for a in ang:
-            bump = np.maximum(bump, np.exp(-((uu - rc * np.sin(a)) ** 2 + (vv - rc * np.cos(a)) ** 2)
-                                           / (2 * sig**2)))
+            bump = np.maximum(
+                bump,
+                np.exp(-((uu - rc * np.sin(a)) ** 2 + (vv - rc * np.cos(a)) ** 2) / (2 * sig**2)),
+            )
         top = 1.0 - cfg.landscape_relief_share * (1.0 - bump)
         frac = frac * top
     z_rel = H * frac
-    return {"z_rel": z_rel, "res_m": res, "footprint": rho < 1.0, "plateau_share": rho_p**2,
-            "flank_slope_deg": flank, "n_berms": n_berms, "warnings": warnings}
+    return {
+        "z_rel": z_rel,
+        "res_m": res,
+        "footprint": rho < 1.0,
+        "plateau_share": rho_p**2,
+        "flank_slope_deg": flank,
+        "n_berms": n_berms,
+        "warnings": warnings,
+    }
 
 
 # ==================================================================================================
@@ -1151,13 +1406,18 @@ class HeapTerrain:
     resolution_m: float = float("nan")
     assumed: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
-    surfaces: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(SURFACE_COLUMNS)))
+    surfaces: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(SURFACE_COLUMNS))
+    )
     excluded: dict = field(default_factory=dict)
 
     def to_row(self) -> dict:
         """One flat row for CSV output (HEAP_COLUMNS)."""
-        row = {k: getattr(self, k) for k in HEAP_COLUMNS
-               if k not in ("assumed", "warnings") and not k.startswith("excluded_")}
+        row = {
+            k: getattr(self, k)
+            for k in HEAP_COLUMNS
+            if k not in ("assumed", "warnings") and not k.startswith("excluded_")
+        }
         for reason in EXCLUSION_REASONS:
             row[f"excluded_{reason}_ha"] = self.excluded.get(reason, 0.0)
         row["assumed"] = "; ".join(self.assumed)
@@ -1199,22 +1459,31 @@ def read_reserved_areas(path: str, buffer_m: float):
         with open(path, encoding="utf-8-sig") as fh:  # a BOM (Windows editors) is tolerated
             data = json.load(fh)
     except FileNotFoundError:
-        raise TerrainError(f"{path}: reserved-areas file not found; check "
-                           "[terrain] reserved_areas_path or --reserved") from None
+        raise TerrainError(
+            f"{path}: reserved-areas file not found; check "
+            "[terrain] reserved_areas_path or --reserved"
+        ) from None
     except IsADirectoryError:
-        raise TerrainError(f"{path}: reserved-areas path is a folder; give a GeoJSON file") from None
+        raise TerrainError(
+            f"{path}: reserved-areas path is a folder; give a GeoJSON file"
+        ) from None
     except UnicodeDecodeError as exc:
-        raise TerrainError(f"{path}: reserved areas: not UTF-8 text ({exc.reason} at byte "
-                           f"{exc.start}); give a GeoJSON file") from None
+        raise TerrainError(
+            f"{path}: reserved areas: not UTF-8 text ({exc.reason} at byte "
+            f"{exc.start}); give a GeoJSON file"
+        ) from None
     except (OSError, ValueError, RecursionError) as exc:
-        raise TerrainError(f"{path}: cannot read reserved areas as GeoJSON "
-                           f"({str(exc) or type(exc).__name__})") from None
+        raise TerrainError(
+            f"{path}: cannot read reserved areas as GeoJSON ({str(exc) or type(exc).__name__})"
+        ) from None
     if not isinstance(data, dict):
         fail("not a GeoJSON object; expected a FeatureCollection of Polygons in WGS84")
     crs = data.get("crs")
     if crs is not None and not is_wgs84_crs(crs):
-        fail(f"crs {json.dumps(crs)[:80]} is not WGS84; GeoJSON (RFC 7946) needs lon/lat in "
-             "WGS84: reproject the file to EPSG:4326")
+        fail(
+            f"crs {json.dumps(crs)[:80]} is not WGS84; GeoJSON (RFC 7946) needs lon/lat in "
+            "WGS84: reproject the file to EPSG:4326"
+        )
     if data.get("type") == "FeatureCollection":
         feats = data.get("features")
         if not isinstance(feats, list):
@@ -1240,11 +1509,15 @@ def read_reserved_areas(path: str, buffer_m: float):
             continue
         minx, miny, maxx, maxy = geom.bounds
         if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-            fail(f"feature {i}: coordinates ({minx:g}, {miny:g}) are not lon/lat degrees "
-                 "(projected metres?); GeoJSON needs WGS84: reproject the file to EPSG:4326")
+            fail(
+                f"feature {i}: coordinates ({minx:g}, {miny:g}) are not lon/lat degrees "
+                "(projected metres?); GeoJSON needs WGS84: reproject the file to EPSG:4326"
+            )
         if not geom.is_valid:
-            fail(f"feature {i}: invalid geometry ({shapely.is_valid_reason(geom)}); fix the "
-                 "outline, e.g. in QGIS: Vector > Geometry Tools > Fix Geometries")
+            fail(
+                f"feature {i}: invalid geometry ({shapely.is_valid_reason(geom)}); fix the "
+                "outline, e.g. in QGIS: Vector > Geometry Tools > Fix Geometries"
+            )
         geoms.append(geom)
     if not geoms:
         fail("no geometries; expected GeoJSON Polygons (or Points of landmarks) in WGS84")
@@ -1328,8 +1601,10 @@ def _parametric(heap, cfg: TerrainConfig, reserved=None, warnings=()) -> HeapTer
     syn = synthesize_heap(area, height, form, cfg)
     # The synthetic shape itself is an assumption even where every fact is known: list it.
     berms = f", {syn['n_berms']} berm(s)" if syn.get("n_berms") else ""
-    shape = (f"shape={form}: plateau share {syn['plateau_share']:.2f}, flank slope "
-             f"{syn['flank_slope_deg']:.1f} deg{berms} (parametric form parameters, [terrain])")
+    shape = (
+        f"shape={form}: plateau share {syn['plateau_share']:.2f}, flank slope "
+        f"{syn['flank_slope_deg']:.1f} deg{berms} (parametric form parameters, [terrain])"
+    )
     assumed = [*assumed, shape]
     z = base + syn["z_rel"]
     res = syn["res_m"]
@@ -1348,22 +1623,48 @@ def _parametric(heap, cfg: TerrainConfig, reserved=None, warnings=()) -> HeapTer
         warns.append("reserved areas not applied: heap has no position")
     out = analyse_grid(z, res, syn["footprint"], base, cfg, reserved=res_mask)
     lat, lon = getattr(heap, "lat", None), getattr(heap, "lon", None)
-    return _make(heap.id, "parametric", out, res, assumed, warns,
-                 lat if xy is not None else None, lon if xy is not None else None)
+    return _make(
+        heap.id,
+        "parametric",
+        out,
+        res,
+        assumed,
+        warns,
+        lat if xy is not None else None,
+        lon if xy is not None else None,
+    )
 
 
 def _make(heap_id, source, out, res, assumed, warnings, lat, lon) -> HeapTerrain:
-    keys = ("footprint_area_ha", "summit_elevation_m", "base_elevation_m", "relative_height_m",
-            "plateau_area_ha", "pv_usable_area_ha", "turbine_site_area_ha",
-            "half_height_distance_m", "plateau_max_inscribed_diameter_m", "mean_flank_slope_deg")
-    return HeapTerrain(heap_id=heap_id, terrain_source=source, **{k: out[k] for k in keys},
-                       summit_lat=lat, summit_lon=lon, resolution_m=float(res),
-                       assumed=tuple(assumed), warnings=tuple(warnings),
-                       surfaces=out["surfaces"], excluded=out["excluded"])
+    keys = (
+        "footprint_area_ha",
+        "summit_elevation_m",
+        "base_elevation_m",
+        "relative_height_m",
+        "plateau_area_ha",
+        "pv_usable_area_ha",
+        "turbine_site_area_ha",
+        "half_height_distance_m",
+        "plateau_max_inscribed_diameter_m",
+        "mean_flank_slope_deg",
+    )
+    return HeapTerrain(
+        heap_id=heap_id,
+        terrain_source=source,
+        **{k: out[k] for k in keys},
+        summit_lat=lat,
+        summit_lon=lon,
+        resolution_m=float(res),
+        assumed=tuple(assumed),
+        warnings=tuple(warnings),
+        surfaces=out["surfaces"],
+        excluded=out["excluded"],
+    )
 
 
-def fact_mismatch_warnings(heap, relative_height_m: float, footprint_area_ha: float,
-                           factor: float) -> list[str]:
+def fact_mismatch_warnings(
+    heap, relative_height_m: float, footprint_area_ha: float, factor: float
+) -> list[str]:
     """Warnings where DEM-derived figures differ from the registry's by more than ``factor``.
 
     Parameters
@@ -1378,15 +1679,18 @@ def fact_mismatch_warnings(heap, relative_height_m: float, footprint_area_ha: fl
     """
     out = []
     for label, dem_value, fact, unit in (
-            ("relative height", relative_height_m, getattr(heap, "height_rel_m", None), "m"),
-            ("footprint", footprint_area_ha, getattr(heap, "area_ha", None), "ha")):
+        ("relative height", relative_height_m, getattr(heap, "height_rel_m", None), "m"),
+        ("footprint", footprint_area_ha, getattr(heap, "area_ha", None), "ha"),
+    ):
         if fact is None or not np.isfinite(dem_value) or fact <= 0 or dem_value <= 0:
             continue
         ratio = dem_value / fact
         if ratio < 1 / factor or ratio > factor:
-            out.append(f"DEM {label} {dem_value:.0f} {unit} vs registry {fact:g} {unit}: check "
-                       f"the heap's coordinates, the DEM's coverage and resolution, or give a "
-                       f"footprint polygon")
+            out.append(
+                f"DEM {label} {dem_value:.0f} {unit} vs registry {fact:g} {unit}: check "
+                f"the heap's coordinates, the DEM's coverage and resolution, or give a "
+                f"footprint polygon"
+            )
     return out
 
 
@@ -1394,8 +1698,10 @@ def _from_dem(heap, cfg: TerrainConfig, dem: DemSource, reserved=None) -> HeapTe
     footprint_geom = getattr(heap, "footprint", None)
     xy = _heap_xy(heap)
     if xy is None and footprint_geom is None:
-        raise TerrainError(f"heap {heap.id}: no coordinates or footprint to locate it in DEM "
-                           f"{dem.label}; add a Point or Polygon geometry to the registry")
+        raise TerrainError(
+            f"heap {heap.id}: no coordinates or footprint to locate it in DEM "
+            f"{dem.label}; add a Point or Polygon geometry to the registry"
+        )
     fp_m = None
     half = cfg.window_half_size_m
     if footprint_geom is not None:
@@ -1404,8 +1710,10 @@ def _from_dem(heap, cfg: TerrainConfig, dem: DemSource, reserved=None) -> HeapTe
             c = fp_m.representative_point()
             xy = (c.x, c.y)
         minx, miny, maxx, maxy = fp_m.bounds
-        half = max(half, max(abs(maxx - xy[0]), abs(minx - xy[0]), abs(maxy - xy[1]),
-                             abs(miny - xy[1])) + 500.0)
+        half = max(
+            half,
+            max(abs(maxx - xy[0]), abs(minx - xy[0]), abs(maxy - xy[1]), abs(miny - xy[1])) + 500.0,
+        )
     res = cfg.resolution_m
     z, tr, used = dem.read_window(xy, half, res, heap.id)
     native = dem.native_resolution_m(used)
@@ -1414,18 +1722,21 @@ def _from_dem(heap, cfg: TerrainConfig, dem: DemSource, reserved=None) -> HeapTe
         assumed = [f"footprint_min_rise_m={rise:g} (configured)"]
     else:
         rise = round(footprint_min_rise_auto(native), 2)
-        assumed = [f"footprint_min_rise_m={rise:g} (auto for the DEM's native pixel size "
-                   + f"~{native:.3g} m)"]
+        assumed = [
+            f"footprint_min_rise_m={rise:g} (auto for the DEM's native pixel size "
+            + f"~{native:.3g} m)"
+        ]
     cfg = dataclasses.replace(cfg, footprint_min_rise_m=rise)
     seed = (int((tr.f - xy[1]) // res), int((xy[0] - tr.c) // res))
     within = _rasterize(fp_m, z.shape, tr) if fp_m is not None else None
-    rr, cc = np.ogrid[0:z.shape[0], 0:z.shape[1]]
+    rr, cc = np.ogrid[0 : z.shape[0], 0 : z.shape[1]]
     near = np.hypot(rr - seed[0], cc - seed[1]) * res <= max(cfg.summit_search_radius_m, res)
     probe = within if within is not None and within.any() else near
     if not np.isfinite(z[probe]).any():
         raise TerrainError(
             f"{dem.label}: DEM holds only nodata at heap {heap.id} ({getattr(heap, 'lat', None)}, "
-            f"{getattr(heap, 'lon', None)}); use a DEM with data there or leave --dem out")
+            f"{getattr(heap, 'lon', None)}); use a DEM with data there or leave --dem out"
+        )
     try:
         foot, summit_rc, base = delineate_heap(z, res, seed, cfg, within=within)
     except ValueError as exc:
@@ -1436,16 +1747,19 @@ def _from_dem(heap, cfg: TerrainConfig, dem: DemSource, reserved=None) -> HeapTe
             f"{dem.label}: no heap found at heap {heap.id}: nothing rises "
             f"{cfg.footprint_min_rise_m:g} m above the base level within "
             f"{cfg.summit_search_radius_m:g} m of its point at {res:g} m resolution; check the "
-            "heap's coordinates, give a footprint polygon, or use a finer DEM")
+            "heap's coordinates, give a footprint polygon, or use a finer DEM"
+        )
     rim = ndimage.binary_dilation(foot, iterations=2) & ~foot
     if (~np.isfinite(z[rim])).any():
-        warns.append("heap touches the DEM's edge or a nodata gap; footprint and height may be "
-                     "cut short")
+        warns.append(
+            "heap touches the DEM's edge or a nodata gap; footprint and height may be cut short"
+        )
     geom = _reserved_geom(cfg, reserved)
     res_mask = _rasterize(geom, z.shape, tr) if geom is not None else None
     out = analyse_grid(z, res, foot, base, cfg, reserved=res_mask, summit_rc=summit_rc)
-    warns += fact_mismatch_warnings(heap, out["relative_height_m"], out["footprint_area_ha"],
-                                    cfg.fact_mismatch_factor)
+    warns += fact_mismatch_warnings(
+        heap, out["relative_height_m"], out["footprint_area_ha"], cfg.fact_mismatch_factor
+    )
     sr, sc = out["summit_rc"]
     sx, sy = tr.c + (sc + 0.5) * res, tr.f - (sr + 0.5) * res
     lon, lat = wgs84_transformer(inverse=True).transform(sx, sy)
@@ -1453,8 +1767,9 @@ def _from_dem(heap, cfg: TerrainConfig, dem: DemSource, reserved=None) -> HeapTe
     return _make(heap.id, f"dem:{names}", out, res, assumed, warns, float(lat), float(lon))
 
 
-def heap_terrain(heap, cfg: TerrainConfig | None = None, dem: DemSource | None = None,
-                 reserved=None) -> HeapTerrain:
+def heap_terrain(
+    heap, cfg: TerrainConfig | None = None, dem: DemSource | None = None, reserved=None
+) -> HeapTerrain:
     """Terrain of one heap: from ``dem`` if given, else parametric from the heap's facts.
 
     Parameters
@@ -1477,8 +1792,14 @@ def heap_terrain(heap, cfg: TerrainConfig | None = None, dem: DemSource | None =
     return _from_dem(heap, cfg, dem, reserved)
 
 
-def terrain_for_heaps(heaps, cfg: TerrainConfig | None = None, dem: DemSource | None = None,
-                      fallback: bool = True, reserved=None, progress=None) -> dict[str, HeapTerrain]:
+def terrain_for_heaps(
+    heaps,
+    cfg: TerrainConfig | None = None,
+    dem: DemSource | None = None,
+    fallback: bool = True,
+    reserved=None,
+    progress=None,
+) -> dict[str, HeapTerrain]:
     """Terrain of many heaps.
 
     Parameters
@@ -1532,18 +1853,25 @@ def terrain_for_heaps(heaps, cfg: TerrainConfig | None = None, dem: DemSource | 
         if progress is not None:
             progress()
     if dem is not None and out and len(fell_back) == len(out):
-        (reason, n), = collections.Counter(reasons).most_common(1)
+        ((reason, n),) = collections.Counter(reasons).most_common(1)
         raise TerrainError(
             f"{dem.label}: DEM serves none of the {len(out)} heap(s) (most common reason: {reason}, "
             f"{n} of {len(out)}, e.g. heap {fell_back[reasons.index(reason)]}); check the DEM's "
             "CRS and coverage (the Ruhr heaps lie near 6.5-7.6 E, 51.4-51.7 N) or leave --dem out "
-            "for parametric terrain")
+            "for parametric terrain"
+        )
     if fell_back:
         # One line at the default verbosity; each heap's reason is in its warnings and with -v.
-        shown = ", ".join(fell_back[:8]) + (f" and {len(fell_back) - 8} more" if len(fell_back) > 8 else "")
-        log.warning("%d of %d heaps not served by the DEM, parametric terrain instead (%s); "
-                    "each heap's reason is in its 'warnings' column (and logged with -v)",
-                    len(fell_back), len(out), shown)
+        shown = ", ".join(fell_back[:8]) + (
+            f" and {len(fell_back) - 8} more" if len(fell_back) > 8 else ""
+        )
+        log.warning(
+            "%d of %d heaps not served by the DEM, parametric terrain instead (%s); "
+            "each heap's reason is in its 'warnings' column (and logged with -v)",
+            len(fell_back),
+            len(out),
+            shown,
+        )
     return out
 
 
@@ -1593,8 +1921,11 @@ def surfaces_table(terrains) -> pd.DataFrame:
         Columns ``heap_id``, ``terrain_source`` and :data:`SURFACE_COLUMNS`.
     """
     items = terrains.values() if isinstance(terrains, dict) else terrains
-    frames = [t.surfaces.assign(heap_id=t.heap_id, terrain_source=t.terrain_source)
-              for t in items if len(t.surfaces)]
+    frames = [
+        t.surfaces.assign(heap_id=t.heap_id, terrain_source=t.terrain_source)
+        for t in items
+        if len(t.surfaces)
+    ]
     cols = ["heap_id", "terrain_source", *SURFACE_COLUMNS]
     if not frames:
         return pd.DataFrame(columns=cols)

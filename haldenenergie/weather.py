@@ -52,6 +52,8 @@ import pandas as pd
 from ._io import atomic_write, sha256_file
 from .config import param
 from .errors import WeatherError
+from .resources import DEFAULT_WEATHER_NAME, default_weather_path  # noqa: F401  (re-exported)
+from .sun import extraterrestrial_dni, solar_position  # noqa: F401  (re-exported)
 
 log = logging.getLogger("haldenenergie.weather")
 
@@ -62,8 +64,13 @@ OPTIONAL_COLUMNS: tuple[str, ...] = ("wind_direction",)
 
 #: Units of the canonical columns (also the suffixes used in the canonical CSV header).
 CANONICAL_UNITS: dict[str, str] = {
-    "ghi": "W m-2", "dhi": "W m-2", "dni": "W m-2", "temp_air": "degC", "wind_speed": "m s-1",
-    "pressure": "Pa", "wind_direction": "deg",
+    "ghi": "W m-2",
+    "dhi": "W m-2",
+    "dni": "W m-2",
+    "temp_air": "degC",
+    "wind_speed": "m s-1",
+    "pressure": "Pa",
+    "wind_direction": "deg",
 }
 
 #: Time convention of the canonical form (written into every canonical CSV and printed by ``info``).
@@ -71,28 +78,18 @@ TIME_CONVENTION = "UTC, hourly, label = start of the interval; sun position at l
 
 #: The Essen test reference year location (DWD TRY2015 grid cell RW 3802500 / HW 2745500 in
 #: ETRS89 / LCC Europe, EPSG:3034; DWD/BBSR 2017, TRY2015 Essen header). Used by the synthetic year.
-ESSEN_TRY_LOCATION = {"station": "Essen (DWD TRY2015 grid cell 3802500/2745500)",
-                      "latitude": 51.4562, "longitude": 7.0568, "elevation_m": 102.0}
-
-#: File name of the embedded default year in ``<project root>/weather/``.
-DEFAULT_WEATHER_NAME = "ruhr_synthetic_typical_year.csv"
+ESSEN_TRY_LOCATION = {
+    "station": "Essen (DWD TRY2015 grid cell 3802500/2745500)",
+    "latitude": 51.4562,
+    "longitude": 7.0568,
+    "elevation_m": 102.0,
+}
 
 #: Hours of a (non-leap) year: a series counts as annual if it covers them (see Notes of read_weather).
 HOURS_PER_YEAR = 8760
 
 CANONICAL_MAGIC = "# haldenenergie canonical weather"
 _MAGIC_BODY = CANONICAL_MAGIC[2:]
-
-
-def default_weather_path() -> Path:
-    """Path of the embedded synthetic default year, ``<project root>/weather/<DEFAULT_WEATHER_NAME>``.
-
-    The project root is the folder above the installed (editable) package,
-    ``Path(haldenenergie.__file__).parents[1]``.
-    """
-    import haldenenergie
-
-    return Path(haldenenergie.__file__).resolve().parents[1] / "weather" / DEFAULT_WEATHER_NAME
 
 
 DEFAULT_WEATHER = default_weather_path()
@@ -106,76 +103,130 @@ class WeatherConfig:
     """Parameters of the weather stage: validation thresholds and conversion choices."""
 
     max_interpolated_gap_h: int = param(
-        3, unit="h", min=0, max=24,
+        3,
+        unit="h",
+        min=0,
+        max=24,
         source="assumption: gaps of a few hours are bridged by linear interpolation in climate "
-               "data practice (cf. EN ISO 15927-1, which interpolates short gaps in hourly data); "
-               "longer gaps would invent weather, so they are an error",
+        "data practice (cf. EN ISO 15927-1, which interpolates short gaps in hourly data); "
+        "longer gaps would invent weather, so they are an error",
         doc="Gaps (missing hours or missing values) up to this length are linearly interpolated "
-            "with a warning; longer gaps are an error (or dropped with allow_partial).")
+        "with a warning; longer gaps are an error (or dropped with allow_partial).",
+    )
     min_samples_fraction_per_hour: float = param(
-        0.5, unit="-", min=0.01, max=1.0,
+        0.5,
+        unit="-",
+        min=0.01,
+        max=1.0,
         source="assumption: an hourly mean from sub-hourly data needs at least half of its samples",
-        doc="Sub-hourly data: an hour with fewer valid samples than this fraction counts as missing.")
+        doc="Sub-hourly data: an hour with fewer valid samples than this fraction counts as missing.",
+    )
     allow_partial: bool = param(
-        False, source="issue 3: a series shorter than a year is an error unless explicitly allowed",
+        False,
+        source="issue 3: a series shorter than a year is an error unless explicitly allowed",
         doc="Accept series shorter than a year (meta.partial=True; annual sums are scaled by "
-            "meta.annual_factor and flagged).")
+        "meta.annual_factor and flagged).",
+    )
     dhi_ghi_ratio_tolerance: float = param(
-        1.10, unit="-", min=1.0, max=2.0,
+        1.10,
+        unit="-",
+        min=1.0,
+        max=2.0,
         source="BSRN comparison test, diffuse ratio DHI/GHI < 1.05 (zenith < 75°) and < 1.10 "
-               "(zenith 75–93°) for GHI > 50 W m-2: Long & Dutton (2002), BSRN Global Network "
-               "recommended QC tests, V2.0; the looser bound is used for all zeniths",
+        "(zenith 75–93°) for GHI > 50 W m-2: Long & Dutton (2002), BSRN Global Network "
+        "recommended QC tests, V2.0; the looser bound is used for all zeniths",
         doc="Where GHI > 50 W m-2, DHI above this multiple of GHI is an error; DHI between GHI and "
-            "the bound is clipped to GHI (counted in a warning).")
+        "the bound is clipped to GHI (counted in a warning).",
+    )
     dhi_ghi_abs_tolerance_w_m2: float = param(
-        10.0, unit="W m-2", min=0.0, max=100.0,
+        10.0,
+        unit="W m-2",
+        min=0.0,
+        max=100.0,
         source="assumption: absorbs rounding of integer W m-2 data where GHI <= 50 W m-2, where "
-               "the BSRN ratio test does not apply (Long & Dutton 2002)",
-        doc="Where GHI <= 50 W m-2, DHI may exceed GHI by this much before it is an error.")
+        "the BSRN ratio test does not apply (Long & Dutton 2002)",
+        doc="Where GHI <= 50 W m-2, DHI may exceed GHI by this much before it is an error.",
+    )
     ghi_max_factor: float = param(
-        1.5, unit="-", min=1.0, max=3.0,
+        1.5,
+        unit="-",
+        min=1.0,
+        max=3.0,
         source="BSRN physically possible limit GHI < 1.5 S0 cos(Z)^1.2 + 100 W m-2: Long & Dutton "
-               "(2002), BSRN Global Network recommended QC tests, V2.0",
+        "(2002), BSRN Global Network recommended QC tests, V2.0",
         doc="Factor a of the upper bound GHI <= a * E0 * cos(Z)^1.2 + b (sun position at the "
-            "interval middle); exceeding it usually means a time-zone or label error.")
+        "interval middle); exceeding it usually means a time-zone or label error.",
+    )
     ghi_max_offset_w_m2: float = param(
-        100.0, unit="W m-2", min=0.0, max=500.0,
+        100.0,
+        unit="W m-2",
+        min=0.0,
+        max=500.0,
         source="BSRN physically possible limit, offset b: Long & Dutton (2002)",
-        doc="Offset b of the GHI upper bound.")
+        doc="Offset b of the GHI upper bound.",
+    )
     dni_max_zenith_deg: float = param(
-        87.0, unit="deg", min=80.0, max=90.0,
+        87.0,
+        unit="deg",
+        min=80.0,
+        max=90.0,
         source="pvlib.irradiance.erbs default max_zenith=87 (low-sun guard for DNI = B / cos Z)",
         doc="When DNI is derived from beam-horizontal irradiance, cos(Z) is not taken below "
-            "cos(this angle); DNI is 0 where the sun is below the horizon at the interval middle "
-            "and is capped at the extraterrestrial DNI.")
+        "cos(this angle); DNI is 0 where the sun is below the horizon at the interval middle "
+        "and is capped at the extraterrestrial DNI.",
+    )
     temp_air_min_c: float = param(
-        -60.0, unit="degC", min=-100.0, max=0.0,
+        -60.0,
+        unit="degC",
+        min=-100.0,
+        max=0.0,
         source="assumption: below the German record low of -45.9 degC (DWD, Funtensee 2001) with "
-               "margin",
-        doc="Air temperature below this is an error.")
+        "margin",
+        doc="Air temperature below this is an error.",
+    )
     temp_air_max_c: float = param(
-        60.0, unit="degC", min=30.0, max=100.0,
+        60.0,
+        unit="degC",
+        min=30.0,
+        max=100.0,
         source="assumption: above the German record high of 41.2 degC (DWD, Tönisvorst/Duisburg "
-               "2019) with margin",
-        doc="Air temperature above this is an error (values near 273-310 are reported as Kelvin).")
+        "2019) with margin",
+        doc="Air temperature above this is an error (values near 273-310 are reported as Kelvin).",
+    )
     pressure_min_pa: float = param(
-        50000.0, unit="Pa", min=10000.0, max=90000.0,
+        50000.0,
+        unit="Pa",
+        min=10000.0,
+        max=90000.0,
         source="assumption: station pressure at about 5,500 m a.s.l. (ICAO standard atmosphere); "
-               "no heap is that high",
-        doc="Station pressure below this is an error (values of 300-1100 are reported as hPa).")
+        "no heap is that high",
+        doc="Station pressure below this is an error (values of 300-1100 are reported as hPa).",
+    )
     pressure_max_pa: float = param(
-        110000.0, unit="Pa", min=100000.0, max=120000.0,
+        110000.0,
+        unit="Pa",
+        min=100000.0,
+        max=120000.0,
         source="assumption: above the world record sea-level pressure of 108,380 Pa (WMO archive)",
-        doc="Station pressure above this is an error.")
+        doc="Station pressure above this is an error.",
+    )
     wind_speed_max_m_s: float = param(
-        60.0, unit="m s-1", min=20.0, max=120.0,
+        60.0,
+        unit="m s-1",
+        min=20.0,
+        max=120.0,
         source="issue 3 (wind speed < 0 or > 60 m/s is out of range); hourly mean 10 m speeds in "
-               "Germany stay far below it",
-        doc="Wind speed above this (or below 0) is an error.")
+        "Germany stay far below it",
+        doc="Wind speed above this (or below 0) is an error.",
+    )
     default_wind_speed_height_m: float = param(
-        10.0, unit="m", min=1.0, max=300.0,
+        10.0,
+        unit="m",
+        min=1.0,
+        max=300.0,
         source="WMO-No. 8 (CIMO Guide): standard anemometer height 10 m above ground; DWD stations",
-        doc="Anemometer height assumed where a file does not state it (CDC, generic CSV).")
+        doc="Anemometer height assumed where a file does not state it (CDC, generic CSV).",
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -254,48 +305,6 @@ def _warn(meta_or_list, msg: str) -> None:
 # ----------------------------------------------------------------------------------------------
 # Sun helpers (pure)
 # ----------------------------------------------------------------------------------------------
-def solar_position(index: pd.DatetimeIndex, latitude: float, longitude: float,
-                   elevation_m: float | None = None) -> pd.DataFrame:
-    """Sun position at the middle of each hourly interval labelled by its start.
-
-    Parameters
-    ----------
-    index : tz-aware DatetimeIndex, interval starts [UTC].
-    latitude, longitude : [deg]; elevation_m : [m a.s.l.], 0 if None.
-
-    Returns
-    -------
-    DataFrame indexed like ``index`` with pvlib's columns (``zenith``, ``apparent_zenith``,
-    ``azimuth`` … [deg]), computed with ``pvlib.solarposition.get_solarposition(method="nrel_numpy")``
-    at ``index + 30 min``.
-    """
-    import pvlib
-
-    mid = index + pd.Timedelta(minutes=30)
-    sp = pvlib.solarposition.get_solarposition(
-        mid, latitude, longitude, altitude=elevation_m or 0.0, method="nrel_numpy")
-    sp.index = index
-    return sp
-
-
-def extraterrestrial_dni(index: pd.DatetimeIndex) -> pd.Series:
-    """Extraterrestrial normal irradiance at the interval middles.
-
-    Parameters
-    ----------
-    index : DatetimeIndex
-        Interval starts (tz-aware); E0 is evaluated at ``index + 30 min``.
-
-    Returns
-    -------
-    Series
-        E0 [W m-2] (``pvlib.irradiance.get_extra_radiation``), indexed like ``index``.
-    """
-    import pvlib
-
-    return pvlib.irradiance.get_extra_radiation(index + pd.Timedelta(minutes=30)).set_axis(index)
-
-
 def dni_from_beam_horizontal(bhi, zenith, dni_extra, max_zenith_deg: float = 87.0) -> np.ndarray:
     """DNI from beam irradiance on the horizontal, DNI = B / cos(Z), with a low-sun guard.
 
@@ -326,27 +335,44 @@ def dni_from_beam_horizontal(bhi, zenith, dni_extra, max_zenith_deg: float = 87.
 #: unit name (lower case, spaces removed) -> (canonical quantity, function to canonical unit).
 #: Irradiation per step is turned into a mean irradiance: J cm-2 * 1e4 / step [s].
 _UNIT_FUNCS: dict[str, tuple[str, Any]] = {
-    "w/m2": ("irradiance", lambda v, s: v), "wm-2": ("irradiance", lambda v, s: v),
+    "w/m2": ("irradiance", lambda v, s: v),
+    "wm-2": ("irradiance", lambda v, s: v),
     "w/m^2": ("irradiance", lambda v, s: v),
-    "j/cm2": ("irradiance", lambda v, s: v * 1e4 / s), "jcm-2": ("irradiance", lambda v, s: v * 1e4 / s),
+    "j/cm2": ("irradiance", lambda v, s: v * 1e4 / s),
+    "jcm-2": ("irradiance", lambda v, s: v * 1e4 / s),
     "wh/m2": ("irradiance", lambda v, s: v * 3600.0 / s),
     "kwh/m2": ("irradiance", lambda v, s: v * 3.6e6 / s),
-    "c": ("temperature", lambda v, s: v), "degc": ("temperature", lambda v, s: v),
+    "c": ("temperature", lambda v, s: v),
+    "degc": ("temperature", lambda v, s: v),
     "°c": ("temperature", lambda v, s: v),
     "k": ("temperature", lambda v, s: v - 273.15),
     "f": ("temperature", lambda v, s: (v - 32.0) * 5.0 / 9.0),
-    "pa": ("pressure", lambda v, s: v), "hpa": ("pressure", lambda v, s: v * 100.0),
-    "mbar": ("pressure", lambda v, s: v * 100.0), "kpa": ("pressure", lambda v, s: v * 1000.0),
-    "m/s": ("speed", lambda v, s: v), "ms-1": ("speed", lambda v, s: v),
-    "km/h": ("speed", lambda v, s: v / 3.6), "kn": ("speed", lambda v, s: v * 0.514444),
-    "deg": ("angle", lambda v, s: v), "°": ("angle", lambda v, s: v),
+    "pa": ("pressure", lambda v, s: v),
+    "hpa": ("pressure", lambda v, s: v * 100.0),
+    "mbar": ("pressure", lambda v, s: v * 100.0),
+    "kpa": ("pressure", lambda v, s: v * 1000.0),
+    "m/s": ("speed", lambda v, s: v),
+    "ms-1": ("speed", lambda v, s: v),
+    "km/h": ("speed", lambda v, s: v / 3.6),
+    "kn": ("speed", lambda v, s: v * 0.514444),
+    "deg": ("angle", lambda v, s: v),
+    "°": ("angle", lambda v, s: v),
 }
-_QUANTITY_OF = {"ghi": "irradiance", "dhi": "irradiance", "dni": "irradiance", "bhi": "irradiance",
-                "temp_air": "temperature", "pressure": "pressure", "wind_speed": "speed",
-                "wind_direction": "angle"}
+_QUANTITY_OF = {
+    "ghi": "irradiance",
+    "dhi": "irradiance",
+    "dni": "irradiance",
+    "bhi": "irradiance",
+    "temp_air": "temperature",
+    "pressure": "pressure",
+    "wind_speed": "speed",
+    "wind_direction": "angle",
+}
 
 
-def _convert_units(df: pd.DataFrame, units: dict[str, str], step_s: float, origin: str) -> pd.DataFrame:
+def _convert_units(
+    df: pd.DataFrame, units: dict[str, str], step_s: float, origin: str
+) -> pd.DataFrame:
     for col, unit in units.items():
         base = re.sub(r"_\d+(\.\d+)?m$", "", col)
         key = unit.lower().replace(" ", "")
@@ -358,11 +384,14 @@ def _convert_units(df: pd.DataFrame, units: dict[str, str], step_s: float, origi
         if key not in _UNIT_FUNCS:
             raise WeatherError(
                 f"{origin}: unknown unit '{unit}' for column '{col}'; use one of "
-                f"{', '.join(sorted(set(_UNIT_FUNCS) | {'J/cm2/h', 'J/cm2/10min'}))}")
+                f"{', '.join(sorted(set(_UNIT_FUNCS) | {'J/cm2/h', 'J/cm2/10min'}))}"
+            )
         qty, func = _UNIT_FUNCS[key]
         if _QUANTITY_OF.get(base) != qty:
-            raise WeatherError(f"{origin}: unit '{unit}' does not fit column '{col}' "
-                               f"(a {_QUANTITY_OF.get(base, 'unknown quantity')}); fix --units")
+            raise WeatherError(
+                f"{origin}: unit '{unit}' does not fit column '{col}' "
+                f"(a {_QUANTITY_OF.get(base, 'unknown quantity')}); fix --units"
+            )
         if col in df:
             df[col] = func(df[col].astype(float), step_used)
     return df
@@ -375,7 +404,7 @@ def _convert_units(df: pd.DataFrame, units: dict[str, str], step_s: float, origi
 class _Raw:
     """What a format reader hands to the common pipeline (values already in canonical units)."""
 
-    data: pd.DataFrame            # tz-aware UTC index = interval START, canonical column names
+    data: pd.DataFrame  # tz-aware UTC index = interval START, canonical column names
     source_format: str
     station: str | None = None
     latitude: float | None = None
@@ -385,10 +414,10 @@ class _Raw:
     temp_air_height_m: float = 2.0
     roughness_length_m: float | None = None
     irradiance_available: bool = True
-    typical_year: int | None = None   # roll a typical year into this calendar year (UTC)
+    typical_year: int | None = None  # roll a typical year into this calendar year (UTC)
     notes: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
-    row_numbers: np.ndarray | None = None   # file line numbers (1-based) of data rows, for messages
+    row_numbers: np.ndarray | None = None  # file line numbers (1-based) of data rows, for messages
 
 
 def _lines_str(rows, max_n: int = 3) -> str:
@@ -404,11 +433,24 @@ def _fnum(x) -> float:
 # ----------------------------------------------------------------------------------------------
 # Format: canonical CSV
 # ----------------------------------------------------------------------------------------------
-_CANON_FILE_COLS = {"ghi": "ghi_w_m2", "dhi": "dhi_w_m2", "dni": "dni_w_m2", "temp_air": "temp_air_degc",
-                    "wind_speed": "wind_speed_m_s", "pressure": "pressure_pa",
-                    "wind_direction": "wind_direction_deg"}
-_CANON_FMT = {"ghi": "{:.2f}", "dhi": "{:.2f}", "dni": "{:.2f}", "temp_air": "{:.2f}",
-              "wind_speed": "{:.3f}", "pressure": "{:.1f}", "wind_direction": "{:.1f}"}
+_CANON_FILE_COLS = {
+    "ghi": "ghi_w_m2",
+    "dhi": "dhi_w_m2",
+    "dni": "dni_w_m2",
+    "temp_air": "temp_air_degc",
+    "wind_speed": "wind_speed_m_s",
+    "pressure": "pressure_pa",
+    "wind_direction": "wind_direction_deg",
+}
+_CANON_FMT = {
+    "ghi": "{:.2f}",
+    "dhi": "{:.2f}",
+    "dni": "{:.2f}",
+    "temp_air": "{:.2f}",
+    "wind_speed": "{:.3f}",
+    "pressure": "{:.1f}",
+    "wind_direction": "{:.1f}",
+}
 
 
 def _canon_file_col(col: str) -> str:
@@ -431,8 +473,13 @@ def _canon_from_file_col(name: str) -> str:
     return name
 
 
-def write_weather(data: pd.DataFrame, meta: WeatherMeta, path: str | Path, overwrite: bool = False,
-                  comments: tuple[str, ...] = ()) -> Path:
+def write_weather(
+    data: pd.DataFrame,
+    meta: WeatherMeta,
+    path: str | Path,
+    overwrite: bool = False,
+    comments: tuple[str, ...] = (),
+) -> Path:
     """Write a canonical series as the project's CSV format (round-trips through :func:`read_weather`).
 
     Layout: ``#``-comment header lines (magic line, ``key: value`` metadata, free comments), then a
@@ -468,7 +515,9 @@ def write_weather(data: pd.DataFrame, meta: WeatherMeta, path: str | Path, overw
         fmt = _CANON_FMT.get(c) or ("{:.3f}" if c.startswith("wind_speed_") else "{:.2f}")
         decimals = int(fmt.split(".")[1].rstrip("f}"))
         vals = data[c].astype(float).round(decimals)
-        table[_canon_file_col(c)] = vals.map(lambda v, f=fmt: "" if np.isnan(v) else f.format(v + 0.0))
+        table[_canon_file_col(c)] = vals.map(
+            lambda v, f=fmt: "" if np.isnan(v) else f.format(v + 0.0)
+        )
     with atomic_write(path, "w", overwrite=overwrite) as fh:
         fh.write("\n".join(lines) + "\n")
         table.to_csv(fh, index=False, lineterminator="\n")
@@ -492,9 +541,11 @@ def _read_canonical(path: Path, text_head: str, opts: dict) -> _Raw:
             meta[k.strip()] = v.strip()
     df = pd.read_csv(path, skiprows=n_comment, engine="c")
     if "time_utc" not in df.columns:
-        raise WeatherError(f"{path}: canonical weather CSV has no 'time_utc' column after the "
-                           f"header (found {', '.join(df.columns[:8])}); re-create it with "
-                           f"'haldenenergie weather convert'")
+        raise WeatherError(
+            f"{path}: canonical weather CSV has no 'time_utc' column after the "
+            f"header (found {', '.join(df.columns[:8])}); re-create it with "
+            f"'haldenenergie weather convert'"
+        )
     idx = _parse_time_strict(df.pop("time_utc"), path, n_comment + 2, tz=opts.get("tz"))
     df.columns = [_canon_from_file_col(c) for c in df.columns]
     df.index = idx
@@ -504,20 +555,27 @@ def _read_canonical(path: Path, text_head: str, opts: dict) -> _Raw:
         return float(v) if v not in ("", "None") else None
 
     return _Raw(
-        data=df, source_format="canonical", station=meta.get("station") or None,
-        latitude=num("latitude_deg"), longitude=num("longitude_deg"), elevation_m=num("elevation_m"),
-        wind_speed_height_m=num("wind_speed_height_m"), temp_air_height_m=num("temp_air_height_m") or 2.0,
+        data=df,
+        source_format="canonical",
+        station=meta.get("station") or None,
+        latitude=num("latitude_deg"),
+        longitude=num("longitude_deg"),
+        elevation_m=num("elevation_m"),
+        wind_speed_height_m=num("wind_speed_height_m"),
+        temp_air_height_m=num("temp_air_height_m") or 2.0,
         roughness_length_m=num("roughness_length_m"),
         irradiance_available=meta.get("irradiance_available", "true") != "false",
         row_numbers=np.arange(len(df)) + n_comment + 2,
-        notes=[f"canonical CSV written from source format '{meta.get('source_format', '?')}'"])
+        notes=[f"canonical CSV written from source format '{meta.get('source_format', '?')}'"],
+    )
 
 
 _TZ_SUFFIX = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
 
 
-def _parse_time_strict(s: pd.Series, path, first_line: int, tz: str | None = None,
-                       fmt: str = "ISO8601") -> pd.DatetimeIndex:
+def _parse_time_strict(
+    s: pd.Series, path, first_line: int, tz: str | None = None, fmt: str = "ISO8601"
+) -> pd.DatetimeIndex:
     """Parse timestamps; refuse naive ones unless ``tz`` is given; refuse mixed/unparseable."""
     s = s.astype(str).str.strip()
     has_tz = s.str.contains(_TZ_SUFFIX)
@@ -527,22 +585,28 @@ def _parse_time_strict(s: pd.Series, path, first_line: int, tz: str | None = Non
             raise WeatherError(
                 f"{path}: timestamps mix values with and without UTC offset (lines "
                 f"{_lines_str(bad + first_line)}); write every timestamp with its offset, e.g. "
-                f"2015-01-01T00:00:00+00:00")
+                f"2015-01-01T00:00:00+00:00"
+            )
         if tz is None:
             raise WeatherError(
                 f"{path}: timestamps have no time zone (naive, e.g. '{s.iloc[0]}' on line "
-                f"{first_line}); add the UTC offset (+00:00) or pass --tz (e.g. --tz UTC or --tz +01:00)")
+                f"{first_line}); add the UTC offset (+00:00) or pass --tz (e.g. --tz UTC or --tz +01:00)"
+            )
         try:
             idx = pd.DatetimeIndex(pd.to_datetime(s, format=fmt))
         except (ValueError, TypeError) as exc:
-            raise WeatherError(f"{path}: cannot parse timestamps ({_short(exc)}); use ISO 8601 "
-                               f"like 2015-01-01T00:00:00+00:00") from None
+            raise WeatherError(
+                f"{path}: cannot parse timestamps ({_short(exc)}); use ISO 8601 "
+                f"like 2015-01-01T00:00:00+00:00"
+            ) from None
         return _localize(idx, tz, path, first_line)
     try:
         idx = pd.DatetimeIndex(pd.to_datetime(s, format=fmt, utc=True))
     except (ValueError, TypeError) as exc:
-        raise WeatherError(f"{path}: cannot parse timestamps ({_short(exc)}); use ISO 8601 like "
-                           f"2015-01-01T00:00:00+00:00") from None
+        raise WeatherError(
+            f"{path}: cannot parse timestamps ({_short(exc)}); use ISO 8601 like "
+            f"2015-01-01T00:00:00+00:00"
+        ) from None
     return idx
 
 
@@ -565,22 +629,62 @@ def _localize(idx: pd.DatetimeIndex, tz: str, path, first_line: int = 1) -> pd.D
         if "Ambiguous" in name or "ambiguous" in text.lower() or "repeated" in text.lower():
             raise WeatherError(
                 f"{path}: ambiguous local timestamps at the change from summer to winter time in "
-                f"zone {tz} ({text}); give times in UTC or with a fixed offset (--tz +01:00)") from None
+                f"zone {tz} ({text}); give times in UTC or with a fixed offset (--tz +01:00)"
+            ) from None
         if "NonExistent" in name or "nonexistent" in text.lower():
             raise WeatherError(
                 f"{path}: local timestamps that do not exist in zone {tz} (spring-forward hour: "
-                f"{text}); give times in UTC or with a fixed offset (--tz +01:00)") from None
-        raise WeatherError(f"{path}: unknown time zone '{tz}' ({text}); use UTC, a fixed offset like "
-                           f"+01:00 or a zone name like Europe/Berlin") from None
+                f"{text}); give times in UTC or with a fixed offset (--tz +01:00)"
+            ) from None
+        raise WeatherError(
+            f"{path}: unknown time zone '{tz}' ({text}); use UTC, a fixed offset like "
+            f"+01:00 or a zone name like Europe/Berlin"
+        ) from None
 
 
 # ----------------------------------------------------------------------------------------------
 # Format: DWD test reference years
 # ----------------------------------------------------------------------------------------------
-_TRY2015_COLS = ["RW", "HW", "MM", "DD", "HH", "t", "p", "WR", "WG", "N", "x", "RF", "B", "D", "A",
-                 "E", "IL"]
-_TRY2010_COLS = ["RG", "IS", "MM", "DD", "HH", "N", "WR", "WG", "t", "p", "x", "RF", "W", "B", "D",
-                 "IK", "A", "E", "IL"]
+_TRY2015_COLS = [
+    "RW",
+    "HW",
+    "MM",
+    "DD",
+    "HH",
+    "t",
+    "p",
+    "WR",
+    "WG",
+    "N",
+    "x",
+    "RF",
+    "B",
+    "D",
+    "A",
+    "E",
+    "IL",
+]
+_TRY2010_COLS = [
+    "RG",
+    "IS",
+    "MM",
+    "DD",
+    "HH",
+    "N",
+    "WR",
+    "WG",
+    "t",
+    "p",
+    "x",
+    "RF",
+    "W",
+    "B",
+    "D",
+    "IK",
+    "A",
+    "E",
+    "IL",
+]
 
 
 def _try_data_start(path: Path) -> tuple[list[str], int]:
@@ -589,7 +693,7 @@ def _try_data_start(path: Path) -> tuple[list[str], int]:
         with open(path, encoding="utf-8") as fh:
             fh.read(8192)
     except UnicodeDecodeError:
-        enc = "latin-1"   # DWD ships TRY2010 as Latin-1 or UTF-8 depending on the copy
+        enc = "latin-1"  # DWD ships TRY2010 as Latin-1 or UTF-8 depending on the copy
     with open(path, encoding=enc, errors="replace") as fh:
         head = []
         for i, line in enumerate(fh):
@@ -598,8 +702,10 @@ def _try_data_start(path: Path) -> tuple[list[str], int]:
                 return head, i + 1
             if i > 200:
                 break
-    raise WeatherError(f"{path}: DWD test reference year without the '***' line that starts the "
-                       f"data; check the file is a complete TRY .dat file")
+    raise WeatherError(
+        f"{path}: DWD test reference year without the '***' line that starts the "
+        f"data; check the file is a complete TRY .dat file"
+    )
 
 
 def _try_hour_ending_mez_to_utc_start(year: int, mm, dd, hh) -> pd.DatetimeIndex:
@@ -610,31 +716,53 @@ def _try_hour_ending_mez_to_utc_start(year: int, mm, dd, hh) -> pd.DatetimeIndex
 
 
 def _check_try_values(path, df, first_line):
-    bad = (df["MM"] < 1) | (df["MM"] > 12) | (df["DD"] < 1) | (df["DD"] > 31) | (df["HH"] < 1) | (df["HH"] > 24)
+    bad = (
+        (df["MM"] < 1)
+        | (df["MM"] > 12)
+        | (df["DD"] < 1)
+        | (df["DD"] > 31)
+        | (df["HH"] < 1)
+        | (df["HH"] > 24)
+    )
     if bad.any():
         rows = np.flatnonzero(bad.to_numpy()) + first_line
-        raise WeatherError(f"{path}: month/day/hour out of range on lines {_lines_str(rows)} "
-                           f"(HH must be 1..24, hour ending MEZ); fix those lines")
+        raise WeatherError(
+            f"{path}: month/day/hour out of range on lines {_lines_str(rows)} "
+            f"(HH must be 1..24, hour ending MEZ); fix those lines"
+        )
 
 
 def _read_try_table(path: Path, start: int, names: list[str]) -> pd.DataFrame:
     try:
-        df = pd.read_csv(path, skiprows=start, sep=r"\s+", header=None, engine="c",
-                         encoding="latin-1", on_bad_lines="error")
+        df = pd.read_csv(
+            path,
+            skiprows=start,
+            sep=r"\s+",
+            header=None,
+            engine="c",
+            encoding="latin-1",
+            on_bad_lines="error",
+        )
     except (ValueError, pd.errors.ParserError) as exc:
-        raise WeatherError(f"{path}: malformed data rows after '***' ({_short(exc)}); each row "
-                           f"needs {len(names)} numbers ({' '.join(names)})") from None
+        raise WeatherError(
+            f"{path}: malformed data rows after '***' ({_short(exc)}); each row "
+            f"needs {len(names)} numbers ({' '.join(names)})"
+        ) from None
     if df.shape[1] != len(names):
-        raise WeatherError(f"{path}: data rows have {df.shape[1]} columns, expected {len(names)} "
-                           f"({' '.join(names)}); check the TRY variant (--format try2015/try2010)")
+        raise WeatherError(
+            f"{path}: data rows have {df.shape[1]} columns, expected {len(names)} "
+            f"({' '.join(names)}); check the TRY variant (--format try2015/try2010)"
+        )
     df.columns = names
     nonnum = [c for c in names if not pd.api.types.is_numeric_dtype(df[c])]
     if nonnum:
         c = nonnum[0]
         bad = pd.to_numeric(df[c], errors="coerce").isna() & df[c].notna()
         rows = np.flatnonzero(bad.to_numpy()) + start + 1
-        raise WeatherError(f"{path}: non-numeric values in column {c} on lines {_lines_str(rows)}; "
-                           f"fix or remove those lines")
+        raise WeatherError(
+            f"{path}: non-numeric values in column {c} on lines {_lines_str(rows)}; "
+            f"fix or remove those lines"
+        )
     return df
 
 
@@ -669,14 +797,23 @@ def _read_try2015(path: Path, text_head: str, opts: dict) -> _Raw:
     period = hdr.get("Bezugszeitraum", "?")
     year = int(opts.get("year") or _try_year_from_name(path, head, 2015))
     out = _try_to_canonical(path, df, year, start)
-    raw = _Raw(data=out, source_format="try2015", station=f"DWD TRY grid cell {rw:.0f}/{hw:.0f} "
-               f"({kind}, {period})", latitude=lat, longitude=lon, elevation_m=elev,
-               wind_speed_height_m=10.0, typical_year=year,
-               row_numbers=np.arange(len(df)) + start + 1)
+    raw = _Raw(
+        data=out,
+        source_format="try2015",
+        station=f"DWD TRY grid cell {rw:.0f}/{hw:.0f} ({kind}, {period})",
+        latitude=lat,
+        longitude=lon,
+        elevation_m=elev,
+        wind_speed_height_m=10.0,
+        typical_year=year,
+        row_numbers=np.arange(len(df)) + start + 1,
+    )
     raw.notes += [
         "DWD TRY: HH = hour ending in MEZ (UTC+1, no DST); interval start UTC = HH - 2 h",
-        (f"typical year labelled {year}; the first hour (00-01 MEZ = 23-24 UTC of the previous "
-        f"day) is moved to the end of {year} so that the series is one calendar year in UTC"),
+        (
+            f"typical year labelled {year}; the first hour (00-01 MEZ = 23-24 UTC of the previous "
+            f"day) is moved to the end of {year} so that the series is one calendar year in UTC"
+        ),
         "GHI = B + D; DNI = B / cos(zenith at interval middle) with low-sun guard",
         "location from the header's Lambert coordinates (ETRS89 / LCC Europe, EPSG:3034)",
     ]
@@ -695,16 +832,22 @@ def _try_to_canonical(path, df, year, start) -> pd.DataFrame:
     idx = _try_hour_ending_mez_to_utc_start(year, df["MM"], df["DD"], df["HH"])
     if idx.isna().any():
         rows = np.flatnonzero(idx.isna()) + start + 1
-        raise WeatherError(f"{path}: impossible dates (e.g. 30 February) on lines {_lines_str(rows)}; "
-                           f"fix MM/DD there")
-    out = pd.DataFrame({
-        "bhi": df["B"].astype(float).to_numpy(), "dhi": df["D"].astype(float).to_numpy(),
-        "temp_air": df["t"].astype(float).to_numpy(),
-        "wind_speed": df["WG"].astype(float).to_numpy(),
-        "pressure": df["p"].astype(float).to_numpy() * 100.0,      # hPa -> Pa
-        "wind_direction": df["WR"].astype(float).to_numpy(),
-    }, index=idx)
-    out.loc[out["wind_direction"] > 360, "wind_direction"] = np.nan   # 999 = variable/no direction
+        raise WeatherError(
+            f"{path}: impossible dates (e.g. 30 February) on lines {_lines_str(rows)}; "
+            f"fix MM/DD there"
+        )
+    out = pd.DataFrame(
+        {
+            "bhi": df["B"].astype(float).to_numpy(),
+            "dhi": df["D"].astype(float).to_numpy(),
+            "temp_air": df["t"].astype(float).to_numpy(),
+            "wind_speed": df["WG"].astype(float).to_numpy(),
+            "pressure": df["p"].astype(float).to_numpy() * 100.0,  # hPa -> Pa
+            "wind_direction": df["WR"].astype(float).to_numpy(),
+        },
+        index=idx,
+    )
+    out.loc[out["wind_direction"] > 360, "wind_direction"] = np.nan  # 999 = variable/no direction
     out["ghi"] = out["bhi"] + out["dhi"]
     return out
 
@@ -722,11 +865,13 @@ def _read_try2010(path: Path, text_head: str, opts: dict) -> _Raw:
             start += 1
             warnings.append(
                 f"{path}: duplicated first hour (lines {start} and {start + 1}, a known defect of "
-                f"TRY2010 copies in circulation); the duplicate was dropped")
+                f"TRY2010 copies in circulation); the duplicate was dropped"
+            )
         else:
             raise WeatherError(
                 f"{path}: the first hour appears twice with different values (lines {start + 1} and "
-                f"{start + 2}; a known defect of TRY2010 copies in circulation); delete one of them")
+                f"{start + 2}; a known defect of TRY2010 copies in circulation); delete one of them"
+            )
     lat = lon = elev = None
     station = None
     for line in head:
@@ -741,21 +886,33 @@ def _read_try2010(path: Path, text_head: str, opts: dict) -> _Raw:
     if lat is None:
         lat, lon = opts.get("latitude"), opts.get("longitude")
         if lat is None or lon is None:
-            raise WeatherError(f"{path}: TRY2010 header without a 'Lage:' line giving latitude/"
-                               f"longitude; pass --lat and --lon")
+            raise WeatherError(
+                f"{path}: TRY2010 header without a 'Lage:' line giving latitude/"
+                f"longitude; pass --lat and --lon"
+            )
     kind = next((ln.split(":", 1)[1].strip() for ln in head if ln.startswith("Art des TRY")), "?")
     year = int(opts.get("year") or _try_year_from_name(path, head, 2010))
     out = _try_to_canonical(path, df, year, start)
-    raw = _Raw(data=out, source_format="try2010", station=f"{station or 'TRY2010'} ({kind})",
-               latitude=round(lat, 5), longitude=round(lon, 5), elevation_m=elev,
-               wind_speed_height_m=float(opts.get("wind_speed_height_m") or 10.0), typical_year=year,
-               warnings=warnings, row_numbers=np.arange(len(df)) + start + 1)
+    raw = _Raw(
+        data=out,
+        source_format="try2010",
+        station=f"{station or 'TRY2010'} ({kind})",
+        latitude=round(lat, 5),
+        longitude=round(lon, 5),
+        elevation_m=elev,
+        wind_speed_height_m=float(opts.get("wind_speed_height_m") or 10.0),
+        typical_year=year,
+        warnings=warnings,
+        row_numbers=np.arange(len(df)) + start + 1,
+    )
     raw.notes += [
         "DWD TRY2010: HH = hour ending in MEZ (UTC+1, no DST); interval start UTC = HH - 2 h",
         f"typical year labelled {year}; first hour moved to the end of the year (UTC)",
         "GHI = B + D; DNI = B / cos(zenith at interval middle) with low-sun guard",
-        ("DWD notes that the Essen anemometer stands at about 15 m although the header says 10 m; "
-        "pass wind_speed_height_m=15 to use that"),
+        (
+            "DWD notes that the Essen anemometer stands at about 15 m although the header says 10 m; "
+            "pass wind_speed_height_m=15 to use that"
+        ),
     ]
     return raw
 
@@ -763,8 +920,19 @@ def _read_try2010(path: Path, text_head: str, opts: dict) -> _Raw:
 # ----------------------------------------------------------------------------------------------
 # Format: DWD 15-minute CSV (Düsseldorf example layout)
 # ----------------------------------------------------------------------------------------------
-_DWD15_COLS = ["year", "month", "day", "hour", "minute", "temperature", "pressure", "wind_direction",
-               "wind_speed", "diffuse_irradiance", "global_irradiance"]
+_DWD15_COLS = [
+    "year",
+    "month",
+    "day",
+    "hour",
+    "minute",
+    "temperature",
+    "pressure",
+    "wind_direction",
+    "wind_speed",
+    "diffuse_irradiance",
+    "global_irradiance",
+]
 
 
 def _read_dwd15(path: Path, text_head: str, opts: dict) -> _Raw:
@@ -773,41 +941,64 @@ def _read_dwd15(path: Path, text_head: str, opts: dict) -> _Raw:
         name, lon, lat = [x.strip() for x in lines[1].split(",")[:3]]
         lon, lat = float(lon), float(lat)
     except (ValueError, IndexError):
-        raise WeatherError(f"{path}: line 2 must give 'name,longitude,latitude' (e.g. "
-                           f"Duesseldorf,6.7686,51.296); fix the location line") from None
+        raise WeatherError(
+            f"{path}: line 2 must give 'name,longitude,latitude' (e.g. "
+            f"Duesseldorf,6.7686,51.296); fix the location line"
+        ) from None
     df = pd.read_csv(path, skiprows=2, engine="c")
     df.columns = [c.strip() for c in df.columns]
     missing = [c for c in _DWD15_COLS if c not in df.columns]
     if missing:
-        raise WeatherError(f"{path}: missing required columns {', '.join(missing)} (required: "
-                           f"{', '.join(_DWD15_COLS)}; found: {', '.join(df.columns)}); fix the "
-                           f"header on line 3")
+        raise WeatherError(
+            f"{path}: missing required columns {', '.join(missing)} (required: "
+            f"{', '.join(_DWD15_COLS)}; found: {', '.join(df.columns)}); fix the "
+            f"header on line 3"
+        )
     for c in _DWD15_COLS:
         if not pd.api.types.is_numeric_dtype(df[c]):
             conv = pd.to_numeric(df[c], errors="coerce")
             rows = np.flatnonzero((conv.isna() & df[c].notna()).to_numpy()) + 4
-            raise WeatherError(f"{path}: non-numeric values in column '{c}' on lines "
-                               f"{_lines_str(rows)}; fix or remove those lines")
+            raise WeatherError(
+                f"{path}: non-numeric values in column '{c}' on lines "
+                f"{_lines_str(rows)}; fix or remove those lines"
+            )
     t = pd.to_datetime(df[["year", "month", "day", "hour", "minute"]], errors="coerce")
     if t.isna().any():
         rows = np.flatnonzero(t.isna().to_numpy()) + 4
-        raise WeatherError(f"{path}: impossible date/time on lines {_lines_str(rows)}; fix year, "
-                           f"month, day, hour, minute there")
+        raise WeatherError(
+            f"{path}: impossible date/time on lines {_lines_str(rows)}; fix year, "
+            f"month, day, hour, minute there"
+        )
     idx = pd.DatetimeIndex(t)
     tz = opts.get("tz")
     idx = _localize(idx, tz, path) if tz else idx.tz_localize("UTC")
-    out = pd.DataFrame({
-        "ghi": df["global_irradiance"].to_numpy(float), "dhi": df["diffuse_irradiance"].to_numpy(float),
-        "temp_air": df["temperature"].to_numpy(float),
-        "wind_speed": df["wind_speed"].to_numpy(float),
-        "pressure": df["pressure"].to_numpy(float) * 100.0,       # hPa -> Pa
-        "wind_direction": df["wind_direction"].to_numpy(float),
-    }, index=idx)
-    return _Raw(data=out, source_format="dwd_15min", station=name, latitude=lat, longitude=lon,
-                elevation_m=opts.get("elevation_m"), wind_speed_height_m=10.0,
-                row_numbers=np.arange(len(df)) + 4,
-                notes=[("DWD 15-min CSV: UTC, label = start of interval; pressure hPa -> Pa; "
-                       "resampled to hourly means; DNI derived from GHI - DHI")])
+    out = pd.DataFrame(
+        {
+            "ghi": df["global_irradiance"].to_numpy(float),
+            "dhi": df["diffuse_irradiance"].to_numpy(float),
+            "temp_air": df["temperature"].to_numpy(float),
+            "wind_speed": df["wind_speed"].to_numpy(float),
+            "pressure": df["pressure"].to_numpy(float) * 100.0,  # hPa -> Pa
+            "wind_direction": df["wind_direction"].to_numpy(float),
+        },
+        index=idx,
+    )
+    return _Raw(
+        data=out,
+        source_format="dwd_15min",
+        station=name,
+        latitude=lat,
+        longitude=lon,
+        elevation_m=opts.get("elevation_m"),
+        wind_speed_height_m=10.0,
+        row_numbers=np.arange(len(df)) + 4,
+        notes=[
+            (
+                "DWD 15-min CSV: UTC, label = start of interval; pressure hPa -> Pa; "
+                "resampled to hourly means; DNI derived from GHI - DHI"
+            )
+        ],
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -817,23 +1008,29 @@ def _read_windpowerlib(path: Path, text_head: str, opts: dict) -> _Raw:
     try:
         df = pd.read_csv(path, header=[0, 1], index_col=0, engine="c")
     except (ValueError, pd.errors.ParserError) as exc:
-        raise WeatherError(f"{path}: not a valid windpowerlib CSV ({_short(exc)}); it needs two "
-                           f"header rows (variable_name, height)") from None
+        raise WeatherError(
+            f"{path}: not a valid windpowerlib CSV ({_short(exc)}); it needs two "
+            f"header rows (variable_name, height)"
+        ) from None
     idx = _parse_time_strict(pd.Series(df.index), path, 3, tz=opts.get("tz"))
     df.index = idx
     vars_ = df.columns.get_level_values(0)
     try:
         heights = [float(h) for h in df.columns.get_level_values(1)]
     except ValueError:
-        raise WeatherError(f"{path}: the second header row must give heights in m (numbers); "
-                           f"found {list(df.columns.get_level_values(1))}") from None
+        raise WeatherError(
+            f"{path}: the second header row must give heights in m (numbers); "
+            f"found {list(df.columns.get_level_values(1))}"
+        ) from None
     cols = list(zip(vars_, heights))
     need = {"wind_speed", "temperature", "pressure"}
     missing = need - set(vars_)
     if missing:
-        raise WeatherError(f"{path}: missing required columns {', '.join(sorted(missing))} "
-                           f"(required: wind_speed, temperature, pressure; found: "
-                           f"{', '.join(sorted(set(vars_)))}); add them")
+        raise WeatherError(
+            f"{path}: missing required columns {', '.join(sorted(missing))} "
+            f"(required: wind_speed, temperature, pressure; found: "
+            f"{', '.join(sorted(set(vars_)))}); add them"
+        )
     out = pd.DataFrame(index=idx)
     ws = sorted(h for v, h in cols if v == "wind_speed")
     ts = sorted(h for v, h in cols if v == "temperature")
@@ -845,30 +1042,48 @@ def _read_windpowerlib(path: Path, text_head: str, opts: dict) -> _Raw:
         if v == "wind_speed":
             out["wind_speed" if h == wh else f"wind_speed_{h:g}m"] = s
         elif v == "temperature":
-            out["temp_air" if h == th else f"temp_air_{h:g}m"] = s - 273.15   # K -> degC
+            out["temp_air" if h == th else f"temp_air_{h:g}m"] = s - 273.15  # K -> degC
         elif v == "pressure":
             out["pressure"] = s
         elif v == "roughness_length":
             out["_z0"] = s
     z0 = None
-    notes = [("windpowerlib CSV: temperature K -> degC, pressure Pa; index converted to UTC; "
-             "timestamps taken as interval starts")]
+    notes = [
+        (
+            "windpowerlib CSV: temperature K -> degC, pressure Pa; index converted to UTC; "
+            "timestamps taken as interval starts"
+        )
+    ]
     warnings = []
     if "_z0" in out:
         z = out.pop("_z0")
         z0 = float(np.nanmedian(z))
         if np.nanmax(z) - np.nanmin(z) > 1e-9:
-            warnings.append(f"{path}: roughness_length varies in time ({np.nanmin(z):g}-"
-                            f"{np.nanmax(z):g} m); its median {z0:g} m is used")
+            warnings.append(
+                f"{path}: roughness_length varies in time ({np.nanmin(z):g}-"
+                f"{np.nanmax(z):g} m); its median {z0:g} m is used"
+            )
     for c in IRRADIANCE_COLUMNS:
         out[c] = np.nan
-    warnings.append(f"{path}: windpowerlib CSV has no irradiance; usable for wind only (ghi, dhi, "
-                    f"dni are empty)")
-    return _Raw(data=out, source_format="windpowerlib", station=opts.get("station"),
-                latitude=opts.get("latitude"), longitude=opts.get("longitude"),
-                elevation_m=opts.get("elevation_m"), wind_speed_height_m=wh, temp_air_height_m=th,
-                roughness_length_m=z0, irradiance_available=False, notes=notes, warnings=warnings,
-                row_numbers=np.arange(len(out)) + 3)
+    warnings.append(
+        f"{path}: windpowerlib CSV has no irradiance; usable for wind only (ghi, dhi, "
+        f"dni are empty)"
+    )
+    return _Raw(
+        data=out,
+        source_format="windpowerlib",
+        station=opts.get("station"),
+        latitude=opts.get("latitude"),
+        longitude=opts.get("longitude"),
+        elevation_m=opts.get("elevation_m"),
+        wind_speed_height_m=wh,
+        temp_air_height_m=th,
+        roughness_length_m=z0,
+        irradiance_available=False,
+        notes=notes,
+        warnings=warnings,
+        row_numbers=np.arange(len(out)) + 3,
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -881,26 +1096,56 @@ def _pvgis_tmy_to_raw(data: pd.DataFrame, meta: dict, path, year: int) -> _Raw:
     need = ["ghi", "dni", "dhi", "temp_air", "wind_speed", "pressure"]
     missing = [c for c in need if c not in data]
     if missing:
-        raise WeatherError(f"{path}: PVGIS TMY misses required columns {', '.join(missing)} "
-                           f"(required: G(h), Gb(n), Gd(h), T2m, WS10m, SP; found: "
-                           f"{', '.join(map(str, data.columns))}); download it again")
+        raise WeatherError(
+            f"{path}: PVGIS TMY misses required columns {', '.join(missing)} "
+            f"(required: G(h), Gb(n), Gd(h), T2m, WS10m, SP; found: "
+            f"{', '.join(map(str, data.columns))}); download it again"
+        )
     # months of a TMY come from different years: relabel all into one (typical) year
     ti = pd.DatetimeIndex(data.index)
-    idx = pd.DatetimeIndex(pd.to_datetime(pd.DataFrame({
-        "year": year, "month": ti.month, "day": ti.day, "hour": ti.hour, "minute": ti.minute}),
-        errors="coerce")).tz_localize("UTC")
+    idx = pd.DatetimeIndex(
+        pd.to_datetime(
+            pd.DataFrame(
+                {
+                    "year": year,
+                    "month": ti.month,
+                    "day": ti.day,
+                    "hour": ti.hour,
+                    "minute": ti.minute,
+                }
+            ),
+            errors="coerce",
+        )
+    ).tz_localize("UTC")
     if idx.isna().any():
-        raise WeatherError(f"{path}: PVGIS TMY contains 29 February, which cannot be relabelled to "
-                           f"{year}; pass a leap year (year=...)")
-    out = pd.DataFrame({c: pd.to_numeric(data[c], errors="coerce").to_numpy(float) for c in need},
-                       index=idx)
+        raise WeatherError(
+            f"{path}: PVGIS TMY contains 29 February, which cannot be relabelled to "
+            f"{year}; pass a leap year (year=...)"
+        )
+    out = pd.DataFrame(
+        {c: pd.to_numeric(data[c], errors="coerce").to_numpy(float) for c in need}, index=idx
+    )
     if "wind_direction" in data:
-        out["wind_direction"] = pd.to_numeric(data["wind_direction"], errors="coerce").to_numpy(float)
-    return _Raw(data=out, source_format="pvgis_tmy", station="PVGIS TMY", latitude=_f(lat),
-                longitude=_f(lon), elevation_m=_f(elev), wind_speed_height_m=10.0, typical_year=year,
-                notes=[("PVGIS TMY: UTC hours taken as interval starts; months from different years "
-                       f"relabelled {year}; wind at 10 m, pressure SP [Pa]")],
-                row_numbers=np.arange(len(out)) + 1)
+        out["wind_direction"] = pd.to_numeric(data["wind_direction"], errors="coerce").to_numpy(
+            float
+        )
+    return _Raw(
+        data=out,
+        source_format="pvgis_tmy",
+        station="PVGIS TMY",
+        latitude=_f(lat),
+        longitude=_f(lon),
+        elevation_m=_f(elev),
+        wind_speed_height_m=10.0,
+        typical_year=year,
+        notes=[
+            (
+                "PVGIS TMY: UTC hours taken as interval starts; months from different years "
+                f"relabelled {year}; wind at 10 m, pressure SP [Pa]"
+            )
+        ],
+        row_numbers=np.arange(len(out)) + 1,
+    )
 
 
 def _f(v):
@@ -914,8 +1159,10 @@ def _read_pvgis_tmy(path: Path, text_head: str, opts: dict) -> _Raw:
     try:
         data, meta = read_pvgis_tmy(str(path), pvgis_format=fmt, map_variables=True)
     except Exception as exc:  # noqa: BLE001 - pvlib raises many classes on malformed files
-        raise WeatherError(f"{path}: malformed PVGIS TMY {fmt.upper()} ({type(exc).__name__}: "
-                           f"{_short(exc)}); download it again from PVGIS (tool TMY)") from None
+        raise WeatherError(
+            f"{path}: malformed PVGIS TMY {fmt.upper()} ({type(exc).__name__}: "
+            f"{_short(exc)}); download it again from PVGIS (tool TMY)"
+        ) from None
     return _pvgis_tmy_to_raw(data, meta, path, int(opts.get("year") or 2015))
 
 
@@ -926,15 +1173,19 @@ def _read_pvgis_hourly(path: Path, text_head: str, opts: dict) -> _Raw:
     try:
         data, meta = read_pvgis_hourly(str(path), pvgis_format=fmt, map_variables=True)
     except Exception as exc:  # noqa: BLE001 - pvlib raises many classes on malformed files
-        raise WeatherError(f"{path}: malformed PVGIS hourly {fmt.upper()} ({type(exc).__name__}: "
-                           f"{_short(exc)}); download it again from PVGIS (tool hourly data)") from None
+        raise WeatherError(
+            f"{path}: malformed PVGIS hourly {fmt.upper()} ({type(exc).__name__}: "
+            f"{_short(exc)}); download it again from PVGIS (tool hourly data)"
+        ) from None
     inputs = meta.get("inputs", {})
     loc = inputs.get("location", {})
     slope = inputs.get("mounting_system", {}).get("fixed", {}).get("slope", {}).get("value", 0)
     if slope not in (0, 0.0, None):
-        raise WeatherError(f"{path}: PVGIS hourly series is for a plane tilted {slope} deg; download "
-                           f"it for a horizontal plane (slope 0) with radiation components to get "
-                           f"GHI and DHI")
+        raise WeatherError(
+            f"{path}: PVGIS hourly series is for a plane tilted {slope} deg; download "
+            f"it for a horizontal plane (slope 0) with radiation components to get "
+            f"GHI and DHI"
+        )
     if {"poa_direct", "poa_sky_diffuse"} <= set(data.columns):
         bhi = data["poa_direct"].astype(float)
         dhi = data["poa_sky_diffuse"].astype(float) + data.get("poa_ground_diffuse", 0.0)
@@ -942,23 +1193,37 @@ def _read_pvgis_hourly(path: Path, text_head: str, opts: dict) -> _Raw:
     elif "poa_global" in data.columns:
         out = pd.DataFrame({"ghi": data["poa_global"].astype(float)})
     else:
-        raise WeatherError(f"{path}: PVGIS hourly series without irradiance columns (found "
-                           f"{', '.join(map(str, data.columns))}); download with radiation "
-                           f"components for a horizontal plane")
+        raise WeatherError(
+            f"{path}: PVGIS hourly series without irradiance columns (found "
+            f"{', '.join(map(str, data.columns))}); download with radiation "
+            f"components for a horizontal plane"
+        )
     for c in ("temp_air", "wind_speed"):
         if c not in data:
-            raise WeatherError(f"{path}: PVGIS hourly series misses {c} (T2m / WS10m); download it "
-                               f"with 'PV power / radiation + temperature + wind'")
+            raise WeatherError(
+                f"{path}: PVGIS hourly series misses {c} (T2m / WS10m); download it "
+                f"with 'PV power / radiation + temperature + wind'"
+            )
         out[c] = data[c].astype(float)
     # PVGIS hourly stamps are hh:10/hh:11 (instantaneous satellite time); floor to the hour.
     out.index = out.index.floor("h")
-    return _Raw(data=out, source_format="pvgis_hourly", station="PVGIS hourly",
-                latitude=_f(loc.get("latitude")), longitude=_f(loc.get("longitude")),
-                elevation_m=_f(loc.get("elevation")), wind_speed_height_m=10.0,
-                notes=["PVGIS hourly: timestamps hh:MM UTC floored to hh:00 (interval start)",
-                       ("no pressure in PVGIS hourly data: derived from elevation "
-                       "(pvlib.atmosphere.alt2pres)")],
-                row_numbers=np.arange(len(out)) + 1)
+    return _Raw(
+        data=out,
+        source_format="pvgis_hourly",
+        station="PVGIS hourly",
+        latitude=_f(loc.get("latitude")),
+        longitude=_f(loc.get("longitude")),
+        elevation_m=_f(loc.get("elevation")),
+        wind_speed_height_m=10.0,
+        notes=[
+            "PVGIS hourly: timestamps hh:MM UTC floored to hh:00 (interval start)",
+            (
+                "no pressure in PVGIS hourly data: derived from elevation "
+                "(pvlib.atmosphere.alt2pres)"
+            ),
+        ],
+        row_numbers=np.arange(len(out)) + 1,
+    )
 
 
 def _read_epw(path: Path, text_head: str, opts: dict) -> _Raw:
@@ -972,25 +1237,47 @@ def _read_epw(path: Path, text_head: str, opts: dict) -> _Raw:
         if typical:
             data, meta = read_epw(str(path), coerce_year=year)
     except Exception as exc:  # noqa: BLE001 - pvlib raises many classes on malformed files
-        raise WeatherError(f"{path}: malformed EPW file ({type(exc).__name__}: {_short(exc)}); "
-                           f"check the 8 header lines and 35 fields per data line") from None
-    out = pd.DataFrame({
-        "ghi": data["ghi"], "dhi": data["dhi"], "dni": data["dni"], "temp_air": data["temp_air"],
-        "wind_speed": data["wind_speed"], "pressure": data["atmospheric_pressure"],
-        "wind_direction": data["wind_direction"]}).astype(float)
+        raise WeatherError(
+            f"{path}: malformed EPW file ({type(exc).__name__}: {_short(exc)}); "
+            f"check the 8 header lines and 35 fields per data line"
+        ) from None
+    out = pd.DataFrame(
+        {
+            "ghi": data["ghi"],
+            "dhi": data["dhi"],
+            "dni": data["dni"],
+            "temp_air": data["temp_air"],
+            "wind_speed": data["wind_speed"],
+            "pressure": data["atmospheric_pressure"],
+            "wind_direction": data["wind_direction"],
+        }
+    ).astype(float)
     out.index = data.index.tz_convert("UTC")
     # EPW missing-value codes (EnergyPlus Auxiliary Programs, "Weather Converter"): 9999 irradiance,
     # 99.9 temperature, 999999 pressure, 999 wind speed/direction.
-    for c, miss in (("ghi", 9999), ("dhi", 9999), ("dni", 9999), ("temp_air", 99.9),
-                    ("pressure", 999999), ("wind_speed", 999), ("wind_direction", 999)):
+    for c, miss in (
+        ("ghi", 9999),
+        ("dhi", 9999),
+        ("dni", 9999),
+        ("temp_air", 99.9),
+        ("pressure", 999999),
+        ("wind_speed", 999),
+        ("wind_direction", 999),
+    ):
         out.loc[out[c] >= miss, c] = np.nan
-    return _Raw(data=out, source_format="epw", station=f"{meta.get('city')} ({meta.get('WMO_code')})",
-                latitude=_f(meta.get("latitude")), longitude=_f(meta.get("longitude")),
-                elevation_m=_f(meta.get("altitude")), wind_speed_height_m=10.0,
-                typical_year=year if typical else None,
-                notes=["EPW: hour-ending local standard time -> interval start UTC (pvlib.read_epw)"]
-                + ([f"typical year: mixed years relabelled {year}"] if typical else []),
-                row_numbers=np.arange(len(out)) + 9)
+    return _Raw(
+        data=out,
+        source_format="epw",
+        station=f"{meta.get('city')} ({meta.get('WMO_code')})",
+        latitude=_f(meta.get("latitude")),
+        longitude=_f(meta.get("longitude")),
+        elevation_m=_f(meta.get("altitude")),
+        wind_speed_height_m=10.0,
+        typical_year=year if typical else None,
+        notes=["EPW: hour-ending local standard time -> interval start UTC (pvlib.read_epw)"]
+        + ([f"typical year: mixed years relabelled {year}"] if typical else []),
+        row_numbers=np.arange(len(out)) + 9,
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1000,12 +1287,21 @@ def _read_epw(path: Path, text_head: str, opts: dict) -> _Raw:
 #: [J cm-2 per hour]); 10-minute: FF (FF_10, DD_10), TU (TT_10, PP_10), SOLAR (GS_10, DS_10
 #: [J cm-2 per 10 min]). DWD CDC dataset descriptions (opendata.dwd.de/climate_environment/CDC/).
 CDC_VARIABLE_MAP: dict[str, tuple[str, str]] = {
-    "F": ("wind_speed", "m/s"), "FF": ("wind_speed", "m/s"), "FF_10": ("wind_speed", "m/s"),
-    "D": ("wind_direction", "deg"), "DD": ("wind_direction", "deg"), "DD_10": ("wind_direction", "deg"),
-    "TT_TU": ("temp_air", "C"), "TT_10": ("temp_air", "C"),
-    "P0": ("pressure", "hPa"), "PP_10": ("pressure", "hPa"),
-    "FG_LBERG": ("ghi", "J/cm2"), "FD_LBERG": ("dhi", "J/cm2"), "DS_LBERG": ("dhi", "J/cm2"),
-    "GS_10": ("ghi", "J/cm2"), "DS_10": ("dhi", "J/cm2"),
+    "F": ("wind_speed", "m/s"),
+    "FF": ("wind_speed", "m/s"),
+    "FF_10": ("wind_speed", "m/s"),
+    "D": ("wind_direction", "deg"),
+    "DD": ("wind_direction", "deg"),
+    "DD_10": ("wind_direction", "deg"),
+    "TT_TU": ("temp_air", "C"),
+    "TT_10": ("temp_air", "C"),
+    "P0": ("pressure", "hPa"),
+    "PP_10": ("pressure", "hPa"),
+    "FG_LBERG": ("ghi", "J/cm2"),
+    "FD_LBERG": ("dhi", "J/cm2"),
+    "DS_LBERG": ("dhi", "J/cm2"),
+    "GS_10": ("ghi", "J/cm2"),
+    "DS_10": ("dhi", "J/cm2"),
 }
 
 
@@ -1037,26 +1333,42 @@ def _read_cdc(path: Path, text_head: str, opts: dict) -> _Raw:
     members = _cdc_members(path)
     products = [(n, b) for n, b in members if not n.startswith("Metadaten")]
     if not products:
-        raise WeatherError(f"{path}: no DWD CDC 'produkt_*' files found; pass a produkt_*.txt, the "
-                           f"station's zip files or a folder holding them")
+        raise WeatherError(
+            f"{path}: no DWD CDC 'produkt_*' files found; pass a produkt_*.txt, the "
+            f"station's zip files or a folder holding them"
+        )
     tz = opts.get("tz") or "UTC"
     series: dict[str, pd.Series] = {}
     stations = set()
     steps = set()
-    notes = [("DWD CDC: MESS_DATUM taken as UTC (DWD CDC hourly and 10-minute data since 2000); "
-             "values refer to the interval ENDING at MESS_DATUM; -999 = missing")]
+    notes = [
+        (
+            "DWD CDC: MESS_DATUM taken as UTC (DWD CDC hourly and 10-minute data since 2000); "
+            "values refer to the interval ENDING at MESS_DATUM; -999 = missing"
+        )
+    ]
     warnings: list[str] = []
     for name, blob in products:
         try:
-            df = pd.read_csv(io.BytesIO(blob), sep=";", engine="c", skipinitialspace=True,
-                             dtype={"MESS_DATUM": str}, encoding="latin-1", na_values=["-999"])
+            df = pd.read_csv(
+                io.BytesIO(blob),
+                sep=";",
+                engine="c",
+                skipinitialspace=True,
+                dtype={"MESS_DATUM": str},
+                encoding="latin-1",
+                na_values=["-999"],
+            )
         except (ValueError, pd.errors.ParserError) as exc:
-            raise WeatherError(f"{path}: {name}: not a ';'-separated DWD CDC product ({_short(exc)})"
-                               ) from None
+            raise WeatherError(
+                f"{path}: {name}: not a ';'-separated DWD CDC product ({_short(exc)})"
+            ) from None
         df.columns = [c.strip() for c in df.columns]
         if "MESS_DATUM" not in df or "STATIONS_ID" not in df:
-            raise WeatherError(f"{path}: {name}: missing required columns STATIONS_ID, MESS_DATUM "
-                               f"(found {', '.join(df.columns)}); is it a CDC product file?")
+            raise WeatherError(
+                f"{path}: {name}: missing required columns STATIONS_ID, MESS_DATUM "
+                f"(found {', '.join(df.columns)}); is it a CDC product file?"
+            )
         stations.update(df["STATIONS_ID"].dropna().astype(int).unique().tolist())
         md = df["MESS_DATUM"].astype(str).str.strip()
         n = md.str.len().mode().iloc[0] if len(md) else 10
@@ -1068,8 +1380,10 @@ def _read_cdc(path: Path, text_head: str, opts: dict) -> _Raw:
             t = pd.to_datetime(md, format="%Y%m%d%H", errors="coerce")
         if t.isna().any():
             rows = np.flatnonzero(t.isna().to_numpy()) + 2
-            raise WeatherError(f"{path}: {name}: unreadable MESS_DATUM on lines {_lines_str(rows)}; "
-                               f"expected YYYYMMDDHH or YYYYMMDDHHMM")
+            raise WeatherError(
+                f"{path}: {name}: unreadable MESS_DATUM on lines {_lines_str(rows)}; "
+                f"expected YYYYMMDDHH or YYYYMMDDHHMM"
+            )
         end = _localize(pd.DatetimeIndex(t), tz, f"{path}: {name}")
         dt = pd.Series(end).diff().dropna()
         step = dt.mode().iloc[0] if len(dt) else pd.Timedelta(hours=1)
@@ -1086,10 +1400,16 @@ def _read_cdc(path: Path, text_head: str, opts: dict) -> _Raw:
             elif unit == "hPa":
                 v = v * 100.0
             found = True
-            if canon in ("ghi", "dhi") and (end.minute != 0).any() and step == pd.Timedelta(hours=1):
+            if (
+                canon in ("ghi", "dhi")
+                and (end.minute != 0).any()
+                and step == pd.Timedelta(hours=1)
+            ):
                 v = _regrid_energy(end, v.to_numpy(), step)
-                warnings.append(f"{path}: {name}: hourly solar sums are in true solar time (WOZ); "
-                                f"re-gridded to UTC hours by overlap")
+                warnings.append(
+                    f"{path}: {name}: hourly solar sums are in true solar time (WOZ); "
+                    f"re-gridded to UTC hours by overlap"
+                )
                 series[canon] = v
                 continue
             s = pd.Series(v.to_numpy(), index=end - step)
@@ -1097,16 +1417,25 @@ def _read_cdc(path: Path, text_head: str, opts: dict) -> _Raw:
                 s = series[canon].combine_first(s)
             series[canon] = s
         if not found:
-            raise WeatherError(f"{path}: {name}: no known variable column (known: "
-                               f"{', '.join(CDC_VARIABLE_MAP)}; found {', '.join(df.columns)})")
+            raise WeatherError(
+                f"{path}: {name}: no known variable column (known: "
+                f"{', '.join(CDC_VARIABLE_MAP)}; found {', '.join(df.columns)})"
+            )
     if len(stations) > 1:
-        raise WeatherError(f"{path}: CDC files of several stations ({', '.join(map(str, sorted(stations)))}"
-                           f"); combine files of one station only")
+        raise WeatherError(
+            f"{path}: CDC files of several stations ({', '.join(map(str, sorted(stations)))}"
+            f"); combine files of one station only"
+        )
     data = pd.DataFrame(series)
     if data.index.has_duplicates:
         data = data.groupby(level=0).mean()
     data = data.sort_index()
-    lat, lon, elev, sname = opts.get("latitude"), opts.get("longitude"), opts.get("elevation_m"), None
+    lat, lon, elev, sname = (
+        opts.get("latitude"),
+        opts.get("longitude"),
+        opts.get("elevation_m"),
+        None,
+    )
     geo = [b for n, b in members if n.startswith("Metadaten_Geographie")]
     if geo and (lat is None or lon is None):
         g = pd.read_csv(io.BytesIO(geo[0]), sep=";", encoding="latin-1", skipinitialspace=True)
@@ -1116,13 +1445,22 @@ def _read_cdc(path: Path, text_head: str, opts: dict) -> _Raw:
         elev = float(last["Stationshoehe"])
         sname = str(last.get("Stationsname", "")).strip()
     if lat is None or lon is None:
-        raise WeatherError(f"{path}: station location unknown (no Metadaten_Geographie file); pass "
-                           f"--lat and --lon (and --elevation)")
+        raise WeatherError(
+            f"{path}: station location unknown (no Metadaten_Geographie file); pass "
+            f"--lat and --lon (and --elevation)"
+        )
     sid = next(iter(stations)) if stations else "?"
-    return _Raw(data=data, source_format="dwd_cdc", station=f"DWD {sname or 'station'} {sid:05d}"
-                if isinstance(sid, int) else "DWD station", latitude=lat, longitude=lon,
-                elevation_m=elev, wind_speed_height_m=float(opts.get("wind_speed_height_m") or 10.0),
-                notes=notes, warnings=warnings)
+    return _Raw(
+        data=data,
+        source_format="dwd_cdc",
+        station=f"DWD {sname or 'station'} {sid:05d}" if isinstance(sid, int) else "DWD station",
+        latitude=lat,
+        longitude=lon,
+        elevation_m=elev,
+        wind_speed_height_m=float(opts.get("wind_speed_height_m") or 10.0),
+        notes=notes,
+        warnings=warnings,
+    )
 
 
 def _regrid_energy(end: pd.DatetimeIndex, mean_w: np.ndarray, step: pd.Timedelta) -> pd.Series:
@@ -1174,8 +1512,9 @@ def parse_mapping(text: str | dict | None, what: str = "--map") -> dict[str, str
     out = {}
     for part in [p for p in re.split(r"[,;]", text) if p.strip()]:
         if "=" not in part:
-            raise WeatherError(f"{what}: '{part}' is not NAME=VALUE; write e.g. {what} "
-                               f"ghi=GS_10,temp_air=TT_10")
+            raise WeatherError(
+                f"{what}: '{part}' is not NAME=VALUE; write e.g. {what} ghi=GS_10,temp_air=TT_10"
+            )
         k, v = part.split("=", 1)
         out[k.strip()] = v.strip()
     return out
@@ -1186,27 +1525,46 @@ def _read_generic(path: Path, text_head: str, opts: dict) -> _Raw:
     units = parse_mapping(opts.get("units"), "--units")
     first = text_head.splitlines()[0] if text_head else ""
     sep = max([",", ";", "\t"], key=first.count)
-    df = pd.read_csv(path, sep=sep, engine="c", skipinitialspace=True,
-                     comment=None, na_values=["-999", "NA", "NaN", ""])
+    df = pd.read_csv(
+        path,
+        sep=sep,
+        engine="c",
+        skipinitialspace=True,
+        comment=None,
+        na_values=["-999", "NA", "NaN", ""],
+    )
     df.columns = [str(c).strip() for c in df.columns]
     tcol = mapping.pop("time", None) or opts.get("time_column")
     if tcol is None:
-        cand = [c for c in df.columns if c.lower() in ("time", "timestamp", "datetime", "date",
-                                                        "time_utc", "mess_datum")]
+        cand = [
+            c
+            for c in df.columns
+            if c.lower() in ("time", "timestamp", "datetime", "date", "time_utc", "mess_datum")
+        ]
         tcol = cand[0] if cand else df.columns[0]
     if tcol not in df.columns:
-        raise WeatherError(f"{path}: time column '{tcol}' not found (found: {', '.join(df.columns)});"
-                           f" pass --map time=<column>")
+        raise WeatherError(
+            f"{path}: time column '{tcol}' not found (found: {', '.join(df.columns)});"
+            f" pass --map time=<column>"
+        )
     bad_map = {k: v for k, v in mapping.items() if v not in df.columns}
     if bad_map:
-        raise WeatherError(f"{path}: --map names columns not in the file: "
-                           f"{', '.join(f'{k}={v}' for k, v in bad_map.items())} (found: "
-                           f"{', '.join(df.columns)}); fix --map")
-    unknown = [k for k in mapping if k not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS + ("bhi",)
-               and not re.fullmatch(r"(wind_speed|temp_air)_\d+(\.\d+)?m", k)]
+        raise WeatherError(
+            f"{path}: --map names columns not in the file: "
+            f"{', '.join(f'{k}={v}' for k, v in bad_map.items())} (found: "
+            f"{', '.join(df.columns)}); fix --map"
+        )
+    unknown = [
+        k
+        for k in mapping
+        if k not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS + ("bhi",)
+        and not re.fullmatch(r"(wind_speed|temp_air)_\d+(\.\d+)?m", k)
+    ]
     if unknown:
-        raise WeatherError(f"{path}: --map targets {', '.join(unknown)} are not canonical names; use "
-                           f"{', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS + ('bhi',))}")
+        raise WeatherError(
+            f"{path}: --map targets {', '.join(unknown)} are not canonical names; use "
+            f"{', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS + ('bhi',))}"
+        )
     fmt = opts.get("time_format") or "ISO8601"
     s = df[tcol]
     if pd.api.types.is_numeric_dtype(s) and fmt == "ISO8601":
@@ -1218,8 +1576,10 @@ def _read_generic(path: Path, text_head: str, opts: dict) -> _Raw:
         out[canon] = pd.to_numeric(df[src], errors="coerce").to_numpy(float)
         nonnum = out[canon].isna().to_numpy() & df[src].notna().to_numpy()
         if nonnum.any():
-            raise WeatherError(f"{path}: non-numeric values in column '{src}' on lines "
-                               f"{_lines_str(np.flatnonzero(nonnum) + 2)}; fix them")
+            raise WeatherError(
+                f"{path}: non-numeric values in column '{src}' on lines "
+                f"{_lines_str(np.flatnonzero(nonnum) + 2)}; fix them"
+            )
     if not mapping:
         # identity mapping for columns already named canonically
         for c in df.columns:
@@ -1237,14 +1597,26 @@ def _read_generic(path: Path, text_head: str, opts: dict) -> _Raw:
         raise WeatherError(f"--label {label!r} is not allowed; choose start, middle or end")
     lat, lon = opts.get("latitude"), opts.get("longitude")
     if lat is None or lon is None:
-        raise WeatherError(f"{path}: generic CSV needs the location for the sun position; pass --lat "
-                           f"and --lon (and --elevation)")
-    return _Raw(data=out, source_format="generic", station=opts.get("station"), latitude=float(lat),
-                longitude=float(lon), elevation_m=opts.get("elevation_m"),
-                wind_speed_height_m=opts.get("wind_speed_height_m"),
-                notes=[(f"generic CSV: mapping {mapping or 'identity'}, units {units or 'canonical'}, "
-                       f"label = interval {label}")],
-                row_numbers=np.arange(len(out)) + 2)
+        raise WeatherError(
+            f"{path}: generic CSV needs the location for the sun position; pass --lat "
+            f"and --lon (and --elevation)"
+        )
+    return _Raw(
+        data=out,
+        source_format="generic",
+        station=opts.get("station"),
+        latitude=float(lat),
+        longitude=float(lon),
+        elevation_m=opts.get("elevation_m"),
+        wind_speed_height_m=opts.get("wind_speed_height_m"),
+        notes=[
+            (
+                f"generic CSV: mapping {mapping or 'identity'}, units {units or 'canonical'}, "
+                f"label = interval {label}"
+            )
+        ],
+        row_numbers=np.arange(len(out)) + 2,
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1255,18 +1627,37 @@ FORMATS: dict[str, tuple[Any, str]] = {
     "canonical": (_read_canonical, "Haldenenergie canonical CSV (weather convert / synthesize)"),
     "try2015": (_read_try2015, "DWD test reference year TRY2015 / TRY2045 (.dat)"),
     "try2010": (_read_try2010, "DWD test reference year TRY2010 (.dat, older column order)"),
-    "dwd_cdc": (_read_cdc, ("DWD CDC station products produkt_*_stunde_* / produkt_zehn_min_* "
-                           "(file, zip or folder of one station)")),
-    "dwd_15min": (_read_dwd15, "15-minute DWD CSV (location lines, then year,month,day,hour,minute)"),
+    "dwd_cdc": (
+        _read_cdc,
+        (
+            "DWD CDC station products produkt_*_stunde_* / produkt_zehn_min_* "
+            "(file, zip or folder of one station)"
+        ),
+    ),
+    "dwd_15min": (
+        _read_dwd15,
+        "15-minute DWD CSV (location lines, then year,month,day,hour,minute)",
+    ),
     "windpowerlib": (_read_windpowerlib, "windpowerlib CSV (header rows variable_name, height)"),
     "pvgis_tmy": (_read_pvgis_tmy, "PVGIS TMY (CSV or JSON)"),
     "pvgis_hourly": (_read_pvgis_hourly, "PVGIS hourly series (CSV or JSON, horizontal plane)"),
     "epw": (_read_epw, "EnergyPlus weather file (.epw)"),
-    "generic": (_read_generic, ("any CSV with a column mapping (--map ghi=...,temp_air=... "
-                               "--units ... --tz ... --lat --lon)")),
+    "generic": (
+        _read_generic,
+        (
+            "any CSV with a column mapping (--map ghi=...,temp_air=... "
+            "--units ... --tz ... --lat --lon)"
+        ),
+    ),
 }
-FORMAT_ALIASES = {"try2045": "try2015", "try": "try2015", "cdc": "dwd_cdc", "pvgis": "pvgis_tmy",
-                  "csv": "generic", "dwd15": "dwd_15min"}
+FORMAT_ALIASES = {
+    "try2045": "try2015",
+    "try": "try2015",
+    "cdc": "dwd_cdc",
+    "pvgis": "pvgis_tmy",
+    "csv": "generic",
+    "dwd15": "dwd_15min",
+}
 
 
 def detect_format(path: str | Path, text_head: str | None = None) -> str:
@@ -1294,8 +1685,10 @@ def detect_format(path: str | Path, text_head: str | None = None) -> str:
         names = [n for n, _ in _cdc_members(path)]
         if any(n.startswith("produkt_") for n in names):
             return "dwd_cdc"
-        raise WeatherError(f"{path}: a folder or zip without DWD CDC 'produkt_*' files; tried "
-                           f"format dwd_cdc; pass a weather file")
+        raise WeatherError(
+            f"{path}: a folder or zip without DWD CDC 'produkt_*' files; tried "
+            f"format dwd_cdc; pass a weather file"
+        )
     if text_head is None:
         text_head = _head(path)
     h = text_head.lstrip("\ufeff")
@@ -1309,12 +1702,18 @@ def detect_format(path: str | Path, text_head: str | None = None) -> str:
         return "try2010"
     if "STATIONS_ID;MESS_DATUM" in h.replace(" ", ""):
         return "dwd_cdc"
-    if first.startswith("variable_name,") and len(h.splitlines()) > 1 and \
-            h.splitlines()[1].startswith("height,"):
+    if (
+        first.startswith("variable_name,")
+        and len(h.splitlines()) > 1
+        and h.splitlines()[1].startswith("height,")
+    ):
         return "windpowerlib"
     lines = h.splitlines()
-    if first.lower().startswith("location,longitude,latitude") and len(lines) > 2 and \
-            lines[2].replace(" ", "").lower().startswith("year,month,day,hour,minute"):
+    if (
+        first.lower().startswith("location,longitude,latitude")
+        and len(lines) > 2
+        and lines[2].replace(" ", "").lower().startswith("year,month,day,hour,minute")
+    ):
         return "dwd_15min"
     if h.lstrip().startswith("{"):
         keys = None if '"tmy_hourly"' in h else _json_keys(path)  # parse the file at most once
@@ -1323,13 +1722,17 @@ def detect_format(path: str | Path, text_head: str | None = None) -> str:
         if '"hourly"' in h or "hourly" in keys:
             return "pvgis_hourly"
     if first.startswith("Latitude (decimal degrees)"):
-        return "pvgis_tmy" if ("time(UTC)" in h or "Irradiance Time Offset" in h or
-                               "month,year" in low) else "pvgis_hourly"
+        return (
+            "pvgis_tmy"
+            if ("time(UTC)" in h or "Irradiance Time Offset" in h or "month,year" in low)
+            else "pvgis_hourly"
+        )
     if first.startswith("LOCATION,"):
         return "epw"
     raise WeatherError(
         f"{path}: unknown weather format; tried {', '.join(f for f in FORMATS if f != 'generic')} "
-        f"(by content); pass --format, or --map ghi=...,temp_air=... for a generic CSV")
+        f"(by content); pass --format, or --map ghi=...,temp_air=... for a generic CSV"
+    )
 
 
 def _json_keys(path: Path) -> set[str]:
@@ -1345,12 +1748,12 @@ def _head(path: Path, n: int = 16384) -> str:
     """The first ``n`` bytes as text (UTF-8, else Latin-1), without a UTF-8 byte order mark."""
     with open(path, "rb") as fh:
         b = fh.read(n)
-    if b.startswith(b"\xef\xbb\xbf"):   # BOM written by Windows editors / Excel "CSV UTF-8"
+    if b.startswith(b"\xef\xbb\xbf"):  # BOM written by Windows editors / Excel "CSV UTF-8"
         b = b[3:]
     try:
         return b.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if exc.start >= n - 3:          # a multi-byte character cut at the end of the block
+        if exc.start >= n - 3:  # a multi-byte character cut at the end of the block
             return b[: exc.start].decode("utf-8")
         return b.decode("latin-1")
 
@@ -1358,8 +1761,14 @@ def _head(path: Path, n: int = 16384) -> str:
 # ----------------------------------------------------------------------------------------------
 # read_weather: reader + common pipeline (resample, validate, derive)
 # ----------------------------------------------------------------------------------------------
-def read_weather(path: str | Path, fmt: str | None = None, *, config: WeatherConfig | None = None,
-                 allow_partial: bool | None = None, **opts) -> tuple[pd.DataFrame, WeatherMeta]:
+def read_weather(
+    path: str | Path,
+    fmt: str | None = None,
+    *,
+    config: WeatherConfig | None = None,
+    allow_partial: bool | None = None,
+    **opts,
+) -> tuple[pd.DataFrame, WeatherMeta]:
     """Read any supported weather file into the canonical hourly UTC form and validate it.
 
     Parameters
@@ -1402,8 +1811,10 @@ def read_weather(path: str | Path, fmt: str | None = None, *, config: WeatherCon
     if fmt is not None:
         name = FORMAT_ALIASES.get(fmt.lower(), fmt.lower())
         if name not in FORMATS:
-            raise WeatherError(f"--format {fmt!r} is unknown; choose one of "
-                               f"{', '.join(list(FORMATS) + list(FORMAT_ALIASES))}")
+            raise WeatherError(
+                f"--format {fmt!r} is unknown; choose one of "
+                f"{', '.join(list(FORMATS) + list(FORMAT_ALIASES))}"
+            )
     elif opts.get("mapping"):
         name = "generic"
     else:
@@ -1413,10 +1824,19 @@ def read_weather(path: str | Path, fmt: str | None = None, *, config: WeatherCon
         raw = reader(path, text_head, dict(opts))
     except WeatherError:
         raise
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, ValueError,
-            KeyError, IndexError, TypeError) as exc:
-        raise WeatherError(f"{path}: cannot read as format '{name}' ({type(exc).__name__}: "
-                           f"{_short(exc)}); check the file or pass the right --format") from None
+    except (
+        UnicodeDecodeError,
+        pd.errors.ParserError,
+        pd.errors.EmptyDataError,
+        ValueError,
+        KeyError,
+        IndexError,
+        TypeError,
+    ) as exc:
+        raise WeatherError(
+            f"{path}: cannot read as format '{name}' ({type(exc).__name__}: "
+            f"{_short(exc)}); check the file or pass the right --format"
+        ) from None
     sha = _sha_of(path)
     meta = WeatherMeta(path=str(path), sha256=sha, source_format=raw.source_format)
     data = _finish(raw, meta, cfg, allow_partial, path)
@@ -1436,8 +1856,9 @@ def _sha_of(path: Path) -> str:
     return sha256_file(path)
 
 
-def _finish(raw: _Raw, meta: WeatherMeta, cfg: WeatherConfig, allow_partial: bool,
-            path) -> pd.DataFrame:
+def _finish(
+    raw: _Raw, meta: WeatherMeta, cfg: WeatherConfig, allow_partial: bool, path
+) -> pd.DataFrame:
     """Common pipeline for every reader: see read_weather Notes."""
     df = raw.data
     for w in raw.warnings:
@@ -1464,10 +1885,12 @@ def _finish(raw: _Raw, meta: WeatherMeta, cfg: WeatherConfig, allow_partial: boo
             f"{path}: missing required columns {', '.join(missing)} (required: ghi (or bhi+dhi), "
             f"temp_air, wind_speed, pressure (or elevation); found: "
             f"{', '.join(c for c in df.columns if not c.startswith('_')) or 'none'}); "
-            f"add them or map them with --map")
+            f"add them or map them with --map"
+        )
     if len(df) < 2:
-        raise WeatherError(f"{path}: only {len(df)} data row(s); a weather series needs hourly "
-                           f"values for a year")
+        raise WeatherError(
+            f"{path}: only {len(df)} data row(s); a weather series needs hourly values for a year"
+        )
     if (meta.latitude is None or meta.longitude is None) and raw.irradiance_available:
         raise WeatherError(f"{path}: location unknown; pass --lat and --lon")
     # --- time stamps: duplicates, order
@@ -1477,21 +1900,27 @@ def _finish(raw: _Raw, meta: WeatherMeta, cfg: WeatherConfig, allow_partial: boo
         r = rows[np.flatnonzero(dup)]
         raise WeatherError(
             f"{path}: duplicated timestamps ({int(idx.duplicated().sum())} repeated; first at "
-            f"{idx[dup][0]:%Y-%m-%d %H:%M} UTC, lines {_lines_str(r, 4)}); remove the duplicates")
+            f"{idx[dup][0]:%Y-%m-%d %H:%M} UTC, lines {_lines_str(r, 4)}); remove the duplicates"
+        )
     if not idx.is_monotonic_increasing:
         back = np.flatnonzero(np.diff(idx.asi8) < 0)
         raise WeatherError(
             f"{path}: timestamps not in increasing order (line {rows[back[0] + 1]} goes back from "
             f"{idx[back[0]]:%Y-%m-%d %H:%M} to {idx[back[0] + 1]:%Y-%m-%d %H:%M} UTC; "
-            f"{len(back)} such place(s)); sort the rows by time")
+            f"{len(back)} such place(s)); sort the rows by time"
+        )
     step = pd.Series(idx).diff().dropna().mode().iloc[0]
     meta.source_step = _td_str(step)
     if step > pd.Timedelta(hours=1):
-        raise WeatherError(f"{path}: time step {_td_str(step)} is coarser than hourly; hourly or "
-                           f"finer data are needed (daily/monthly values cannot give yields)")
+        raise WeatherError(
+            f"{path}: time step {_td_str(step)} is coarser than hourly; hourly or "
+            f"finer data are needed (daily/monthly values cannot give yields)"
+        )
     if (pd.Timedelta(hours=1) % step) != pd.Timedelta(0):
-        raise WeatherError(f"{path}: time step {_td_str(step)} does not divide an hour; resample "
-                           f"the data to 1, 5, 10, 15, 30 or 60 minutes")
+        raise WeatherError(
+            f"{path}: time step {_td_str(step)} does not divide an hour; resample "
+            f"the data to 1, 5, 10, 15, 30 or 60 minutes"
+        )
     # --- unit sanity before any averaging (Kelvin / hPa messages are clearer on raw values)
     _check_units(df, path, cfg)
     # --- sub-hourly -> hourly means (label = start)
@@ -1507,16 +1936,21 @@ def _finish(raw: _Raw, meta: WeatherMeta, cfg: WeatherConfig, allow_partial: boo
             u = np.sin(rad).resample("1h").mean()
             v = np.cos(rad).resample("1h").mean()
             means["wind_direction"] = (np.degrees(np.arctan2(u, v)) % 360).where(
-                counts["wind_direction"] >= need_n)
+                counts["wind_direction"] >= need_n
+            )
         df = means
-        meta.notes.append(f"resampled from {_td_str(step)} to hourly means (interval start label; "
-                          f"an hour needs >= {need_n} of {n_per_h} samples)")
+        meta.notes.append(
+            f"resampled from {_td_str(step)} to hourly means (interval start label; "
+            f"an hour needs >= {need_n} of {n_per_h} samples)"
+        )
     else:
         floor = df.index.floor("h")
         if (floor != df.index).any():
-            raise WeatherError(f"{path}: hourly timestamps are not on the full hour (e.g. "
-                               f"{df.index[0]:%H:%M}); shift them to interval starts hh:00 "
-                               f"(--label) or resample")
+            raise WeatherError(
+                f"{path}: hourly timestamps are not on the full hour (e.g. "
+                f"{df.index[0]:%H:%M}); shift them to interval starts hh:00 "
+                f"(--label) or resample"
+            )
     # --- typical year: relabel into one calendar year
     if raw.typical_year is not None:
         df = _roll_into_year(df, raw.typical_year)
@@ -1526,13 +1960,17 @@ def _finish(raw: _Raw, meta: WeatherMeta, cfg: WeatherConfig, allow_partial: boo
     # --- pressure from elevation if absent
     if "pressure" not in df.columns or df["pressure"].isna().all():
         if meta.elevation_m is None:
-            raise WeatherError(f"{path}: missing required column pressure and no elevation to "
-                               f"derive it from; add pressure or pass --elevation")
+            raise WeatherError(
+                f"{path}: missing required column pressure and no elevation to "
+                f"derive it from; add pressure or pass --elevation"
+            )
         import pvlib
 
         df["pressure"] = float(pvlib.atmosphere.alt2pres(meta.elevation_m))
-        meta.notes.append(f"pressure derived from elevation {meta.elevation_m:g} m "
-                          f"(pvlib.atmosphere.alt2pres, standard atmosphere)")
+        meta.notes.append(
+            f"pressure derived from elevation {meta.elevation_m:g} m "
+            f"(pvlib.atmosphere.alt2pres, standard atmosphere)"
+        )
     # --- gaps
     df = _fill_gaps(df, meta, cfg, path, allow_partial)
     # --- irradiance derivation and checks
@@ -1543,11 +1981,18 @@ def _finish(raw: _Raw, meta: WeatherMeta, cfg: WeatherConfig, allow_partial: boo
             df[c] = np.nan
     _check_ranges(df, meta, cfg, path)
     # --- order columns
-    extra_w = sorted([c for c in df.columns if re.fullmatch(r"wind_speed_\d+(\.\d+)?m", c)],
-                     key=_height_of)
-    extra_t = sorted([c for c in df.columns if re.fullmatch(r"temp_air_\d+(\.\d+)?m", c)],
-                     key=_height_of)
-    cols = list(REQUIRED_COLUMNS) + [c for c in OPTIONAL_COLUMNS if c in df.columns] + extra_w + extra_t
+    extra_w = sorted(
+        [c for c in df.columns if re.fullmatch(r"wind_speed_\d+(\.\d+)?m", c)], key=_height_of
+    )
+    extra_t = sorted(
+        [c for c in df.columns if re.fullmatch(r"temp_air_\d+(\.\d+)?m", c)], key=_height_of
+    )
+    cols = (
+        list(REQUIRED_COLUMNS)
+        + [c for c in OPTIONAL_COLUMNS if c in df.columns]
+        + extra_w
+        + extra_t
+    )
     df = df[cols].astype(float)
     df.index.name = "time_utc"
     df.index.freq = None
@@ -1583,7 +2028,10 @@ def _roll_into_year(df: pd.DataFrame, year: int) -> pd.DataFrame:
     if (y == year).all():
         return df
     # leap-day safe: shift by the exact number of days of the year concerned
-    start, end = pd.Timestamp(f"{year}-01-01", tz="UTC"), pd.Timestamp(f"{year + 1}-01-01", tz="UTC")
+    start, end = (
+        pd.Timestamp(f"{year}-01-01", tz="UTC"),
+        pd.Timestamp(f"{year + 1}-01-01", tz="UTC"),
+    )
     span = end - start
     inside = (df.index >= start) & (df.index < end)
     if not inside.any():
@@ -1623,8 +2071,11 @@ def _fill_gaps(df, meta, cfg, path, allow_partial) -> pd.DataFrame:
             n = int(df[c].isna().sum())
             df[c] = df[c].ffill().bfill()
             meta.notes.append(f"{n} missing {c} values filled with the previous value")
-    cols = [c for c in df.columns if c not in OPTIONAL_COLUMNS
-            and (c not in IRRADIANCE_COLUMNS or meta.irradiance_available)]
+    cols = [
+        c
+        for c in df.columns
+        if c not in OPTIONAL_COLUMNS and (c not in IRRADIANCE_COLUMNS or meta.irradiance_available)
+    ]
     miss_any = df[cols].isna().to_numpy()
     row_missing = miss_any.any(axis=1)
     runs = _runs(row_missing)
@@ -1636,7 +2087,8 @@ def _fill_gaps(df, meta, cfg, path, allow_partial) -> pd.DataFrame:
         raise WeatherError(
             f"{path}: {len(long_runs)} gap(s) longer than {cfg.max_interpolated_gap_h} h "
             f"(longest {n} h from {t0:%Y-%m-%d %H:%M} UTC); fill them from another source, raise "
-            f"[weather] max_interpolated_gap_h, or pass --allow-partial to drop them")
+            f"[weather] max_interpolated_gap_h, or pass --allow-partial to drop them"
+        )
     n_filled = 0
     short = [(s, n) for s, n in runs if n <= cfg.max_interpolated_gap_h]
     if short:
@@ -1645,21 +2097,27 @@ def _fill_gaps(df, meta, cfg, path, allow_partial) -> pd.DataFrame:
         interp = df[cols].interpolate(method="linear", limit_direction="both", limit_area=None)
         keep = np.zeros(len(df), dtype=bool)
         for s, n in short:
-            keep[s:s + n] = True
+            keep[s : s + n] = True
         filled = df[cols].where(~(before.to_numpy() & keep[:, None]), interp)
         n_filled = int((before & filled.notna()).to_numpy().sum())
         df[cols] = filled
         first = df.index[short[0][0]]
-        _warn(meta, f"{path}: {len(short)} short gap(s) up to {cfg.max_interpolated_gap_h} h "
-                    f"interpolated linearly ({n_filled} values; first at {first:%Y-%m-%d %H:%M} UTC)")
+        _warn(
+            meta,
+            f"{path}: {len(short)} short gap(s) up to {cfg.max_interpolated_gap_h} h "
+            f"interpolated linearly ({n_filled} values; first at {first:%Y-%m-%d %H:%M} UTC)",
+        )
     meta.n_gaps_filled = n_filled
     if long_runs:
         drop = np.zeros(len(df), dtype=bool)
         for s, n in long_runs:
-            drop[s:s + n] = True
+            drop[s : s + n] = True
         meta.n_long_gaps_dropped = len(long_runs)
-        _warn(meta, f"{path}: {len(long_runs)} long gap(s) ({int(drop.sum())} h) dropped "
-                    f"(--allow-partial); annual sums are scaled by the coverage")
+        _warn(
+            meta,
+            f"{path}: {len(long_runs)} long gap(s) ({int(drop.sum())} h) dropped "
+            f"(--allow-partial); annual sums are scaled by the coverage",
+        )
         df = df[~drop]
     return df
 
@@ -1670,17 +2128,20 @@ def _check_units(df, path, cfg) -> None:
         if 200.0 < med < 350.0:
             raise WeatherError(
                 f"{path}: temp_air looks like Kelvin (median {med:.1f}); convert to degC or declare "
-                f"the unit (--units temp_air=K)")
+                f"the unit (--units temp_air=K)"
+            )
     if "pressure" in df and df["pressure"].notna().any():
         med = float(np.nanmedian(df["pressure"]))
         if 300.0 <= med <= 1100.0:
             raise WeatherError(
                 f"{path}: pressure looks like hPa (median {med:.1f}) where Pa is expected; "
-                f"declare the unit (--units pressure=hPa) or multiply by 100")
+                f"declare the unit (--units pressure=hPa) or multiply by 100"
+            )
         if 30.0 <= med <= 110.0:
             raise WeatherError(
                 f"{path}: pressure looks like kPa (median {med:.1f}) where Pa is expected; "
-                f"declare the unit (--units pressure=kPa)")
+                f"declare the unit (--units pressure=kPa)"
+            )
 
 
 def _irradiance(df, meta, cfg, path) -> pd.DataFrame:
@@ -1696,11 +2157,12 @@ def _irradiance(df, meta, cfg, path) -> pd.DataFrame:
                 raise WeatherError(
                     f"{path}: negative irradiance in {c} ({int(neg.sum())} hours, min {np.nanmin(v):.1f}"
                     f" W m-2, first at {df.index[np.flatnonzero(neg)[0]]:%Y-%m-%d %H:%M} UTC); "
-                    f"check the column mapping and sign convention")
+                    f"check the column mapping and sign convention"
+                )
             df[c] = np.where(v < 0, 0.0, v)
     ghi = df["ghi"].to_numpy(float)
     cosz = np.clip(np.cos(np.radians(zen)), 0.0, None)
-    limit = cfg.ghi_max_factor * e0 * cosz ** 1.2 + cfg.ghi_max_offset_w_m2
+    limit = cfg.ghi_max_factor * e0 * cosz**1.2 + cfg.ghi_max_offset_w_m2
     over = ghi > limit
     if over.any():
         i = np.flatnonzero(over)
@@ -1708,12 +2170,14 @@ def _irradiance(df, meta, cfg, path) -> pd.DataFrame:
             f"{path}: GHI above the physically possible limit (BSRN: {cfg.ghi_max_factor:g} E0 "
             f"cos(Z)^1.2 + {cfg.ghi_max_offset_w_m2:g} W m-2) in {len(i)} hours, first "
             f"{df.index[i[0]]:%Y-%m-%d %H:%M} UTC ({ghi[i[0]]:.0f} W m-2); the time zone or label "
-            f"(interval start/end) is probably wrong: check --tz/--label, or irradiance is not in W m-2")
+            f"(interval start/end) is probably wrong: check --tz/--label, or irradiance is not in W m-2"
+        )
     if "dhi" not in df:
         import pvlib
 
-        erbs = pvlib.irradiance.erbs(df["ghi"], sp["zenith"],
-                                     (df.index + pd.Timedelta(minutes=30)).day_of_year.to_numpy())
+        erbs = pvlib.irradiance.erbs(
+            df["ghi"], sp["zenith"], (df.index + pd.Timedelta(minutes=30)).day_of_year.to_numpy()
+        )
         df["dhi"] = np.asarray(erbs["dhi"], float)
         meta.notes.append("DHI split from GHI with the Erbs model (pvlib.irradiance.erbs)")
     dhi = df["dhi"].to_numpy(float)
@@ -1725,25 +2189,33 @@ def _irradiance(df, meta, cfg, path) -> pd.DataFrame:
         raise WeatherError(
             f"{path}: DHI > GHI beyond tolerance in {len(i)} hours (first {df.index[i[0]]:%Y-%m-%d %H:%M} "
             f"UTC: DHI {dhi[i[0]]:.0f} > GHI {ghi[i[0]]:.0f} W m-2); columns swapped? check "
-            f"the mapping of ghi/dhi")
+            f"the mapping of ghi/dhi"
+        )
     clip = dhi > ghi
     if clip.any():
         df["dhi"] = np.minimum(dhi, ghi)
-        _warn(meta, f"{path}: DHI slightly above GHI in {int(clip.sum())} hours (within tolerance); "
-                    f"clipped to GHI")
+        _warn(
+            meta,
+            f"{path}: DHI slightly above GHI in {int(clip.sum())} hours (within tolerance); "
+            f"clipped to GHI",
+        )
     if "dni" not in df or df["dni"].isna().all():
         bhi = df["ghi"].to_numpy(float) - df["dhi"].to_numpy(float)
         df["dni"] = dni_from_beam_horizontal(bhi, zen, e0, cfg.dni_max_zenith_deg)
-        meta.notes.append(f"DNI = (GHI - DHI) / cos(Z) at the interval middle; cos(Z) not below "
-                          f"cos({cfg.dni_max_zenith_deg:g} deg), 0 with the sun below the horizon, "
-                          f"capped at E0")
+        meta.notes.append(
+            f"DNI = (GHI - DHI) / cos(Z) at the interval middle; cos(Z) not below "
+            f"cos({cfg.dni_max_zenith_deg:g} deg), 0 with the sun below the horizon, "
+            f"capped at E0"
+        )
     else:
         dni = df["dni"].to_numpy(float)
         if (dni > e0 + 1.0).any():
             i = np.flatnonzero(dni > e0 + 1.0)
-            raise WeatherError(f"{path}: DNI above the extraterrestrial irradiance in {len(i)} hours "
-                               f"(first {df.index[i[0]]:%Y-%m-%d %H:%M} UTC); check the unit and "
-                               f"the column mapping")
+            raise WeatherError(
+                f"{path}: DNI above the extraterrestrial irradiance in {len(i)} hours "
+                f"(first {df.index[i[0]]:%Y-%m-%d %H:%M} UTC); check the unit and "
+                f"the column mapping"
+            )
     if "bhi" in df:
         df = df.drop(columns="bhi")
     return df
@@ -1761,7 +2233,8 @@ def _check_ranges(df, meta, cfg, path) -> None:
         raise WeatherError(
             f"{path}: temp_air out of range [{cfg.temp_air_min_c:g}, {cfg.temp_air_max_c:g}] degC in "
             f"{n} hours (first {t0:%Y-%m-%d %H:%M} UTC: {t[bad][0]:.1f}); check the unit "
-            f"(--units temp_air=K/F) and the column mapping")
+            f"(--units temp_air=K/F) and the column mapping"
+        )
     for c in [c for c in df.columns if c.startswith("wind_speed")]:
         w = df[c].to_numpy(float)
         bad = (w < 0) | (w > cfg.wind_speed_max_m_s)
@@ -1770,7 +2243,8 @@ def _check_ranges(df, meta, cfg, path) -> None:
             raise WeatherError(
                 f"{path}: {c} out of range [0, {cfg.wind_speed_max_m_s:g}] m s-1 in {n} hours (first "
                 f"{t0:%Y-%m-%d %H:%M} UTC: {w[bad][0]:.1f}); check the unit (--units "
-                f"wind_speed=km/h) and missing-value codes")
+                f"wind_speed=km/h) and missing-value codes"
+            )
     p = df["pressure"].to_numpy(float)
     bad = (p < cfg.pressure_min_pa) | (p > cfg.pressure_max_pa)
     if bad.any():
@@ -1778,14 +2252,17 @@ def _check_ranges(df, meta, cfg, path) -> None:
         raise WeatherError(
             f"{path}: pressure out of range [{cfg.pressure_min_pa:g}, {cfg.pressure_max_pa:g}] Pa in "
             f"{n} hours (first {t0:%Y-%m-%d %H:%M} UTC: {p[bad][0]:.0f}); check the unit "
-            f"(--units pressure=hPa)")
+            f"(--units pressure=hPa)"
+        )
     if "wind_direction" in df:
         d = df["wind_direction"].to_numpy(float)
         bad = (d < 0) | (d > 360)
         if bad.any():
             n, t0 = first_bad(bad)
-            raise WeatherError(f"{path}: wind_direction outside 0-360 deg in {n} hours (first "
-                               f"{t0:%Y-%m-%d %H:%M} UTC); check missing-value codes")
+            raise WeatherError(
+                f"{path}: wind_direction outside 0-360 deg in {n} hours (first "
+                f"{t0:%Y-%m-%d %H:%M} UTC); check missing-value codes"
+            )
 
 
 def _coverage(df, meta, path, allow_partial) -> None:
@@ -1793,8 +2270,11 @@ def _coverage(df, meta, path, allow_partial) -> None:
     meta.n_hours = n
     meta.period_start, meta.period_end = df.index[0], df.index[-1]
     span_h = int((df.index[-1] - df.index[0]) / pd.Timedelta(hours=1)) + 1
-    one_year = df.index[0].year == df.index[-1].year and df.index[0] == pd.Timestamp(
-        f"{df.index[0].year}-01-01", tz="UTC") and span_h == (8784 if df.index[0].is_leap_year else 8760)
+    one_year = (
+        df.index[0].year == df.index[-1].year
+        and df.index[0] == pd.Timestamp(f"{df.index[0].year}-01-01", tz="UTC")
+        and span_h == (8784 if df.index[0].is_leap_year else 8760)
+    )
     if one_year:
         hours_year = span_h
     else:
@@ -1808,24 +2288,37 @@ def _coverage(df, meta, path, allow_partial) -> None:
                 f"{path}: series covers {n} h ({n / 24:.1f} days, {meta.coverage_fraction:.1%} of a "
                 f"year) from {df.index[0]:%Y-%m-%d %H:%M} to {df.index[-1]:%Y-%m-%d %H:%M} UTC; "
                 f"annual yields need a full year: use a longer series or pass --allow-partial "
-                f"(results are then scaled and flagged)")
-        _warn(meta, f"{path}: partial series ({meta.coverage_fraction:.1%} of a year); annual sums "
-                    f"are scaled by {HOURS_PER_YEAR / n:.3f} and flagged")
+                f"(results are then scaled and flagged)"
+            )
+        _warn(
+            meta,
+            f"{path}: partial series ({meta.coverage_fraction:.1%} of a year); annual sums "
+            f"are scaled by {HOURS_PER_YEAR / n:.3f} and flagged",
+        )
         meta.annual_factor = HOURS_PER_YEAR / n
     else:
         meta.coverage_fraction = round(min(1.0, n / span_h), 6)
         meta.annual_factor = 1.0 / years if not one_year else 1.0
         if years > 1.0001 and not one_year:
-            meta.notes.append(f"series spans {years:.2f} years; annual sums are averaged per year "
-                              f"(meta.annual_factor={meta.annual_factor:.4f})")
+            meta.notes.append(
+                f"series spans {years:.2f} years; annual sums are averaged per year "
+                f"(meta.annual_factor={meta.annual_factor:.4f})"
+            )
 
 
 # ----------------------------------------------------------------------------------------------
 # Downloader
 # ----------------------------------------------------------------------------------------------
-def get_pvgis_tmy(latitude: float, longitude: float, *, timeout: float = 30.0, year: int = 2015,
-                  usehorizon: bool = True, url: str | None = None,
-                  config: WeatherConfig | None = None) -> tuple[pd.DataFrame, WeatherMeta]:
+def get_pvgis_tmy(
+    latitude: float,
+    longitude: float,
+    *,
+    timeout: float = 30.0,
+    year: int = 2015,
+    usehorizon: bool = True,
+    url: str | None = None,
+    config: WeatherConfig | None = None,
+) -> tuple[pd.DataFrame, WeatherMeta]:
     """Download a typical meteorological year from PVGIS (JRC) for a point and return it canonical.
 
     Parameters
@@ -1846,30 +2339,41 @@ def get_pvgis_tmy(latitude: float, longitude: float, *, timeout: float = 30.0, y
     """
     from pvlib.iotools import get_pvgis_tmy as _get
 
-    kwargs = {"outputformat": "json", "usehorizon": usehorizon, "timeout": timeout,
-              "map_variables": True, "coerce_year": None, "roll_utc_offset": None}
+    kwargs = {
+        "outputformat": "json",
+        "usehorizon": usehorizon,
+        "timeout": timeout,
+        "map_variables": True,
+        "coerce_year": None,
+        "roll_utc_offset": None,
+    }
     if url:
         kwargs["url"] = url
     try:
         data, meta_src = _get(latitude, longitude, **kwargs)
     except Exception as exc:  # noqa: BLE001 - requests.Timeout, ConnectionError, HTTPError, JSON
-        raise WeatherError(f"PVGIS TMY download for {latitude:.4f}, {longitude:.4f} failed "
-                           f"({type(exc).__name__}: {_short(exc)}); check the network or retry "
-                           f"with a longer timeout, or download the TMY file by hand") from None
+        raise WeatherError(
+            f"PVGIS TMY download for {latitude:.4f}, {longitude:.4f} failed "
+            f"({type(exc).__name__}: {_short(exc)}); check the network or retry "
+            f"with a longer timeout, or download the TMY file by hand"
+        ) from None
     raw = _pvgis_tmy_to_raw(data, meta_src, "<pvgis api>", year)
     if raw.latitude is None:
         raw.latitude, raw.longitude = float(latitude), float(longitude)
     raw.source_format = "pvgis_tmy"
     meta = WeatherMeta(path="<pvgis api>", sha256="", source_format="pvgis_tmy")
-    out = _finish(raw, meta, config or WeatherConfig(), False, f"PVGIS TMY {latitude:.4f},{longitude:.4f}")
+    out = _finish(
+        raw, meta, config or WeatherConfig(), False, f"PVGIS TMY {latitude:.4f},{longitude:.4f}"
+    )
     return out, meta
 
 
 # ----------------------------------------------------------------------------------------------
 # windpowerlib adapter: the ONE unit conversion to K / Pa
 # ----------------------------------------------------------------------------------------------
-def to_windpowerlib(data: pd.DataFrame, meta: WeatherMeta,
-                    roughness_length_m: float | None = None) -> pd.DataFrame:
+def to_windpowerlib(
+    data: pd.DataFrame, meta: WeatherMeta, roughness_length_m: float | None = None
+) -> pd.DataFrame:
     """windpowerlib's weather frame from a canonical series.
 
     Parameters
@@ -1924,22 +2428,33 @@ def summarize(data: pd.DataFrame, meta: WeatherMeta) -> dict[str, Any]:
     if meta.irradiance_available and ghi.notna().any():
         annual = float(ghi.sum() / 1000.0 * meta.annual_factor)
     return {
-        "path": meta.path, "format": meta.source_format, "station": meta.station,
-        "latitude_deg": meta.latitude, "longitude_deg": meta.longitude,
+        "path": meta.path,
+        "format": meta.source_format,
+        "station": meta.station,
+        "latitude_deg": meta.latitude,
+        "longitude_deg": meta.longitude,
         "elevation_m": meta.elevation_m,
-        "period_start_utc": meta.period_start.isoformat() if meta.period_start is not None else None,
+        "period_start_utc": meta.period_start.isoformat()
+        if meta.period_start is not None
+        else None,
         "period_end_utc": meta.period_end.isoformat() if meta.period_end is not None else None,
-        "step": meta.step, "source_step": meta.source_step, "n_hours": meta.n_hours,
+        "step": meta.step,
+        "source_step": meta.source_step,
+        "n_hours": meta.n_hours,
         "annual_ghi_kwh_m2": annual,
         "mean_temp_air_c": float(data["temp_air"].mean()),
         "mean_wind_speed_m_s": float(data["wind_speed"].mean()),
         "wind_speed_height_m": meta.wind_speed_height_m,
         "extra_wind_heights_m": list(meta.extra_wind_heights_m),
         "roughness_length_m": meta.roughness_length_m,
-        "n_gaps": meta.n_gaps, "n_gaps_filled": meta.n_gaps_filled,
+        "n_gaps": meta.n_gaps,
+        "n_gaps_filled": meta.n_gaps_filled,
         "n_long_gaps_dropped": meta.n_long_gaps_dropped,
-        "partial": meta.partial, "coverage_fraction": meta.coverage_fraction,
-        "annual_factor": meta.annual_factor, "sha256": meta.sha256,
-        "time_convention": meta.time_convention, "notes": list(meta.notes),
+        "partial": meta.partial,
+        "coverage_fraction": meta.coverage_fraction,
+        "annual_factor": meta.annual_factor,
+        "sha256": meta.sha256,
+        "time_convention": meta.time_convention,
+        "notes": list(meta.notes),
         "warnings": list(meta.warnings),
     }

@@ -95,7 +95,7 @@ KT_HOURLY_MAX = 0.9
 KT_STATS_MAX_ZENITH_DEG = 85.0
 #: Probabilities at which the monthly k_t' quantile functions are stored (every 2.5 %).
 KT_QUANTILE_PROBS = np.linspace(0.0, 1.0, 41)
-WIND_DIRECTION_LATENT_LAG1 = 0.97   # assumption: hourly persistence of the latent direction process
+WIND_DIRECTION_LATENT_LAG1 = 0.97  # assumption: hourly persistence of the latent direction process
 WIND_SPEED_CAP_M_S = 30.0  # assumption: hourly mean 10 m speeds above this are implausible inland
 
 
@@ -131,9 +131,15 @@ def _hourly_kt(index: pd.DatetimeIndex, ghi, lat: float, lon: float, elev: float
     ghi = np.asarray(ghi, float)
     kt = np.where(g0 > 0, ghi / np.where(g0 > 0, g0, 1.0), 0.0)
     am = pvlib.atmosphere.get_relative_airmass(np.minimum(zen, 89.5), model="kastenyoung1989")
-    fac = 1.031 * np.exp(-1.4 / (0.9 + 9.4 / am)) + 0.1        # Perez et al. (1992), eq. 1
-    return {"zenith": zen, "g0": g0, "e0": e0, "kt": kt, "ktp_factor": fac,
-            "day": zen < KT_STATS_MAX_ZENITH_DEG}
+    fac = 1.031 * np.exp(-1.4 / (0.9 + 9.4 / am)) + 0.1  # Perez et al. (1992), eq. 1
+    return {
+        "zenith": zen,
+        "g0": g0,
+        "e0": e0,
+        "kt": kt,
+        "ktp_factor": fac,
+        "day": zen < KT_STATS_MAX_ZENITH_DEG,
+    }
 
 
 def _normal_scores(x: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -149,7 +155,7 @@ def _normal_scores(x: np.ndarray, groups: np.ndarray) -> np.ndarray:
 
 def _smoothed_ar1_corr(p, lag):
     """Autocorrelation of the unit-variance AR(1)-filtered AR(1) process (double root p)."""
-    return p ** lag * (1.0 + lag * (1.0 - p * p) / (1.0 + p * p))
+    return p**lag * (1.0 + lag * (1.0 - p * p) / (1.0 + p * p))
 
 
 def _fit_kt_latent(z: np.ndarray, index: pd.DatetimeIndex) -> dict[str, list | float]:
@@ -190,7 +196,7 @@ def _fit_kt_latent(z: np.ndarray, index: pd.DatetimeIndex) -> dict[str, list | f
         p_max = optimize.brentq(lambda p, r1=r1: 2.0 * p / (1.0 + p * p) - r1, 0.0, 0.9999)
         if miss(0.0) * miss(p_max - 1e-9) < 0:
             p = optimize.brentq(miss, 0.0, p_max - 1e-9)
-        else:      # no exact solution: no daily factor, p from the lag-1 alone
+        else:  # no exact solution: no daily factor, p from the lag-1 alone
             p = p_max
         a2s.append(float(np.clip(a2_of(p), 0.0, 1.0)))
         ps.append(float(p))
@@ -216,7 +222,9 @@ def _fit_temp_arx(temp: pd.Series, kd: pd.Series, tmean_monthly) -> dict[str, An
     dm = a.index.month.to_numpy() - 1
     dk = (kd - kd.groupby(dm).transform("mean")).to_numpy()
     y = a.to_numpy()[1:]
-    x = np.column_stack([a.to_numpy()[:-1]] + [np.where(dm[1:] == m, dk[1:], 0.0) for m in range(12)])
+    x = np.column_stack(
+        [a.to_numpy()[:-1]] + [np.where(dm[1:] == m, dk[1:], 0.0) for m in range(12)]
+    )
     coef, *_ = np.linalg.lstsq(x, y, rcond=None)
     res = y - x @ coef
     sd = [float(res[dm[1:] == m].std(ddof=13 / 12)) for m in range(12)]
@@ -233,12 +241,22 @@ def _fit_temp_arx(temp: pd.Series, kd: pd.Series, tmean_monthly) -> dict[str, An
     tday = temp.groupby(day).mean()
     prof = (temp - tday.reindex(day).to_numpy()).groupby([hm, temp.index.hour]).mean().unstack()
     scale = np.clip(1.0 + np.asarray(slope)[dm] * dk, 0.2, 2.5)
-    resid = (temp.to_numpy() - curve.to_numpy() - anom
-             - prof.to_numpy()[hm, temp.index.hour] * scale[dpos])
+    resid = (
+        temp.to_numpy()
+        - curve.to_numpy()
+        - anom
+        - prof.to_numpy()[hm, temp.index.hour] * scale[dpos]
+    )
     r_sd = [float(resid[hm == m].std()) for m in range(12)]
     r_lag1 = float(np.corrcoef(resid[:-1], resid[1:])[0, 1])
-    return {"lag1": float(coef[0]), "beta": [float(b) for b in coef[1:]], "sd": sd,
-            "range_slope": slope, "hourly_sd": r_sd, "hourly_lag1": r_lag1}
+    return {
+        "lag1": float(coef[0]),
+        "beta": [float(b) for b in coef[1:]],
+        "sd": sd,
+        "range_slope": slope,
+        "hourly_sd": r_sd,
+        "hourly_lag1": r_lag1,
+    }
 
 
 def calibration_from_series(data: pd.DataFrame, meta: WeatherMeta) -> dict[str, Any]:
@@ -291,7 +309,7 @@ def calibration_from_series(data: pd.DataFrame, meta: WeatherMeta) -> dict[str, 
     for m in range(1, 13):
         x = wd[month == m]
         cv = x.std() / x.mean()
-        k.append(float(cv ** -1.086))   # Justus et al. (1978) method of moments
+        k.append(float(cv**-1.086))  # Justus et al. (1978) method of moments
     ranks = wd.groupby(month).rank(method="average")
     n = wd.groupby(month).transform("count")
     z = stats.norm.ppf(ranks / (n + 1))
@@ -309,8 +327,8 @@ def calibration_from_series(data: pd.DataFrame, meta: WeatherMeta) -> dict[str, 
     kt_day = pd.Series(np.where(hk["day"], hk["kt"], np.nan), d.index)
     kt_q = kt_day.groupby(month).quantile([0.1, 0.5, 0.9]).unstack()
     arx = _fit_temp_arx(d["temp_air"], kt["kt"], tm.to_numpy())
-    dni_year = (float(d["dni"].sum() / 1000.0) if "dni" in d else None)
-    dfrac = (float(d["dhi"].sum() / d["ghi"].sum()) if "dhi" in d else None)
+    dni_year = float(d["dni"].sum() / 1000.0) if "dni" in d else None
+    dfrac = float(d["dhi"].sum() / d["ghi"].sum()) if "dhi" in d else None
 
     def lag1(s):
         s = np.asarray(s, float)
@@ -383,30 +401,40 @@ def write_calibration(source_path: str | Path, out: str | Path, overwrite: bool 
     data, meta = read_weather(source_path)
     doc = {
         "description": "Monthly statistics for the synthetic default weather year "
-                       "(haldenenergie.weather_synth). Derived statistics only; the source file is "
-                       "not part of the project.",
+        "(haldenenergie.weather_synth). Derived statistics only; the source file is "
+        "not part of the project.",
         "source": "Deutscher Wetterdienst (DWD) / BBSR: Testreferenzjahr TRY2015, mittleres Jahr, "
-                  "Essen (grid cell RW 3802500 / HW 2745500, 102 m), Bezugszeitraum 1995-2012; "
-                  "Quelle: Deutscher Wetterdienst",
+        "Essen (grid cell RW 3802500 / HW 2745500, 102 m), Bezugszeitraum 1995-2012; "
+        "Quelle: Deutscher Wetterdienst",
         "source_file": Path(source_path).name,
         "source_sha256": meta.sha256,  # read_weather hashed the file already
         "computed_by": "haldenenergie weather calibrate (haldenenergie.weather_synth."
-                       "calibration_from_series) on the canonical UTC hourly series",
+        "calibration_from_series) on the canonical UTC hourly series",
         "time_convention": meta.time_convention,
-        "location": {"latitude_deg": meta.latitude, "longitude_deg": meta.longitude,
-                     "elevation_m": meta.elevation_m, "wind_speed_height_m": meta.wind_speed_height_m,
-                     "temp_air_height_m": meta.temp_air_height_m},
-        "units": {"ghi_mean_w_m2": "W m-2", "temp": "degC", "wind": "m s-1 at 10 m",
-                  "pressure": "Pa", "kt": "-", "profiles": "by UTC hour 0..23"},
+        "location": {
+            "latitude_deg": meta.latitude,
+            "longitude_deg": meta.longitude,
+            "elevation_m": meta.elevation_m,
+            "wind_speed_height_m": meta.wind_speed_height_m,
+            "temp_air_height_m": meta.temp_air_height_m,
+        },
+        "units": {
+            "ghi_mean_w_m2": "W m-2",
+            "temp": "degC",
+            "wind": "m s-1 at 10 m",
+            "pressure": "Pa",
+            "kt": "-",
+            "profiles": "by UTC hour 0..23",
+        },
         "methods": {
             "kt_prime_quantiles": "per month, quantiles at kt_prime_probabilities of Perez's "
-                                  "zenith-independent clearness index k_t' (Perez et al. 1992) of the "
-                                  "hours with the sun above 5 deg",
+            "zenith-independent clearness index k_t' (Perez et al. 1992) of the "
+            "hours with the sun above 5 deg",
             "kt_latent_*": "share a2 of the daily factor and root p of the smooth hourly process of "
-                           "the normal scores of k_t', solved from their hour-to-hour correlation "
-                           "and daily-mean variance (weather_synth._fit_kt_latent)",
+            "the normal scores of k_t', solved from their hour-to-hour correlation "
+            "and daily-mean variance (weather_synth._fit_kt_latent)",
             "temp_anom_*": "daily anomaly ARX A_d = lag1 A_(d-1) + coef_m (K_d - mean K_m) + "
-                           "resid_std_m eps (least squares, weather_synth._fit_temp_arx)",
+            "resid_std_m eps (least squares, weather_synth._fit_temp_arx)",
             "temp_hourly_resid_*": "hourly residual of the temperature model on the source, AR(1)",
             "diffuse_fraction, annual_dni_kwh_m2, temp_air_min_c, temp_air_max_c, "
             "kt_hourly_q10_q50_q90": "reference figures of the source (not used by the generator)",
@@ -460,7 +488,9 @@ def _smooth_monthly(target: np.ndarray, index: pd.DatetimeIndex) -> np.ndarray:
     """Periodic piecewise-linear curve through mid-month nodes whose monthly means equal ``target``."""
     doy = (index.day_of_year - 1 + index.hour / 24.0 + 0.5 / 24).to_numpy()
     ndays = 366 if index[0].is_leap_year else 365
-    starts = pd.date_range(f"{index[0].year}-01-01", periods=12, freq="MS").day_of_year.to_numpy() - 1
+    starts = (
+        pd.date_range(f"{index[0].year}-01-01", periods=12, freq="MS").day_of_year.to_numpy() - 1
+    )
     lens = np.array(pd.date_range(f"{index[0].year}-01-01", periods=12, freq="MS").days_in_month)
     mid = starts + lens / 2.0
     month = index.month.to_numpy() - 1
@@ -474,8 +504,9 @@ def _smooth_monthly(target: np.ndarray, index: pd.DatetimeIndex) -> np.ndarray:
     return curve
 
 
-def synthesize_year(year: int = DEFAULT_YEAR, seed: int = DEFAULT_SEED,
-                    calibration: dict | None = None) -> tuple[pd.DataFrame, WeatherMeta]:
+def synthesize_year(
+    year: int = DEFAULT_YEAR, seed: int = DEFAULT_SEED, calibration: dict | None = None
+) -> tuple[pd.DataFrame, WeatherMeta]:
     """Generate the synthetic typical hourly year (canonical form) for the Essen TRY location.
 
     Parameters
@@ -512,7 +543,8 @@ def synthesize_year(year: int = DEFAULT_YEAR, seed: int = DEFAULT_SEED,
     e = rng.standard_normal(n)
     a2 = np.array(st["kt_latent_daily_share"])[month]
     z = np.sqrt(a2) * zd[dpos] + np.sqrt(1.0 - a2) * _smoothed_ar1(
-        e, np.array(st["kt_latent_hourly_root"])[month])
+        e, np.array(st["kt_latent_hourly_root"])[month]
+    )
 
     # -- 2 hourly clearness: quantile mapping onto the month's k_t' distribution, back to k_t
     hk = _hourly_kt(idx, np.zeros(n), loc["latitude"], loc["longitude"], loc["elevation_m"])
@@ -533,7 +565,7 @@ def synthesize_year(year: int = DEFAULT_YEAR, seed: int = DEFAULT_SEED,
     ghi = g0 * kt
     target_g = np.array(st["ghi_mean_w_m2"])
     gfac = np.ones(12)
-    for _ in range(8):   # exact monthly means, respecting the k_t cap
+    for _ in range(8):  # exact monthly means, respecting the k_t cap
         achieved = np.bincount(month, ghi, 12) / np.bincount(month, minlength=12)
         f = target_g / achieved
         gfac *= f
@@ -541,7 +573,7 @@ def synthesize_year(year: int = DEFAULT_YEAR, seed: int = DEFAULT_SEED,
     achieved = np.bincount(month, ghi, 12) / np.bincount(month, minlength=12)
     ghi = ghi * (target_g / achieved)[month]
     g0d = np.bincount(dpos, g0, nd)
-    kd = np.bincount(dpos, ghi, nd) / np.maximum(g0d, 1e-9)        # daily clearness K_d
+    kd = np.bincount(dpos, ghi, nd) / np.maximum(g0d, 1e-9)  # daily clearness K_d
 
     # -- 4 temperature (step numbers as in the module docstring; the split, step 3, needs the
     # synthetic pressure and comes last): seasonal curve + ARX daily anomaly driven by K_d + scaled diurnal profile
@@ -560,14 +592,14 @@ def synthesize_year(year: int = DEFAULT_YEAR, seed: int = DEFAULT_SEED,
     # month's days of the AR variance (the TRY's anomalies have no monthly mean by construction):
     # restore the expected within-month variance
     lags = np.abs(np.subtract.outer(np.arange(30), np.arange(30)))
-    za = za / np.sqrt(1.0 - float(np.mean(rho_t ** lags)))
+    za = za / np.sqrt(1.0 - float(np.mean(rho_t**lags)))
     noon_h = np.arange(nd) * 24 + 12.0
     anom = np.interp(np.arange(n), noon_h, za)
     anom -= _smooth_monthly(np.bincount(month, anom, 12) / np.bincount(month, minlength=12), idx)
     slope = np.array(st["temp_range_kt_slope_monthly"])[dmonth]
     scale = np.clip(1.0 + slope * dk, 0.2, 2.5)
     prof = np.array(st["temp_diurnal_profile_c"])[month, hour]
-    temp = tmean + anom + prof * scale[dpos]     # + hourly AR(1) residual, drawn last (step 4b)
+    temp = tmean + anom + prof * scale[dpos]  # + hourly AR(1) residual, drawn last (step 4b)
 
     # -- 5 wind speed
     zw = _ar1(rng, n, st["wind_latent_lag1"])
@@ -579,7 +611,9 @@ def synthesize_year(year: int = DEFAULT_YEAR, seed: int = DEFAULT_SEED,
     ws = c[month] * (-np.log1p(-uw)) ** (1.0 / k[month])
     ws = ws * np.array(st["wind_diurnal_factor"])[month, hour]
     ws = np.minimum(ws, WIND_SPEED_CAP_M_S)
-    wfac = np.array(st["wind_mean_m_s"]) / (np.bincount(month, ws, 12) / np.bincount(month, minlength=12))
+    wfac = np.array(st["wind_mean_m_s"]) / (
+        np.bincount(month, ws, 12) / np.bincount(month, minlength=12)
+    )
     ws = ws * wfac[month]
 
     # -- 6 pressure, wind direction
@@ -587,40 +621,74 @@ def synthesize_year(year: int = DEFAULT_YEAR, seed: int = DEFAULT_SEED,
     panom = np.interp(np.arange(n), noon_h, zp)
     panom -= _smooth_monthly(np.bincount(month, panom, 12) / np.bincount(month, minlength=12), idx)
     pres = np.array(st["pressure_mean_pa"])[month] + panom
-    pshift = np.array(st["pressure_mean_pa"]) - np.bincount(month, pres, 12) / np.bincount(month, minlength=12)
+    pshift = np.array(st["pressure_mean_pa"]) - np.bincount(month, pres, 12) / np.bincount(
+        month, minlength=12
+    )
     pres = pres + pshift[month]
     freq = np.array(st["wind_direction_sector_freq"], float)
     freq = freq / freq.sum()
-    s0 = int(np.argmin(freq))   # start the CDF in the rarest sector so the wrap falls there
+    s0 = int(np.argmin(freq))  # start the CDF in the rarest sector so the wrap falls there
     order = (np.arange(12) + s0) % 12
     cdf = np.concatenate([[0.0], np.cumsum(freq[order])])
     ud = stats.norm.cdf(_ar1(rng, n, WIND_DIRECTION_LATENT_LAG1))
-    pos = np.interp(ud, cdf, np.arange(13))          # fractional sector position
+    pos = np.interp(ud, cdf, np.arange(13))  # fractional sector position
     sec = np.minimum(pos.astype(int), 11)
     wdir = ((order[sec] * 30.0 - 15.0) + (pos - sec) * 30.0) % 360.0
 
     # -- 4b temperature: hourly AR(1) residual (drawn after the other streams so that they do not
     # depend on it), then exact monthly means
-    temp = temp + _ar1(rng, n, st["temp_hourly_resid_lag1"]) * np.array(st["temp_hourly_resid_std_c"])[month]
-    tshift = np.array(st["temp_air_mean_c"]) - np.bincount(month, temp, 12) / np.bincount(month, minlength=12)
+    temp = (
+        temp
+        + _ar1(rng, n, st["temp_hourly_resid_lag1"])
+        * np.array(st["temp_hourly_resid_std_c"])[month]
+    )
+    tshift = np.array(st["temp_air_mean_c"]) - np.bincount(month, temp, 12) / np.bincount(
+        month, minlength=12
+    )
     temp = temp + tshift[month]
 
     # -- 3 diffuse split: DIRINT (Perez et al. 1992) with its hour-to-hour stability index
-    dni_dirint = pvlib.irradiance.dirint(pd.Series(ghi, idx), pd.Series(zen, idx), idx,
-                                         pressure=pd.Series(pres, idx), use_delta_kt_prime=True)
-    bhi = np.minimum(np.nan_to_num(np.asarray(dni_dirint, float)) * np.clip(np.cos(np.radians(zen)), 0.0, None), ghi)
+    dni_dirint = pvlib.irradiance.dirint(
+        pd.Series(ghi, idx),
+        pd.Series(zen, idx),
+        idx,
+        pressure=pd.Series(pres, idx),
+        use_delta_kt_prime=True,
+    )
+    bhi = np.minimum(
+        np.nan_to_num(np.asarray(dni_dirint, float)) * np.clip(np.cos(np.radians(zen)), 0.0, None),
+        ghi,
+    )
     dhi = ghi - bhi
     dni = dni_from_beam_horizontal(bhi, zen, e0)
 
-    data = pd.DataFrame({"ghi": ghi, "dhi": dhi, "dni": dni, "temp_air": temp, "wind_speed": ws,
-                         "pressure": pres, "wind_direction": np.round(wdir, 0) % 360}, index=idx)
+    data = pd.DataFrame(
+        {
+            "ghi": ghi,
+            "dhi": dhi,
+            "dni": dni,
+            "temp_air": temp,
+            "wind_speed": ws,
+            "pressure": pres,
+            "wind_direction": np.round(wdir, 0) % 360,
+        },
+        index=idx,
+    )
     data.index.name = "time_utc"
     meta = WeatherMeta(
-        path="<synthetic>", sha256="", source_format="synthetic",
+        path="<synthetic>",
+        sha256="",
+        source_format="synthetic",
         station="Ruhr synthetic typical year (calibrated to DWD TRY2015 Essen)",
-        latitude=loc["latitude"], longitude=loc["longitude"], elevation_m=loc["elevation_m"],
-        period_start=idx[0], period_end=idx[-1], wind_speed_height_m=10.0, temp_air_height_m=2.0,
-        n_hours=n)
+        latitude=loc["latitude"],
+        longitude=loc["longitude"],
+        elevation_m=loc["elevation_m"],
+        period_start=idx[0],
+        period_end=idx[-1],
+        wind_speed_height_m=10.0,
+        temp_air_height_m=2.0,
+        n_hours=n,
+    )
     meta.notes = [
         f"generator {GENERATOR_VERSION}, seed {seed}, year {year}",
         "monthly GHI scaled by " + " ".join(f"{v:.3f}" for v in gfac),
@@ -630,8 +698,13 @@ def synthesize_year(year: int = DEFAULT_YEAR, seed: int = DEFAULT_SEED,
     return data, meta
 
 
-def synthesize(out: str | Path | None = None, *, seed: int = DEFAULT_SEED, year: int = DEFAULT_YEAR,
-               overwrite: bool = False) -> Path:
+def synthesize(
+    out: str | Path | None = None,
+    *,
+    seed: int = DEFAULT_SEED,
+    year: int = DEFAULT_YEAR,
+    overwrite: bool = False,
+) -> Path:
     """Generate the synthetic year and write it as canonical CSV.
 
     Parameters
@@ -661,14 +734,22 @@ def synthesize(out: str | Path | None = None, *, seed: int = DEFAULT_SEED, year:
     data, meta = synthesize_year(year=year, seed=seed)
     cal = load_calibration()
     comments = (
-        ("SYNTHETIC weather: not measured. A typical hourly year for the Ruhr made by the "
-        "project's stochastic generator; use real data for decisions (see weather/README.md)."),
-        (f"generator: {GENERATOR_VERSION} (latent daily+hourly Gaussian clearness mapped to the TRY's "
-        f"monthly k_t' quantiles, DIRINT split, ARX temperature, Weibull+AR(1) wind); seed: {seed}; "
-        f"year: {year}"),
+        (
+            "SYNTHETIC weather: not measured. A typical hourly year for the Ruhr made by the "
+            "project's stochastic generator; use real data for decisions (see weather/README.md)."
+        ),
+        (
+            f"generator: {GENERATOR_VERSION} (latent daily+hourly Gaussian clearness mapped to the TRY's "
+            f"monthly k_t' quantiles, DIRINT split, ARX temperature, Weibull+AR(1) wind); seed: {seed}; "
+            f"year: {year}"
+        ),
         f"calibration: haldenenergie/data/{CALIBRATION_FILE} (source: {cal['source']})",
-        "re-create: haldenenergie weather synthesize --overwrite" + (
-            "" if (seed == DEFAULT_SEED and year == DEFAULT_YEAR) else f" --seed {seed} --year {year}"),
+        "re-create: haldenenergie weather synthesize --overwrite"
+        + (
+            ""
+            if (seed == DEFAULT_SEED and year == DEFAULT_YEAR)
+            else f" --seed {seed} --year {year}"
+        ),
         *[f"note: {x}" for x in meta.notes],
     )
     return write_weather(data, meta, out, overwrite=overwrite, comments=comments)

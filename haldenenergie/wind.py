@@ -71,14 +71,26 @@ HEIGHT_REFERENCES = ("surroundings", "local")
 SITE_SHAPES = ("ellipse", "rectangle")
 #: Columns of :attr:`WindResult.per_heap` (CONTRACTS.md, plus diagnostic extras at the end).
 PER_HEAP_COLUMNS = (
-    "wind_turbines_new", "wind_turbine_type", "wind_hub_height_m", "wind_capacity_mw",
-    "wind_energy_mwh_per_a", "wind_full_load_hours_h", "wind_capacity_factor",
-    "wind_mean_speed_hub_m_s", "existing_wind_turbines", "existing_wind_energy_mwh_per_a",
+    "wind_turbines_new",
+    "wind_turbine_type",
+    "wind_hub_height_m",
+    "wind_capacity_mw",
+    "wind_energy_mwh_per_a",
+    "wind_full_load_hours_h",
+    "wind_capacity_factor",
+    "wind_mean_speed_hub_m_s",
+    "existing_wind_turbines",
+    "existing_wind_energy_mwh_per_a",
     "wind_notes",
     # extras
-    "wind_rotor_diameter_m", "wind_hub_height_above_surroundings_m", "wind_speedup_fraction",
-    "wind_wake_loss_fraction", "wind_atlas_factor", "existing_wind_turbine_type",
-    "existing_wind_capacity_mw", "existing_wind_full_load_hours_h",
+    "wind_rotor_diameter_m",
+    "wind_hub_height_above_surroundings_m",
+    "wind_speedup_fraction",
+    "wind_wake_loss_fraction",
+    "wind_atlas_factor",
+    "existing_wind_turbine_type",
+    "existing_wind_capacity_mw",
+    "existing_wind_full_load_hours_h",
 )
 LIST_TURBINES_HINT = (
     'list the types with: python -c "import windpowerlib; '
@@ -96,131 +108,224 @@ class WindConfig:
     turbine_type: str = param(
         "E-141/4200",
         source="windpowerlib 0.2.2 oedb library; Enercon E-141 EP4 (4.2 MW, 141 m rotor, "
-               "~269 W m-2): a current low-wind inland class like the E-138 EP3 on Halde Mottbruch",
-        doc="windpowerlib turbine type for NEW turbines (ignored when power_curve_csv is set)")
+        "~269 W m-2): a current low-wind inland class like the E-138 EP3 on Halde Mottbruch",
+        doc="windpowerlib turbine type for NEW turbines (ignored when power_curve_csv is set)",
+    )
     hub_height_m: float = param(
-        135.0, unit="m", min=30.0, max=250.0,
+        135.0,
+        unit="m",
+        min=30.0,
+        max=250.0,
         source="oedb hub heights of E-141/4200 (99/129/135/159 m); 135 m is also the reference "
-               "height of the NRW wind atlas fields (LANUV)",
-        doc="hub height of new turbines above the ground they stand on (the heap top)")
+        "height of the NRW wind atlas fields (LANUV)",
+        doc="hub height of new turbines above the ground they stand on (the heap top)",
+    )
     power_curve_csv: str = param(
-        "", unit="path",
+        "",
+        unit="path",
         source="user input; format as haldenenergie/data/power_curve_example.csv",
         doc="user power curve for new turbines (wind_speed_m_s, power_kw; '# source:' and "
-            "'# rotor_diameter_m:' header lines required); empty = use turbine_type")
+        "'# rotor_diameter_m:' header lines required); empty = use turbine_type",
+    )
     main_wind_direction_deg: float = param(
-        225.0, unit="deg", min=0.0, max=360.0,
+        225.0,
+        unit="deg",
+        min=0.0,
+        max=360.0,
         source="DOMAIN.md: main wind direction south-west in the Ruhr (DWD wind roses, e.g. Essen)",
-        doc="direction the prevailing wind comes FROM (clockwise from north); orients the layout")
+        doc="direction the prevailing wind comes FROM (clockwise from north); orients the layout",
+    )
     spacing_along_rotor_diameters: float = param(
-        5.0, unit="D", min=2.0, max=15.0,
+        5.0,
+        unit="D",
+        min=2.0,
+        max=15.0,
         source="DOMAIN.md: 5-8 rotor diameters along the main wind direction (lower end: sites "
-               "are small)", doc="turbine spacing along the main wind direction")
+        "are small)",
+        doc="turbine spacing along the main wind direction",
+    )
     spacing_across_rotor_diameters: float = param(
-        3.0, unit="D", min=1.5, max=10.0,
+        3.0,
+        unit="D",
+        min=1.5,
+        max=10.0,
         source="DOMAIN.md: 3-4 rotor diameters across the main wind direction",
-        doc="turbine spacing across the main wind direction")
+        doc="turbine spacing across the main wind direction",
+    )
     site_shape: str = param(
-        "ellipse", choices=SITE_SHAPES,
+        "ellipse",
+        choices=SITE_SHAPES,
         source="assumption: heap plateaus and summits are rounded; a circle of the site area "
-               "unless the terrain gives plateau length/width",
-        doc="shape the turbine site is approximated by")
+        "unless the terrain gives plateau length/width",
+        doc="shape the turbine site is approximated by",
+    )
     min_site_area_ha: float = param(
-        0.12, unit="ha", min=0.0, max=10.0,
+        0.12,
+        unit="ha",
+        min=0.0,
+        max=10.0,
         source="consistent with terrain.turbine_site_diameter_m = 40 m: a level 40 m disc "
-               "(foundation ~25 m plus crane pad) covers pi*20^2 m2 = 0.126 ha",
-        doc="smallest turbine site (plateau/summit) that can host one foundation")
+        "(foundation ~25 m plus crane pad) covers pi*20^2 m2 = 0.126 ha",
+        doc="smallest turbine site (plateau/summit) that can host one foundation",
+    )
     subtract_existing: bool = param(
-        True, source="assumption: existing turbines occupy the site; new potential is additional",
-        doc="subtract the heap's existing turbines from the count of new ones")
+        True,
+        source="assumption: existing turbines occupy the site; new potential is additional",
+        doc="subtract the heap's existing turbines from the count of new ones",
+    )
     roughness_length_m: float = param(
-        0.3, unit="m", min=1e-4, max=3.0,
+        0.3,
+        unit="m",
+        min=1e-4,
+        max=3.0,
         source="DOMAIN.md: 0.3-0.5 m suburban/mixed land use (Ruhr region); Wieringa (1992) "
-               "roughness classes",
-        doc="regional roughness length z0 for the logarithmic profile")
+        "roughness classes",
+        doc="regional roughness length z0 for the logarithmic profile",
+    )
     roughness_source: str = param(
-        "config", choices=ROUGHNESS_SOURCES,
+        "config",
+        choices=ROUGHNESS_SOURCES,
         source="assumption: DWD TRY winds are gridded to the local 1 km cell (urban/suburban in the "
-               "Ruhr), so the regional z0 describes them; see readme_wind.md",
+        "Ruhr), so the regional z0 describes them; see readme_wind.md",
         doc="z0 for the profile: 'config' (regional roughness_length_m), 'weather' (the station's "
-            "own z0 from the weather file, else regional), 'blending' (station z0 up to "
-            "blending_height_m, regional above)")
+        "own z0 from the weather file, else regional), 'blending' (station z0 up to "
+        "blending_height_m, regional above)",
+    )
     blending_height_m: float = param(
-        60.0, unit="m", min=10.0, max=200.0,
+        60.0,
+        unit="m",
+        min=10.0,
+        max=200.0,
         source="Wieringa (1986), Q. J. R. Meteorol. Soc. 112: blending height of order 50-100 m "
-               "over heterogeneous terrain", doc="blending height for roughness_source='blending'")
+        "over heterogeneous terrain",
+        doc="blending height for roughness_source='blending'",
+    )
     height_reference: str = param(
-        "surroundings", choices=HEIGHT_REFERENCES,
+        "surroundings",
+        choices=HEIGHT_REFERENCES,
         source="issue 4: hub height above the surrounding terrain = hub height + relative height",
         doc="'surroundings': hub wind = max(profile at hub + heap height, profile at hub height x "
-            "(1 + dS)); 'local': profile at hub height x (1 + dS) (Taylor & Lee's own definition)")
+        "(1 + dS)); 'local': profile at hub height x (1 + dS) (Taylor & Lee's own definition)",
+    )
     speedup: bool = param(
-        True, source="Taylor & Lee (1984), Climatological Bulletin 18(2)",
-        doc="apply the hill speed-up dS = B*H/L*exp(-A*z/L)")
+        True,
+        source="Taylor & Lee (1984), Climatological Bulletin 18(2)",
+        doc="apply the hill speed-up dS = B*H/L*exp(-A*z/L)",
+    )
     speedup_b: float = param(
-        1.6, min=0.0, max=3.0, source="Taylor & Lee (1984): B = 1.6 for 3-D hills (2.0 for 2-D ridges)",
-        doc="maximum fractional speed-up coefficient B")
+        1.6,
+        min=0.0,
+        max=3.0,
+        source="Taylor & Lee (1984): B = 1.6 for 3-D hills (2.0 for 2-D ridges)",
+        doc="maximum fractional speed-up coefficient B",
+    )
     speedup_a: float = param(
-        4.0, min=0.5, max=10.0, source="Taylor & Lee (1984): A = 4 for 3-D hills (3 for 2-D ridges)",
-        doc="decay coefficient A of the speed-up with height")
+        4.0,
+        min=0.5,
+        max=10.0,
+        source="Taylor & Lee (1984): A = 4 for 3-D hills (3 for 2-D ridges)",
+        doc="decay coefficient A of the speed-up with height",
+    )
     speedup_max: float = param(
-        0.3, min=0.0, max=1.0,
+        0.3,
+        min=0.0,
+        max=1.0,
         source="assumption: Taylor & Lee is valid for gentle slopes (H/L < ~0.5); spoil heaps are "
-               "steeper, so the fractional speed-up is capped",
-        doc="cap of the fractional speed-up dS")
+        "steeper, so the fractional speed-up is capped",
+        doc="cap of the fractional speed-up dS",
+    )
     atlas_mean_wind_speed_m_s: float = param(
-        0.0, unit="m s-1", min=0.0, max=15.0,
+        0.0,
+        unit="m s-1",
+        min=0.0,
+        max=15.0,
         source="DOMAIN.md: NRW wind atlas (Global Wind Atlas / LANUV) 6.0-6.5 m s-1 at 135 m; "
-               "0 = off (default: the extrapolated TRY2015 Essen gives 5.7 m s-1 there, within "
-               "10 % of the atlas band)",
-        doc="scale the series so its mean at atlas_reference_height_m over flat ground equals this")
+        "0 = off (default: the extrapolated TRY2015 Essen gives 5.7 m s-1 there, within "
+        "10 % of the atlas band)",
+        doc="scale the series so its mean at atlas_reference_height_m over flat ground equals this",
+    )
     atlas_reference_height_m: float = param(
-        135.0, unit="m", min=10.0, max=250.0, source="LANUV NRW wind atlas reference height",
-        doc="height of the atlas mean wind speed")
+        135.0,
+        unit="m",
+        min=10.0,
+        max=250.0,
+        source="LANUV NRW wind atlas reference height",
+        doc="height of the atlas mean wind speed",
+    )
     density_correction: bool = param(
-        True, source="windpowerlib power_curve_density_correction (Svenningsen 2010)",
-        doc="correct the power curve for air density at hub height")
+        True,
+        source="windpowerlib power_curve_density_correction (Svenningsen 2010)",
+        doc="correct the power curve for air density at hub height",
+    )
     wake_model: str = param(
-        "jensen", choices=WAKE_MODELS,
+        "jensen",
+        choices=WAKE_MODELS,
         source="Jensen (1983) Risø-M-2411 with Katić et al. (1986) sum of squares, direction-aware "
-               "from the weather's wind_direction; 'dena_mean': windpowerlib/dena-Netzstudie II "
-               "wind efficiency curve (for large farms)", doc="wake model between turbines of a heap")
+        "from the weather's wind_direction; 'dena_mean': windpowerlib/dena-Netzstudie II "
+        "wind efficiency curve (for large farms)",
+        doc="wake model between turbines of a heap",
+    )
     wake_decay_constant: float = param(
-        0.075, min=0.01, max=0.2,
+        0.075,
+        min=0.01,
+        max=0.2,
         source="WAsP default onshore wake decay constant k = 0.075 (Barthelmie et al. 2006)",
-        doc="Jensen wake expansion k")
+        doc="Jensen wake expansion k",
+    )
     thrust_coefficient: float = param(
-        0.8, min=0.1, max=0.95,
+        0.8,
+        min=0.1,
+        max=0.95,
         source="assumption: Ct ~0.75-0.8 below rated speed for modern pitch-regulated turbines "
-               "(NREL 5-MW reference turbine, Jonkman et al. 2009); falls as (v_rated/v)^3 above",
-        doc="thrust coefficient below rated wind speed for the Jensen model")
+        "(NREL 5-MW reference turbine, Jonkman et al. 2009); falls as (v_rated/v)^3 above",
+        doc="thrust coefficient below rated wind speed for the Jensen model",
+    )
     availability: float = param(
-        0.97, min=0.5, max=1.0,
+        0.97,
+        min=0.5,
+        max=1.0,
         source="assumption: technical availability of onshore turbines in Germany ~97-98 % "
-               "(Fraunhofer IWES Windenergie Report Deutschland)",
-        doc="time-based availability factor")
+        "(Fraunhofer IWES Windenergie Report Deutschland)",
+        doc="time-based availability factor",
+    )
     electrical_loss: float = param(
-        0.02, min=0.0, max=0.2,
+        0.02,
+        min=0.0,
+        max=0.2,
         source="assumption: internal cabling and transformer losses 1.5-3 % (typical yield "
-               "assessment practice, FGW TR6)", doc="electrical losses to the grid connection")
+        "assessment practice, FGW TR6)",
+        doc="electrical losses to the grid connection",
+    )
     existing_unknown_type: str = param(
         "E-82/2300",
         source="assumption: E-82 class (2-2.3 MW) was the most frequently installed type in "
-               "Germany in the 2000s-2010s; '' = report existing turbines of unknown model as not "
-               "assessed", doc="stand-in type for existing turbines whose model is not stated")
+        "Germany in the 2000s-2010s; '' = report existing turbines of unknown model as not "
+        "assessed",
+        doc="stand-in type for existing turbines whose model is not stated",
+    )
     existing_unknown_hub_height_m: float = param(
-        98.0, unit="m", min=30.0, max=250.0, source="oedb: standard E-82 towers 78-138 m",
-        doc="stand-in hub height for existing turbines without a stated hub height")
+        98.0,
+        unit="m",
+        min=30.0,
+        max=250.0,
+        source="oedb: standard E-82 towers 78-138 m",
+        doc="stand-in hub height for existing turbines without a stated hub height",
+    )
 
     def check(self, origin: str = "config") -> None:
         """Cross-field checks: the turbine types exist, the user curve is readable."""
         if self.power_curve_csv:
             read_power_curve(self.power_curve_csv, self.hub_height_m)
         else:
-            load_turbine(self.turbine_type, self.hub_height_m, origin=f"{origin}: [wind] turbine_type")
+            load_turbine(
+                self.turbine_type, self.hub_height_m, origin=f"{origin}: [wind] turbine_type"
+            )
         if self.existing_unknown_type:
-            load_turbine(self.existing_unknown_type, self.existing_unknown_hub_height_m,
-                         origin=f"{origin}: [wind] existing_unknown_type")
+            load_turbine(
+                self.existing_unknown_type,
+                self.existing_unknown_hub_height_m,
+                origin=f"{origin}: [wind] existing_unknown_type",
+            )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -260,10 +365,18 @@ class TurbineSpec:
         """A ``windpowerlib.WindTurbine`` with this curve (in W), e.g. for a ModelChain."""
         from windpowerlib import WindTurbine
 
-        pc = pd.DataFrame({"wind_speed": np.asarray(self.curve_wind_speed_m_s, float),
-                           "value": np.asarray(self.curve_power_kw, float) * 1e3})
-        return WindTurbine(hub_height=self.hub_height_m, nominal_power=self.nominal_power_kw * 1e3,
-                           rotor_diameter=self.rotor_diameter_m, power_curve=pc)
+        pc = pd.DataFrame(
+            {
+                "wind_speed": np.asarray(self.curve_wind_speed_m_s, float),
+                "value": np.asarray(self.curve_power_kw, float) * 1e3,
+            }
+        )
+        return WindTurbine(
+            hub_height=self.hub_height_m,
+            nominal_power=self.nominal_power_kw * 1e3,
+            rotor_diameter=self.rotor_diameter_m,
+            power_curve=pc,
+        )
 
 
 @functools.lru_cache(maxsize=1)
@@ -285,12 +398,22 @@ def _oedb_turbine(turbine_type: str) -> tuple[float, float, tuple, tuple]:
         warnings.simplefilter("ignore")
         wt = WindTurbine(turbine_type=turbine_type, hub_height=100.0)
     pc = wt.power_curve
-    return (float(wt.nominal_power) / 1e3, float(wt.rotor_diameter),
-            tuple(pc["wind_speed"].astype(float)), tuple(pc["value"].astype(float) / 1e3))
+    return (
+        float(wt.nominal_power) / 1e3,
+        float(wt.rotor_diameter),
+        tuple(pc["wind_speed"].astype(float)),
+        tuple(pc["value"].astype(float) / 1e3),
+    )
 
 
-def load_turbine(turbine_type: str, hub_height_m: float, *, origin: str = "turbine type",
-                 rated_kw_cap: float | None = None, flag: str = "") -> TurbineSpec:
+def load_turbine(
+    turbine_type: str,
+    hub_height_m: float,
+    *,
+    origin: str = "turbine type",
+    rated_kw_cap: float | None = None,
+    flag: str = "",
+) -> TurbineSpec:
     """Turbine from windpowerlib's oedb library.
 
     Parameters
@@ -312,16 +435,24 @@ def load_turbine(turbine_type: str, hub_height_m: float, *, origin: str = "turbi
         hint = f"; close matches: {', '.join(close)}" if close else ""
         raise TurbineError(
             f"{origin}: unknown turbine type {turbine_type!r} (not in windpowerlib's library with a "
-            f"power curve){hint}; {LIST_TURBINES_HINT}, or give a power_curve_csv")
+            f"power curve){hint}; {LIST_TURBINES_HINT}, or give a power_curve_csv"
+        )
     p_kw, d_m, ws, pw = _oedb_turbine(turbine_type)
     name = turbine_type
     if rated_kw_cap:
         pw = tuple(min(p, float(rated_kw_cap)) for p in pw)
         p_kw = min(p_kw, float(rated_kw_cap))
         name = f"{turbine_type} capped {rated_kw_cap:g} kW"
-    return TurbineSpec(name=name, nominal_power_kw=p_kw, rotor_diameter_m=d_m,
-                       hub_height_m=float(hub_height_m), curve_wind_speed_m_s=ws, curve_power_kw=pw,
-                       source=f"windpowerlib oedb ({turbine_type})", flag=flag)
+    return TurbineSpec(
+        name=name,
+        nominal_power_kw=p_kw,
+        rotor_diameter_m=d_m,
+        hub_height_m=float(hub_height_m),
+        curve_wind_speed_m_s=ws,
+        curve_power_kw=pw,
+        source=f"windpowerlib oedb ({turbine_type})",
+        flag=flag,
+    )
 
 
 def read_power_curve(path: str | Path, hub_height_m: float) -> TurbineSpec:
@@ -345,7 +476,9 @@ def read_power_curve(path: str | Path, hub_height_m: float) -> TurbineSpec:
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise TurbineError(f"{p}: cannot read power curve ({exc}); check [wind] power_curve_csv") from None
+        raise TurbineError(
+            f"{p}: cannot read power curve ({exc}); check [wind] power_curve_csv"
+        ) from None
     meta: dict[str, str] = {}
     body = []
     for line in text.splitlines():
@@ -358,35 +491,51 @@ def read_power_curve(path: str | Path, hub_height_m: float) -> TurbineSpec:
     rows = list(csv.DictReader(io.StringIO("\n".join(body))))
     cols = set(rows[0]) if rows else set()
     if not {"wind_speed_m_s", "power_kw"} <= cols:
-        raise TurbineError(f"{p}: power curve needs the columns wind_speed_m_s, power_kw (found "
-                           f"{', '.join(sorted(cols)) or 'none'}); see data/power_curve_example.csv")
+        raise TurbineError(
+            f"{p}: power curve needs the columns wind_speed_m_s, power_kw (found "
+            f"{', '.join(sorted(cols)) or 'none'}); see data/power_curve_example.csv"
+        )
     src = meta.get("source") or (rows[0].get("source") if "source" in cols else "")
     if not src:
-        raise TurbineError(f"{p}: power curve has no source; add a line '# source: <data sheet or URL>'")
+        raise TurbineError(
+            f"{p}: power curve has no source; add a line '# source: <data sheet or URL>'"
+        )
     try:
         d_m = float(meta["rotor_diameter_m"])
     except (KeyError, ValueError):
-        raise TurbineError(f"{p}: power curve needs a line '# rotor_diameter_m: <metres>'") from None
+        raise TurbineError(
+            f"{p}: power curve needs a line '# rotor_diameter_m: <metres>'"
+        ) from None
     ws, pw = [], []
     for i, r in enumerate(rows, start=2):
         try:
             ws.append(float(r["wind_speed_m_s"]))
             pw.append(float(r["power_kw"]))
         except (TypeError, ValueError):
-            raise TurbineError(f"{p}: data row {i - 1}: wind_speed_m_s and power_kw must be numbers "
-                               f"(got {r.get('wind_speed_m_s')!r}, {r.get('power_kw')!r})") from None
+            raise TurbineError(
+                f"{p}: data row {i - 1}: wind_speed_m_s and power_kw must be numbers "
+                f"(got {r.get('wind_speed_m_s')!r}, {r.get('power_kw')!r})"
+            ) from None
     ws_a, pw_a = np.array(ws), np.array(pw)
     if len(ws_a) < 3 or np.any(np.diff(ws_a) <= 0):
-        raise TurbineError(f"{p}: wind_speed_m_s must increase strictly over at least 3 rows; sort "
-                           "the curve and remove duplicates")
+        raise TurbineError(
+            f"{p}: wind_speed_m_s must increase strictly over at least 3 rows; sort "
+            "the curve and remove duplicates"
+        )
     if np.any(pw_a < 0) or not np.all(np.isfinite(pw_a)):
         raise TurbineError(f"{p}: power_kw must be finite and >= 0 (electrical output in kW)")
     if d_m <= 0:
         raise TurbineError(f"{p}: rotor_diameter_m must be > 0 (metres)")
     p_nom = float(meta.get("nominal_power_kw") or pw_a.max())
-    return TurbineSpec(name=meta.get("name", p.stem), nominal_power_kw=p_nom, rotor_diameter_m=d_m,
-                       hub_height_m=float(hub_height_m), curve_wind_speed_m_s=tuple(ws_a),
-                       curve_power_kw=tuple(pw_a), source=f"user curve {p.name}: {src}")
+    return TurbineSpec(
+        name=meta.get("name", p.stem),
+        nominal_power_kw=p_nom,
+        rotor_diameter_m=d_m,
+        hub_height_m=float(hub_height_m),
+        curve_wind_speed_m_s=tuple(ws_a),
+        curve_power_kw=tuple(pw_a),
+        source=f"user curve {p.name}: {src}",
+    )
 
 
 def new_turbine(cfg: WindConfig) -> TurbineSpec:
@@ -433,17 +582,25 @@ def existing_turbine(existing: Any, cfg: WindConfig) -> tuple[TurbineSpec | None
         if model and re.search(str(row.match_regex), model, flags=re.IGNORECASE):
             h = hub if np.isfinite(hub) else float(row.hub_height_m)
             cap = _num(row.rated_kw_cap)
-            flag = (f"existing '{model}' modelled by substitute {row.substitute_type}"
-                    + (f" capped at {cap:g} kW" if np.isfinite(cap) else "")
-                    + ("" if np.isfinite(hub) else f", hub {h:g} m assumed")
-                    + f" ({row.reason})")
-            spec = load_turbine(str(row.substitute_type), h,
-                                rated_kw_cap=cap if np.isfinite(cap) else None, flag=flag)
+            flag = (
+                f"existing '{model}' modelled by substitute {row.substitute_type}"
+                + (f" capped at {cap:g} kW" if np.isfinite(cap) else "")
+                + ("" if np.isfinite(hub) else f", hub {h:g} m assumed")
+                + f" ({row.reason})"
+            )
+            spec = load_turbine(
+                str(row.substitute_type),
+                h,
+                rated_kw_cap=cap if np.isfinite(cap) else None,
+                flag=flag,
+            )
             return spec, flag
     if cfg.existing_unknown_type:
         h = hub if np.isfinite(hub) else cfg.existing_unknown_hub_height_m
-        flag = (f"existing model '{model or 'unknown'}' not in windpowerlib: assumed "
-                f"{cfg.existing_unknown_type} at {h:g} m hub height")
+        flag = (
+            f"existing model '{model or 'unknown'}' not in windpowerlib: assumed "
+            f"{cfg.existing_unknown_type} at {h:g} m hub height"
+        )
         return load_turbine(cfg.existing_unknown_type, h, flag=flag), flag
     return None, f"existing model '{model or 'unknown'}' not assessed (no windpowerlib type)"
 
@@ -451,8 +608,15 @@ def existing_turbine(existing: Any, cfg: WindConfig) -> tuple[TurbineSpec | None
 # --------------------------------------------------------------------------------------------------
 # pure physics functions
 # --------------------------------------------------------------------------------------------------
-def hill_speedup(height_rel_m, half_height_distance_m, z_m, *, b: float = 1.6, a: float = 4.0,
-                 max_speedup: float = 0.3):
+def hill_speedup(
+    height_rel_m,
+    half_height_distance_m,
+    z_m,
+    *,
+    b: float = 1.6,
+    a: float = 4.0,
+    max_speedup: float = 0.3,
+):
     """Fractional speed-up over a hill after Taylor & Lee (1984).
 
     ``dS = B * H / L * exp(-A * z / L)``, capped at ``max_speedup``; zero where H or L is unknown,
@@ -564,8 +728,13 @@ def _overlap_fraction(r_lat, wake_radius, rotor_radius):
     return np.where(full, 1.0, np.where(none, 0.0, np.clip(frac, 0.0, 1.0)))
 
 
-def jensen_wake_factors(positions_m, rotor_diameter_m: float, wind_direction_deg, thrust_coef,
-                        wake_decay_constant: float = 0.075):
+def jensen_wake_factors(
+    positions_m,
+    rotor_diameter_m: float,
+    wind_direction_deg,
+    thrust_coef,
+    wake_decay_constant: float = 0.075,
+):
     """Wind speed factors (1 - deficit) of turbines in each other's wakes (Jensen / Katić).
 
     Top-hat Jensen (1983) deficit ``(1 - sqrt(1 - Ct)) * (r0 / (r0 + k x))**2`` weighted by the
@@ -594,8 +763,8 @@ def jensen_wake_factors(positions_m, rotor_diameter_m: float, wind_direction_deg
     fx, fy = -np.sin(th)[:, None, None], -np.cos(th)[:, None, None]
     dx = pos[None, None, :, 0] - pos[None, :, None, 0]  # [., i(up), j(down)]
     dy = pos[None, None, :, 1] - pos[None, :, None, 1]
-    x = dx * fx + dy * fy                      # downstream distance of j behind i
-    lat = np.abs(dx * fy - dy * fx)           # lateral offset
+    x = dx * fx + dy * fy  # downstream distance of j behind i
+    lat = np.abs(dx * fy - dy * fx)  # lateral offset
     r0 = rotor_diameter_m / 2.0
     k = wake_decay_constant
     xpos = np.where(x > 0, x, 0.0)
@@ -607,9 +776,17 @@ def jensen_wake_factors(positions_m, rotor_diameter_m: float, wind_direction_deg
     return np.clip(1.0 - total, 0.0, 1.0)
 
 
-def site_layout(length_m: float, width_m: float, spacing_along_m: float, spacing_across_m: float,
-                *, shape: str = "ellipse", site_orientation_deg: float = 0.0,
-                main_wind_direction_deg: float = 225.0, n_offsets: int = 16) -> np.ndarray:
+def site_layout(
+    length_m: float,
+    width_m: float,
+    spacing_along_m: float,
+    spacing_across_m: float,
+    *,
+    shape: str = "ellipse",
+    site_orientation_deg: float = 0.0,
+    main_wind_direction_deg: float = 225.0,
+    n_offsets: int = 16,
+) -> np.ndarray:
     """Tower positions on a lattice (rows across the main wind direction) that fit in a site.
 
     The lattice has ``spacing_along_m`` between rows along the main wind direction and
@@ -636,10 +813,10 @@ def site_layout(length_m: float, width_m: float, spacing_along_m: float, spacing
     if not (length_m > 0 and width_m > 0):
         return np.zeros((0, 2))
     phi = math.radians(main_wind_direction_deg)
-    ua = np.array([math.sin(phi), math.cos(phi)])       # along the main wind
-    uc = np.array([math.cos(phi), -math.sin(phi)])      # across
+    ua = np.array([math.sin(phi), math.cos(phi)])  # along the main wind
+    uc = np.array([math.cos(phi), -math.sin(phi)])  # across
     psi = math.radians(site_orientation_deg)
-    us = np.array([math.sin(psi), math.cos(psi)])       # site long axis
+    us = np.array([math.sin(psi), math.cos(psi)])  # site long axis
     ut = np.array([math.cos(psi), -math.sin(psi)])
     # diameter of the site (largest distance inside it): below the smaller spacing one tower fits
     diam = max(length_m, width_m) if shape == "ellipse" else math.hypot(length_m, width_m)
@@ -649,8 +826,9 @@ def site_layout(length_m: float, width_m: float, spacing_along_m: float, spacing
     ni = int(half // spacing_along_m) + 2
     nj = int(half // spacing_across_m) + 2
     ii, jj = np.meshgrid(np.arange(-ni, ni + 1), np.arange(-nj, nj + 1), indexing="ij")
-    fa, fc = np.meshgrid(np.arange(n_offsets) / n_offsets, np.arange(n_offsets) / n_offsets,
-                         indexing="ij")
+    fa, fc = np.meshgrid(
+        np.arange(n_offsets) / n_offsets, np.arange(n_offsets) / n_offsets, indexing="ij"
+    )
     # (offsets, lattice points) along/across coordinates, then east/north and site coordinates
     pa = (ii.ravel()[None, :] + fa.ravel()[:, None]) * spacing_along_m
     pc = (jj.ravel()[None, :] + fc.ravel()[:, None]) * spacing_across_m
@@ -668,7 +846,7 @@ def site_layout(length_m: float, width_m: float, spacing_along_m: float, spacing
         ce = np.where(cnt > 0, (east * inside).sum(axis=1) / np.maximum(cnt, 1), np.inf)
         cn = np.where(cnt > 0, (north * inside).sum(axis=1) / np.maximum(cnt, 1), np.inf)
     off = np.hypot(ce, cn)
-    best = np.lexsort((np.round(off, 6), -cnt))[0]   # most towers, then most central
+    best = np.lexsort((np.round(off, 6), -cnt))[0]  # most towers, then most central
     if cnt[best] == 0:
         return np.zeros((0, 2))
     m = inside[best]
@@ -681,9 +859,9 @@ def site_layout(length_m: float, width_m: float, spacing_along_m: float, spacing
 @dataclass
 class _Wx:
     index: pd.DatetimeIndex
-    wind: dict          # height [m] -> ndarray (T,)
-    temperature: dict   # height -> K
-    pressure: dict      # height -> Pa
+    wind: dict  # height [m] -> ndarray (T,)
+    temperature: dict  # height -> K
+    pressure: dict  # height -> Pa
     roughness: np.ndarray | None  # (T,) station z0 [m] or None
     direction: np.ndarray | None  # (T,) deg or None
     dt_h: float
@@ -693,8 +871,10 @@ def _wind_inputs(data: pd.DataFrame, meta: Any) -> _Wx:
     """Windpowerlib-layout inputs from the canonical frame (via ``weather.to_windpowerlib``) or
     from a frame that already has windpowerlib's (variable_name, height) columns."""
     if not isinstance(data.index, pd.DatetimeIndex) or data.index.tz is None:
-        raise WeatherError("weather data: the index must be a tz-aware DatetimeIndex (UTC); a naive "
-                           "time index is not guessed")
+        raise WeatherError(
+            "weather data: the index must be a tz-aware DatetimeIndex (UTC); a naive "
+            "time index is not guessed"
+        )
     if isinstance(data.columns, pd.MultiIndex):
         wpl = data
     else:
@@ -704,8 +884,10 @@ def _wind_inputs(data: pd.DataFrame, meta: Any) -> _Wx:
     names = set(wpl.columns.get_level_values(0))
     need = {"wind_speed", "temperature", "pressure"}
     if not need <= names:
-        raise WeatherError(f"weather data for wind: needs {', '.join(sorted(need))} (found "
-                           f"{', '.join(sorted(names))}); check the weather file's columns")
+        raise WeatherError(
+            f"weather data for wind: needs {', '.join(sorted(need))} (found "
+            f"{', '.join(sorted(names))}); check the weather file's columns"
+        )
 
     def by_height(var):
         sub = wpl[var]
@@ -727,10 +909,19 @@ def _wind_inputs(data: pd.DataFrame, meta: Any) -> _Wx:
     wind = by_height("wind_speed")
     for h, v in wind.items():
         if np.isnan(v).any():
-            raise WeatherError(f"weather data: wind_speed at {h:g} m has gaps; fill them in the "
-                               "weather stage first")
-    return _Wx(index=idx, wind=wind, temperature=by_height("temperature"),
-               pressure=by_height("pressure"), roughness=rough, direction=direction, dt_h=dt_h)
+            raise WeatherError(
+                f"weather data: wind_speed at {h:g} m has gaps; fill them in the "
+                "weather stage first"
+            )
+    return _Wx(
+        index=idx,
+        wind=wind,
+        temperature=by_height("temperature"),
+        pressure=by_height("pressure"),
+        roughness=rough,
+        direction=direction,
+        dt_h=dt_h,
+    )
 
 
 def _closest(heights, target):
@@ -761,7 +952,9 @@ def _profile(wx: _Wx, z_m: np.ndarray, cfg: WindConfig) -> tuple[np.ndarray, str
             continue
         if cfg.roughness_source == "weather" and station is not None:
             out[:, cols] = logarithmic_profile(v, h, zc, station[:, None])
-        elif cfg.roughness_source == "blending" and station is not None and h < cfg.blending_height_m:
+        elif (
+            cfg.roughness_source == "blending" and station is not None and h < cfg.blending_height_m
+        ):
             hb = cfg.blending_height_m
             vb = logarithmic_profile(v, h, hb, station[:, None])
             out[:, cols] = logarithmic_profile(vb, hb, zc, z0_reg)
@@ -844,8 +1037,9 @@ def _site_dims(terrain: Any) -> tuple[float, float, float, float, str]:
     return area, length, width, (orient if np.isfinite(orient) else 0.0), note
 
 
-def new_turbine_layout(terrain: Any, rotor_diameter_m: float, cfg: WindConfig,
-                       existing_count: int = 0) -> tuple[np.ndarray, list[str]]:
+def new_turbine_layout(
+    terrain: Any, rotor_diameter_m: float, cfg: WindConfig, existing_count: int = 0
+) -> tuple[np.ndarray, list[str]]:
     """Positions of the new turbines on one heap and notes why there are few or none.
 
     Parameters
@@ -866,10 +1060,17 @@ def new_turbine_layout(terrain: Any, rotor_diameter_m: float, cfg: WindConfig,
         return np.zeros((0, 2)), notes + ["no turbine site (plateau/summit) area: 0 new turbines"]
     if area < cfg.min_site_area_ha:
         return np.zeros((0, 2)), notes + [
-            f"site {area:.2f} ha < {cfg.min_site_area_ha:g} ha needed for a foundation: 0 new turbines"]
-    pos = site_layout(length, width, cfg.spacing_along_rotor_diameters * rotor_diameter_m,
-                      cfg.spacing_across_rotor_diameters * rotor_diameter_m, shape=cfg.site_shape,
-                      site_orientation_deg=orient, main_wind_direction_deg=cfg.main_wind_direction_deg)
+            f"site {area:.2f} ha < {cfg.min_site_area_ha:g} ha needed for a foundation: 0 new turbines"
+        ]
+    pos = site_layout(
+        length,
+        width,
+        cfg.spacing_along_rotor_diameters * rotor_diameter_m,
+        cfg.spacing_across_rotor_diameters * rotor_diameter_m,
+        shape=cfg.site_shape,
+        site_orientation_deg=orient,
+        main_wind_direction_deg=cfg.main_wind_direction_deg,
+    )
     if cfg.subtract_existing and existing_count > 0 and len(pos):
         keep = max(len(pos) - existing_count, 0)
         # keep the towers farthest apart from the centre-most (existing ones assumed central)
@@ -893,16 +1094,21 @@ class _Group:
     """Turbines of one type: one column per turbine."""
 
     spec: TurbineSpec
-    heap_of: list = field(default_factory=list)        # heap id per turbine column
-    z_profile: list = field(default_factory=list)      # profile height [m] (hub + H or hub)
-    z_local: list = field(default_factory=list)        # hub height above the local ground [m]
-    z_density: list = field(default_factory=list)      # height for density [m]
-    speedup: list = field(default_factory=list)        # dS per column
-    wake: list = field(default_factory=list)           # (heap_id, positions, column slice)
+    heap_of: list = field(default_factory=list)  # heap id per turbine column
+    z_profile: list = field(default_factory=list)  # profile height [m] (hub + H or hub)
+    z_local: list = field(default_factory=list)  # hub height above the local ground [m]
+    z_density: list = field(default_factory=list)  # height for density [m]
+    speedup: list = field(default_factory=list)  # dS per column
+    wake: list = field(default_factory=list)  # (heap_id, positions, column slice)
 
 
-def _group_power(g: _Group, wx: _Wx, cfg: WindConfig, atlas: float, dirs: np.ndarray,
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _group_power(
+    g: _Group,
+    wx: _Wx,
+    cfg: WindConfig,
+    atlas: float,
+    dirs: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Net power [kW] (T, M), free-stream hub speed (T, M), gross power without wakes (T, M)."""
     v, _ = _profile(wx, np.array(g.z_profile), cfg)
     ds = np.array(g.speedup)
@@ -921,10 +1127,12 @@ def _group_power(g: _Group, wx: _Wx, cfg: WindConfig, atlas: float, dirs: np.nda
         veff = v.copy()
         for _hid, pos, sl in wake_cols:
             if cfg.wake_model == "jensen":
-                ct = thrust_coefficient(v[:, sl.start], g.spec.rated_wind_speed_m_s,
-                                        cfg.thrust_coefficient)
-                f = jensen_wake_factors(pos, g.spec.rotor_diameter_m, dirs, ct,
-                                        cfg.wake_decay_constant)
+                ct = thrust_coefficient(
+                    v[:, sl.start], g.spec.rated_wind_speed_m_s, cfg.thrust_coefficient
+                )
+                f = jensen_wake_factors(
+                    pos, g.spec.rotor_diameter_m, dirs, ct, cfg.wake_decay_constant
+                )
                 veff[:, sl] = v[:, sl] * f
             else:
                 from windpowerlib.wake_losses import reduce_wind_speed
@@ -935,15 +1143,16 @@ def _group_power(g: _Group, wx: _Wx, cfg: WindConfig, atlas: float, dirs: np.nda
     p_free = p.copy()
     for _hid, _pos, sl in wake_cols:
         p_free[:, sl] = power_curve_density_corrected(
-            v[:, sl], None if rho is None else rho[:, sl], cw, cp)
+            v[:, sl], None if rho is None else rho[:, sl], cw, cp
+        )
     net = p * cfg.availability * (1.0 - cfg.electrical_loss)
     return net, v, p_free
 
 
 def _year_factors(wx: _Wx, meta: Any) -> tuple[float, np.ndarray]:
-    """(annual, monthly (12,)) factors for per-year values: :func:`haldenenergie.pv.year_factors`,
+    """(annual, monthly (12,)) factors for per-year values: :func:`haldenenergie.coverage.year_factors`,
     the same rule as the PV stage, so PV and wind months line up."""
-    from .pv import year_factors
+    from .coverage import year_factors
 
     annual, monthly, _ = year_factors(wx.index, wx.dt_h, meta)
     return annual, monthly
@@ -957,8 +1166,9 @@ def _atlas_factor(wx: _Wx, cfg: WindConfig) -> tuple[float, float]:
     return 1.0, mean_ref
 
 
-def simulate_wind(heaps: list, terrains: dict, data: pd.DataFrame, meta: Any,
-                  cfg: WindConfig | None = None) -> WindResult:
+def simulate_wind(
+    heaps: list, terrains: dict, data: pd.DataFrame, meta: Any, cfg: WindConfig | None = None
+) -> WindResult:
     """New and existing wind energy for every heap.
 
     Parameters
@@ -990,17 +1200,24 @@ def simulate_wind(heaps: list, terrains: dict, data: pd.DataFrame, meta: Any,
     dirs, dir_note = _directions(wx)
     _, rough_note = _profile(wx, np.array([cfg.hub_height_m]), cfg)
     if cfg.atlas_mean_wind_speed_m_s <= 0 and mean_ref < 5.5:
-        log.warning("mean wind speed %.2f m/s at %g m over flat ground is well below the NRW atlas "
-                    "band 6.0-6.5 m/s; consider [wind] atlas_mean_wind_speed_m_s", mean_ref,
-                    cfg.atlas_reference_height_m)
+        log.warning(
+            "mean wind speed %.2f m/s at %g m over flat ground is well below the NRW atlas "
+            "band 6.0-6.5 m/s; consider [wind] atlas_mean_wind_speed_m_s",
+            mean_ref,
+            cfg.atlas_reference_height_m,
+        )
     partial = bool(getattr(meta, "partial", False))
     common = [n for n in (dir_note, rough_note) if n]
     if atlas != 1.0:
-        common.append(f"wind scaled x{atlas:.3f} to the atlas mean {cfg.atlas_mean_wind_speed_m_s:g} "
-                      f"m/s at {cfg.atlas_reference_height_m:g} m")
+        common.append(
+            f"wind scaled x{atlas:.3f} to the atlas mean {cfg.atlas_mean_wind_speed_m_s:g} "
+            f"m/s at {cfg.atlas_reference_height_m:g} m"
+        )
     if partial:
-        common.append("weather covers part of a year: energies scaled to a year "
-                      f"x{_year_factors(wx, meta)[0]:.3f} (seasonal bias possible)")
+        common.append(
+            "weather covers part of a year: energies scaled to a year "
+            f"x{_year_factors(wx, meta)[0]:.3f} (seasonal bias possible)"
+        )
 
     groups: dict[str, _Group] = {}
     rows: dict[str, dict] = {}
@@ -1014,8 +1231,15 @@ def simulate_wind(heaps: list, terrains: dict, data: pd.DataFrame, meta: Any,
         hh = spec.hub_height_m
         Hc = H if np.isfinite(H) and H > 0 else 0.0
         z_prof = hh + Hc if cfg.height_reference == "surroundings" else hh
-        ds = float(hill_speedup(Hc, L, hh, b=cfg.speedup_b, a=cfg.speedup_a,
-                                max_speedup=cfg.speedup_max)) if cfg.speedup else 0.0
+        ds = (
+            float(
+                hill_speedup(
+                    Hc, L, hh, b=cfg.speedup_b, a=cfg.speedup_a, max_speedup=cfg.speedup_max
+                )
+            )
+            if cfg.speedup
+            else 0.0
+        )
         g.heap_of += [hid] * n
         g.z_profile += [z_prof] * n
         g.z_local += [hh] * n
@@ -1053,11 +1277,25 @@ def simulate_wind(heaps: list, terrains: dict, data: pd.DataFrame, meta: Any,
         if old_note:
             notes.append(old_note)
         if spec_old is not None:
-            add("old", hid, spec_old, _existing_layout(n_exist, spec_old.rotor_diameter_m, cfg), H, L)
+            add(
+                "old",
+                hid,
+                spec_old,
+                _existing_layout(n_exist, spec_old.rotor_diameter_m, cfg),
+                H,
+                L,
+            )
             if n_exist > 1 and cfg.wake_model == "jensen":
                 notes.append("existing layout assumed: one row across the main wind")
-        rows[hid] = {"n_new": len(pos), "H": H, "z_prof": z_prof, "ds": ds, "n_exist": n_exist,
-                     "spec_old": spec_old, "notes": notes}
+        rows[hid] = {
+            "n_new": len(pos),
+            "H": H,
+            "z_prof": z_prof,
+            "ds": ds,
+            "n_exist": n_exist,
+            "spec_old": spec_old,
+            "notes": notes,
+        }
 
     results: dict[tuple[str, str], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
     for key, g in groups.items():
@@ -1095,53 +1333,69 @@ def simulate_wind(heaps: list, terrains: dict, data: pd.DataFrame, meta: Any,
             e_old = 0.0 if r["n_exist"] == 0 else float("nan")
             cap_old = 0.0 if r["n_exist"] == 0 else float("nan")
             monthly_old[hid] = np.zeros(12) * month_f  # NaN where a partial series has no data
-        out_rows.append({
-            "heap_id": hid,
-            "wind_turbines_new": int(n),
-            "wind_turbine_type": spec_new.name,
-            "wind_hub_height_m": spec_new.hub_height_m,
-            "wind_capacity_mw": cap_kw / 1e3,
-            "wind_energy_mwh_per_a": e,
-            "wind_full_load_hours_h": flh,
-            "wind_capacity_factor": cf,
-            "wind_mean_speed_hub_m_s": float(vfree[:, 0].mean()),
-            "existing_wind_turbines": int(r["n_exist"]),
-            "existing_wind_energy_mwh_per_a": e_old,
-            "wind_notes": "; ".join(common + r["notes"]),
-            "wind_rotor_diameter_m": spec_new.rotor_diameter_m,
-            "wind_hub_height_above_surroundings_m": r["z_prof"],
-            "wind_speedup_fraction": r["ds"],
-            "wind_wake_loss_fraction": wake_loss,
-            "wind_atlas_factor": atlas,
-            "existing_wind_turbine_type": spec_old.name if spec_old is not None else None,
-            "existing_wind_capacity_mw": cap_old,
-            "existing_wind_full_load_hours_h": (e_old / cap_old if spec_old is not None and cap_old
-                                                else float("nan")),
-        })
+        out_rows.append(
+            {
+                "heap_id": hid,
+                "wind_turbines_new": int(n),
+                "wind_turbine_type": spec_new.name,
+                "wind_hub_height_m": spec_new.hub_height_m,
+                "wind_capacity_mw": cap_kw / 1e3,
+                "wind_energy_mwh_per_a": e,
+                "wind_full_load_hours_h": flh,
+                "wind_capacity_factor": cf,
+                "wind_mean_speed_hub_m_s": float(vfree[:, 0].mean()),
+                "existing_wind_turbines": int(r["n_exist"]),
+                "existing_wind_energy_mwh_per_a": e_old,
+                "wind_notes": "; ".join(common + r["notes"]),
+                "wind_rotor_diameter_m": spec_new.rotor_diameter_m,
+                "wind_hub_height_above_surroundings_m": r["z_prof"],
+                "wind_speedup_fraction": r["ds"],
+                "wind_wake_loss_fraction": wake_loss,
+                "wind_atlas_factor": atlas,
+                "existing_wind_turbine_type": spec_old.name if spec_old is not None else None,
+                "existing_wind_capacity_mw": cap_old,
+                "existing_wind_full_load_hours_h": (
+                    e_old / cap_old if spec_old is not None and cap_old else float("nan")
+                ),
+            }
+        )
     cols = list(PER_HEAP_COLUMNS)
     per_heap = pd.DataFrame(out_rows, columns=["heap_id"] + cols).set_index("heap_id")
     mcols = list(range(1, 13))
     ids = list(monthly)
     # NaN only where a partial series does not cover a month (not known, not zero)
-    monthly_df = pd.DataFrame(np.array([monthly[i] for i in ids]).reshape(-1, 12), index=ids,
-                              columns=mcols)
+    monthly_df = pd.DataFrame(
+        np.array([monthly[i] for i in ids]).reshape(-1, 12), index=ids, columns=mcols
+    )
     monthly_df.index.name = "heap_id"
-    monthly_old_df = pd.DataFrame(np.array([monthly_old[i] for i in ids]).reshape(-1, 12),
-                                  index=ids, columns=mcols)
+    monthly_old_df = pd.DataFrame(
+        np.array([monthly_old[i] for i in ids]).reshape(-1, 12), index=ids, columns=mcols
+    )
     monthly_old_df.index.name = "heap_id"
-    info = {"atlas_factor": atlas, "mean_wind_speed_ref_m_s": mean_ref,
-            "atlas_reference_height_m": cfg.atlas_reference_height_m,
-            "roughness_source": cfg.roughness_source, "roughness_length_m": cfg.roughness_length_m,
-            "new_turbine": dataclasses.asdict(spec_new) | {"curve_wind_speed_m_s": None,
-                                                           "curve_power_kw": None},
-            "notes": common}
-    return WindResult(per_heap=per_heap, monthly=monthly_df, monthly_existing=monthly_old_df,
-                      info=info)
+    info = {
+        "atlas_factor": atlas,
+        "mean_wind_speed_ref_m_s": mean_ref,
+        "atlas_reference_height_m": cfg.atlas_reference_height_m,
+        "roughness_source": cfg.roughness_source,
+        "roughness_length_m": cfg.roughness_length_m,
+        "new_turbine": dataclasses.asdict(spec_new)
+        | {"curve_wind_speed_m_s": None, "curve_power_kw": None},
+        "notes": common,
+    }
+    return WindResult(
+        per_heap=per_heap, monthly=monthly_df, monthly_existing=monthly_old_df, info=info
+    )
 
 
-def turbine_energy(data: pd.DataFrame, meta: Any, cfg: WindConfig | None = None, *,
-                   turbine: TurbineSpec | None = None, height_rel_m: float = 0.0,
-                   half_height_distance_m: float = float("nan")) -> pd.Series:
+def turbine_energy(
+    data: pd.DataFrame,
+    meta: Any,
+    cfg: WindConfig | None = None,
+    *,
+    turbine: TurbineSpec | None = None,
+    height_rel_m: float = 0.0,
+    half_height_distance_m: float = float("nan"),
+) -> pd.Series:
     """Hourly net energy of ONE turbine standing on a heap [MWh per time step].
 
     Same chain as :func:`simulate_wind` (profile, speed-up, atlas scaling, density, losses; no
@@ -1169,8 +1423,20 @@ def turbine_energy(data: pd.DataFrame, meta: Any, cfg: WindConfig | None = None,
     g.heap_of, g.z_density = ["x"], [hh + H]
     g.z_profile = [hh + H if cfg.height_reference == "surroundings" else hh]
     g.z_local = [hh]
-    g.speedup = [float(hill_speedup(H, half_height_distance_m, hh, b=cfg.speedup_b, a=cfg.speedup_a,
-                                    max_speedup=cfg.speedup_max)) if cfg.speedup else 0.0]
+    g.speedup = [
+        float(
+            hill_speedup(
+                H,
+                half_height_distance_m,
+                hh,
+                b=cfg.speedup_b,
+                a=cfg.speedup_a,
+                max_speedup=cfg.speedup_max,
+            )
+        )
+        if cfg.speedup
+        else 0.0
+    ]
     g.wake = [("x", np.zeros((1, 2)), slice(0, 1))]
     net, _, _ = _group_power(g, wx, cfg, atlas, np.zeros(len(wx.index)))
     return pd.Series(net[:, 0] * wx.dt_h / 1e3, index=wx.index, name="wind_energy_mwh")

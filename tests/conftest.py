@@ -61,8 +61,9 @@ def invoke():
     runner = CliRunner()
 
     def _invoke(*args, input=None, env=None, catch_exceptions=False):
-        return runner.invoke(main, [str(a) for a in args], input=input, env=env,
-                             catch_exceptions=catch_exceptions)
+        return runner.invoke(
+            main, [str(a) for a in args], input=input, env=env, catch_exceptions=catch_exceptions
+        )
 
     return _invoke
 
@@ -74,7 +75,8 @@ def cli(invoke):
     def _cli(*args, **kwargs):
         result = invoke(*args, **kwargs)
         assert result.exit_code == 0, (
-            f"haldenenergie {' '.join(map(str, args))} exited {result.exit_code}: {result.output}")
+            f"haldenenergie {' '.join(map(str, args))} exited {result.exit_code}: {result.output}"
+        )
         return result
 
     return _cli

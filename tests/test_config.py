@@ -52,7 +52,7 @@ def show(*args):
 # ------------------------------------------------------------------------------------------------
 def test_show_toml_round_trips_defaults(tmp_path):
     text = show("--format", "toml")
-    data = tomllib.loads(text)                      # valid TOML
+    data = tomllib.loads(text)  # valid TOML
     assert set(data) == set(SECTIONS)
     p = tmp_path / "defaults.toml"
     p.write_text(text, encoding="utf-8")
@@ -95,7 +95,7 @@ def test_show_table_marks_overridden_values(tmp_path):
     assert f"from {ov}" in out
     assert "[pv] plateau_tilt_deg = 25.0 [deg]  (default 20.0)" in out
     assert "[wind] turbine_type = 'E-126/4200' [-]  (default 'E-141/4200')" in out
-    assert re.search(r"\[pv\] albedo = 0\.2 \[-\]\n", out)       # unchanged: no "(default" mark
+    assert re.search(r"\[pv\] albedo = 0\.2 \[-\]\n", out)  # unchanged: no "(default" mark
     assert out.count("    source: ") == len(describe(load_config()))
 
 
@@ -110,25 +110,31 @@ def test_every_default_cites_a_source_and_numbers_have_units_or_ranges():
 # ------------------------------------------------------------------------------------------------
 # load_config / build_section errors
 # ------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("toml, pattern", [
-    ("[pv]\nplateau_tilt = 20\n", r"unknown key 'plateau_tilt' in \[pv\]; did you mean 'plateau_tilt_deg'"),
-    ("[pvv]\nx = 1\n", r"unknown section \[pvv\]; did you mean \[pv\]"),
-    ("plateau_tilt_deg = 20\n", r"top-level key 'plateau_tilt_deg' must sit in a section"),
-    ("[pv]\nplateau_tilt_deg = \"20 deg\"\n", r"must be a number in \[deg\]"),
-    ("[pv]\nplateau_tilt_deg = 200\n", r"outside the allowed range \[0.0, 45.0\] deg"),
-    ("[pv]\nrow_shading = 1\n", r"must be true or false"),
-    ("[pv]\nrack_modules_portrait = 2.5\n", r"must be a whole number"),
-    ("[pv]\ntransposition_model = \"klucher\"\n", r"not allowed; choose one of perez, haydavies"),
-    ("[pv]\nflank_azimuth_min_deg = 270\nflank_azimuth_max_deg = 90\n", r"must be smaller"),
-    ("[wind]\nturbine_type = \"E-999/1\"\n", r"unknown turbine type 'E-999/1'"),
-    ("[wind]\nhub_height_m = 13500\n", r"outside the allowed range \[30.0, 250.0\] m"),
-    ("[terrain]\nbase_ring_m = 50\n", r"must be a list"),
-    ("[pv\n", r"not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "toml, pattern",
+    [
+        (
+            "[pv]\nplateau_tilt = 20\n",
+            r"unknown key 'plateau_tilt' in \[pv\]; did you mean 'plateau_tilt_deg'",
+        ),
+        ("[pvv]\nx = 1\n", r"unknown section \[pvv\]; did you mean \[pv\]"),
+        ("plateau_tilt_deg = 20\n", r"top-level key 'plateau_tilt_deg' must sit in a section"),
+        ('[pv]\nplateau_tilt_deg = "20 deg"\n', r"must be a number in \[deg\]"),
+        ("[pv]\nplateau_tilt_deg = 200\n", r"outside the allowed range \[0.0, 45.0\] deg"),
+        ("[pv]\nrow_shading = 1\n", r"must be true or false"),
+        ("[pv]\nrack_modules_portrait = 2.5\n", r"must be a whole number"),
+        ('[pv]\ntransposition_model = "klucher"\n', r"not allowed; choose one of perez, haydavies"),
+        ("[pv]\nflank_azimuth_min_deg = 270\nflank_azimuth_max_deg = 90\n", r"must be smaller"),
+        ('[wind]\nturbine_type = "E-999/1"\n', r"unknown turbine type 'E-999/1'"),
+        ("[wind]\nhub_height_m = 13500\n", r"outside the allowed range \[30.0, 250.0\] m"),
+        ("[terrain]\nbase_ring_m = 50\n", r"must be a list"),
+        ("[pv\n", r"not valid TOML"),
+    ],
+)
 def test_bad_config_values_raise_one_line_errors(tmp_path, toml, pattern):
     p = tmp_path / "bad.toml"
     p.write_text(toml, encoding="utf-8")
-    with pytest.raises(HaldenError) as exc:   # ConfigError (TurbineError for the turbine type)
+    with pytest.raises(HaldenError) as exc:  # ConfigError (TurbineError for the turbine type)
         load_config(p)
     msg = str(exc.value)
     assert "\n" not in msg and str(p) in msg
@@ -138,8 +144,10 @@ def test_bad_config_values_raise_one_line_errors(tmp_path, toml, pattern):
 def test_missing_config_file_through_cli(tmp_path):
     r = CliRunner().invoke(main, ["config", "show", "--config", str(tmp_path / "no.toml")])
     assert r.exit_code == 1
-    assert r.output.strip() == f"error: {tmp_path / 'no.toml'}: config file not found; check the " \
-                               "path given to --config"
+    assert (
+        r.output.strip() == f"error: {tmp_path / 'no.toml'}: config file not found; check the "
+        "path given to --config"
+    )
 
 
 def test_overrides_and_replace_are_checked_like_toml():

@@ -31,8 +31,19 @@ HEAPS = [
     # id, name, owner, access, nature, landmark, constraints, housing m, existing, lat, lon
     ("alpha", "Halde Älpha", "RVR", "open", None, None, None, 900.0, 0, 51.55, 7.10),
     ("beta", "Halde Beta", "RVR", "open", None, "Tetraeder", "MTB trail", None, 0, 51.52, 6.96),
-    ("gamma", "Halde Gamma", "RAG (transfer to RVR by ~2035)", "closed", None, None,
-     "under Bergaufsicht, closed", 750.0, 2, 51.60, 7.05),
+    (
+        "gamma",
+        "Halde Gamma",
+        "RAG (transfer to RVR by ~2035)",
+        "closed",
+        None,
+        None,
+        "under Bergaufsicht, closed",
+        750.0,
+        2,
+        51.60,
+        7.05,
+    ),
     ("delta", "Halde Delta", "RVR", "open", "reserve", None, None, 800.0, 0, 51.58, 7.20),
     ("epsilon", "Halde Epsilon", "RVR", "unknown", None, None, None, 450.0, 0, None, None),
     ("zeta", "Halde Zeta", "RVR", "open", None, None, None, None, 0, 51.50, 7.30),
@@ -42,12 +53,24 @@ HEAPS = [
 def write_registry(path: Path) -> Path:
     feats = []
     for hid, name, owner, access, nat, lm, cons, dist, n_ex, lat, lon in HEAPS:
-        props = {"id": hid, "name": name, "city": "Essen", "owner": owner,
-                 "membership": "confirmed", "area_ha": 40.0, "height_rel_m": 50.0,
-                 "form": "table", "existing_wind_count": n_ex,
-                 "existing_wind_model": "Enercon E-82" if n_ex else None,
-                 "landmark": lm, "nature_protection": nat, "access": access,
-                 "constraints": cons, "housing_distance_m": dist, "sources": "test"}
+        props = {
+            "id": hid,
+            "name": name,
+            "city": "Essen",
+            "owner": owner,
+            "membership": "confirmed",
+            "area_ha": 40.0,
+            "height_rel_m": 50.0,
+            "form": "table",
+            "existing_wind_count": n_ex,
+            "existing_wind_model": "Enercon E-82" if n_ex else None,
+            "landmark": lm,
+            "nature_protection": nat,
+            "access": access,
+            "constraints": cons,
+            "housing_distance_m": dist,
+            "sources": "test",
+        }
         geom = {"type": "Point", "coordinates": [lon, lat]} if lat is not None else None
         feats.append({"type": "Feature", "id": hid, "geometry": geom, "properties": props})
     path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}), "utf-8")
@@ -64,18 +87,32 @@ def results_frame() -> pd.DataFrame:
         yld = [905.4321, 880.0, 910.0, 900.0, np.nan, 870.5][i]
         pv_e = area * 0.75 * (yld if not np.isnan(yld) else 0.0)
         w_e = turb * [9876.54321, 0, 8000.0, 7000.0, 9000.0, 8500.0][i]
-        rows.append({
-            "heap_id": hid, "name": name, "city": "Essen", "owner": owner,
-            "terrain_source": "parametric", "footprint_area_ha": 40.0 + i,
-            "relative_height_m": 50.5, "pv_usable_area_ha": area,
-            "pv_capacity_mwp": area * 0.75, "pv_energy_mwh_per_a": pv_e,
-            "pv_specific_yield_kwh_per_kwp": yld, "wind_turbines_new": turb,
-            "wind_capacity_mw": turb * 4.2, "wind_energy_mwh_per_a": w_e,
-            "wind_full_load_hours_h": w_e / (turb * 4.2) if turb else np.nan,
-            "existing_wind_turbines": n_ex, "existing_wind_energy_mwh_per_a": n_ex * 5500.0,
-            "assumptions": "area_ha=40 (default; test)" if i == 2 else "",
-            "status": "ok", "lat": lat, "lon": lon, "total_energy_mwh_per_a": pv_e + w_e,
-        })
+        rows.append(
+            {
+                "heap_id": hid,
+                "name": name,
+                "city": "Essen",
+                "owner": owner,
+                "terrain_source": "parametric",
+                "footprint_area_ha": 40.0 + i,
+                "relative_height_m": 50.5,
+                "pv_usable_area_ha": area,
+                "pv_capacity_mwp": area * 0.75,
+                "pv_energy_mwh_per_a": pv_e,
+                "pv_specific_yield_kwh_per_kwp": yld,
+                "wind_turbines_new": turb,
+                "wind_capacity_mw": turb * 4.2,
+                "wind_energy_mwh_per_a": w_e,
+                "wind_full_load_hours_h": w_e / (turb * 4.2) if turb else np.nan,
+                "existing_wind_turbines": n_ex,
+                "existing_wind_energy_mwh_per_a": n_ex * 5500.0,
+                "assumptions": "area_ha=40 (default; test)" if i == 2 else "",
+                "status": "ok",
+                "lat": lat,
+                "lon": lon,
+                "total_energy_mwh_per_a": pv_e + w_e,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -110,6 +147,7 @@ def no_traceback(r):
 # rank
 # --------------------------------------------------------------------------------------------------
 
+
 def test_rank_adds_columns_and_writes_ranking_and_totals(folder):
     before = pd.read_csv(folder / "results.csv")
     r = invoke("rank", folder)
@@ -117,17 +155,33 @@ def test_rank_adds_columns_and_writes_ranking_and_totals(folder):
     assert "6 heaps ranked" in r.output and "reg.geojson" in r.output
     after = E.read_table(folder / "results.csv")
     assert after["heap_id"].tolist() == before["heap_id"].tolist()  # row order kept
-    for c in ("class", "reasons", "reasons_de", "score", *S.SCORE_PARTS, "rank", "rank_best",
-              "rank_worst", "robust_top"):
+    for c in (
+        "class",
+        "reasons",
+        "reasons_de",
+        "score",
+        *S.SCORE_PARTS,
+        "rank",
+        "rank_best",
+        "rank_worst",
+        "robust_top",
+    ):
         assert c in after.columns, c
     for c in before.columns:  # original columns kept, values unchanged
         if c == "assumptions":
             continue
-        pd.testing.assert_series_equal(after[c], before[c], check_dtype=False, check_names=False,
-                                       rtol=1e-12)
+        pd.testing.assert_series_equal(
+            after[c], before[c], check_dtype=False, check_names=False, rtol=1e-12
+        )
     cls = dict(zip(after["heap_id"], after["class"], strict=True))
-    assert cls == {"alpha": "pv+wind", "beta": "pv", "gamma": "pv+wind", "delta": "unsuitable",
-                   "epsilon": "unsuitable", "zeta": "pv"}
+    assert cls == {
+        "alpha": "pv+wind",
+        "beta": "pv",
+        "gamma": "pv+wind",
+        "delta": "unsuitable",
+        "epsilon": "unsuitable",
+        "zeta": "pv",
+    }
     ranking = E.read_table(folder / "ranking.csv")
     assert ranking["heap_id"].is_unique and len(ranking) == 6
     assert ranking["rank"].iloc[:4].tolist() == [1, 2, 3, 4]
@@ -154,13 +208,16 @@ def test_rank_with_config_and_explicit_registry(folder, tmp_path):
     assert res.set_index("heap_id").loc["alpha", "class"] == "pv"  # 900 m < 1000 m
 
 
-@pytest.mark.parametrize("case, message", [
-    ("no_dir", "no such results folder"),
-    ("no_results", "results.csv: not found"),
-    ("missing_col", "missing column(s) wind_turbines_new"),
-    ("bad_config", "unknown key 'wieght_energy'"),
-    ("bad_registry", "registry not found"),
-])
+@pytest.mark.parametrize(
+    "case, message",
+    [
+        ("no_dir", "no such results folder"),
+        ("no_results", "results.csv: not found"),
+        ("missing_col", "missing column(s) wind_turbines_new"),
+        ("bad_config", "unknown key 'wieght_energy'"),
+        ("bad_registry", "registry not found"),
+    ],
+)
 def test_rank_errors_are_one_line_exit_1(folder, tmp_path, case, message):
     args = ["rank", folder]
     if case == "no_dir":
@@ -168,8 +225,9 @@ def test_rank_errors_are_one_line_exit_1(folder, tmp_path, case, message):
     elif case == "no_results":
         (folder / "results.csv").unlink()
     elif case == "missing_col":
-        results_frame().drop(columns=["wind_turbines_new"]).to_csv(folder / "results.csv",
-                                                                    index=False)
+        results_frame().drop(columns=["wind_turbines_new"]).to_csv(
+            folder / "results.csv", index=False
+        )
     elif case == "bad_config":
         p = tmp_path / "bad.toml"
         p.write_text("[suitability]\nwieght_energy = 3\n", "utf-8")
@@ -184,6 +242,7 @@ def test_rank_errors_are_one_line_exit_1(folder, tmp_path, case, message):
 # --------------------------------------------------------------------------------------------------
 # Committee CSV
 # --------------------------------------------------------------------------------------------------
+
 
 def _inverse_headers(columns, lang):
     return {h: c for c, h in E.header_map(columns, lang).items()}
@@ -205,10 +264,15 @@ def _compare(back: pd.DataFrame, res: pd.DataFrame, lang: str):
         a, b = back[c], res[c]
         if pd.api.types.is_numeric_dtype(b) and not pd.api.types.is_bool_dtype(b):
             dec = E.COLUMN_INFO.get(c, (None,) * 4)[3]
-            atol = 0.5 * 10.0 ** -dec + 1e-9 if dec is not None else 1e-9
-            assert_allclose(pd.to_numeric(a, errors="coerce").to_numpy(float),
-                            b.to_numpy(float), atol=atol, rtol=1e-12, equal_nan=True,
-                            err_msg=c)
+            atol = 0.5 * 10.0**-dec + 1e-9 if dec is not None else 1e-9
+            assert_allclose(
+                pd.to_numeric(a, errors="coerce").to_numpy(float),
+                b.to_numpy(float),
+                atol=atol,
+                rtol=1e-12,
+                equal_nan=True,
+                err_msg=c,
+            )
         elif pd.api.types.is_bool_dtype(b):
             assert a.astype(bool).tolist() == b.tolist(), c
         else:
@@ -232,8 +296,7 @@ def test_german_csv_reads_back_equal(ranked, tmp_path):
     assert set(back.columns) == set(res.columns) - {"reasons"}
     _compare(back, res, "de")
     # A decimal comma really is in the file (not just parsed by luck).
-    assert ";87503" not in raw.decode("utf-8-sig") and "," in raw.decode("utf-8-sig").split(
-        "\n")[1]
+    assert ";87503" not in raw.decode("utf-8-sig") and "," in raw.decode("utf-8-sig").split("\n")[1]
 
 
 def test_english_csv_reads_back_equal(ranked, tmp_path):
@@ -250,6 +313,7 @@ def test_english_csv_reads_back_equal(ranked, tmp_path):
 # XLSX
 # --------------------------------------------------------------------------------------------------
 
+
 def _sheet_frame(ws) -> pd.DataFrame:
     rows = list(ws.iter_rows(values_only=True))
     return pd.DataFrame(rows[1:], columns=rows[0])
@@ -264,8 +328,9 @@ def test_xlsx_sheets_headers_units_numbers(ranked, tmp_path, lang):
     assert r.exit_code == 0, r.output
     wb = openpyxl.load_workbook(out)
     names = E.SHEETS[lang]
-    assert wb.sheetnames == [names[k] for k in ("ranking", "details", "totals", "assumptions",
-                                                "manifest")]
+    assert wb.sheetnames == [
+        names[k] for k in ("ranking", "details", "totals", "assumptions", "manifest")
+    ]
     res = S.sort_by_rank(E.read_table(ranked / "results.csv"))
     ws = wb[names["ranking"]]
     assert ws.freeze_panes == "D2"
@@ -280,8 +345,13 @@ def test_xlsx_sheets_headers_units_numbers(ranked, tmp_path, lang):
     sheet = _unlabel(sheet, lang)
     # Full precision in the cells (formats only round the display).
     for c in ("pv_capacity_mwp", "pv_energy_mwh_per_a", "score", *S.SCORE_PARTS):
-        assert_allclose(pd.to_numeric(sheet[c]).to_numpy(float), res[c].to_numpy(float),
-                        rtol=1e-12, equal_nan=True, err_msg=c)
+        assert_allclose(
+            pd.to_numeric(sheet[c]).to_numpy(float),
+            res[c].to_numpy(float),
+            rtol=1e-12,
+            equal_nan=True,
+            err_msg=c,
+        )
     assert sheet["rank"].tolist()[:4] == [1, 2, 3, 4]
     details = _sheet_frame(wb[names["details"]])
     assert len(details) == len(res) and len(details.columns) >= len(res.columns) - 1
@@ -313,6 +383,7 @@ def test_xlsx_sheets_headers_units_numbers(ranked, tmp_path, lang):
 # GeoJSON
 # --------------------------------------------------------------------------------------------------
 
+
 def test_geojson_all_results_as_properties(ranked, tmp_path):
     out = tmp_path / "heaps.geojson"
     assert invoke("export", ranked, "--format", "geojson", "--out", out).exit_code == 0
@@ -325,14 +396,16 @@ def test_geojson_all_results_as_properties(ranked, tmp_path):
     assert set(by["alpha"]["properties"]) == set(res.columns)
     a = res.set_index("heap_id").loc["alpha"]
     assert by["alpha"]["properties"]["class"] == "pv+wind"
-    assert_allclose(by["alpha"]["properties"]["pv_energy_mwh_per_a"], a["pv_energy_mwh_per_a"],
-                    rtol=1e-15)
+    assert_allclose(
+        by["alpha"]["properties"]["pv_energy_mwh_per_a"], a["pv_energy_mwh_per_a"], rtol=1e-15
+    )
     assert by["delta"]["properties"]["rank"] is None
 
 
 # --------------------------------------------------------------------------------------------------
 # Safety and errors
 # --------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "geojson"])
 def test_export_never_overwrites_without_flag(ranked, tmp_path, fmt):
@@ -347,17 +420,21 @@ def test_export_never_overwrites_without_flag(ranked, tmp_path, fmt):
 
 
 def test_export_errors(folder, tmp_path):
-    r = CliRunner().invoke(main, ["export", str(folder), "--format", "csv", "--out",
-                                  str(tmp_path / "a.csv")])
+    r = CliRunner().invoke(
+        main, ["export", str(folder), "--format", "csv", "--out", str(tmp_path / "a.csv")]
+    )
     assert r.exit_code == 1 and "run 'haldenenergie rank" in r.output and no_traceback(r)
     assert not (tmp_path / "a.csv").exists()
     r = CliRunner().invoke(main, ["export", str(folder), "--out", str(tmp_path / "a.txt")])
     assert r.exit_code == 1 and "pass --format" in r.output and no_traceback(r)
-    r = CliRunner().invoke(main, ["export", str(folder), "--format", "pdf", "--out",
-                                  str(tmp_path / "a.pdf")])
+    r = CliRunner().invoke(
+        main, ["export", str(folder), "--format", "pdf", "--out", str(tmp_path / "a.pdf")]
+    )
     assert r.exit_code == 2 and no_traceback(r)  # usage error
-    r = CliRunner().invoke(main, ["export", str(tmp_path / "none"), "--format", "csv",
-                                  "--out", str(tmp_path / "b.csv")])
+    r = CliRunner().invoke(
+        main,
+        ["export", str(tmp_path / "none"), "--format", "csv", "--out", str(tmp_path / "b.csv")],
+    )
     assert r.exit_code == 1 and "no such results folder" in r.output and no_traceback(r)
 
 
@@ -371,6 +448,7 @@ def test_assumptions_without_manifest_use_defaults():
 # --------------------------------------------------------------------------------------------------
 # LibreOffice (integration; skips where soffice is absent)
 # --------------------------------------------------------------------------------------------------
+
 
 def _soffice(tmp_path, *args, timeout=120):
     exe = shutil.which("soffice") or shutil.which("libreoffice")
@@ -396,28 +474,43 @@ def test_libreoffice_opens_both_and_numbers_survive(ranked, tmp_path):
     lo = tmp_path / "lo"
     lo.mkdir()
     # German CSV as German Calc reads it: ';', '"', UTF-8, from line 1, locale de-DE (1031).
-    p = _soffice(tmp_path, "--infilter=CSV:59,34,76,1,,1031", "--convert-to", "xlsx",
-                 "--outdir", lo, csv_de)
+    p = _soffice(
+        tmp_path, "--infilter=CSV:59,34,76,1,,1031", "--convert-to", "xlsx", "--outdir", lo, csv_de
+    )
     assert (lo / "committee.xlsx").exists(), p.stdout + p.stderr
     res = S.sort_by_rank(E.read_table(ranked / "results.csv"))
     ws = openpyxl.load_workbook(lo / "committee.xlsx").active
     sheet = _sheet_frame(ws).rename(columns=_inverse_headers(res.columns, "de"))
-    for c, dec in (("pv_capacity_mwp", 2), ("pv_energy_mwh_per_a", 1), ("score", 3),
-                   ("wind_energy_mwh_per_a", 1)):
+    for c, dec in (
+        ("pv_capacity_mwp", 2),
+        ("pv_energy_mwh_per_a", 1),
+        ("score", 3),
+        ("wind_energy_mwh_per_a", 1),
+    ):
         vals = sheet[c].tolist()
         assert all(isinstance(v, (int, float)) or v is None for v in vals), (c, vals)
-        assert_allclose(np.array([np.nan if v is None else v for v in vals], float),
-                        res[c].to_numpy(float), atol=0.5 * 10.0 ** -dec + 1e-9, equal_nan=True)
+        assert_allclose(
+            np.array([np.nan if v is None else v for v in vals], float),
+            res[c].to_numpy(float),
+            atol=0.5 * 10.0**-dec + 1e-9,
+            equal_nan=True,
+        )
     # Our XLSX through Calc to an English CSV (first sheet = ranking; raw values, not as shown).
-    p = _soffice(tmp_path, "--convert-to",
-                 "csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,true,false",
-                 "--outdir", lo, xlsx)
+    p = _soffice(
+        tmp_path,
+        "--convert-to",
+        "csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,true,false",
+        "--outdir",
+        lo,
+        xlsx,
+    )
     out = lo / "committee.csv"
     assert out.exists(), p.stdout + p.stderr
     back = pd.read_csv(out).rename(columns=_inverse_headers(res.columns, "de"))
     for c in ("pv_capacity_mwp", "pv_energy_mwh_per_a", "score", *S.SCORE_PARTS):
-        assert_allclose(back[c].to_numpy(float), res[c].to_numpy(float), rtol=1e-9,
-                        equal_nan=True, err_msg=c)
+        assert_allclose(
+            back[c].to_numpy(float), res[c].to_numpy(float), rtol=1e-9, equal_nan=True, err_msg=c
+        )
     assert back["heap_id"].tolist() == res["heap_id"].tolist()
 
 
@@ -426,10 +519,16 @@ def test_every_result_column_has_a_label_in_both_languages():
     ranking write has a German and an English header (with the unit where it has one)."""
     from haldenenergie.pipeline import RESULT_COLUMNS
 
-    wind_extra = ("wind_rotor_diameter_m", "wind_hub_height_above_surroundings_m",
-                  "wind_speedup_fraction", "wind_wake_loss_fraction", "wind_atlas_factor",
-                  "existing_wind_turbine_type", "existing_wind_capacity_mw",
-                  "existing_wind_full_load_hours_h")
+    wind_extra = (
+        "wind_rotor_diameter_m",
+        "wind_hub_height_above_surroundings_m",
+        "wind_speedup_fraction",
+        "wind_wake_loss_fraction",
+        "wind_atlas_factor",
+        "existing_wind_turbine_type",
+        "existing_wind_capacity_mw",
+        "existing_wind_full_load_hours_h",
+    )
     cols = [*RESULT_COLUMNS, *wind_extra, *S.RANK_COLUMNS]
     missing = [c for c in cols if c not in E.COLUMN_INFO]
     assert not missing, missing

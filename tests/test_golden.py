@@ -24,7 +24,10 @@ TABLES = ["results", "surfaces", "monthly", "ranking", "totals"]
 RTOL = 1e-9
 #: XLSX sheets whose every cell must be identical; the manifest sheet holds paths and times and the
 #: assumptions sheet holds source texts that issue 10 rewrites (its values are compared apart).
-XLSX_SHEETS_EXACT = {"de": ["Rangfolge", "Details", "Summen"], "en": ["Ranking", "Details", "Totals"]}
+XLSX_SHEETS_EXACT = {
+    "de": ["Rangfolge", "Details", "Summen"],
+    "en": ["Ranking", "Details", "Totals"],
+}
 
 
 @pytest.fixture(scope="module")
@@ -52,11 +55,17 @@ def _assert_frames_close(new: pd.DataFrame, old: pd.DataFrame, what: str) -> Non
         a, b = new[col], old[col]
         if pd.api.types.is_numeric_dtype(b) and pd.api.types.is_numeric_dtype(a):
             np.testing.assert_allclose(
-                a.to_numpy(float), b.to_numpy(float), rtol=RTOL, atol=0.0, equal_nan=True,
-                err_msg=f"{what}: column {col}")
+                a.to_numpy(float),
+                b.to_numpy(float),
+                rtol=RTOL,
+                atol=0.0,
+                equal_nan=True,
+                err_msg=f"{what}: column {col}",
+            )
         else:
             assert a.fillna("").astype(str).tolist() == b.fillna("").astype(str).tolist(), (
-                f"{what}: column {col} differs")
+                f"{what}: column {col} differs"
+            )
 
 
 @pytest.mark.slow
@@ -95,7 +104,8 @@ def test_xlsx_cells_identical(golden_runs, case, name, lang):
     assert new_wb.sheetnames == old_wb.sheetnames
     for sheet in XLSX_SHEETS_EXACT[lang]:
         assert _cells(golden_runs[case] / name, sheet) == _cells(GOLDEN / case / name, sheet), (
-            f"{case}/{name}: sheet {sheet} differs")
+            f"{case}/{name}: sheet {sheet} differs"
+        )
     # Assumptions: section, key and value of every parameter are unchanged (sources may be reworded).
     sheet = old_wb.sheetnames[3]
     new_rows = [r[:3] for r in _cells(golden_runs[case] / name, sheet)]
@@ -116,7 +126,9 @@ def test_golden_tables_are_what_the_readme_says():
     """The golden data are real results, not placeholders: 46 heaps, TRY2015 PV near 1.2 TWh/a."""
     res = pd.read_csv(GOLDEN / "try2015" / "results.csv")
     assert len(res) == 46 and res["heap_id"].is_unique
-    total = pd.read_csv(io.StringIO((GOLDEN / "try2015" / "totals.csv").read_text())).set_index("group")
+    total = pd.read_csv(io.StringIO((GOLDEN / "try2015" / "totals.csv").read_text())).set_index(
+        "group"
+    )
     assert total.loc["technical", "heaps"] == 46
     # issue 11 quotes the same figure measured on this code: suitable PV 1,113 GWh/a
     assert abs(total.loc["total_suitable", "pv_energy_mwh_per_a"] / 1e3 - 1113) < 1

@@ -33,21 +33,30 @@ from haldenenergie.heaps import (
 
 ROOT = Path(__file__).resolve().parents[1]
 REGISTRY = ROOT / "heaps.geojson"
-NUMERIC = ("area_ha", "height_asl_m", "height_rel_m", "existing_wind_count", "existing_wind_rated_kw",
-           "existing_wind_hub_height_m", "existing_wind_rotor_diameter_m")
+NUMERIC = (
+    "area_ha",
+    "height_asl_m",
+    "height_rel_m",
+    "existing_wind_count",
+    "existing_wind_rated_kw",
+    "existing_wind_hub_height_m",
+    "existing_wind_rotor_diameter_m",
+)
 
 
 def run_cli(*args):
     result = CliRunner().invoke(main, list(args))
     assert "Traceback" not in result.output
-    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), \
-        result.exception
+    assert not isinstance(result.exception, Exception) or isinstance(
+        result.exception, SystemExit
+    ), result.exception
     return result
 
 
 # --------------------------------------------------------------------------------------------------
 # The shipped registry against the fact table
 # --------------------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def fact_rows(shared_dir):
@@ -110,7 +119,8 @@ def test_shipped_registry_heaps_match_fact_table(fact_rows):
         assert h.height_rel_m == (float(row["height_rel_m"]) if row["height_rel_m"] else None)
         assert h.existing_wind.count == int(row["existing_wind_count"])
         assert h.existing_wind.hub_height_m == (
-            float(row["existing_wind_hub_height_m"]) if row["existing_wind_hub_height_m"] else None)
+            float(row["existing_wind_hub_height_m"]) if row["existing_wind_hub_height_m"] else None
+        )
         assert h.sources == row["sources"]
         assert h.footprint is None and h.housing_distance_m is None
     # 34 located, 12 + 34 = 46 (FACTS.md: 46 of 58 identified)
@@ -124,8 +134,9 @@ def test_shipped_registry_header_states_coverage(shipped):
 
 
 def test_transcription_tool_reproduces_the_registry(shared_dir):
-    spec = importlib.util.spec_from_file_location("transcribe_heaps",
-                                                  ROOT / "tools" / "transcribe_heaps.py")
+    spec = importlib.util.spec_from_file_location(
+        "transcribe_heaps", ROOT / "tools" / "transcribe_heaps.py"
+    )
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     text = mod.dumps(mod.transcribe(shared_dir / "data" / "heaps" / "heap_facts.csv"))
@@ -143,14 +154,28 @@ def test_located_heaps_inside_bbox():
 # Broken registries: each fails through the function and the CLI with the right message
 # --------------------------------------------------------------------------------------------------
 
+
 def _feature(**props):
-    p = {"id": "test-heap", "name": "Halde Test", "city": "Herten", "owner": "RVR",
-         "area_ha": 20, "height_asl_m": 100, "height_rel_m": 50, "form": "table",
-         "existing_wind_count": 0, "access": "open", "sources": "hand-made test data"}
+    p = {
+        "id": "test-heap",
+        "name": "Halde Test",
+        "city": "Herten",
+        "owner": "RVR",
+        "area_ha": 20,
+        "height_asl_m": 100,
+        "height_rel_m": 50,
+        "form": "table",
+        "existing_wind_count": 0,
+        "access": "open",
+        "sources": "hand-made test data",
+    }
     p.update(props)
     p = {k: v for k, v in p.items() if v is not _DROP}
-    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [7.0, 51.5]},
-            "properties": p}
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [7.0, 51.5]},
+        "properties": p,
+    }
 
 
 _DROP = object()
@@ -166,82 +191,159 @@ def _with_geometry(geometry, **props):
     return f
 
 
-_BOWTIE = {"type": "Polygon", "coordinates": [[[7.0, 51.5], [7.01, 51.51], [7.01, 51.5],
-                                               [7.0, 51.51], [7.0, 51.5]]]}
+_BOWTIE = {
+    "type": "Polygon",
+    "coordinates": [[[7.0, 51.5], [7.01, 51.51], [7.01, 51.5], [7.0, 51.51], [7.0, 51.5]]],
+}
 
 BROKEN = {
-    "malformed-json": ('{"type": "FeatureCollection",\n "features": [\n {"type": "Feature" "x": 1}]}',
-                       r"JSON: malformed JSON at line 3, column 21: Expecting ',' delimiter"),
-    "nan-number": (_fc(_feature()).replace('"area_ha": 20', '"area_ha": NaN'),
-                   r"NaN is not a valid JSON number"),
-    "not-featurecollection": (json.dumps(_feature()),
-                              r"not a GeoJSON FeatureCollection \(got 'Feature'\); wrap"),
+    "malformed-json": (
+        '{"type": "FeatureCollection",\n "features": [\n {"type": "Feature" "x": 1}]}',
+        r"JSON: malformed JSON at line 3, column 21: Expecting ',' delimiter",
+    ),
+    "nan-number": (
+        _fc(_feature()).replace('"area_ha": 20', '"area_ha": NaN'),
+        r"NaN is not a valid JSON number",
+    ),
+    "not-featurecollection": (
+        json.dumps(_feature()),
+        r"not a GeoJSON FeatureCollection \(got 'Feature'\); wrap",
+    ),
     "no-features": (_fc(), r"features: no features"),
-    "no-properties": (json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": None}]}), r"\(#0\): properties: feature without properties"),
+    "no-properties": (
+        json.dumps(
+            {"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": None}]}
+        ),
+        r"\(#0\): properties: feature without properties",
+    ),
     "missing-id": (_fc(_feature(id=_DROP)), r"feature <no id> \(#0\): id: missing or empty"),
     "empty-id": (_fc(_feature(id="  ")), r"id: missing or empty"),
     "id-not-slug": (_fc(_feature(id="Halde Groß")), r"not an ASCII slug .*'halde-gross'"),
-    "duplicate-id": (_fc(_feature(), _feature(name="Other")),
-                     r"feature test-heap \(#1\): id: duplicate id, already used by feature #0"),
-    "duplicate-key": (_fc(_feature()).replace('"area_ha": 20', '"area_ha": 20, "area_ha": 21'),
-                      r"area_ha: property given twice"),
+    "duplicate-id": (
+        _fc(_feature(), _feature(name="Other")),
+        r"feature test-heap \(#1\): id: duplicate id, already used by feature #0",
+    ),
+    "duplicate-key": (
+        _fc(_feature()).replace('"area_ha": 20', '"area_ha": 20, "area_ha": 21'),
+        r"area_ha: property given twice",
+    ),
     "missing-name": (_fc(_feature(name=_DROP)), r"feature test-heap \(#0\): name: missing"),
     "empty-name": (_fc(_feature(name="")), r"name: missing or empty"),
-    "outside-bbox": (_fc(_with_geometry({"type": "Point", "coordinates": [13.4, 52.5]})),
-                     r"geometry: coordinates \[13.4, 52.5\] outside the Ruhr bounding box"),
-    "swapped-lonlat": (_fc(_with_geometry({"type": "Point", "coordinates": [51.5, 7.0]})),
-                       r"outside the Ruhr bounding box .*lon and lat look swapped"),
-    "projected-metres": (_fc(_with_geometry({"type": "Point", "coordinates": [360000, 5712000]})),
-                         r"projected metres \(EPSG:25832\?\)"),
-    "unsupported-geometry": (_fc(_with_geometry({"type": "LineString",
-                                                 "coordinates": [[7.0, 51.5], [7.1, 51.5]]})),
-                             r"unsupported geometry type 'LineString'"),
-    "bad-point-coords": (_fc(_with_geometry({"type": "Point", "coordinates": [7.0]})),
-                         r"geometry: invalid position \[7.0\]"),
-    "string-coords": (_fc(_with_geometry({"type": "Point", "coordinates": "7.0, 51.5"})),
-                      r"geometry: invalid Point coordinates"),
-    "unclosed-ring": (_fc(_with_geometry({"type": "Polygon", "coordinates": [
-        [[7.0, 51.5], [7.01, 51.5], [7.01, 51.51], [7.0, 51.51]]]})), r"invalid polygon ring"),
+    "outside-bbox": (
+        _fc(_with_geometry({"type": "Point", "coordinates": [13.4, 52.5]})),
+        r"geometry: coordinates \[13.4, 52.5\] outside the Ruhr bounding box",
+    ),
+    "swapped-lonlat": (
+        _fc(_with_geometry({"type": "Point", "coordinates": [51.5, 7.0]})),
+        r"outside the Ruhr bounding box .*lon and lat look swapped",
+    ),
+    "projected-metres": (
+        _fc(_with_geometry({"type": "Point", "coordinates": [360000, 5712000]})),
+        r"projected metres \(EPSG:25832\?\)",
+    ),
+    "unsupported-geometry": (
+        _fc(_with_geometry({"type": "LineString", "coordinates": [[7.0, 51.5], [7.1, 51.5]]})),
+        r"unsupported geometry type 'LineString'",
+    ),
+    "bad-point-coords": (
+        _fc(_with_geometry({"type": "Point", "coordinates": [7.0]})),
+        r"geometry: invalid position \[7.0\]",
+    ),
+    "string-coords": (
+        _fc(_with_geometry({"type": "Point", "coordinates": "7.0, 51.5"})),
+        r"geometry: invalid Point coordinates",
+    ),
+    "unclosed-ring": (
+        _fc(
+            _with_geometry(
+                {
+                    "type": "Polygon",
+                    "coordinates": [[[7.0, 51.5], [7.01, 51.5], [7.01, 51.51], [7.0, 51.51]]],
+                }
+            )
+        ),
+        r"invalid polygon ring",
+    ),
     "self-intersecting": (_fc(_with_geometry(_BOWTIE)), r"invalid polygon: Self-intersection"),
-    "missing-geometry": (_fc({k: v for k, v in _feature().items() if k != "geometry"}),
-                         r"geometry: member missing"),
+    "missing-geometry": (
+        _fc({k: v for k, v in _feature().items() if k != "geometry"}),
+        r"geometry: member missing",
+    ),
     "negative-area": (_fc(_feature(area_ha=-5)), r"area_ha: -5 must be > 0 \[ha\]"),
     "absurd-area": (_fc(_feature(area_ha=170000)), r"area_ha: 170000 ha is absurd .*m²"),
     "zero-height-rel": (_fc(_feature(height_rel_m=0)), r"height_rel_m: 0 m is outside \(0, 200\]"),
-    "absurd-height-rel": (_fc(_feature(height_rel_m=500, height_asl_m=None)),
-                          r"height_rel_m: 500 m is outside"),
-    "absurd-height-asl": (_fc(_feature(height_asl_m=600)),
-                          r"height_asl_m: 600 m is outside 0–300 m a.s.l."),
-    "unknown-form": (_fc(_feature(form="pyramid")),
-                     r"form: unknown form 'pyramid'; allowed: cone, table, terraced, landscape"),
-    "unknown-access": (_fc(_feature(access="public")),
-                       r"access: unknown access 'public'; allowed: open, closed, unknown"),
-    "unknown-nature": (_fc(_feature(nature_protection="yes")),
-                       r"nature_protection: unknown value 'yes'; allowed: reserve, adjacent, planned"),
-    "non-numeric-area": (_fc(_feature(area_ha="12 ha")),
-                         r'area_ha: must be a number or null, got "12 ha"'),
-    "quoted-number": (_fc(_feature(height_rel_m="50")), r'height_rel_m: must be a number'),
+    "absurd-height-rel": (
+        _fc(_feature(height_rel_m=500, height_asl_m=None)),
+        r"height_rel_m: 500 m is outside",
+    ),
+    "absurd-height-asl": (
+        _fc(_feature(height_asl_m=600)),
+        r"height_asl_m: 600 m is outside 0–300 m a.s.l.",
+    ),
+    "unknown-form": (
+        _fc(_feature(form="pyramid")),
+        r"form: unknown form 'pyramid'; allowed: cone, table, terraced, landscape",
+    ),
+    "unknown-access": (
+        _fc(_feature(access="public")),
+        r"access: unknown access 'public'; allowed: open, closed, unknown",
+    ),
+    "unknown-nature": (
+        _fc(_feature(nature_protection="yes")),
+        r"nature_protection: unknown value 'yes'; allowed: reserve, adjacent, planned",
+    ),
+    "non-numeric-area": (
+        _fc(_feature(area_ha="12 ha")),
+        r'area_ha: must be a number or null, got "12 ha"',
+    ),
+    "quoted-number": (_fc(_feature(height_rel_m="50")), r"height_rel_m: must be a number"),
     "bool-number": (_fc(_feature(area_ha=True)), r"area_ha: must be a number or null, got true"),
     "text-not-string": (_fc(_feature(city=42)), r"city: must be text or null, got 42"),
-    "negative-wind-count": (_fc(_feature(existing_wind_count=-1)),
-                            r"existing_wind_count: -1 must be >= 0"),
-    "fractional-wind-count": (_fc(_feature(existing_wind_count=1.5, existing_wind_model="E-82")),
-                              r"existing_wind_count: must be a whole number, got 1.5"),
-    "rated-power-in-watts": (_fc(_feature(existing_wind_count=1, existing_wind_model="E-82",
-                                          existing_wind_rated_kw=2300000)),
-                             r"existing_wind_rated_kw: 2300000 is outside \(0, 20000\] kW"),
-    "hub-below-radius": (_fc(_feature(existing_wind_count=1, existing_wind_model="E-138",
-                                      existing_wind_hub_height_m=60,
-                                      existing_wind_rotor_diameter_m=138)),
-                         r"hub height 60 m is below the rotor radius 69 m"),
-    "negative-housing-distance": (_fc(_feature(housing_distance_m=-100)),
-                                  r"housing_distance_m: -100 must be >= 0 \[m\]"),
-    "id-member-mismatch": (_fc({**_feature(), "id": "other"}),
-                           r"feature member \"id\" \('other'\) differs"),
-    "non-wgs84-crs": (json.dumps({"type": "FeatureCollection", "crs": {
-        "type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25832"}},
-        "features": [_feature()]}), r"crs: coordinate reference system .* is not WGS84"),
+    "negative-wind-count": (
+        _fc(_feature(existing_wind_count=-1)),
+        r"existing_wind_count: -1 must be >= 0",
+    ),
+    "fractional-wind-count": (
+        _fc(_feature(existing_wind_count=1.5, existing_wind_model="E-82")),
+        r"existing_wind_count: must be a whole number, got 1.5",
+    ),
+    "rated-power-in-watts": (
+        _fc(
+            _feature(
+                existing_wind_count=1, existing_wind_model="E-82", existing_wind_rated_kw=2300000
+            )
+        ),
+        r"existing_wind_rated_kw: 2300000 is outside \(0, 20000\] kW",
+    ),
+    "hub-below-radius": (
+        _fc(
+            _feature(
+                existing_wind_count=1,
+                existing_wind_model="E-138",
+                existing_wind_hub_height_m=60,
+                existing_wind_rotor_diameter_m=138,
+            )
+        ),
+        r"hub height 60 m is below the rotor radius 69 m",
+    ),
+    "negative-housing-distance": (
+        _fc(_feature(housing_distance_m=-100)),
+        r"housing_distance_m: -100 must be >= 0 \[m\]",
+    ),
+    "id-member-mismatch": (
+        _fc({**_feature(), "id": "other"}),
+        r"feature member \"id\" \('other'\) differs",
+    ),
+    "non-wgs84-crs": (
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25832"}},
+                "features": [_feature()],
+            }
+        ),
+        r"crs: coordinate reference system .* is not WGS84",
+    ),
     "feature-not-feature": (_fc("hello"), r"\(#0\): type: not a GeoJSON Feature \(got 'string'\)"),
     "empty-file": ("", r"file: empty file; write a GeoJSON FeatureCollection"),
     "whitespace-only": ("  \n\n", r"file: empty file"),
@@ -283,19 +385,36 @@ def test_broken_registry_fails_in_cli(broken):
 
 def test_problems_are_all_collected(tmp_path):
     path = tmp_path / "many.geojson"
-    path.write_text(_fc(_feature(area_ha=-1, form="x"), _feature(name=None),
-                        _feature(id="b", access="public")), encoding="utf-8")
+    path.write_text(
+        _fc(_feature(area_ha=-1, form="x"), _feature(name=None), _feature(id="b", access="public")),
+        encoding="utf-8",
+    )
     problems = validate_registry(path)
     got = {(p.feature_id, p.index, p.property) for p in problems}
-    assert got == {("test-heap", 0, "area_ha"), ("test-heap", 0, "form"), ("test-heap", 1, "id"),
-                   ("test-heap", 1, "name"), ("b", 2, "access")}
-    with pytest.raises(RegistryError, match=r"\(and 4 more errors; run 'haldenenergie heaps validate"):
+    assert got == {
+        ("test-heap", 0, "area_ha"),
+        ("test-heap", 0, "form"),
+        ("test-heap", 1, "id"),
+        ("test-heap", 1, "name"),
+        ("b", 2, "access"),
+    }
+    with pytest.raises(
+        RegistryError, match=r"\(and 4 more errors; run 'haldenenergie heaps validate"
+    ):
         read_registry(path)
     res = run_cli("heaps", "validate", str(path))
     assert res.exit_code == 1 and "5 errors, 0 warnings; invalid" in res.output
     # every problem printed as PATH: feature <id> (#index): <property>: <message>
-    assert len([ln for ln in res.output.splitlines()
-                if re.match(rf"{re.escape(str(path))}: feature \S+ \(#\d\): \w+: ", ln)]) == 5
+    assert (
+        len(
+            [
+                ln
+                for ln in res.output.splitlines()
+                if re.match(rf"{re.escape(str(path))}: feature \S+ \(#\d\): \w+: ", ln)
+            ]
+        )
+        == 5
+    )
 
 
 def test_binary_file_and_directory(tmp_path):
@@ -333,8 +452,11 @@ def test_missing_file(tmp_path):
 # --------------------------------------------------------------------------------------------------
 
 WARNINGS = {
-    "wind-count-without-model": (_feature(existing_wind_count=2), "existing_wind_model",
-                                 r"2 existing turbine\(s\) but no model"),
+    "wind-count-without-model": (
+        _feature(existing_wind_count=2),
+        "existing_wind_model",
+        r"2 existing turbine\(s\) but no model",
+    ),
     "large-area": (_feature(area_ha=400), "area_ha", r"larger than any known Ruhr heap"),
     "low-base": (_feature(height_asl_m=40, height_rel_m=35), "height_rel_m", r"base at 5 m a.s.l."),
     "typo-property": (_feature(area_hectares=5), "area_hectares", r"did you mean 'area_ha'"),
@@ -362,6 +484,7 @@ def test_warnings_do_not_fail(case, tmp_path):
 # Footprints
 # --------------------------------------------------------------------------------------------------
 
+
 def _square_wgs84(cx_m, cy_m, side_m):
     """A square of known area built in EPSG:25832 and transformed vertex by vertex to WGS84."""
     tr = Transformer.from_crs("EPSG:25832", "EPSG:4326", always_xy=True)
@@ -375,8 +498,10 @@ def test_polygon_footprint_accepted(tmp_path):
     # Near Hoheward: E 372,000 m, N 5,714,000 m (EPSG:25832); 500 m x 500 m = 25 ha.
     ring = _square_wgs84(372_000, 5_714_000, 500)
     path = tmp_path / "poly.geojson"
-    path.write_text(_fc(_with_geometry({"type": "Polygon", "coordinates": [ring]}, area_ha=None)),
-                    encoding="utf-8")
+    path.write_text(
+        _fc(_with_geometry({"type": "Polygon", "coordinates": [ring]}, area_ha=None)),
+        encoding="utf-8",
+    )
     assert validate_registry(path) == []
     (h,) = read_registry(path)
     # Tolerance 1e-6 relative: the same transformation inverted (pyproj round trip ~1e-9 m).
@@ -407,18 +532,30 @@ def test_multipolygon_footprint_and_area_mismatch_warning(tmp_path):
 
 def test_concave_footprint_point_inside(tmp_path):
     # A U shape: its centroid lies in the notch, so the representative point is used.
-    u = [[7.00, 51.50], [7.03, 51.50], [7.03, 51.52], [7.02, 51.52], [7.02, 51.505],
-         [7.01, 51.505], [7.01, 51.52], [7.00, 51.52], [7.00, 51.50]]
+    u = [
+        [7.00, 51.50],
+        [7.03, 51.50],
+        [7.03, 51.52],
+        [7.02, 51.52],
+        [7.02, 51.505],
+        [7.01, 51.505],
+        [7.01, 51.52],
+        [7.00, 51.52],
+        [7.00, 51.50],
+    ]
     path = tmp_path / "u.geojson"
-    path.write_text(_fc(_with_geometry({"type": "Polygon", "coordinates": [u]}, area_ha=None)),
-                    encoding="utf-8")
+    path.write_text(
+        _fc(_with_geometry({"type": "Polygon", "coordinates": [u]}, area_ha=None)), encoding="utf-8"
+    )
     (h,) = read_registry(path)
     assert h.footprint.contains(Point(h.lon, h.lat))
 
 
 def test_null_geometry_and_null_form(tmp_path):
     path = tmp_path / "null.geojson"
-    path.write_text(_fc(_with_geometry(None, form=None, existing_wind_count=None)), encoding="utf-8")
+    path.write_text(
+        _fc(_with_geometry(None, form=None, existing_wind_count=None)), encoding="utf-8"
+    )
     heaps, problems = check_registry(path)
     assert problems == []
     (h,) = heaps
@@ -438,6 +575,7 @@ def test_geodataframe_of_shipped_registry():
 # --------------------------------------------------------------------------------------------------
 # CLI: validate / list / show
 # --------------------------------------------------------------------------------------------------
+
 
 def test_cli_validate_default_registry():
     res = run_cli("heaps", "validate")
@@ -493,11 +631,13 @@ def test_cli_show_unknown_id():
     res = run_cli("heaps", "show", "hanel")
     assert res.exit_code == 1
     assert res.output.strip().splitlines() == [
-        f"error: {REGISTRY}: no heap with id 'hanel'; did you mean haniel, rheinelbe?"]
+        f"error: {REGISTRY}: no heap with id 'hanel'; did you mean haniel, rheinelbe?"
+    ]
     res = run_cli("heaps", "show", "Lohberg")
     assert res.exit_code == 1 and "lohberg-nord, lohberg-nord-erweiterung" in res.output
     with pytest.raises(RegistryError, match="no heap with id"):
         from haldenenergie.heaps import find_heap
+
         find_heap(read_registry(REGISTRY), "zzzz")
 
 

@@ -17,10 +17,24 @@ from haldenenergie.cli import main
 from haldenenergie.config import load_config
 
 REQUIRED_COLUMNS = [
-    "heap_id", "name", "city", "owner", "terrain_source", "footprint_area_ha", "relative_height_m",
-    "pv_usable_area_ha", "pv_capacity_mwp", "pv_energy_mwh_per_a", "pv_specific_yield_kwh_per_kwp",
-    "wind_turbines_new", "wind_capacity_mw", "wind_energy_mwh_per_a", "wind_full_load_hours_h",
-    "existing_wind_turbines", "existing_wind_energy_mwh_per_a", "assumptions",
+    "heap_id",
+    "name",
+    "city",
+    "owner",
+    "terrain_source",
+    "footprint_area_ha",
+    "relative_height_m",
+    "pv_usable_area_ha",
+    "pv_capacity_mwp",
+    "pv_energy_mwh_per_a",
+    "pv_specific_yield_kwh_per_kwp",
+    "wind_turbines_new",
+    "wind_capacity_mw",
+    "wind_energy_mwh_per_a",
+    "wind_full_load_hours_h",
+    "existing_wind_turbines",
+    "existing_wind_energy_mwh_per_a",
+    "assumptions",
 ]
 
 
@@ -45,13 +59,20 @@ def test_default_run_writes_all_files_for_every_heap(default_run, root_dir):
     out, r = default_run
     assert f"{len(registry_ids(root_dir))} heaps → {out}/" in r.output
     assert "PV potential" in r.output and "MWp" in r.output and "GWh/a" in r.output
-    for name in ["results.csv", "results.geojson", "monthly.csv", "manifest.json", "ranking.csv",
-                 "totals.csv", "surfaces.csv"]:
+    for name in [
+        "results.csv",
+        "results.geojson",
+        "monthly.csv",
+        "manifest.json",
+        "ranking.csv",
+        "totals.csv",
+        "surfaces.csv",
+    ]:
         assert (out / name).is_file(), name
     res = pd.read_csv(out / "results.csv")
     assert list(res.columns[: len(REQUIRED_COLUMNS)]) == REQUIRED_COLUMNS
     ids = registry_ids(root_dir)
-    assert sorted(res["heap_id"]) == sorted(ids)          # every heap exactly once
+    assert sorted(res["heap_id"]) == sorted(ids)  # every heap exactly once
     assert res["heap_id"].is_unique
     assert res["class"].notna().all() and res["reasons"].notna().all()
     gj = json.loads((out / "results.geojson").read_text(encoding="utf-8"))
@@ -61,9 +82,15 @@ def test_default_run_writes_all_files_for_every_heap(default_run, root_dir):
     # monthly sums equal the annual figures (same numbers, two views) to rounding (1e-6 relative)
     m = monthly.groupby("heap_id")[["pv_energy_mwh", "wind_energy_mwh"]].sum()
     r2 = res.set_index("heap_id")
-    assert_allclose(m["pv_energy_mwh"].reindex(r2.index), r2["pv_energy_mwh_per_a"], rtol=1e-6, atol=1e-6)
-    assert_allclose(m["wind_energy_mwh"].reindex(r2.index), r2["wind_energy_mwh_per_a"].fillna(0),
-                    rtol=1e-6, atol=1e-6)
+    assert_allclose(
+        m["pv_energy_mwh"].reindex(r2.index), r2["pv_energy_mwh_per_a"], rtol=1e-6, atol=1e-6
+    )
+    assert_allclose(
+        m["wind_energy_mwh"].reindex(r2.index),
+        r2["wind_energy_mwh_per_a"].fillna(0),
+        rtol=1e-6,
+        atol=1e-6,
+    )
     # leftover temporary folders would mean a non-atomic write
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]
 
@@ -116,18 +143,22 @@ def test_existing_output_dir_refused_without_overwrite(default_run):
     assert "Traceback" not in r.output
 
 
-@pytest.mark.parametrize("toml, message", [
-    ("[pv]\nno_such_key = 1\n", "unknown key 'no_such_key' in \\[pv\\]"),
-    ("[nosection]\nx = 1\n", "unknown section \\[nosection\\]"),
-    ("[wind]\nturbine_type = \"NoSuchTurbine/1\"\n", "NoSuchTurbine"),
-    ("[terrain]\nmin_patch_area_m2 = -5\n", "outside the allowed range"),
-    ("[pv\n", "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "toml, message",
+    [
+        ("[pv]\nno_such_key = 1\n", "unknown key 'no_such_key' in \\[pv\\]"),
+        ("[nosection]\nx = 1\n", "unknown section \\[nosection\\]"),
+        ('[wind]\nturbine_type = "NoSuchTurbine/1"\n', "NoSuchTurbine"),
+        ("[terrain]\nmin_patch_area_m2 = -5\n", "outside the allowed range"),
+        ("[pv\n", "not valid TOML"),
+    ],
+)
 def test_bad_config_is_one_line_error(tmp_path, toml, message):
     cfg = tmp_path / "bad.toml"
     cfg.write_text(toml, encoding="utf-8")
-    r = CliRunner().invoke(main, ["run", "--config", str(cfg), "--heap", "haniel",
-                                  "--out", str(tmp_path / "o")])
+    r = CliRunner().invoke(
+        main, ["run", "--config", str(cfg), "--heap", "haniel", "--out", str(tmp_path / "o")]
+    )
     assert r.exit_code == 1, r.output
     assert "Traceback" not in r.output
     import re
@@ -160,15 +191,29 @@ def test_interrupted_run_leaves_no_half_written_files(tmp_path, monkeypatch):
 
 
 def test_heap_with_missing_facts_gets_a_row_that_says_why(tmp_path):
-    gj = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": None,
-         "properties": {"id": "nofacts", "name": "Halde ohne Daten", "form": "unknown",
-                        "sources": "test"}}]}
+    gj = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": None,
+                "properties": {
+                    "id": "nofacts",
+                    "name": "Halde ohne Daten",
+                    "form": "unknown",
+                    "sources": "test",
+                },
+            }
+        ],
+    }
     p = tmp_path / "h.geojson"
     p.write_text(json.dumps(gj), encoding="utf-8")
     res = pipeline.run(p).results
     assert len(res) == 1
-    assert "assum" in res.loc[0, "assumptions"].lower() or "default" in res.loc[0, "assumptions"].lower()
+    assert (
+        "assum" in res.loc[0, "assumptions"].lower()
+        or "default" in res.loc[0, "assumptions"].lower()
+    )
     assert np.isfinite(res.loc[0, "pv_energy_mwh_per_a"])
 
 
@@ -180,8 +225,16 @@ def _square_east_of(lat, lon, gap_m, size_m=400.0):
     x0, x1 = lon + gap_m / m_per_deg_lon, lon + (gap_m + size_m) / m_per_deg_lon
     dy = size_m / 2 / 111_320.0
     ring = [[x0, lat - dy], [x1, lat - dy], [x1, lat + dy], [x0, lat + dy], [x0, lat - dy]]
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring]}}]}
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {},
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            }
+        ],
+    }
 
 
 @pytest.mark.parametrize("gap_m, wind_ok", [(900.0, True), (300.0, False)])
@@ -194,8 +247,11 @@ def test_residential_layer_sets_housing_distance(tmp_path, root_dir, gap_m, wind
     layer = tmp_path / "res.geojson"
     layer.write_text(json.dumps(_square_east_of(heap.lat, heap.lon, gap_m)), encoding="utf-8")
     out = tmp_path / "o"
-    r = CliRunner().invoke(main, ["run", "--heap", "haniel", "--residential", str(layer),
-                                  "--out", str(out)], catch_exceptions=False)
+    r = CliRunner().invoke(
+        main,
+        ["run", "--heap", "haniel", "--residential", str(layer), "--out", str(out)],
+        catch_exceptions=False,
+    )
     assert r.exit_code == 0, r.output
     res = pd.read_csv(out / "results.csv").iloc[0]
     assert_allclose(res["housing_distance_m"], gap_m, rtol=0.01)
@@ -211,15 +267,35 @@ def test_reserved_area_over_whole_heap_removes_pv_and_turbines(tmp_path, root_di
 
     heap = next(h for h in read_registry(root_dir / "heaps.geojson") if h.id == "haniel")
     d = 0.02  # ~1.4 km × 2.2 km box, larger than any heap footprint
-    ring = [[heap.lon - d, heap.lat - d], [heap.lon + d, heap.lat - d], [heap.lon + d, heap.lat + d],
-            [heap.lon - d, heap.lat + d], [heap.lon - d, heap.lat - d]]
+    ring = [
+        [heap.lon - d, heap.lat - d],
+        [heap.lon + d, heap.lat - d],
+        [heap.lon + d, heap.lat + d],
+        [heap.lon - d, heap.lat + d],
+        [heap.lon - d, heap.lat - d],
+    ]
     layer = tmp_path / "reserved.geojson"
-    layer.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring]}}]}),
-        encoding="utf-8")
+    layer.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {},
+                        "geometry": {"type": "Polygon", "coordinates": [ring]},
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     out = tmp_path / "o"
-    r = CliRunner().invoke(main, ["run", "--heap", "haniel", "--reserved", str(layer), "--out", str(out)],
-                           catch_exceptions=False)
+    r = CliRunner().invoke(
+        main,
+        ["run", "--heap", "haniel", "--reserved", str(layer), "--out", str(out)],
+        catch_exceptions=False,
+    )
     assert r.exit_code == 0, r.output
     res = pd.read_csv(out / "results.csv").iloc[0]
     assert res["pv_usable_area_ha"] == 0 and res["pv_energy_mwh_per_a"] == 0
@@ -276,8 +352,10 @@ def test_try2015_run_is_physically_plausible(try2015_run):
     flh_old = old["existing_wind_energy_mwh_per_a"] / old["existing_wind_capacity_mw"]
     assert flh_old.between(1500, 3200).all(), flh_old
     # totals: energies add up
-    assert_allclose(res["total_energy_mwh_per_a"],
-                    res["pv_energy_mwh_per_a"] + res["wind_energy_mwh_per_a"].fillna(0))
+    assert_allclose(
+        res["total_energy_mwh_per_a"],
+        res["pv_energy_mwh_per_a"] + res["wind_energy_mwh_per_a"].fillna(0),
+    )
 
 
 def test_manifest_paths_hashes_parameters_timestamps(try2015_run, weather_dir, root_dir):
@@ -295,16 +373,24 @@ def test_manifest_paths_hashes_parameters_timestamps(try2015_run, weather_dir, r
     assert man["parameters"] == json.loads(json.dumps(load_config().to_dict(), default=str))
     assert man["started_utc"] <= man["created_utc"] and man["elapsed_s"] > 0
     assert man["weather"]["source_format"] == "try2015" and man["weather"]["partial"] is False
-    assert set(man["outputs"]) == {"results.csv", "results.geojson", "monthly.csv", "surfaces.csv",
-                                   "ranking.csv", "totals.csv", "manifest.json"}
+    assert set(man["outputs"]) == {
+        "results.csv",
+        "results.geojson",
+        "monthly.csv",
+        "surfaces.csv",
+        "ranking.csv",
+        "totals.csv",
+        "manifest.json",
+    }
 
 
 def test_results_geojson_is_valid_and_matches_csv(try2015_run):
     def no_nan(token):
         raise AssertionError(f"invalid JSON token {token} in results.geojson")
 
-    gj = json.loads((try2015_run / "results.geojson").read_text(encoding="utf-8"),
-                    parse_constant=no_nan)
+    gj = json.loads(
+        (try2015_run / "results.geojson").read_text(encoding="utf-8"), parse_constant=no_nan
+    )
     res = pd.read_csv(try2015_run / "results.csv").set_index("heap_id")
     assert gj["type"] == "FeatureCollection" and len(gj["features"]) == len(res)
     for f in gj["features"]:
@@ -313,7 +399,7 @@ def test_results_geojson_is_valid_and_matches_csv(try2015_run):
         if f["geometry"] is not None:
             lon, lat = f["geometry"]["coordinates"]
             assert f["geometry"]["type"] == "Point"
-            assert 6.4 < lon < 7.9 and 51.3 < lat < 51.8          # the Ruhr area, lon first
+            assert 6.4 < lon < 7.9 and 51.3 < lat < 51.8  # the Ruhr area, lon first
             assert_allclose([lon, lat], [row["lon"], row["lat"]])
         assert_allclose(f["properties"]["pv_energy_mwh_per_a"], row["pv_energy_mwh_per_a"])
 
@@ -321,22 +407,37 @@ def test_results_geojson_is_valid_and_matches_csv(try2015_run):
 def test_wind_only_weather_gives_wind_and_marks_pv_not_computed(tmp_path, weather_dir):
     """windpowerlib's Berlin file has no irradiance: wind results, PV energy NaN (not 0)."""
     out = tmp_path / "o"
-    r = CliRunner().invoke(main, ["run", "--weather", str(weather_dir / "windpowerlib_berlin_2010.csv"),
-                                  "--heap", "haniel", "--heap", "kohlenhuck", "--out", str(out)])
+    r = CliRunner().invoke(
+        main,
+        [
+            "run",
+            "--weather",
+            str(weather_dir / "windpowerlib_berlin_2010.csv"),
+            "--heap",
+            "haniel",
+            "--heap",
+            "kohlenhuck",
+            "--out",
+            str(out),
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert "PV energy not computed" in r.output and "Traceback" not in r.output
     res = pd.read_csv(out / "results.csv").set_index("heap_id")
     assert (res["status"] == pipeline.STATUS_NO_PV).all()
-    assert (res["pv_capacity_mwp"] > 10).all()                     # layout known
-    assert res["pv_energy_mwh_per_a"].isna().all()                 # energy not known
+    assert (res["pv_capacity_mwp"] > 10).all()  # layout known
+    assert res["pv_energy_mwh_per_a"].isna().all()  # energy not known
     assert res["pv_specific_yield_kwh_per_kwp"].isna().all()
     assert res["total_energy_mwh_per_a"].isna().all()
-    assert res.loc["haniel", "wind_energy_mwh_per_a"] > 5000       # one 4.2 MW turbine
+    assert res.loc["haniel", "wind_energy_mwh_per_a"] > 5000  # one 4.2 MW turbine
     assert res.loc["kohlenhuck", "existing_wind_energy_mwh_per_a"] > 10000
     monthly = pd.read_csv(out / "monthly.csv")
     assert monthly["pv_energy_mwh"].isna().all()
-    assert_allclose(monthly.groupby("heap_id")["wind_energy_mwh"].sum().loc["haniel"],
-                    res.loc["haniel", "wind_energy_mwh_per_a"], rtol=1e-9)
+    assert_allclose(
+        monthly.groupby("heap_id")["wind_energy_mwh"].sum().loc["haniel"],
+        res.loc["haniel", "wind_energy_mwh_per_a"],
+        rtol=1e-9,
+    )
     surf = pd.read_csv(out / "surfaces.csv")
     assert surf["energy_mwh_per_a"].isna().all() and (surf["capacity_mwp"] >= 0).all()
 
@@ -352,8 +453,9 @@ def half_year(tmp_path_factory, weather_dir):
 
 
 def test_partial_weather_is_refused_without_flag(tmp_path, half_year):
-    r = CliRunner().invoke(main, ["run", "--weather", str(half_year), "--heap", "haniel",
-                                  "--out", str(tmp_path / "o")])
+    r = CliRunner().invoke(
+        main, ["run", "--weather", str(half_year), "--heap", "haniel", "--out", str(tmp_path / "o")]
+    )
     assert r.exit_code == 1
     err = [s for s in r.output.splitlines() if s.startswith("error:")]
     assert len(err) == 1 and "--allow-partial" in err[0], r.output
@@ -388,19 +490,26 @@ def test_partial_weather_scaled_flagged_and_months_exact(tmp_path, half_year, tr
         assert_allclose(m.loc[6, col], full.loc[6, col], rtol=1.5 / 720)
         assert m.loc[7:12, col].isna().all()
     # annual: Jan-Jun sums (unscaled months) x 8760 h / 4344 h; 0.2 % for June's missing hour
-    assert_allclose(res["pv_energy_mwh_per_a"], full.loc[1:6, "pv_energy_mwh"].sum() * 8760 / 4344,
-                    rtol=2e-3)
-    assert_allclose(res["wind_energy_mwh_per_a"],
-                    full.loc[1:6, "wind_energy_mwh"].sum() * 8760 / 4344, rtol=2e-3)
+    assert_allclose(
+        res["pv_energy_mwh_per_a"], full.loc[1:6, "pv_energy_mwh"].sum() * 8760 / 4344, rtol=2e-3
+    )
+    assert_allclose(
+        res["wind_energy_mwh_per_a"],
+        full.loc[1:6, "wind_energy_mwh"].sum() * 8760 / 4344,
+        rtol=2e-3,
+    )
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--weather", "no_such_weather.dat"], "no_such_weather.dat: file not found"),
-    (["--dem", "no_such_dem.tif"], "no_such_dem.tif: DEM path not found"),
-    (["--heaps", "no_such_registry.geojson"], "no_such_registry.geojson: file: not found"),
-    (["--heaps", "{bad_registry}"], "malformed JSON"),
-    (["--weather", "{garbage}"], "unknown weather format"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--weather", "no_such_weather.dat"], "no_such_weather.dat: file not found"),
+        (["--dem", "no_such_dem.tif"], "no_such_dem.tif: DEM path not found"),
+        (["--heaps", "no_such_registry.geojson"], "no_such_registry.geojson: file: not found"),
+        (["--heaps", "{bad_registry}"], "malformed JSON"),
+        (["--weather", "{garbage}"], "unknown weather format"),
+    ],
+)
 def test_missing_or_broken_inputs_are_one_line_errors(tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "bad.geojson").write_text("{not json", encoding="utf-8")

@@ -37,15 +37,21 @@ def short_weather():
     lat, lon, alt = 51.456, 7.057, 102.0
     loc = pvlib.location.Location(lat, lon, "UTC", alt)
     idx = pd.date_range("2015-06-15", periods=24 * 7, freq="h", tz="UTC").append(
-        pd.date_range("2015-12-10", periods=24 * 7, freq="h", tz="UTC"))
+        pd.date_range("2015-12-10", periods=24 * 7, freq="h", tz="UTC")
+    )
     cs = loc.get_clearsky(idx + pd.Timedelta(minutes=30), model="ineichen")
     rng = np.random.default_rng(1)
     cloud = np.clip(rng.normal(0.75, 0.2, len(idx)), 0.1, 1.0)  # crude cloud attenuation
-    data = pd.DataFrame({
-        "ghi": cs["ghi"].to_numpy() * cloud,
-        "dni": cs["dni"].to_numpy() * cloud ** 2,
-        "temp_air": np.where(idx.month == 6, 20.0, 3.0),
-        "wind_speed": 3.0, "pressure": 100_000.0}, index=idx)
+    data = pd.DataFrame(
+        {
+            "ghi": cs["ghi"].to_numpy() * cloud,
+            "dni": cs["dni"].to_numpy() * cloud**2,
+            "temp_air": np.where(idx.month == 6, 20.0, 3.0),
+            "wind_speed": 3.0,
+            "pressure": 100_000.0,
+        },
+        index=idx,
+    )
     cz = np.cos(np.radians(loc.get_solarposition(idx + pd.Timedelta(minutes=30))["zenith"]))
     data["dhi"] = np.clip(data["ghi"] - data["dni"] * np.clip(cz.to_numpy(), 0, None), 0, None)
     meta = SimpleNamespace(latitude=lat, longitude=lon, elevation_m=alt, partial=False)
@@ -57,10 +63,20 @@ def _surfaces(rows):
     out = []
     for r in rows:
         h = r[6] if len(r) > 6 else [0.0] * 36
-        out.append({"heap_id": r[0], "surface_class": r[1], "kind": r[2],
-                    "tilt_band": "-", "azimuth_sector": "-", "surface_tilt_deg": r[3],
-                    "surface_azimuth_deg": r[4], "area_ha": r[5], "usable_area_ha": r[5],
-                    "horizon_deg": list(h)})
+        out.append(
+            {
+                "heap_id": r[0],
+                "surface_class": r[1],
+                "kind": r[2],
+                "tilt_band": "-",
+                "azimuth_sector": "-",
+                "surface_tilt_deg": r[3],
+                "surface_azimuth_deg": r[4],
+                "area_ha": r[5],
+                "usable_area_ha": r[5],
+                "horizon_deg": list(h),
+            }
+        )
     return pd.DataFrame(out)
 
 
@@ -83,8 +99,9 @@ SYNTH = [
 def test_single_surface_matches_pvlib_modelchain(essen, tilt, azimuth):
     data, meta = essen
     cfg = dataclasses.replace(pv.PVConfig(), **NO_SHADE)
-    mine = pv.surface_energy(data, meta, cfg, surface_tilt=tilt, surface_azimuth=azimuth,
-                             layout="follow")
+    mine = pv.surface_energy(
+        data, meta, cfg, surface_tilt=tilt, surface_azimuth=azimuth, layout="follow"
+    )
     ref = pv.modelchain_energy(data, meta, cfg, surface_tilt=tilt, surface_azimuth=azimuth)
     # Acceptance: annual energy within 0.5 %; in fact both run the same pvlib functions.
     assert_allclose(mine.sum(), ref.sum(), rtol=0.005)
@@ -94,10 +111,17 @@ def test_single_surface_matches_pvlib_modelchain(essen, tilt, azimuth):
 
 def test_other_model_choices_match_modelchain(essen):
     data, meta = essen
-    cfg = dataclasses.replace(pv.PVConfig(), transposition_model="haydavies", iam_model="ashrae",
-                              temperature_model="sapm", dc_ac_ratio=1.4, **NO_SHADE)
-    mine = pv.surface_energy(data, meta, cfg, surface_tilt=25, surface_azimuth=200,
-                             layout="follow").sum()
+    cfg = dataclasses.replace(
+        pv.PVConfig(),
+        transposition_model="haydavies",
+        iam_model="ashrae",
+        temperature_model="sapm",
+        dc_ac_ratio=1.4,
+        **NO_SHADE,
+    )
+    mine = pv.surface_energy(
+        data, meta, cfg, surface_tilt=25, surface_azimuth=200, layout="follow"
+    ).sum()
     ref = pv.modelchain_energy(data, meta, cfg, surface_tilt=25, surface_azimuth=200).sum()
     assert_allclose(mine, ref, rtol=0.005)
 
@@ -111,8 +135,9 @@ def test_simulate_pv_matches_surface_energy(essen):
         if row["layout"] == "none":
             continue
         h = r[6] if len(r) > 6 else None
-        single = pv.surface_energy(data, meta, surface_tilt=r[3], surface_azimuth=r[4],
-                                   kind=r[2], horizon_deg=h).sum()
+        single = pv.surface_energy(
+            data, meta, surface_tilt=r[3], surface_azimuth=r[4], kind=r[2], horizon_deg=h
+        ).sum()
         assert_allclose(row["specific_yield_kwh_per_kwp"], single, rtol=1e-9)
 
 
@@ -124,11 +149,18 @@ def essen_yields(essen):
     data, meta = essen
 
     def y(tilt, az):
-        return pv.surface_energy(data, meta, surface_tilt=tilt, surface_azimuth=az,
-                                 layout="follow").sum()
+        return pv.surface_energy(
+            data, meta, surface_tilt=tilt, surface_azimuth=az, layout="follow"
+        ).sum()
 
-    return {"S30": y(30, 180), "S32.5": y(32.5, 180), "S35": y(35, 180),
-            "E20": y(20, 90), "W20": y(20, 270), "N20": y(20, 0)}
+    return {
+        "S30": y(30, 180),
+        "S32.5": y(32.5, 180),
+        "S35": y(35, 180),
+        "E20": y(20, 90),
+        "W20": y(20, 270),
+        "N20": y(20, 0),
+    }
 
 
 def test_south_30_35_specific_yield_in_nrw_range(essen_yields):
@@ -147,12 +179,13 @@ def test_east_west_and_north_ratios(essen_yields):
 
 def test_no_pv_at_night(essen):
     data, meta = essen
-    e = pv.surface_energy(data, meta, surface_tilt=30, surface_azimuth=180, kind="plateau",
-                          layout="rack")
+    e = pv.surface_energy(
+        data, meta, surface_tilt=30, surface_azimuth=180, kind="plateau", layout="rack"
+    )
     sg = pv.solar_geometry(data, meta.latitude, meta.longitude, meta.elevation_m)
     night = sg["apparent_elevation"].to_numpy() <= 0
     assert night.sum() > 4000
-    assert np.all(e.to_numpy()[night] == 0.0)          # exactly zero with the sun down
+    assert np.all(e.to_numpy()[night] == 0.0)  # exactly zero with the sun down
     assert np.all(e.to_numpy() >= 0.0)
     assert e.to_numpy()[~night].max() <= 1.0 / 1.2 + 1e-12  # never above the AC rating per kWp
 
@@ -176,11 +209,17 @@ def test_power_density_flat_ground_matches_nrw():
 
 def test_layout_rules():
     cfg = pv.PVConfig()
-    s = _surfaces([
-        ("h", "plateau", "plateau", 2, 180, 1), ("h", "S25", "flank", 25, 180, 1),
-        ("h", "E20", "flank", 20, 90, 1), ("h", "S5", "flank", 5, 180, 1),
-        ("h", "N5", "flank", 5, 0, 1), ("h", "NE20", "flank", 20, 45, 1),
-        ("h", "S40", "flank", 40, 180, 1)])
+    s = _surfaces(
+        [
+            ("h", "plateau", "plateau", 2, 180, 1),
+            ("h", "S25", "flank", 25, 180, 1),
+            ("h", "E20", "flank", 20, 90, 1),
+            ("h", "S5", "flank", 5, 180, 1),
+            ("h", "N5", "flank", 5, 0, 1),
+            ("h", "NE20", "flank", 20, 45, 1),
+            ("h", "S40", "flank", 40, 180, 1),
+        ]
+    )
     plan = pv.plan_layout(s, cfg).set_index(s["surface_class"])
     assert list(plan["layout"]) == ["rack", "follow", "follow", "rack", "rack", "none", "none"]
     assert_allclose(plan.loc["S25", ["module_tilt_deg", "module_azimuth_deg"]], [25, 180])
@@ -193,8 +232,11 @@ def test_layout_rules():
 
 def test_cross_axis_slope_equals_pvlib():
     for aspect, slope in [(180, 10), (135, 20), (45, 15), (90, 30), (300, 5)]:
-        assert_allclose(pv.cross_axis_slope(slope, aspect),
-                        pvlib.tracking.calc_cross_axis_tilt(aspect, slope, 90, 0), atol=1e-9)
+        assert_allclose(
+            pv.cross_axis_slope(slope, aspect),
+            pvlib.tracking.calc_cross_axis_tilt(aspect, slope, 90, 0),
+            atol=1e-9,
+        )
 
 
 @pytest.mark.parametrize("delta", [-6.0, 0.0, 8.0])
@@ -243,14 +285,19 @@ def test_horizon_sky_view_factor_analytic():
 # ---------------------------------------------------------------------------------------
 def test_horizon_reduces_yield_monotonically(essen):
     data, meta = essen
-    ys = [pv.surface_energy(data, meta, surface_tilt=25, surface_azimuth=160,
-                            horizon_deg=[h] * 36).sum() for h in (0, 3, 6, 10, 15, 25)]
+    ys = [
+        pv.surface_energy(
+            data, meta, surface_tilt=25, surface_azimuth=160, horizon_deg=[h] * 36
+        ).sum()
+        for h in (0, 3, 6, 10, 15, 25)
+    ]
     assert all(b < a for a, b in itertools.pairwise(ys)), ys
     # a horizon hidden behind the plane changes nothing (1e-9 relative)
     hz = np.zeros(36)
     hz[[33, 34, 35, 0, 1, 2, 3]] = 20.0
-    hidden = pv.surface_energy(data, meta, surface_tilt=30, surface_azimuth=180,
-                               horizon_deg=hz).sum()
+    hidden = pv.surface_energy(
+        data, meta, surface_tilt=30, surface_azimuth=180, horizon_deg=hz
+    ).sum()
     free = pv.surface_energy(data, meta, surface_tilt=30, surface_azimuth=180).sum()
     assert_allclose(hidden, free, rtol=1e-9)
 
@@ -259,8 +306,9 @@ def test_row_shading_costs_energy(short_weather):
     data, meta = short_weather
     kw = {"surface_tilt": 0.0, "surface_azimuth": 180.0, "kind": "plateau", "layout": "rack"}
     on = pv.surface_energy(data, meta, **kw).sum()
-    off = pv.surface_energy(data, meta, dataclasses.replace(pv.PVConfig(), row_shading=False),
-                            **kw).sum()
+    off = pv.surface_energy(
+        data, meta, dataclasses.replace(pv.PVConfig(), row_shading=False), **kw
+    ).sum()
     assert 0.0 < 1 - on / off < 0.10
 
 
@@ -269,12 +317,17 @@ def test_energy_scales_linearly_with_area(short_weather):
     s = _surfaces(SYNTH)
     r1 = pv.simulate_pv(s, data, meta)
     r2 = pv.simulate_pv(s.assign(usable_area_ha=s["usable_area_ha"] * 2.5), data, meta)
-    assert_allclose(r2.per_heap["pv_energy_mwh_per_a"], 2.5 * r1.per_heap["pv_energy_mwh_per_a"],
-                    rtol=1e-12)
-    assert_allclose(r2.per_heap["pv_capacity_mwp"], 2.5 * r1.per_heap["pv_capacity_mwp"],
-                    rtol=1e-12)
-    assert_allclose(r2.per_heap["pv_specific_yield_kwh_per_kwp"],
-                    r1.per_heap["pv_specific_yield_kwh_per_kwp"], rtol=1e-12)
+    assert_allclose(
+        r2.per_heap["pv_energy_mwh_per_a"], 2.5 * r1.per_heap["pv_energy_mwh_per_a"], rtol=1e-12
+    )
+    assert_allclose(
+        r2.per_heap["pv_capacity_mwp"], 2.5 * r1.per_heap["pv_capacity_mwp"], rtol=1e-12
+    )
+    assert_allclose(
+        r2.per_heap["pv_specific_yield_kwh_per_kwp"],
+        r1.per_heap["pv_specific_yield_kwh_per_kwp"],
+        rtol=1e-12,
+    )
 
 
 def test_results_independent_of_surface_order(short_weather):
@@ -297,8 +350,9 @@ def test_aggregation_consistency(essen):
     assert list(ph.index) == ["a", "b"]
     assert_allclose(ph["pv_energy_mwh_per_a"], ps.groupby("heap_id")["energy_mwh_per_a"].sum())
     assert_allclose(r.monthly.sum(axis=1), ph["pv_energy_mwh_per_a"], rtol=1e-9)
-    assert_allclose(ph["pv_specific_yield_kwh_per_kwp"],
-                    ph["pv_energy_mwh_per_a"] / ph["pv_capacity_mwp"])
+    assert_allclose(
+        ph["pv_specific_yield_kwh_per_kwp"], ph["pv_energy_mwh_per_a"] / ph["pv_capacity_mwp"]
+    )
     # 'none' surfaces count neither area nor capacity
     none = ps["layout"] == "none"
     assert none.sum() == 1 and (ps.loc[none, "capacity_mwp"] == 0).all()
@@ -306,8 +360,10 @@ def test_aggregation_consistency(essen):
     assert_allclose(ph.loc["a", "pv_usable_area_ha"], 10 + 4 + 3 + 2)
     assert_allclose(ph.loc["b", "pv_usable_area_ha"], 5 + 6 + 1.5)
     assert (ps["energy_mwh_per_a"] >= 0).all()
-    assert ((ps.loc[~none, "shading_loss_fraction"] >= 0)
-            & (ps.loc[~none, "shading_loss_fraction"] < 0.3)).all()
+    assert (
+        (ps.loc[~none, "shading_loss_fraction"] >= 0)
+        & (ps.loc[~none, "shading_loss_fraction"] < 0.3)
+    ).all()
     # south flank beats north-facing ground, racks or not
     sy = ps.set_index(["heap_id", "surface_class"])["specific_yield_kwh_per_kwp"]
     assert sy[("b", "flank_S_5-15")] > sy[("a", "flank_NE_5-15")]
@@ -316,17 +372,21 @@ def test_aggregation_consistency(essen):
 def test_partial_weather_is_scaled_and_flagged(essen):
     data, meta = essen
     half = data.loc[data.index.month <= 6]
-    hmeta = dataclasses.replace(meta, partial=True, annual_factor=8760 / len(half),
-                                coverage_fraction=len(half) / 8760)
+    hmeta = dataclasses.replace(
+        meta, partial=True, annual_factor=8760 / len(half), coverage_fraction=len(half) / 8760
+    )
     r = pv.simulate_pv(_surfaces(SYNTH[:2]), half, hmeta)
     assert r.scaled_to_year and r.per_heap["pv_scaled_to_year"].all() and r.warnings
-    assert r.monthly.loc["a", 7:12].isna().all()          # not covered: unknown, not zero
+    assert r.monthly.loc["a", 7:12].isna().all()  # not covered: unknown, not zero
     full = pv.simulate_pv(_surfaces(SYNTH[:2]), data, meta)
     # fully covered months are not rescaled: Jan-Jun equal the full year's (same data, 1e-9)
     assert_allclose(r.monthly.loc["a", 1:6], full.monthly.loc["a", 1:6], rtol=1e-9)
     # annual = sum over the series x 8760 h / hours present (the weather stage's annual_factor)
-    assert_allclose(r.per_heap.loc["a", "pv_energy_mwh_per_a"],
-                    full.monthly.loc["a", 1:6].sum() * 8760 / len(half), rtol=1e-9)
+    assert_allclose(
+        r.per_heap.loc["a", "pv_energy_mwh_per_a"],
+        full.monthly.loc["a", 1:6].sum() * 8760 / len(half),
+        rtol=1e-9,
+    )
 
 
 def test_partial_month_factors_analytic():
@@ -337,8 +397,8 @@ def test_partial_month_factors_analytic():
     assert pv.calendar_month_hours(leap)[1] == 696
     present = np.array([744, 672, 372, 359, 1, 0, 744, 744, 720, 744, 720, 744], float)
     f = pv.partial_month_factors(present, pv.calendar_month_hours(idx))
-    assert_allclose(f[[0, 1, 2]], [1.0, 1.0, 2.0])        # March half covered: x2
-    assert np.isnan(f[[3, 4, 5]]).all()   # 359 of 720 h, one hour, nothing: not scaled up
+    assert_allclose(f[[0, 1, 2]], [1.0, 1.0, 2.0])  # March half covered: x2
+    assert np.isnan(f[[3, 4, 5]]).all()  # 359 of 720 h, one hour, nothing: not scaled up
 
 
 def test_weather_without_irradiance_gives_capacity_but_no_energy(short_weather):
@@ -351,7 +411,7 @@ def test_weather_without_irradiance_gives_capacity_but_no_energy(short_weather):
     assert r.per_heap["pv_energy_mwh_per_a"].isna().all()
     assert r.monthly.isna().all().all() and r.per_surface["energy_mwh_per_a"].isna().all()
     assert r.warnings == (pv.NO_IRRADIANCE_NOTE,)
-    assert not pv.irradiance_available(wind_only, meta)       # all-NaN GHI detected without meta
+    assert not pv.irradiance_available(wind_only, meta)  # all-NaN GHI detected without meta
     assert pv.irradiance_available(data, meta)
 
 
@@ -365,8 +425,13 @@ def test_empty_surfaces_give_empty_result(short_weather):
 def test_diffuse_iam_option_lowers_yield(short_weather):
     data, meta = short_weather
     base = pv.surface_energy(data, meta, surface_tilt=30, surface_azimuth=180).sum()
-    dif = pv.surface_energy(data, meta, dataclasses.replace(pv.PVConfig(), diffuse_iam=True),
-                            surface_tilt=30, surface_azimuth=180).sum()
+    dif = pv.surface_energy(
+        data,
+        meta,
+        dataclasses.replace(pv.PVConfig(), diffuse_iam=True),
+        surface_tilt=30,
+        surface_azimuth=180,
+    ).sum()
     assert 0.0 < 1 - dif / base < 0.05
 
 
@@ -403,6 +468,19 @@ def test_config_section_checked_and_documented():
     assert isinstance(cfg, pv.PVConfig)
     rows = [r for r in describe(load_config()) if r["section"] == "pv"]
     assert len(rows) > 30 and all(r["source"] for r in rows)
-    assert_allclose(cfg.total_loss_fraction, pvlib.pvsystem.pvwatts_losses(
-        soiling=2, shading=0, snow=0, mismatch=2, wiring=2, connections=0.5, lid=1.5,
-        nameplate_rating=1, age=0, availability=3) / 100)
+    assert_allclose(
+        cfg.total_loss_fraction,
+        pvlib.pvsystem.pvwatts_losses(
+            soiling=2,
+            shading=0,
+            snow=0,
+            mismatch=2,
+            wiring=2,
+            connections=0.5,
+            lid=1.5,
+            nameplate_rating=1,
+            age=0,
+            availability=3,
+        )
+        / 100,
+    )

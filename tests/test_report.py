@@ -40,12 +40,18 @@ HEAPS = [
     ("norddeutschland", "Halde Norddeutschland", "Neukirchen-Vluyn", 51.4693, 6.5664),
     ("rheinpreussen", "Halde Rheinpreußen", "Moers-Meerbeck", 51.478522, 6.650225),
     ("haniel", "Halde Haniel", "Bottrop / Oberhausen", 51.5504, 6.87577),
-    ("halde-22", "Halde 22 (\"Kippe 22\")", "Gladbeck-Brauck", 51.541111, 6.997778),
+    ("halde-22", 'Halde 22 ("Kippe 22")', "Gladbeck-Brauck", 51.541111, 6.997778),
     ("brockenscheidt", "Halde Brockenscheidt", "Waltrop", 51.616667, 7.421417),
     ("solbadhalde", "Solbadhalde", "Mülheim an der Ruhr / Oberhausen (border)", 51.4511, 6.8349),
     ("gotthelf", "Halde Gotthelf", "Dortmund-Hombruch", 51.470667, 7.451),
     ("pattberg", "Halde Pattberg", "Moers-Repelen", 51.497861, 6.584889),
-    ("schoettelheide", "Halde Schöttelheide (Haniel-Nord)", "Bottrop-Kirchhellen", 51.560833, 6.889167),
+    (
+        "schoettelheide",
+        "Halde Schöttelheide (Haniel-Nord)",
+        "Bottrop-Kirchhellen",
+        51.560833,
+        6.889167,
+    ),
     ("schurenbach", "Schurenbachhalde", "Essen-Altenessen", 51.51148, 7.01667),
     ("rheinelbe", "Halde Rheinelbe", "Gelsenkirchen-Ückendorf", 51.488235, 7.108133),
     ("ewald-fortsetzung", "Halde Ewald Fortsetzung", "Oer-Erkenschwick", 51.646111, 7.262778),
@@ -57,8 +63,13 @@ HEAPS = [
     ("graf-moltke-2", "Halde Graf Moltke 2", "Gladbeck-Brauck", 51.552806, 6.995972),
     ("lohberg-nord", "Halde Lohberg Nord", "Dinslaken", None, None),
     ("groppenbruch", "Halde Groppenbruch", "Dortmund-Mengede / Lünen", 51.587889, 7.411194),
-    ("elsa-braendstroem-strasse", "Halde Elsa-Brändström-Straße", "Lünen-Brambauer / Dortmund",
-     None, None),
+    (
+        "elsa-braendstroem-strasse",
+        "Halde Elsa-Brändström-Straße",
+        "Lünen-Brambauer / Dortmund",
+        None,
+        None,
+    ),
     ("humbert", "Halde Humbert (Kissinger Höhe 2)", "Hamm", 51.657528, 7.756),
     ("scholven", "Halde Scholven (Oberscholven)", "Gelsenkirchen-Scholven", None, None),
     ("kohlenhuck", "Halde Kohlenhuck", "Moers", None, None),
@@ -83,16 +94,51 @@ PARAMETERS = {
     "suitability": {"housing_distance_min_m": 600, "weights": {"energy": 0.4, "owner": 0.2}},
 }
 DESCRIBE = [
-    {"section": "pv", "key": "power_density_mwp_per_ha", "value": 0.75, "unit": "MWp ha-1",
-     "default": 0.75, "source": "NRW state government (2022): 300 MW ≈ 400 ha", "doc": "density"},
-    {"section": "pv", "key": "system_loss_fraction", "value": 0.14, "unit": "-", "default": 0.14,
-     "source": "PVGIS default 14 % system loss", "doc": ""},
-    {"section": "pv", "key": "plateau_tilt_deg", "value": 25, "unit": "deg", "default": 25,
-     "source": "assumption: near-optimal tilt at 51.5 N", "doc": ""},
-    {"section": "wind", "key": "turbine_type", "value": "E-126/4200", "unit": "-",
-     "default": "E-126/4200", "source": "windpowerlib oedb turbine library", "doc": ""},
-    {"section": "wind", "key": "hub_height_m", "value": 135, "unit": "m", "default": 135,
-     "source": "LANUV wind atlas reference height 135 m", "doc": ""},
+    {
+        "section": "pv",
+        "key": "power_density_mwp_per_ha",
+        "value": 0.75,
+        "unit": "MWp ha-1",
+        "default": 0.75,
+        "source": "NRW state government (2022): 300 MW ≈ 400 ha",
+        "doc": "density",
+    },
+    {
+        "section": "pv",
+        "key": "system_loss_fraction",
+        "value": 0.14,
+        "unit": "-",
+        "default": 0.14,
+        "source": "PVGIS default 14 % system loss",
+        "doc": "",
+    },
+    {
+        "section": "pv",
+        "key": "plateau_tilt_deg",
+        "value": 25,
+        "unit": "deg",
+        "default": 25,
+        "source": "assumption: near-optimal tilt at 51.5 N",
+        "doc": "",
+    },
+    {
+        "section": "wind",
+        "key": "turbine_type",
+        "value": "E-126/4200",
+        "unit": "-",
+        "default": "E-126/4200",
+        "source": "windpowerlib oedb turbine library",
+        "doc": "",
+    },
+    {
+        "section": "wind",
+        "key": "hub_height_m",
+        "value": 135,
+        "unit": "m",
+        "default": 135,
+        "source": "LANUV wind atlas reference height 135 m",
+        "doc": "",
+    },
 ]
 
 
@@ -111,9 +157,16 @@ def make_results_dir(root: Path, n_heaps: int = 10, summary: bool = True, seed: 
     feats = []
     for i, (hid, name, city, lat, lon) in enumerate(heaps):
         props = {
-            "id": hid, "name": name, "city": city, "lat": lat, "lon": lon,
-            "owner": "RVR" if i % 4 else "RAG (transfer to RVR by ~2035)", "membership": "confirmed",
-            "area_ha": float(10 + 15 * (i % 7)), "height_asl_m": 80.0 + i, "height_rel_m": 30.0 + 5 * i,
+            "id": hid,
+            "name": name,
+            "city": city,
+            "lat": lat,
+            "lon": lon,
+            "owner": "RVR" if i % 4 else "RAG (transfer to RVR by ~2035)",
+            "membership": "confirmed",
+            "area_ha": float(10 + 15 * (i % 7)),
+            "height_asl_m": 80.0 + i,
+            "height_rel_m": 30.0 + 5 * i,
             "form": ["table", "cone", "landscape", "terraced"][i % 4],
             "existing_wind_count": 1 if i % 5 == 1 else 0,
             "existing_wind_model": "Enercon E-101" if i % 5 == 1 else None,
@@ -125,13 +178,15 @@ def make_results_dir(root: Path, n_heaps: int = 10, summary: bool = True, seed: 
             "constraints": "MTB trail; GRHK tourism focus" if i % 2 else None,
             "value_notes": "area_ha: 35.0 [Wikipedia list; alt 33]" if i % 3 == 1 else None,
             "sources": "https://de.wikipedia.org/wiki/Liste_von_Halden_im_Ruhrgebiet; "
-                       "http://www.halden.ruhr/tetraeder.html",
+            "http://www.halden.ruhr/tetraeder.html",
         }
         geom = {"type": "Point", "coordinates": [lon, lat]} if lat is not None else None
         feats.append({"type": "Feature", "id": hid, "geometry": geom, "properties": props})
     registry = root / "heaps.geojson"
-    registry.write_text(json.dumps({"type": "FeatureCollection", "features": feats},
-                                   ensure_ascii=False), encoding="utf-8")
+    registry.write_text(
+        json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False),
+        encoding="utf-8",
+    )
     # results.csv ---------------------------------------------------------------------------------
     rows = []
     for i, (hid, name, city, lat, lon) in enumerate(heaps):
@@ -141,27 +196,46 @@ def make_results_dir(root: Path, n_heaps: int = 10, summary: bool = True, seed: 
         yld = float(rng.uniform(880, 1010))
         n_wt = int(rng.integers(1, 4)) if cls in ("wind", "pv+wind") else 0
         flh = float(rng.uniform(1700, 2400))
-        rows.append({
-            "heap_id": hid, "name": name, "city": city, "owner": "RVR", "lat": lat, "lon": lon,
-            "terrain_source": "parametric" if i % 3 else "dem:ruhr_west_srtm3_3as.tif",
-            "footprint_area_ha": 10 + 15 * (i % 7), "relative_height_m": 30 + 5 * i,
-            "plateau_area_ha": 0.3 * usable, "pv_usable_area_ha": usable, "pv_capacity_mwp": pv_mwp,
-            "pv_energy_mwh_per_a": pv_mwp * yld, "pv_specific_yield_kwh_per_kwp": yld if usable else None,
-            "wind_turbines_new": n_wt, "wind_turbine_type": "E-126/4200" if n_wt else None,
-            "wind_hub_height_m": 135 if n_wt else None, "wind_capacity_mw": 4.2 * n_wt,
-            "wind_energy_mwh_per_a": 4.2 * n_wt * flh, "wind_full_load_hours_h": flh if n_wt else None,
-            "wind_capacity_factor": flh / 8760 if n_wt else None,
-            "existing_wind_turbines": 1 if i % 5 == 1 else 0,
-            "existing_wind_energy_mwh_per_a": 5200.0 if i % 5 == 1 else 0.0,
-            "total_energy_mwh_per_a": pv_mwp * yld + 4.2 * n_wt * flh,
-            "assumptions": "area_ha=20 (default, registry empty); base level from DEM ring" if i % 2 else "",
-            "status": "ok" if i != 3 else "terrain: DEM does not cover the heap; parametric used",
-            "class": cls,
-            "reasons": "PV area left after exclusions; housing distance unknown (not assessed)",
-            "reasons_de": "PV-Fläche nach Ausschlüssen vorhanden; Abstand zur Wohnbebauung unbekannt",
-            "score_energy": float(rng.uniform(0, 40)), "score_owner": float(rng.choice([0, 10, 20])),
-            "score_penalty": -float(rng.choice([0, 5])),
-        })
+        rows.append(
+            {
+                "heap_id": hid,
+                "name": name,
+                "city": city,
+                "owner": "RVR",
+                "lat": lat,
+                "lon": lon,
+                "terrain_source": "parametric" if i % 3 else "dem:ruhr_west_srtm3_3as.tif",
+                "footprint_area_ha": 10 + 15 * (i % 7),
+                "relative_height_m": 30 + 5 * i,
+                "plateau_area_ha": 0.3 * usable,
+                "pv_usable_area_ha": usable,
+                "pv_capacity_mwp": pv_mwp,
+                "pv_energy_mwh_per_a": pv_mwp * yld,
+                "pv_specific_yield_kwh_per_kwp": yld if usable else None,
+                "wind_turbines_new": n_wt,
+                "wind_turbine_type": "E-126/4200" if n_wt else None,
+                "wind_hub_height_m": 135 if n_wt else None,
+                "wind_capacity_mw": 4.2 * n_wt,
+                "wind_energy_mwh_per_a": 4.2 * n_wt * flh,
+                "wind_full_load_hours_h": flh if n_wt else None,
+                "wind_capacity_factor": flh / 8760 if n_wt else None,
+                "existing_wind_turbines": 1 if i % 5 == 1 else 0,
+                "existing_wind_energy_mwh_per_a": 5200.0 if i % 5 == 1 else 0.0,
+                "total_energy_mwh_per_a": pv_mwp * yld + 4.2 * n_wt * flh,
+                "assumptions": "area_ha=20 (default, registry empty); base level from DEM ring"
+                if i % 2
+                else "",
+                "status": "ok"
+                if i != 3
+                else "terrain: DEM does not cover the heap; parametric used",
+                "class": cls,
+                "reasons": "PV area left after exclusions; housing distance unknown (not assessed)",
+                "reasons_de": "PV-Fläche nach Ausschlüssen vorhanden; Abstand zur Wohnbebauung unbekannt",
+                "score_energy": float(rng.uniform(0, 40)),
+                "score_owner": float(rng.choice([0, 10, 20])),
+                "score_penalty": -float(rng.choice([0, 5])),
+            }
+        )
     res = pd.DataFrame(rows)
     res["score"] = res["score_energy"] + res["score_owner"] + res["score_penalty"]
     order = res.sort_values(["score", "heap_id"], ascending=[False, True]).index
@@ -174,26 +248,55 @@ def make_results_dir(root: Path, n_heaps: int = 10, summary: bool = True, seed: 
     for r in res.itertuples():
         if r.pv_usable_area_ha <= 0:
             continue
-        srows.append({"heap_id": r.heap_id, "surface_class": "plateau", "kind": "plateau",
-                      "tilt_band": "0-5", "azimuth_sector": "flat", "surface_tilt_deg": 2.0,
-                      "surface_azimuth_deg": 180.0, "area_ha": r.plateau_area_ha,
-                      "usable_area_ha": r.plateau_area_ha})
+        srows.append(
+            {
+                "heap_id": r.heap_id,
+                "surface_class": "plateau",
+                "kind": "plateau",
+                "tilt_band": "0-5",
+                "azimuth_sector": "flat",
+                "surface_tilt_deg": 2.0,
+                "surface_azimuth_deg": 180.0,
+                "area_ha": r.plateau_area_ha,
+                "usable_area_ha": r.plateau_area_ha,
+            }
+        )
         flank = r.pv_usable_area_ha - r.plateau_area_ha
         for sec, share in (("SE", 0.2), ("S", 0.4), ("SW", 0.25), ("W", 0.15)):
-            srows.append({"heap_id": r.heap_id, "surface_class": f"flank_{sec}_15-25",
-                          "kind": "flank", "tilt_band": "15-25", "azimuth_sector": sec,
-                          "surface_tilt_deg": 21.0, "surface_azimuth_deg": rp.SECTOR_AZIMUTH_DEG[sec],
-                          "area_ha": flank * share * 1.3, "usable_area_ha": flank * share})
-        srows.append({"heap_id": r.heap_id, "surface_class": "flank_N_15-25", "kind": "flank",
-                      "tilt_band": "15-25", "azimuth_sector": "N", "surface_tilt_deg": 22.0,
-                      "surface_azimuth_deg": 0.0, "area_ha": 0.4 * flank, "usable_area_ha": 0.0})
+            srows.append(
+                {
+                    "heap_id": r.heap_id,
+                    "surface_class": f"flank_{sec}_15-25",
+                    "kind": "flank",
+                    "tilt_band": "15-25",
+                    "azimuth_sector": sec,
+                    "surface_tilt_deg": 21.0,
+                    "surface_azimuth_deg": rp.SECTOR_AZIMUTH_DEG[sec],
+                    "area_ha": flank * share * 1.3,
+                    "usable_area_ha": flank * share,
+                }
+            )
+        srows.append(
+            {
+                "heap_id": r.heap_id,
+                "surface_class": "flank_N_15-25",
+                "kind": "flank",
+                "tilt_band": "15-25",
+                "azimuth_sector": "N",
+                "surface_tilt_deg": 22.0,
+                "surface_azimuth_deg": 0.0,
+                "area_ha": 0.4 * flank,
+                "usable_area_ha": 0.0,
+            }
+        )
     surf = pd.DataFrame(srows)
     tot_pv = res.set_index("heap_id")["pv_capacity_mwp"]
     surf["capacity_mwp"] = 0.75 * surf["usable_area_ha"]
     yld = res.set_index("heap_id")["pv_specific_yield_kwh_per_kwp"]
     surf["energy_mwh_per_a"] = surf["capacity_mwp"] * surf["heap_id"].map(yld).fillna(0)
-    assert_allclose(surf.groupby("heap_id")["capacity_mwp"].sum(),
-                    tot_pv[tot_pv > 0].sort_index(), rtol=1e-9)
+    assert_allclose(
+        surf.groupby("heap_id")["capacity_mwp"].sum(), tot_pv[tot_pv > 0].sort_index(), rtol=1e-9
+    )
     surf.to_csv(out / "surfaces.csv", index=False)
     # monthly.csv: PV peaks in summer, wind in winter; months sum to the annual values ---------
     mon = np.arange(1, 13)
@@ -202,18 +305,26 @@ def make_results_dir(root: Path, n_heaps: int = 10, summary: bool = True, seed: 
     mrows = []
     for r in res.itertuples():
         for m, ps, ws in zip(mon, pv_shape / pv_shape.sum(), wind_shape / wind_shape.sum()):
-            mrows.append({"heap_id": r.heap_id, "month": int(m),
-                          "pv_energy_mwh": r.pv_energy_mwh_per_a * ps,
-                          "wind_energy_mwh": r.wind_energy_mwh_per_a * ws})
+            mrows.append(
+                {
+                    "heap_id": r.heap_id,
+                    "month": int(m),
+                    "pv_energy_mwh": r.pv_energy_mwh_per_a * ps,
+                    "wind_energy_mwh": r.wind_energy_mwh_per_a * ws,
+                }
+            )
     pd.DataFrame(mrows).to_csv(out / "monthly.csv", index=False)
     # totals.csv: per class and overall, with households and CO2 factors and their years ------
     g = res.groupby("class")
-    tot = pd.DataFrame({
-        "n_heaps": g.size(), "pv_capacity_mwp": g["pv_capacity_mwp"].sum(),
-        "wind_capacity_mw": g["wind_capacity_mw"].sum(),
-        "pv_energy_mwh_per_a": g["pv_energy_mwh_per_a"].sum(),
-        "wind_energy_mwh_per_a": g["wind_energy_mwh_per_a"].sum(),
-    }).reset_index()
+    tot = pd.DataFrame(
+        {
+            "n_heaps": g.size(),
+            "pv_capacity_mwp": g["pv_capacity_mwp"].sum(),
+            "wind_capacity_mw": g["wind_capacity_mw"].sum(),
+            "pv_energy_mwh_per_a": g["pv_energy_mwh_per_a"].sum(),
+            "wind_energy_mwh_per_a": g["wind_energy_mwh_per_a"].sum(),
+        }
+    ).reset_index()
     allrow = tot.drop(columns="class").sum().to_dict()
     tot = pd.concat([tot, pd.DataFrame([{"class": "all", **allrow}])], ignore_index=True)
     tot["total_energy_mwh_per_a"] = tot["pv_energy_mwh_per_a"] + tot["wind_energy_mwh_per_a"]
@@ -228,34 +339,62 @@ def make_results_dir(root: Path, n_heaps: int = 10, summary: bool = True, seed: 
     tot.to_csv(out / "totals.csv", index=False)
     # manifest.json ---------------------------------------------------------------------------
     manifest = {
-        "tool": "haldenenergie", "command": "run", "created_utc": "2025-11-26T10:00:00+00:00",
-        "versions": {"python": "3.11.2", "haldenenergie": "0.1.0", "pvlib": "0.13.1",
-                     "windpowerlib": "0.2.2"},
+        "tool": "haldenenergie",
+        "command": "run",
+        "created_utc": "2025-11-26T10:00:00+00:00",
+        "versions": {
+            "python": "3.11.2",
+            "haldenenergie": "0.1.0",
+            "pvlib": "0.13.1",
+            "windpowerlib": "0.2.2",
+        },
         "inputs": [
-            {"role": "registry", "path": str(registry), "bytes": registry.stat().st_size,
-             "sha256": rp.sha256_file(registry)},
-            {"role": "weather", "path": "/data/weather/TRY2015_essen_jahr.dat", "bytes": 1,
-             "sha256": "ab" * 32},
-            {"role": "dem", "path": "/data/dem/ruhr_west_srtm3_3as.tif", "bytes": 1,
-             "sha256": "cd" * 32},
+            {
+                "role": "registry",
+                "path": str(registry),
+                "bytes": registry.stat().st_size,
+                "sha256": rp.sha256_file(registry),
+            },
+            {
+                "role": "weather",
+                "path": "/data/weather/TRY2015_essen_jahr.dat",
+                "bytes": 1,
+                "sha256": "ab" * 32,
+            },
+            {
+                "role": "dem",
+                "path": "/data/dem/ruhr_west_srtm3_3as.tif",
+                "bytes": 1,
+                "sha256": "cd" * 32,
+            },
         ],
         "parameters": PARAMETERS,
-        "weather": {"station": "Essen (TRY2015 normal year)", "period_start": "2015-01-01",
-                    "period_end": "2015-12-31"},
+        "weather": {
+            "station": "Essen (TRY2015 normal year)",
+            "period_start": "2015-01-01",
+            "period_end": "2015-12-31",
+        },
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     # Batch summary.csv ---------------------------------------------------------------------------
     if summary:
         te = res["total_energy_mwh_per_a"]
         sd = 0.06 * te
-        pd.DataFrame({
-            "heap_id": res["heap_id"], "n_runs": 4,
-            "total_energy_mean_mwh_per_a": te, "total_energy_min_mwh_per_a": te - 1.8 * sd,
-            "total_energy_max_mwh_per_a": te + 1.6 * sd, "total_energy_std_mwh_per_a": sd,
-            "total_energy_p50_mwh_per_a": te * 1.002,
-            "total_energy_p90_mwh_per_a": te * (1 - 1.2816 * 0.06),
-            "rank_mean": res["rank"], "rank_best": res["rank_best"], "rank_worst": res["rank_worst"],
-        }).to_csv(out / "summary.csv", index=False)
+        pd.DataFrame(
+            {
+                "heap_id": res["heap_id"],
+                "n_runs": 4,
+                "total_energy_mean_mwh_per_a": te,
+                "total_energy_min_mwh_per_a": te - 1.8 * sd,
+                "total_energy_max_mwh_per_a": te + 1.6 * sd,
+                "total_energy_std_mwh_per_a": sd,
+                "total_energy_p50_mwh_per_a": te * 1.002,
+                "total_energy_p90_mwh_per_a": te * (1 - 1.2816 * 0.06),
+                "rank_mean": res["rank"],
+                "rank_best": res["rank_best"],
+                "rank_worst": res["rank_worst"],
+            }
+        ).to_csv(out / "summary.csv", index=False)
     return out
 
 
@@ -274,8 +413,13 @@ def _render(results_dir: Path, lang: str = "de", **kw) -> str:
     return rp.render_report(data, lang=lang, describe_rows=DESCRIBE)
 
 
-EXTERNAL = [r'src\s*=\s*["\']?\s*(https?:)?//', r'<link[^>]+href\s*=\s*["\']?\s*(https?:)?//',
-            r"@import", r"url\(\s*['\"]?\s*(https?:)?//", r"<script[^>]+src\s*="]
+EXTERNAL = [
+    r'src\s*=\s*["\']?\s*(https?:)?//',
+    r'<link[^>]+href\s*=\s*["\']?\s*(https?:)?//',
+    r"@import",
+    r"url\(\s*['\"]?\s*(https?:)?//",
+    r"<script[^>]+src\s*=",
+]
 
 
 def _external_refs(text: str) -> list[str]:
@@ -288,8 +432,9 @@ def _external_refs(text: str) -> list[str]:
 
 
 def test_report_has_sections_sheets_and_no_external_refs(results_dir, tmp_path):
-    out = rp.write_report(results_dir, tmp_path / "report.html",
-                          registry=tmp_path / "heaps.geojson")
+    out = rp.write_report(
+        results_dir, tmp_path / "report.html", registry=tmp_path / "heaps.geojson"
+    )
     text = out.read_text(encoding="utf-8")
     for sec in ("summary", "map", "charts", "ranking", "sheets", "assumptions"):
         assert f'<section id="{sec}"' in text
@@ -360,9 +505,14 @@ def test_parameter_rows_merge():
 def test_languages(results_dir):
     de, en = _render(results_dir, "de"), _render(results_dir, "en")
     assert '<html lang="de">' in de and '<html lang="en">' in en
-    for label_de, label_en in (("Zusammenfassung", "Summary"), ("Rangfolge", "Ranking"),
-                               ("Haldenblätter", "Heap sheets"), ("nicht bewertet", "not assessed"),
-                               ("ungeeignet", "unsuitable"), ("Steckbrief und Quellen", "Facts and sources")):
+    for label_de, label_en in (
+        ("Zusammenfassung", "Summary"),
+        ("Rangfolge", "Ranking"),
+        ("Haldenblätter", "Heap sheets"),
+        ("nicht bewertet", "not assessed"),
+        ("ungeeignet", "unsuitable"),
+        ("Steckbrief und Quellen", "Facts and sources"),
+    ):
         assert label_de in de and label_de not in en, label_de
         assert label_en in en, label_en
     assert "PV-Fläche nach Ausschlüssen" in de
@@ -389,8 +539,19 @@ def test_tolerates_missing_optional_inputs(results_dir, tmp_path):
     for name in ("monthly.csv", "surfaces.csv", "totals.csv", "summary.csv", "manifest.json"):
         (results_dir / name).unlink()
     res = pd.read_csv(results_dir / "results.csv")
-    res.drop(columns=["lat", "lon", "rank", "rank_best", "rank_worst", "class", "reasons",
-                      "reasons_de", "score"]).to_csv(results_dir / "results.csv", index=False)
+    res.drop(
+        columns=[
+            "lat",
+            "lon",
+            "rank",
+            "rank_best",
+            "rank_worst",
+            "class",
+            "reasons",
+            "reasons_de",
+            "score",
+        ]
+    ).to_csv(results_dir / "results.csv", index=False)
     (tmp_path / "heaps.geojson").unlink()
     text = _render(results_dir, registry=None)
     assert text.count("nicht verfügbar") >= 5
@@ -426,15 +587,25 @@ def test_batch_folder_summary_found_above_run_folder(tmp_path):
     with pytest.raises(OutputError, match=r"batch folder.*runs/run"):
         rp.load_report_data(batch)
     # An explicit --summary wins; a missing one is a one-line error.
-    r = CliRunner().invoke(main, ["report", str(run), "--out", str(tmp_path / "r.html"),
-                                  "--summary", str(tmp_path / "nope.csv")])
+    r = CliRunner().invoke(
+        main,
+        [
+            "report",
+            str(run),
+            "--out",
+            str(tmp_path / "r.html"),
+            "--summary",
+            str(tmp_path / "nope.csv"),
+        ],
+    )
     assert r.exit_code == 1 and "nope.csv" in r.output and "--summary" in r.output
 
 
 def test_changed_registry_is_flagged(results_dir, tmp_path):
     reg = tmp_path / "heaps.geojson"
-    reg.write_text(reg.read_text(encoding="utf-8").replace("Tetraeder", "Tetraeder (neu)"),
-                   encoding="utf-8")
+    reg.write_text(
+        reg.read_text(encoding="utf-8").replace("Tetraeder", "Tetraeder (neu)"), encoding="utf-8"
+    )
     assert "Haldenverzeichnis seit dem Rechenlauf geändert" in _render(results_dir)
 
 
@@ -512,7 +683,14 @@ def test_monthly_totals_add_up(results_dir):
 def test_cli_writes_and_refuses_to_overwrite(results_dir, tmp_path):
     runner = CliRunner()
     out = tmp_path / "r.html"
-    args = ["report", str(results_dir), "--out", str(out), "--heaps", str(tmp_path / "heaps.geojson")]
+    args = [
+        "report",
+        str(results_dir),
+        "--out",
+        str(out),
+        "--heaps",
+        str(tmp_path / "heaps.geojson"),
+    ]
     r = runner.invoke(main, args)
     assert r.exit_code == 0, r.output
     first = out.read_bytes()
@@ -528,16 +706,18 @@ def test_cli_writes_and_refuses_to_overwrite(results_dir, tmp_path):
 
 
 def test_cli_missing_dir_is_one_line_error(tmp_path):
-    r = CliRunner().invoke(main, ["report", str(tmp_path / "missing"), "--out",
-                                  str(tmp_path / "r.html")])
+    r = CliRunner().invoke(
+        main, ["report", str(tmp_path / "missing"), "--out", str(tmp_path / "r.html")]
+    )
     assert r.exit_code == 1
     assert r.output.startswith("error: ") and len(r.output.strip().splitlines()) == 1
     assert "Traceback" not in r.output and not (tmp_path / "r.html").exists()
 
 
 def test_cli_usage_errors_exit_2(results_dir, tmp_path):
-    r = CliRunner().invoke(main, ["report", str(results_dir), "--out", str(tmp_path / "r.html"),
-                                  "--lang", "fr"])
+    r = CliRunner().invoke(
+        main, ["report", str(results_dir), "--out", str(tmp_path / "r.html"), "--lang", "fr"]
+    )
     assert r.exit_code == 2
 
 
@@ -560,12 +740,25 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def _chromium(args: list[str], profile: Path, timeout: float = 60) -> subprocess.CompletedProcess:
-    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-           "--no-first-run", "--disable-background-networking", "--disable-component-update",
-           "--disable-sync", "--disable-extensions", "--hide-scrollbars",
-           f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0",
-           # Anything that tried to reach the network would fail and log a console error.
-           "--host-resolver-rules=MAP * ~NOTFOUND", *args]
+    cmd = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-extensions",
+        "--hide-scrollbars",
+        f"--user-data-dir={profile}",
+        "--enable-logging=stderr",
+        "--v=0",
+        # Anything that tried to reach the network would fail and log a console error.
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        *args,
+    ]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
 
 
@@ -586,11 +779,20 @@ def test_renders_in_headless_chromium(tmp_path):
     assert "data-errors" not in dom.split("<head>")[0], re.findall(r'data-errors="[^"]*"', dom)
     console = [ln for ln in p.stderr.splitlines() if "CONSOLE" in ln or "Uncaught" in ln]
     assert console == [], console
-    images = {i["id"]: i for i in json.loads(htmlmod.unescape(
-        re.search(r'data-images="([^"]*)"', body.group(1)).group(1)))}
-    expected = {m[0]: (int(m[1]), int(m[2])) for m in re.findall(
-        r'<img class="chart" id="([^"]+)"[^>]*data-expected-width="(\d+)" '
-        r'data-expected-height="(\d+)"', report.read_text(encoding="utf-8"))}
+    images = {
+        i["id"]: i
+        for i in json.loads(
+            htmlmod.unescape(re.search(r'data-images="([^"]*)"', body.group(1)).group(1))
+        )
+    }
+    expected = {
+        m[0]: (int(m[1]), int(m[2]))
+        for m in re.findall(
+            r'<img class="chart" id="([^"]+)"[^>]*data-expected-width="(\d+)" '
+            r'data-expected-height="(\d+)"',
+            report.read_text(encoding="utf-8"),
+        )
+    }
     assert set(expected) == {"fig-map", "fig-energy", "fig-monthly", "fig-p50p90"}
     for id_, (w, h) in expected.items():
         im = images[id_]
@@ -602,8 +804,10 @@ def test_renders_in_headless_chromium(tmp_path):
     assert n_svgs >= 46  # roses and monthly mini charts
     # 2. Screenshot: a real, non-blank page of the requested size.
     shot = tmp_path / "report.png"
-    p = _chromium([f"--screenshot={shot}", "--window-size=1280,2000",
-                   "--virtual-time-budget=10000", url], tmp_path / "profile2")
+    p = _chromium(
+        [f"--screenshot={shot}", "--window-size=1280,2000", "--virtual-time-budget=10000", url],
+        tmp_path / "profile2",
+    )
     assert p.returncode == 0 and shot.is_file(), p.stderr[-2000:]
     img = Image.open(shot).convert("RGB")
     assert img.size == (1280, 2000)
@@ -630,8 +834,11 @@ def default_run(tmp_path_factory) -> Path:
 def test_report_on_a_default_run_is_fast(default_run, tmp_path):
     """Issue 7: 'haldenenergie report' on the results of a default run in under 15 s."""
     t0 = time.perf_counter()
-    r = CliRunner().invoke(main, ["report", str(default_run), "--out",
-                                  str(tmp_path / "r.html")], catch_exceptions=False)
+    r = CliRunner().invoke(
+        main,
+        ["report", str(default_run), "--out", str(tmp_path / "r.html")],
+        catch_exceptions=False,
+    )
     dt = time.perf_counter() - t0
     assert r.exit_code == 0, r.output
     assert dt < 15.0, f"report took {dt:.1f} s (limit 15 s)"
@@ -642,8 +849,10 @@ def test_report_on_a_default_run_is_fast(default_run, tmp_path):
 
 
 @pytest.mark.integration
-@pytest.mark.skipif(CHROMIUM is None or PDFTOTEXT is None,
-                    reason="chromium or pdftotext (poppler-utils) is not installed")
+@pytest.mark.skipif(
+    CHROMIUM is None or PDFTOTEXT is None,
+    reason="chromium or pdftotext (poppler-utils) is not installed",
+)
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_prints_on_a4_one_page_per_heap_sheet(default_run, tmp_path, lang):
     """Chromium's print to PDF of a default run's report: A4 pages, and every heap sheet on
@@ -652,15 +861,28 @@ def test_prints_on_a4_one_page_per_heap_sheet(default_run, tmp_path, lang):
     run = default_run
     report = rp.write_report(run, tmp_path / "report.html", lang=lang)
     pdf = tmp_path / "report.pdf"
-    p = _chromium([f"--print-to-pdf={pdf}", "--no-pdf-header-footer",
-                   "--virtual-time-budget=10000", report.resolve().as_uri()], tmp_path / "prof")
+    p = _chromium(
+        [
+            f"--print-to-pdf={pdf}",
+            "--no-pdf-header-footer",
+            "--virtual-time-budget=10000",
+            report.resolve().as_uri(),
+        ],
+        tmp_path / "prof",
+    )
     assert p.returncode == 0 and pdf.is_file(), p.stderr[-2000:]
     raw = pdf.read_bytes()
     boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", raw)
-    assert boxes and all(abs(float(w) - 595) < 1.5 and abs(float(h) - 842) < 1.5
-                         for w, h in boxes), boxes[:3]  # A4 = 595 x 842 pt
-    text = subprocess.run([PDFTOTEXT, "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, timeout=60, check=True).stdout
+    assert boxes and all(
+        abs(float(w) - 595) < 1.5 and abs(float(h) - 842) < 1.5 for w, h in boxes
+    ), boxes[:3]  # A4 = 595 x 842 pt
+    text = subprocess.run(
+        [PDFTOTEXT, "-layout", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
     pages = text.split("\f")
     res = pd.read_csv(run / "results.csv")
     n = len(res)

@@ -21,39 +21,68 @@ from haldenenergie.errors import ConfigError, OutputError
 
 # Score parts are rounded to SCORE_DECIMALS; recomputing them independently agrees to half a unit
 # of the last decimal (plus float noise).
-PART_ATOL = 0.5 * 10 ** -S.SCORE_DECIMALS + 1e-9
+PART_ATOL = 0.5 * 10**-S.SCORE_DECIMALS + 1e-9
 
 
 # --------------------------------------------------------------------------------------------------
 # Builders
 # --------------------------------------------------------------------------------------------------
 
+
 def heap(hid, **kw):
     """A registry record (mapping with the Heap attributes the rules use)."""
-    rec = {"id": hid, "name": f"Halde {hid}", "owner": "RVR", "access": "open",
-           "landmark": None, "nature_protection": None, "constraints": None,
-           "housing_distance_m": 1000.0, "existing_wind_count": 0}
+    rec = {
+        "id": hid,
+        "name": f"Halde {hid}",
+        "owner": "RVR",
+        "access": "open",
+        "landmark": None,
+        "nature_protection": None,
+        "constraints": None,
+        "housing_distance_m": 1000.0,
+        "existing_wind_count": 0,
+    }
     rec.update(kw)
     return rec
 
 
-def row(hid, pv_area=10.0, pv_energy=9000.0, yield_=900.0, turbines=2, wind_energy=20000.0,
-        flh=2400.0, footprint=40.0, **kw):
+def row(
+    hid,
+    pv_area=10.0,
+    pv_energy=9000.0,
+    yield_=900.0,
+    turbines=2,
+    wind_energy=20000.0,
+    flh=2400.0,
+    footprint=40.0,
+    **kw,
+):
     """One results row (columns of results.csv)."""
-    r = {"heap_id": hid, "name": f"Halde {hid}", "owner": "RVR", "status": "ok",
-         "footprint_area_ha": footprint, "pv_usable_area_ha": pv_area,
-         "pv_capacity_mwp": pv_area * 0.75, "pv_energy_mwh_per_a": pv_energy,
-         "pv_specific_yield_kwh_per_kwp": yield_, "wind_turbines_new": turbines,
-         "wind_capacity_mw": turbines * 4.2, "wind_energy_mwh_per_a": wind_energy,
-         "wind_full_load_hours_h": flh, "existing_wind_turbines": 0,
-         "existing_wind_energy_mwh_per_a": 0.0}
+    r = {
+        "heap_id": hid,
+        "name": f"Halde {hid}",
+        "owner": "RVR",
+        "status": "ok",
+        "footprint_area_ha": footprint,
+        "pv_usable_area_ha": pv_area,
+        "pv_capacity_mwp": pv_area * 0.75,
+        "pv_energy_mwh_per_a": pv_energy,
+        "pv_specific_yield_kwh_per_kwp": yield_,
+        "wind_turbines_new": turbines,
+        "wind_capacity_mw": turbines * 4.2,
+        "wind_energy_mwh_per_a": wind_energy,
+        "wind_full_load_hours_h": flh,
+        "existing_wind_turbines": 0,
+        "existing_wind_energy_mwh_per_a": 0.0,
+    }
     r.update(kw)
     return r
 
 
 def classify_one(r, h, cfg=None):
-    ranked, _ = S.rank_results(pd.DataFrame([r]), [h] if h is not None else [],
-                               cfg or S.SuitabilityConfig())
+    ranked, _ = S.rank_results(
+        pd.DataFrame([r]), [h] if h is not None else [], cfg or S.SuitabilityConfig()
+    )
     return ranked.iloc[0]
 
 
@@ -67,21 +96,35 @@ def random_case(rng, n):
     for i in range(n):
         hid = f"h{i:02d}"
         turbines = int(rng.integers(0, 4))
-        rows.append(row(hid, pv_area=float(rng.choice([0.0, rng.uniform(0.2, 80)])),
-                        pv_energy=float(rng.uniform(100, 80000)),
-                        yield_=float(rng.uniform(800, 1000)), turbines=turbines,
-                        wind_energy=float(turbines * rng.uniform(5000, 15000)),
-                        flh=float(rng.uniform(1800, 3500)),
-                        footprint=float(rng.choice([np.nan, rng.uniform(5, 170)]))))
-        heaps.append(heap(hid, owner=str(rng.choice(owners)), access=rng.choice(access),
-                          landmark=rng.choice(landmarks), constraints=rng.choice(constraints),
-                          housing_distance_m=rng.choice([None, 400.0, 800.0, 1500.0])))
+        rows.append(
+            row(
+                hid,
+                pv_area=float(rng.choice([0.0, rng.uniform(0.2, 80)])),
+                pv_energy=float(rng.uniform(100, 80000)),
+                yield_=float(rng.uniform(800, 1000)),
+                turbines=turbines,
+                wind_energy=float(turbines * rng.uniform(5000, 15000)),
+                flh=float(rng.uniform(1800, 3500)),
+                footprint=float(rng.choice([np.nan, rng.uniform(5, 170)])),
+            )
+        )
+        heaps.append(
+            heap(
+                hid,
+                owner=str(rng.choice(owners)),
+                access=rng.choice(access),
+                landmark=rng.choice(landmarks),
+                constraints=rng.choice(constraints),
+                housing_distance_m=rng.choice([None, 400.0, 800.0, 1500.0]),
+            )
+        )
     return pd.DataFrame(rows), heaps
 
 
 # --------------------------------------------------------------------------------------------------
 # Configuration
 # --------------------------------------------------------------------------------------------------
+
 
 def test_defaults_load_and_every_parameter_has_a_source():
     cfg = load_config().suitability
@@ -103,11 +146,12 @@ def test_defaults_load_and_every_parameter_has_a_source():
 def test_toml_rule_table_and_weights_override(tmp_path):
     p = tmp_path / "c.toml"
     p.write_text(
-        '[suitability]\nmin_housing_distance_m = 700\nweight_energy = 10\n'
+        "[suitability]\nmin_housing_distance_m = 700\nweight_energy = 10\n"
         '[suitability.rules.mast]\nfields = ["constraints"]\nmatch = "contains"\n'
         'patterns = ["sendemast", "radio mast"]\neffects = ["block_wind", "penalise"]\n'
         'penalty_points = 15\ntext_en = "radio mast"\ntext_de = "Sendemast"\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     cfg = load_config(p).suitability
     assert cfg.min_housing_distance_m == 700.0 and set(cfg.rules) == {"mast"}
     r = classify_one(row("a"), heap("a", constraints="60 m radio mast; summit cross"), cfg)
@@ -118,21 +162,34 @@ def test_toml_rule_table_and_weights_override(tmp_path):
 RULE_HEAD = '[suitability.rules.x]\ntext_en = "x"\ntext_de = "x"\n'
 
 
-@pytest.mark.parametrize("toml, match", [
-    (RULE_HEAD + 'fields = ["nope"]\nmatch = "nonempty"\neffects = ["note"]\n',
-     "unknown field 'nope'"),
-    (RULE_HEAD + 'fields = ["landmark"]\nmatch = "like"\neffects = ["note"]\n',
-     "match = 'like'"),
-    (RULE_HEAD + 'fields = ["landmark"]\nmatch = "nonempty"\neffects = ["ban"]\n',
-     "unknown ban"),
-    (RULE_HEAD + 'fields = ["landmark"]\nmatch = "nonempty"\neffects = ["penalise"]\n',
-     "needs penalty_points"),
-    (RULE_HEAD + 'fields = ["landmark"]\nmatch = "contains"\neffects = ["note"]\n',
-     "patterns must be"),
-    ('[suitability]\naccess_factors = { open = 1.0 }\n', "lacks unknown, closed"),
-    ('[suitability]\nweight_energy = -1\n', "outside the allowed range"),
-    ('[suitability]\nperturbation_mode = "random"\n', "not allowed"),
-])
+@pytest.mark.parametrize(
+    "toml, match",
+    [
+        (
+            RULE_HEAD + 'fields = ["nope"]\nmatch = "nonempty"\neffects = ["note"]\n',
+            "unknown field 'nope'",
+        ),
+        (
+            RULE_HEAD + 'fields = ["landmark"]\nmatch = "like"\neffects = ["note"]\n',
+            "match = 'like'",
+        ),
+        (
+            RULE_HEAD + 'fields = ["landmark"]\nmatch = "nonempty"\neffects = ["ban"]\n',
+            "unknown ban",
+        ),
+        (
+            RULE_HEAD + 'fields = ["landmark"]\nmatch = "nonempty"\neffects = ["penalise"]\n',
+            "needs penalty_points",
+        ),
+        (
+            RULE_HEAD + 'fields = ["landmark"]\nmatch = "contains"\neffects = ["note"]\n',
+            "patterns must be",
+        ),
+        ("[suitability]\naccess_factors = { open = 1.0 }\n", "lacks unknown, closed"),
+        ("[suitability]\nweight_energy = -1\n", "outside the allowed range"),
+        ('[suitability]\nperturbation_mode = "random"\n', "not allowed"),
+    ],
+)
 def test_bad_config_is_one_line_error(tmp_path, toml, match):
     p = tmp_path / "bad.toml"
     p.write_text(toml, encoding="utf-8")
@@ -145,6 +202,7 @@ def test_bad_config_is_one_line_error(tmp_path, toml, match):
 # Each constraint rule's effect
 # --------------------------------------------------------------------------------------------------
 
+
 def _trigger(rule):
     """Registry attributes that make ``rule`` (and, for the defaults, only it) fire."""
     field = "constraints" if "constraints" in rule["fields"] else rule["fields"][0]
@@ -152,8 +210,11 @@ def _trigger(rule):
         return {field: "Kunstwerk X"}
     if rule["match"] == "greater":
         return {"existing_wind_count": int(rule["threshold"]) + 2}
-    return {field: f"... {rule['patterns'][0]} ..." if rule["match"] == "contains"
-            else rule["patterns"][0]}
+    return {
+        field: f"... {rule['patterns'][0]} ..."
+        if rule["match"] == "contains"
+        else rule["patterns"][0]
+    }
 
 
 @pytest.mark.parametrize("rid", list(S.DEFAULT_RULES))
@@ -166,8 +227,12 @@ def test_each_default_rule_has_its_documented_effect(rid):
     effects = set(rule["effects"])
     assert r["pv_suitability"] == ("unsuitable" if "block_pv" in effects else "suitable")
     assert r["wind_suitability"] == ("unsuitable" if "block_wind" in effects else "suitable")
-    expected_cls = {(False, False): "pv+wind", (True, False): "wind", (False, True): "pv",
-                    (True, True): "unsuitable"}[("block_pv" in effects, "block_wind" in effects)]
+    expected_cls = {
+        (False, False): "pv+wind",
+        (True, False): "wind",
+        (False, True): "pv",
+        (True, True): "unsuitable",
+    }[("block_pv" in effects, "block_wind" in effects)]
     assert r["class"] == expected_cls
     pts = rule["penalty_points"] if "penalise" in effects else 0.0
     assert r["penalty_points"] == pts
@@ -178,22 +243,31 @@ def test_each_default_rule_has_its_documented_effect(rid):
     # Penalties lower the constraint part by weight x points / cap; blocks and notes do not.
     if r["class"] in S.RANKED_CLASSES:
         cfg = S.SuitabilityConfig()
-        assert_allclose(r["score_constraints"],
-                        -cfg.weight_constraints * pts / cfg.penalty_cap_points, atol=PART_ATOL)
+        assert_allclose(
+            r["score_constraints"],
+            -cfg.weight_constraints * pts / cfg.penalty_cap_points,
+            atol=PART_ATOL,
+        )
 
 
 def test_rules_on_real_fact_table_wording():
     """Constraint texts as the fact table words them fire the intended rules."""
     cases = {
         "hoheward": ({"landmark": "Horizontobservatorium, Sonnenuhr/Obelisk"}, "observatory"),
-        "scholven": ({"constraints": "Gelsenwasser drinking-water reservoir inside"},
-                     "drinking_water"),
-        "haus-aden": ({"constraints": "Haus Aden I still being dumped (2022) and closed"},
-                      "still_dumped"),
+        "scholven": (
+            {"constraints": "Gelsenwasser drinking-water reservoir inside"},
+            "drinking_water",
+        ),
+        "haus-aden": (
+            {"constraints": "Haus Aden I still being dumped (2022) and closed"},
+            "still_dumped",
+        ),
         "sundern": ({"constraints": "under Bergaufsicht, closed"}, "mining_supervision"),
         "zollverein": ({"landmark": "UNESCO World Heritage Zollverein"}, "world_heritage"),
-        "moltke": ({"constraints": "smouldering heap (Warmstellen), fenced/closed"},
-                   "burning_heap"),
+        "moltke": (
+            {"constraints": "smouldering heap (Warmstellen), fenced/closed"},
+            "burning_heap",
+        ),
     }
     for hid, (attrs, rid) in cases.items():
         r = classify_one(row(hid), heap(hid, **attrs))
@@ -214,6 +288,7 @@ def test_nature_reserve_blocks_both_and_landmark_value_is_named():
 # Classes and "not assessed"
 # --------------------------------------------------------------------------------------------------
 
+
 def test_unknown_housing_distance_is_not_assessed_never_a_pass():
     # PV fine, wind would fit but distance unknown -> class pv, wind not assessed, said so.
     r = classify_one(row("a"), heap("a", housing_distance_m=None))
@@ -226,8 +301,10 @@ def test_unknown_housing_distance_is_not_assessed_never_a_pass():
     r = classify_one(row("b", pv_area=0.0, pv_energy=0.0), heap("b", housing_distance_m=None))
     assert r["class"] == "not-assessed" and pd.isna(r["rank"])
     # No turbine fits: wind is unsuitable whatever the distance.
-    r = classify_one(row("c", pv_area=0.0, pv_energy=0.0, turbines=0, wind_energy=0.0),
-                     heap("c", housing_distance_m=None))
+    r = classify_one(
+        row("c", pv_area=0.0, pv_energy=0.0, turbines=0, wind_energy=0.0),
+        heap("c", housing_distance_m=None),
+    )
     assert r["class"] == "unsuitable" and r["wind_suitability"] == "unsuitable"
 
 
@@ -247,8 +324,17 @@ def test_housing_distance_threshold_and_sources():
 
 
 def test_missing_results_and_missing_registry_entry():
-    r = classify_one(row("a", pv_area=np.nan, pv_energy=np.nan, turbines=np.nan,
-                         wind_energy=np.nan, status="terrain failed: no DEM"), heap("a"))
+    r = classify_one(
+        row(
+            "a",
+            pv_area=np.nan,
+            pv_energy=np.nan,
+            turbines=np.nan,
+            wind_energy=np.nan,
+            status="terrain failed: no DEM",
+        ),
+        heap("a"),
+    )
     assert r["class"] == "not-assessed"
     assert "no terrain or yield result (status: terrain failed: no DEM)" in r["reasons"]
     r = classify_one(row("zz"), None)
@@ -276,6 +362,7 @@ def test_results_validation():
 # Score and rank
 # --------------------------------------------------------------------------------------------------
 
+
 def test_score_parts_add_up_and_follow_the_documented_formula():
     rng = np.random.default_rng(7)
     df, heaps = random_case(rng, 25)
@@ -288,8 +375,9 @@ def test_score_parts_add_up_and_follow_the_documented_formula():
     e = r["suitable_energy_mwh_per_a"]
     assert_allclose(r["score_energy"], cfg.weight_energy * e / e.max(), atol=PART_ATOL)
     d = r["energy_density_mwh_per_ha_a"].fillna(0)
-    assert_allclose(r["score_energy_density"], cfg.weight_energy_density * d / d.max(),
-                    atol=PART_ATOL)
+    assert_allclose(
+        r["score_energy_density"], cfg.weight_energy_density * d / d.max(), atol=PART_ATOL
+    )
     pv_on = r["pv_suitability"].eq("suitable")
     w_on = r["wind_suitability"].eq("suitable")
     qpv = np.where(pv_on, r["pv_specific_yield_kwh_per_kwp"], 0)
@@ -298,11 +386,17 @@ def test_score_parts_add_up_and_follow_the_documented_formula():
     y = (np.where(pv_on, qpv, 0) + np.where(w_on, qw, 0)) / (pv_on.astype(int) + w_on.astype(int))
     assert_allclose(r["score_yield"], cfg.weight_yield * y, atol=PART_ATOL)
     hmap = {h["id"]: h for h in heaps}
-    avail = [cfg.owner_factors[S.owner_group(hmap[i]["owner"])]
-             * cfg.access_factors[S.access_group(hmap[i]["access"])] for i in r["heap_id"]]
+    avail = [
+        cfg.owner_factors[S.owner_group(hmap[i]["owner"])]
+        * cfg.access_factors[S.access_group(hmap[i]["access"])]
+        for i in r["heap_id"]
+    ]
     assert_allclose(r["score_ownership"], cfg.weight_ownership * np.array(avail), atol=PART_ATOL)
-    assert_allclose(r["score_constraints"], -cfg.weight_constraints
-                    * np.minimum(r["penalty_points"], 100) / 100, atol=PART_ATOL)
+    assert_allclose(
+        r["score_constraints"],
+        -cfg.weight_constraints * np.minimum(r["penalty_points"], 100) / 100,
+        atol=PART_ATOL,
+    )
     # Ranks 1..n in score order.
     assert sorted(r["rank"]) == list(range(1, len(r) + 1))
     assert (np.diff(r.sort_values("rank")["score"].to_numpy()) <= 0).all()
@@ -310,17 +404,18 @@ def test_score_parts_add_up_and_follow_the_documented_formula():
 
 def test_ownership_order_rvr_open_before_rag_before_closed():
     df = pd.DataFrame([row(h) for h in ("a", "b", "c")])
-    heaps = [heap("a", owner="RVR", access="open"),
-             heap("b", owner="RAG (transfer to RVR by ~2035)", access="open"),
-             heap("c", owner="RVR", access="closed")]
+    heaps = [
+        heap("a", owner="RVR", access="open"),
+        heap("b", owner="RAG (transfer to RVR by ~2035)", access="open"),
+        heap("c", owner="RVR", access="closed"),
+    ]
     ranked, _ = S.rank_results(df, heaps, None)
     assert ranked["heap_id"].tolist() == ["a", "b", "c"]
     assert ranked["score_ownership"].is_monotonic_decreasing
 
 
 def test_ties_are_broken_by_energy_then_heap_id():
-    cfg = dataclasses.replace(S.SuitabilityConfig(), weight_energy=0.0,
-                              weight_energy_density=0.0)
+    cfg = dataclasses.replace(S.SuitabilityConfig(), weight_energy=0.0, weight_energy_density=0.0)
     # Identical heaps: heap id decides, whatever the input order.
     df = pd.DataFrame([row(h) for h in ("zeta", "alpha", "mu")])
     heaps = [heap(h) for h in ("mu", "zeta", "alpha")]
@@ -343,8 +438,9 @@ def test_ranking_is_independent_of_registry_and_results_order():
         df, heaps = random_case(rng, int(rng.integers(5, 20)))
         ref, ref_tot = S.rank_results(df, heaps, None)
         perm = rng.permutation(len(df))
-        shuffled, tot = S.rank_results(df.iloc[perm], [heaps[i] for i in rng.permutation(
-            len(heaps))], None)
+        shuffled, tot = S.rank_results(
+            df.iloc[perm], [heaps[i] for i in rng.permutation(len(heaps))], None
+        )
         pd.testing.assert_frame_equal(ref, shuffled)
         pd.testing.assert_frame_equal(ref_tot, tot)
 
@@ -355,9 +451,15 @@ def test_raising_one_heaps_energy_never_lowers_its_rank():
     checked = 0
     for case in range(150):
         df, heaps = random_case(rng, int(rng.integers(3, 15)))
-        cfg = S.SuitabilityConfig() if case % 2 else dataclasses.replace(
-            S.SuitabilityConfig(), weight_energy=float(rng.uniform(0, 60)),
-            weight_energy_density=float(rng.uniform(0, 40)))
+        cfg = (
+            S.SuitabilityConfig()
+            if case % 2
+            else dataclasses.replace(
+                S.SuitabilityConfig(),
+                weight_energy=float(rng.uniform(0, 60)),
+                weight_energy_density=float(rng.uniform(0, 40)),
+            )
+        )
         before, _ = S.rank_results(df, heaps, cfg)
         ranked_ids = before.loc[before["rank"].notna(), "heap_id"].tolist()
         if not ranked_ids:
@@ -388,12 +490,13 @@ def test_rank_stability_range_and_robust_top():
     assert (r["rank_best"] <= r["rank"]).all() and (r["rank"] <= r["rank_worst"]).all()
     assert (r["robust_top"] == (r["rank_worst"] <= cfg.robust_top_n)).all()
     assert not ranked.loc[ranked["rank"].isna(), "robust_top"].any()
-    assert len(S.weight_scenarios(cfg)) == 3 ** 5
+    assert len(S.weight_scenarios(cfg)) == 3**5
     one = dataclasses.replace(cfg, perturbation_mode="one-at-a-time")
     w = S.weight_scenarios(one)
     assert len(w) == 11
-    assert_allclose(np.sort(np.abs(w[1:] - cfg.weights).sum(axis=1)),
-                    np.sort(np.repeat(0.25 * cfg.weights, 2)))
+    assert_allclose(
+        np.sort(np.abs(w[1:] - cfg.weights).sum(axis=1)), np.sort(np.repeat(0.25 * cfg.weights, 2))
+    )
     ranked1, _ = S.rank_results(df, heaps, one)
     # One-at-a-time is a subset of all combinations: its range lies inside.
     a = ranked.set_index("heap_id").loc[r["heap_id"]]
@@ -424,20 +527,37 @@ def test_every_heap_once_and_sorted_output():
 # Totals
 # --------------------------------------------------------------------------------------------------
 
+
 def test_totals_per_class_households_co2_and_existing_apart():
-    df = pd.DataFrame([
-        row("both", pv_energy=7000.0, wind_energy=21000.0),
-        row("pvonly", pv_energy=3500.0, wind_energy=10000.0),       # distance unknown
-        row("windonly", pv_area=0.0, pv_energy=0.0, wind_energy=14000.0,
-            existing_wind_turbines=2, existing_wind_energy_mwh_per_a=12000.0),
-        row("reserve", pv_energy=1000.0, wind_energy=5000.0),
-    ])
-    heaps = [heap("both"), heap("pvonly", housing_distance_m=None), heap("windonly"),
-             heap("reserve", nature_protection="reserve")]
+    df = pd.DataFrame(
+        [
+            row("both", pv_energy=7000.0, wind_energy=21000.0),
+            row("pvonly", pv_energy=3500.0, wind_energy=10000.0),  # distance unknown
+            row(
+                "windonly",
+                pv_area=0.0,
+                pv_energy=0.0,
+                wind_energy=14000.0,
+                existing_wind_turbines=2,
+                existing_wind_energy_mwh_per_a=12000.0,
+            ),
+            row("reserve", pv_energy=1000.0, wind_energy=5000.0),
+        ]
+    )
+    heaps = [
+        heap("both"),
+        heap("pvonly", housing_distance_m=None),
+        heap("windonly"),
+        heap("reserve", nature_protection="reserve"),
+    ]
     cfg = S.SuitabilityConfig()
     ranked, tot = S.rank_results(df, heaps, cfg)
     assert dict(zip(ranked["heap_id"], ranked["class"], strict=True)) == {
-        "both": "pv+wind", "pvonly": "pv", "windonly": "wind", "reserve": "unsuitable"}
+        "both": "pv+wind",
+        "pvonly": "pv",
+        "windonly": "wind",
+        "reserve": "unsuitable",
+    }
     t = tot.set_index("group")
     assert list(tot.columns) == list(S.TOTAL_COLUMNS)
     assert t.loc["pv+wind", "energy_mwh_per_a"] == 28000.0
@@ -455,8 +575,9 @@ def test_totals_per_class_households_co2_and_existing_apart():
     assert_allclose(t.loc["total_suitable", "households"], 13000.0, rtol=1e-12)
     assert_allclose(t.loc["total_suitable", "co2_avoided_t_per_a"], 45500 * 0.38, rtol=1e-12)
     assert (t["household_consumption_year"] == 2024).all() and (t["co2_factor_year"] == 2023).all()
-    cfg2 = dataclasses.replace(cfg, co2_factor_g_per_kwh=500.0, household_consumption_kwh_per_a=
-                               2800.0)
+    cfg2 = dataclasses.replace(
+        cfg, co2_factor_g_per_kwh=500.0, household_consumption_kwh_per_a=2800.0
+    )
     _, tot2 = S.rank_results(df, heaps, cfg2)
     t2 = tot2.set_index("group")
     assert_allclose(t2.loc["pv", "co2_avoided_t_per_a"], 3500 * 0.5)
@@ -466,6 +587,7 @@ def test_totals_per_class_households_co2_and_existing_apart():
 # --------------------------------------------------------------------------------------------------
 # The real registry (skips where it is absent)
 # --------------------------------------------------------------------------------------------------
+
 
 def test_real_registry_every_heap_once_with_class_and_reasons(root_dir: Path):
     reg = root_dir / "heaps.geojson"
@@ -490,12 +612,14 @@ def test_real_registry_every_heap_once_with_class_and_reasons(root_dir: Path):
         assert "observatory" in by.loc["hoheward", "rules_fired"]
         assert by.loc["hoheward", "wind_suitability"] == "unsuitable"
     assert tot.set_index("group").loc["existing_wind", "wind_turbines"] == sum(
-        h.existing_wind.count for h in heaps)
+        h.existing_wind.count for h in heaps
+    )
 
 
 # --------------------------------------------------------------------------------------------------
 # Reasons in plain words; the residential layer
 # --------------------------------------------------------------------------------------------------
+
 
 def test_blocking_rules_are_named_in_plain_words_in_both_languages():
     r = classify_one(row("a"), heap("a", nature_protection="reserve"))
@@ -508,12 +632,22 @@ def test_blocking_rules_are_named_in_plain_words_in_both_languages():
     # Every default rule has both short labels; a user rule without labels falls back to its id.
     for rid, rule in S.DEFAULT_RULES.items():
         assert rule["label_en"].strip() and rule["label_de"].strip(), rid
-    own = {"fence": {"fields": ["constraints"], "match": "contains", "patterns": ["fence"],
-                     "effects": ["block_pv"], "text_en": "fenced", "text_de": "eingezäunt"}}
+    own = {
+        "fence": {
+            "fields": ["constraints"],
+            "match": "contains",
+            "patterns": ["fence"],
+            "effects": ["block_pv"],
+            "text_en": "fenced",
+            "text_de": "eingezäunt",
+        }
+    }
     cfg = dataclasses.replace(S.SuitabilityConfig(), rules=own)
     r = classify_one(row("a"), heap("a", constraints="fence around it"), cfg)
-    assert "PV blocked by: fence;" in r["reasons"] and "ausgeschlossen durch: fence;" in \
-        r["reasons_de"]
+    assert (
+        "PV blocked by: fence;" in r["reasons"]
+        and "ausgeschlossen durch: fence;" in r["reasons_de"]
+    )
     with pytest.raises(ConfigError, match=r"rules.fence.label_de must be a non-empty text"):
         S.check_rules({"fence": {**own["fence"], "label_de": ""}})
 
@@ -528,9 +662,21 @@ def _layer(tmp_path, lat, lon, gap_m, size_m=400.0, name="residential.geojson"):
     dy = size_m / 2 / 111_320.0
     ring = [[x0, lat - dy], [x1, lat - dy], [x1, lat + dy], [x0, lat + dy], [x0, lat - dy]]
     p = tmp_path / name
-    p.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {},
-         "geometry": {"type": "Polygon", "coordinates": [ring]}}]}), encoding="utf-8")
+    p.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {},
+                        "geometry": {"type": "Polygon", "coordinates": [ring]},
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     return p
 
 
@@ -541,9 +687,11 @@ def test_residential_layer_distance_source_and_extent(tmp_path, caplog):
     within 1 % (equirectangular square vs UTM 32N)."""
     lat, lon = 51.55, 7.10
     near = _layer(tmp_path, lat, lon, gap_m=300.0)
-    heaps = [heap("near", housing_distance_m=None, lat=lat, lon=lon),
-             heap("far", housing_distance_m=None, lat=lat, lon=lon - 0.2),  # ~14 km west
-             heap("reg", housing_distance_m=1500.0, lat=lat, lon=lon)]
+    heaps = [
+        heap("near", housing_distance_m=None, lat=lat, lon=lon),
+        heap("far", housing_distance_m=None, lat=lat, lon=lon - 0.2),  # ~14 km west
+        heap("reg", housing_distance_m=1500.0, lat=lat, lon=lon),
+    ]
     rows = pd.DataFrame([row("near"), row("far"), row("reg")])
     cfg = dataclasses.replace(S.SuitabilityConfig(), residential_areas_path=str(near))
     with caplog.at_level("WARNING", logger="haldenenergie.suitability"):
@@ -560,8 +708,9 @@ def test_residential_layer_distance_source_and_extent(tmp_path, caplog):
     assert r.loc["reg", "housing_distance_m"] == 1500.0
     # A heap inside the extent (between two areas) gets its far distance: a pass.
     d = S.housing_distances_from_layer(
-        [heap("mid", lat=lat, lon=lon + 0.05)], _layer(tmp_path, lat, lon, gap_m=-2000.0,
-                                                         size_m=10_000.0, name="big.geojson"))
+        [heap("mid", lat=lat, lon=lon + 0.05)],
+        _layer(tmp_path, lat, lon, gap_m=-2000.0, size_m=10_000.0, name="big.geojson"),
+    )
     assert d["mid"] == 0.0  # inside the big square
     # Direct call without the cut-off keeps every distance (~14 km for "far").
     d = S.housing_distances_from_layer(heaps, near, max_distance_outside_m=None)

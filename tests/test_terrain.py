@@ -126,8 +126,12 @@ def test_cone_equal_sectors_and_slope():
     assert_allclose(counts / counts.mean(), 1.0, atol=0.02)
     assert_allclose(np.mean(s[flank]), slope, atol=0.5)
     # The same through the full classification (north exclusion off, mounting limit above 30 deg).
-    cfg = TerrainConfig(north_sector_deg=[0.0, 0.0], north_min_slope_deg=90.0,
-                        max_mounting_slope_deg=40.0, tilt_bands_deg=[0.0, 5.0, 40.0])
+    cfg = TerrainConfig(
+        north_sector_deg=[0.0, 0.0],
+        north_min_slope_deg=90.0,
+        max_mounting_slope_deg=40.0,
+        tilt_bands_deg=[0.0, 5.0, 40.0],
+    )
     out = analyse_grid(z + 50.0, res, r < R, 50.0, cfg)
     fl = out["surfaces"][out["surfaces"].kind == "flank"]
     assert len(fl) == 8
@@ -159,8 +163,10 @@ def test_parametric_cone_matches_facts():
 @pytest.mark.parametrize("form", ["cone", "table", "terraced", "landscape", "elongated"])
 def test_parametric_forms_honour_area_and_height(form):
     cfg = TerrainConfig()
-    t = heap_terrain(StubHeap("x", 51.5, 7.0, area_ha=40.0, height_rel_m=50.0,
-                              height_asl_m=100.0, form=form), cfg)
+    t = heap_terrain(
+        StubHeap("x", 51.5, 7.0, area_ha=40.0, height_rel_m=50.0, height_asl_m=100.0, form=form),
+        cfg,
+    )
     assert t.terrain_source == "parametric"
     assert_allclose(t.footprint_area_ha, 40.0, rtol=0.03)
     assert_allclose(t.relative_height_m, 50.0, atol=0.5)
@@ -184,8 +190,9 @@ def test_horizon_and_half_height_analytic():
     z = np.zeros((201, 201))
     rows = np.arange(201)[:, None] * np.ones((1, 201))
     z = np.clip((100 - rows) * math.tan(math.radians(30)), 0, None)  # rises northward above row 100
-    hz = horizon_profile(z, res, np.array([100]), np.array([100]), observer_height_m=0.0,
-                         max_distance_m=90)
+    hz = horizon_profile(
+        z, res, np.array([100]), np.array([100]), observer_height_m=0.0, max_distance_m=90
+    )
     assert_allclose(hz[0], 30.0, atol=0.01)  # north: the slope itself
     assert_allclose(hz[18], 0.0)  # south: open
     # Half-height distance of the cone of test above.
@@ -200,6 +207,7 @@ def _reference_horizon(z, res, rows, cols, h=1.0, max_distance_m=1500.0, n_az=36
     (half-way cases: the cell farther from the observer), tangent = rise / true distance of that
     cell; horizon = atan of the largest tangent, negative angles 0. Independent of the offset
     tables, padding and reduceat of the fast version."""
+
     def nearest(x):
         x = round(x, 9)
         return int(math.copysign(math.floor(abs(x) + 0.5), x))
@@ -217,8 +225,12 @@ def _reference_horizon(z, res, rows, cols, h=1.0, max_distance_m=1500.0, n_az=36
             for d in steps:
                 dr, dc = nearest(-math.cos(a) * d / res), nearest(math.sin(a) * d / res)
                 rr, cc = r + dr, c + dc
-                if (dr or dc) and 0 <= rr < z.shape[0] and 0 <= cc < z.shape[1] \
-                        and np.isfinite(z[rr, cc]):
+                if (
+                    (dr or dc)
+                    and 0 <= rr < z.shape[0]
+                    and 0 <= cc < z.shape[1]
+                    and np.isfinite(z[rr, cc])
+                ):
                     best = max(best, (z[rr, cc] - z0) / (math.hypot(dr, dc) * res))
             out[i, k] = math.degrees(math.atan(best))
     return out
@@ -309,8 +321,9 @@ def test_small_patch_excluded():
 
 def test_reserved_polygon_excluded():
     cfg = TerrainConfig(reserved_buffer_m=0.0)
-    heap = StubHeap("t", 51.55, 6.88, area_ha=30.0, height_rel_m=40.0, height_asl_m=90.0,
-                    form="table")
+    heap = StubHeap(
+        "t", 51.55, 6.88, area_ha=30.0, height_rel_m=40.0, height_asl_m=90.0, form="table"
+    )
     free = heap_terrain(heap, cfg)
     x, y = TO_UTM.transform(heap.lon, heap.lat)
     blocked = Point(x, y).buffer(100.0)  # 3.14 ha around the centre of the plateau
@@ -320,25 +333,54 @@ def test_reserved_polygon_excluded():
     assert t.turbine_site_area_ha < free.turbine_site_area_ha
 
 
-@pytest.mark.parametrize("name, content, msg", [
-    ("missing", None, "reserved-areas file not found"),
-    ("empty", "", "cannot read reserved areas as GeoJSON"),
-    ("null", "null", "reserved areas: not a GeoJSON object"),
-    ("no-geometries", '{"type": "FeatureCollection", "features": []}', "no geometries"),
-    ("feature-not-object", '{"type": "FeatureCollection", "features": [5]}',
-     "feature 0: not a GeoJSON Feature object"),
-    ("bowtie", json.dumps({"type": "Polygon", "coordinates": [[[7.15, 51.56], [7.16, 51.57],
-                                                                [7.16, 51.56], [7.15, 51.57],
-                                                                [7.15, 51.56]]]}),
-     r"feature 0: invalid geometry \(Self-intersection"),
-    ("short-ring", json.dumps({"type": "Polygon", "coordinates": [[[7.15, 51.56], [7.16, 51.57]]]}),
-     "feature 0: invalid geometry"),
-    ("string-coords", '{"type": "Point", "coordinates": "abc"}', "feature 0: invalid geometry"),
-    ("projected", json.dumps({"type": "Point", "coordinates": [372000, 5714000]}),
-     "not lon/lat degrees"),
-    ("crs-25832", json.dumps({"type": "FeatureCollection", "crs": {"type": "name", "properties": {
-        "name": "urn:ogc:def:crs:EPSG::25832"}}, "features": []}), "is not WGS84"),
-])
+@pytest.mark.parametrize(
+    "name, content, msg",
+    [
+        ("missing", None, "reserved-areas file not found"),
+        ("empty", "", "cannot read reserved areas as GeoJSON"),
+        ("null", "null", "reserved areas: not a GeoJSON object"),
+        ("no-geometries", '{"type": "FeatureCollection", "features": []}', "no geometries"),
+        (
+            "feature-not-object",
+            '{"type": "FeatureCollection", "features": [5]}',
+            "feature 0: not a GeoJSON Feature object",
+        ),
+        (
+            "bowtie",
+            json.dumps(
+                {
+                    "type": "Polygon",
+                    "coordinates": [
+                        [[7.15, 51.56], [7.16, 51.57], [7.16, 51.56], [7.15, 51.57], [7.15, 51.56]]
+                    ],
+                }
+            ),
+            r"feature 0: invalid geometry \(Self-intersection",
+        ),
+        (
+            "short-ring",
+            json.dumps({"type": "Polygon", "coordinates": [[[7.15, 51.56], [7.16, 51.57]]]}),
+            "feature 0: invalid geometry",
+        ),
+        ("string-coords", '{"type": "Point", "coordinates": "abc"}', "feature 0: invalid geometry"),
+        (
+            "projected",
+            json.dumps({"type": "Point", "coordinates": [372000, 5714000]}),
+            "not lon/lat degrees",
+        ),
+        (
+            "crs-25832",
+            json.dumps(
+                {
+                    "type": "FeatureCollection",
+                    "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25832"}},
+                    "features": [],
+                }
+            ),
+            "is not WGS84",
+        ),
+    ],
+)
 def test_bad_reserved_files(tmp_path, name, content, msg):
     f = tmp_path / f"{name}.geojson"
     if content is not None:
@@ -348,21 +390,34 @@ def test_bad_reserved_files(tmp_path, name, content, msg):
         heap_terrain(heap, TerrainConfig(reserved_areas_path=str(f)))
     assert "\n" not in str(info.value) and str(info.value).startswith(str(f))
     if content is not None:
-        r = CliRunner().invoke(main, ["terrain", "--heaps", str(REGISTRY), "--heap", "haniel",
-                                      "--reserved", str(f)])
+        r = CliRunner().invoke(
+            main, ["terrain", "--heaps", str(REGISTRY), "--heap", "haniel", "--reserved", str(f)]
+        )
         assert r.exit_code == 1 and re.search(msg, r.stderr), r.stderr
         assert len(r.stderr.strip().splitlines()) == 1
 
 
 def test_reserved_geojson_file_with_buffer(tmp_path):
-    heap = StubHeap("t", 51.55, 6.88, area_ha=30.0, height_rel_m=40.0, height_asl_m=90.0,
-                    form="table")
+    heap = StubHeap(
+        "t", 51.55, 6.88, area_ha=30.0, height_rel_m=40.0, height_asl_m=90.0, form="table"
+    )
     x, y = TO_UTM.transform(heap.lon, heap.lat)
     lon, lat = TO_WGS.transform(x, y)
     f = tmp_path / "reserved.geojson"
-    f.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"name": "Landmark"},
-         "geometry": {"type": "Point", "coordinates": [lon, lat]}}]}))
+    f.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"name": "Landmark"},
+                        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                    }
+                ],
+            }
+        )
+    )
     t = heap_terrain(heap, TerrainConfig(reserved_areas_path=str(f), reserved_buffer_m=50.0))
     assert_allclose(t.excluded["reserved"], math.pi * 50**2 / 1e4, rtol=0.08)
 
@@ -391,9 +446,18 @@ def test_xyz_and_geotiff_identical(tmp_path):
     z = np.round(z, 3)  # DGM1 XYZ carries mm/cm; the GeoTIFF holds the same values (float64)
     n = z.shape[0]
     tif = tmp_path / "heap.tif"
-    with rasterio.open(tif, "w", driver="GTiff", width=n, height=n, count=1, dtype="float64",
-                       crs="EPSG:25832", transform=from_origin(TILE_E, TILE_N + n * res, res, res),
-                       nodata=-9999.0) as dst:
+    with rasterio.open(
+        tif,
+        "w",
+        driver="GTiff",
+        width=n,
+        height=n,
+        count=1,
+        dtype="float64",
+        crs="EPSG:25832",
+        transform=from_origin(TILE_E, TILE_N + n * res, res, res),
+        nodata=-9999.0,
+    ) as dst:
         dst.write(z, 1)
     xyz = tmp_path / "dgm1_32_372_5714_1_nw.xyz"
     c = (np.arange(n) + 0.5) * res
@@ -452,9 +516,17 @@ def test_fine_dem_cone_gives_true_footprint(tmp_path, src_res, res):
     r = np.hypot(X - TILE_E - 500.0, Y - TILE_N - 500.0)
     z = 40.0 + np.clip(60.0 * (1 - r / 300.0), 0, None)
     tif = tmp_path / "cone.tif"
-    with rasterio.open(tif, "w", driver="GTiff", width=n, height=n, count=1, dtype="float32",
-                       crs="EPSG:25832", transform=from_origin(TILE_E, TILE_N + 1000.0, src_res,
-                                                               src_res)) as dst:
+    with rasterio.open(
+        tif,
+        "w",
+        driver="GTiff",
+        width=n,
+        height=n,
+        count=1,
+        dtype="float32",
+        crs="EPSG:25832",
+        transform=from_origin(TILE_E, TILE_N + 1000.0, src_res, src_res),
+    ) as dst:
         dst.write(z.astype("float32"), 1)
     lon, lat = TO_WGS.transform(TILE_E + 500.0, TILE_N + 500.0)
     heap = StubHeap("cone", lat, lon)
@@ -479,9 +551,17 @@ def test_tiles_as_folder_vrt_and_xyz_equal_one_geotiff(tmp_path):
     z = np.round(z, 3)
     n = z.shape[0]
     whole = tmp_path / "whole.tif"
-    with rasterio.open(whole, "w", driver="GTiff", width=n, height=n, count=1, dtype="float64",
-                       crs="EPSG:25832",
-                       transform=from_origin(TILE_E, TILE_N + n * res, res, res)) as dst:
+    with rasterio.open(
+        whole,
+        "w",
+        driver="GTiff",
+        width=n,
+        height=n,
+        count=1,
+        dtype="float64",
+        crs="EPSG:25832",
+        transform=from_origin(TILE_E, TILE_N + n * res, res, res),
+    ) as dst:
         dst.write(z, 1)
     (tmp_path / "tif").mkdir()
     (tmp_path / "xyz").mkdir()
@@ -489,28 +569,40 @@ def test_tiles_as_folder_vrt_and_xyz_equal_one_geotiff(tmp_path):
     sources = []
     for i in range(2):
         for j in range(2):
-            part = z[i * h:(i + 1) * h, j * h:(j + 1) * h]
+            part = z[i * h : (i + 1) * h, j * h : (j + 1) * h]
             left, top = TILE_E + j * h * res, TILE_N + n * res - i * h * res
             name = f"tile_{i}{j}"
-            with rasterio.open(tmp_path / "tif" / f"{name}.tif", "w", driver="GTiff", width=h,
-                               height=h, count=1, dtype="float64", crs="EPSG:25832",
-                               transform=from_origin(left, top, res, res)) as dst:
+            with rasterio.open(
+                tmp_path / "tif" / f"{name}.tif",
+                "w",
+                driver="GTiff",
+                width=h,
+                height=h,
+                count=1,
+                dtype="float64",
+                crs="EPSG:25832",
+                transform=from_origin(left, top, res, res),
+            ) as dst:
                 dst.write(part, 1)
             sources.append(
                 f'<ComplexSource><SourceFilename relativeToVRT="1">tif/{name}.tif</SourceFilename>'
                 f'<SourceBand>1</SourceBand><SrcRect xOff="0" yOff="0" xSize="{h}" ySize="{h}"/>'
-                f'<DstRect xOff="{j * h}" yOff="{i * h}" xSize="{h}" ySize="{h}"/></ComplexSource>')
+                f'<DstRect xOff="{j * h}" yOff="{i * h}" xSize="{h}" ySize="{h}"/></ComplexSource>'
+            )
             c = (np.arange(h) + 0.5) * res
             X, Y = np.meshgrid(left + c, top - c)
-            np.savetxt(tmp_path / "xyz" / f"{name}.xyz",
-                       np.column_stack([X.ravel() + 32_000_000, Y.ravel(), part.ravel()]),
-                       fmt="%.2f %.2f %.3f")
+            np.savetxt(
+                tmp_path / "xyz" / f"{name}.xyz",
+                np.column_stack([X.ravel() + 32_000_000, Y.ravel(), part.ravel()]),
+                fmt="%.2f %.2f %.3f",
+            )
     wkt = rasterio.crs.CRS.from_epsg(25832).to_wkt().replace('"', "&quot;")
     (tmp_path / "mosaic.vrt").write_text(
         f'<VRTDataset rasterXSize="{n}" rasterYSize="{n}"><SRS>{wkt}</SRS>'
         f"<GeoTransform>{TILE_E}, {res}, 0, {TILE_N + n * res}, 0, {-res}</GeoTransform>"
         f'<VRTRasterBand dataType="Float64" band="1">{"".join(sources)}</VRTRasterBand>'
-        "</VRTDataset>")
+        "</VRTDataset>"
+    )
     lon, lat = TO_WGS.transform(cx + 30.0, cy - 20.0)
     heap = StubHeap("synthetic", lat, lon)
     cfg = TerrainConfig(window_half_size_m=480.0, base_search_radius_m=450.0)
@@ -523,8 +615,11 @@ def test_tiles_as_folder_vrt_and_xyz_equal_one_geotiff(tmp_path):
             if isinstance(ref[k], float) and k not in ("summit_lat", "summit_lon"):
                 # Float64 tiles: the same values through the same warp; 1e-9 for float round-off.
                 assert_allclose(row[k], ref[k], rtol=1e-9, atol=1e-9, err_msg=f"{dem.name} {k}")
-        assert_allclose([row["summit_lat"], row["summit_lon"]],
-                        [ref["summit_lat"], ref["summit_lon"]], atol=1e-9)
+        assert_allclose(
+            [row["summit_lat"], row["summit_lon"]],
+            [ref["summit_lat"], ref["summit_lon"]],
+            atol=1e-9,
+        )
     assert_allclose(ref["relative_height_m"], 130.0 * math.tan(math.radians(22.0)), atol=0.5)
 
 
@@ -572,9 +667,23 @@ def srtm_rows(dem_path):
 
     import pandas as pd
 
-    r = CliRunner().invoke(main, ["terrain", "--heaps", str(REGISTRY), "--dem", str(dem_path),
-                                  "--heap", "haniel", "--heap", "rheinpreussen",
-                                  "--heap", "norddeutschland", "--strict"])
+    r = CliRunner().invoke(
+        main,
+        [
+            "terrain",
+            "--heaps",
+            str(REGISTRY),
+            "--dem",
+            str(dem_path),
+            "--heap",
+            "haniel",
+            "--heap",
+            "rheinpreussen",
+            "--heap",
+            "norddeutschland",
+            "--strict",
+        ],
+    )
     assert r.exit_code == 0, r.output
     return pd.read_csv(io.StringIO(r.stdout)).set_index("heap_id")
 
@@ -593,10 +702,13 @@ def test_srtm_haniel(srtm_rows):
     assert h.assumed.startswith("footprint_min_rise_m=6 (auto for the DEM's native pixel size")
 
 
-@pytest.mark.parametrize("hid, summit, lat, lon", [
-    ("rheinpreussen", 94.0, 51.478, 6.649),  # PROVENANCE.md: ~95 m over ~25 m
-    ("norddeutschland", 93.0, 51.470, 6.566),  # PROVENANCE.md: ~93 m
-])
+@pytest.mark.parametrize(
+    "hid, summit, lat, lon",
+    [
+        ("rheinpreussen", 94.0, 51.478, 6.649),  # PROVENANCE.md: ~95 m over ~25 m
+        ("norddeutschland", 93.0, 51.470, 6.566),  # PROVENANCE.md: ~93 m
+    ],
+)
 def test_srtm_rheinpreussen_norddeutschland(srtm_rows, hid, summit, lat, lon):
     h = srtm_rows.loc[hid]
     assert h.terrain_source.startswith("dem:")
@@ -614,8 +726,15 @@ def test_srtm_rheinpreussen_norddeutschland(srtm_rows, hid, summit, lat, lon):
 
 
 def _write_tif(path, z, crs="EPSG:25832", left=372000.0, top=5716000.0, res=10.0, nodata=-9999.0):
-    profile = {"driver": "GTiff", "width": z.shape[1], "height": z.shape[0], "count": 1,
-               "dtype": "float32", "transform": from_origin(left, top, res, res), "nodata": nodata}
+    profile = {
+        "driver": "GTiff",
+        "width": z.shape[1],
+        "height": z.shape[0],
+        "count": 1,
+        "dtype": "float32",
+        "transform": from_origin(left, top, res, res),
+        "nodata": nodata,
+    }
     if crs is not None:
         profile["crs"] = crs
     with rasterio.open(path, "w", **profile) as dst:
@@ -632,17 +751,21 @@ def bad_dems(tmp_path):
     z = np.full((200, 200), 50.0)
     return {
         "elsewhere": _write_tif(tmp_path / "elsewhere.tif", z, left=300000.0, top=5600000.0),
-        "nodata": _write_tif(tmp_path / "nodata.tif", np.full((400, 400), -9999.0),
-                             left=x - 2000, top=y + 2000),
+        "nodata": _write_tif(
+            tmp_path / "nodata.tif", np.full((400, 400), -9999.0), left=x - 2000, top=y + 2000
+        ),
         "nocrs": _write_tif(tmp_path / "nocrs.tif", z, crs=None, left=x - 1000, top=y + 1000),
     }
 
 
-@pytest.mark.parametrize("kind, pattern", [
-    ("elsewhere", r"elsewhere\.tif: DEM does not cover heap haniel"),
-    ("nodata", r"nodata\.tif: DEM holds only nodata around heap haniel"),
-    ("nocrs", r"nocrs\.tif: DEM has no CRS \(needed for heap haniel\)"),
-])
+@pytest.mark.parametrize(
+    "kind, pattern",
+    [
+        ("elsewhere", r"elsewhere\.tif: DEM does not cover heap haniel"),
+        ("nodata", r"nodata\.tif: DEM holds only nodata around heap haniel"),
+        ("nocrs", r"nocrs\.tif: DEM has no CRS \(needed for heap haniel\)"),
+    ],
+)
 def test_bad_dem_errors(bad_dems, kind, pattern):
     dem = open_dem(bad_dems[kind])
     with pytest.raises(TerrainError, match=pattern) as info:
@@ -659,8 +782,9 @@ def test_bad_dem_errors(bad_dems, kind, pattern):
         assert isinstance(info.value, DemFileError) and "has no CRS" in msg
     else:
         reason = "does not cover the heap" if kind == "elsewhere" else "only nodata"
-        assert re.search(r"DEM serves none of the 2 heap\(s\) \(most common reason: [^)]*"
-                         + reason, msg), msg
+        assert re.search(
+            r"DEM serves none of the 2 heap\(s\) \(most common reason: [^)]*" + reason, msg
+        ), msg
         assert "check the DEM's CRS and coverage" in msg and "leave --dem out" in msg
 
 
@@ -693,16 +817,18 @@ def test_dem_without_crs_is_always_an_error(tmp_path, synthetic_tif):
     folder = tmp_path / "tiles"
     folder.mkdir()
     tif.rename(folder / "a_heap.tif")
-    _write_tif(folder / "b_nocrs.tif", np.full((50, 50), 40.0), crs=None, left=TILE_E,
-               top=TILE_N + 500.0)
+    _write_tif(
+        folder / "b_nocrs.tif", np.full((50, 50), 40.0), crs=None, left=TILE_E, top=TILE_N + 500.0
+    )
     cfg = TerrainConfig(window_half_size_m=480.0, base_search_radius_m=450.0)
     with pytest.raises(DemFileError, match=r"b_nocrs\.tif: DEM has no CRS"):
         terrain_for_heaps([heap, HANIEL], cfg, dem=open_dem(folder), fallback=True)
 
 
 def test_cli_dem_serving_no_heap_exit_1(bad_dems):
-    r = CliRunner().invoke(main, ["terrain", "--heaps", str(REGISTRY), "--dem",
-                                  str(bad_dems["elsewhere"])])
+    r = CliRunner().invoke(
+        main, ["terrain", "--heaps", str(REGISTRY), "--dem", str(bad_dems["elsewhere"])]
+    )
     assert r.exit_code == 1, r.output
     assert r.stderr.startswith("error: elsewhere.tif: DEM serves none of the ")
     assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
@@ -710,8 +836,10 @@ def test_cli_dem_serving_no_heap_exit_1(bad_dems):
 
 @pytest.mark.parametrize("kind", ["elsewhere", "nodata", "nocrs"])
 def test_bad_dem_cli_exit_1(bad_dems, kind):
-    r = CliRunner().invoke(main, ["terrain", "--heaps", str(REGISTRY), "--heap", "haniel",
-                                  "--dem", str(bad_dems[kind])])
+    r = CliRunner().invoke(
+        main,
+        ["terrain", "--heaps", str(REGISTRY), "--heap", "haniel", "--dem", str(bad_dems[kind])],
+    )
     assert r.exit_code == 1
     assert r.stderr.startswith("error: ") and bad_dems[kind].name in r.stderr
     assert "haniel" in r.stderr and "Traceback" not in r.output + r.stderr
@@ -719,20 +847,23 @@ def test_bad_dem_cli_exit_1(bad_dems, kind):
 
 
 def test_untransformable_crs(tmp_path, capfd):
-    wkt = ('LOCAL_CS["arbitrary local grid",UNIT["metre",1],'
-           'AXIS["X",EAST],AXIS["Y",NORTH]]')
+    wkt = 'LOCAL_CS["arbitrary local grid",UNIT["metre",1],AXIS["X",EAST],AXIS["Y",NORTH]]'
     f = _write_tif(tmp_path / "local.tif", np.full((50, 50), 10.0), crs=wkt, left=0, top=500)
     with rasterio.open(f) as src:
         assert src.crs is not None  # a CRS is there, it just cannot be transformed
-    with pytest.raises(TerrainError, match=r"local\.tif: cannot transform its CRS \(arbitrary "
-                       r"local grid\) to EPSG:25832 for heap haniel") as info:
+    with pytest.raises(
+        TerrainError,
+        match=r"local\.tif: cannot transform its CRS \(arbitrary "
+        r"local grid\) to EPSG:25832 for heap haniel",
+    ) as info:
         heap_terrain(HANIEL, TerrainConfig(), open_dem(f))
     assert "\n" not in str(info.value) and len(str(info.value)) < 400
     # GDAL/PROJ must not dump its multi-line PROJJSON on stderr either.
     captured = capfd.readouterr()
     assert "projjson" not in (captured.err + captured.out).lower()
-    r = CliRunner().invoke(main, ["terrain", "--heaps", str(REGISTRY), "--heap", "haniel",
-                                  "--dem", str(f)])
+    r = CliRunner().invoke(
+        main, ["terrain", "--heaps", str(REGISTRY), "--heap", "haniel", "--dem", str(f)]
+    )
     assert r.exit_code == 1 and len(r.stderr.strip().splitlines()) == 1
 
 
@@ -746,29 +877,47 @@ def test_unreadable_dem_files_one_line_errors(tmp_path, dem_path):
     (tmp_path / "nothing").mkdir()
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "README.md").write_text("no DEM here")
-    cases = {corrupt: "cannot open as raster DEM", empty: "cannot open as raster DEM",
-             text: "cannot open as raster DEM", tmp_path / "nothing": "folder holds no DEM files",
-             tmp_path / "docs": "folder holds no DEM files",
-             tmp_path / "missing.tif": "DEM path not found"}
+    cases = {
+        corrupt: "cannot open as raster DEM",
+        empty: "cannot open as raster DEM",
+        text: "cannot open as raster DEM",
+        tmp_path / "nothing": "folder holds no DEM files",
+        tmp_path / "docs": "folder holds no DEM files",
+        tmp_path / "missing.tif": "DEM path not found",
+    }
     for path, msg in cases.items():
         with pytest.raises(TerrainError, match=msg):
             open_dem(path)
-        r = CliRunner().invoke(main, ["terrain", "--heaps", str(REGISTRY), "--heap", "haniel",
-                                      "--dem", str(path)])
+        r = CliRunner().invoke(
+            main, ["terrain", "--heaps", str(REGISTRY), "--heap", "haniel", "--dem", str(path)]
+        )
         assert r.exit_code == 1, (path, r.output)
         assert r.stderr.startswith(f"error: {path}") and msg in r.stderr, r.stderr
         assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
 
 
-@pytest.mark.parametrize("content, msg", [
-    ("", "fewer than 4 points"),
-    ("x y z\n1 2 3\n", "cannot read as XYZ tile"),
-    ("372000.5;5714000.5;40\n", "cannot read as XYZ tile"),
-    (("372000.5 5714000.5 40\n372003.7 5714000.5 40\n372000.5 5714001.5 40\n"
-      "372001.5 5714003.5 40\n372001.5 5714001.5 40\n"), "not on a regular grid"),
-    (("372000.5 5714000.5 40\n372001.5 5714000.5 40\n372000.5 5714001.5 40\n"
-      "472001.5 5814001.5 40\n"), "split the file into tiles"),
-])
+@pytest.mark.parametrize(
+    "content, msg",
+    [
+        ("", "fewer than 4 points"),
+        ("x y z\n1 2 3\n", "cannot read as XYZ tile"),
+        ("372000.5;5714000.5;40\n", "cannot read as XYZ tile"),
+        (
+            (
+                "372000.5 5714000.5 40\n372003.7 5714000.5 40\n372000.5 5714001.5 40\n"
+                "372001.5 5714003.5 40\n372001.5 5714001.5 40\n"
+            ),
+            "not on a regular grid",
+        ),
+        (
+            (
+                "372000.5 5714000.5 40\n372001.5 5714000.5 40\n372000.5 5714001.5 40\n"
+                "472001.5 5814001.5 40\n"
+            ),
+            "split the file into tiles",
+        ),
+    ],
+)
 def test_bad_xyz_tiles(tmp_path, content, msg):
     f = tmp_path / "dgm1_32_372_5714_1_nw.xyz"
     f.write_text(content)
@@ -857,8 +1006,16 @@ def test_cli_parametric_csv_and_out(tmp_path, registry_heaps):
     assert len(df) == len(registry_heaps)
     assert list(df.columns) == list(HEAP_COLUMNS)
     out = tmp_path / "t.csv"
-    args = ["terrain", "--heaps", str(REGISTRY), "--heap", "beckstrasse", "--surfaces",
-            "--out", str(out)]
+    args = [
+        "terrain",
+        "--heaps",
+        str(REGISTRY),
+        "--heap",
+        "beckstrasse",
+        "--surfaces",
+        "--out",
+        str(out),
+    ]
     assert CliRunner().invoke(main, args).exit_code == 0
     s = pd.read_csv(out)
     assert set(s.heap_id) == {"beckstrasse"} and "flank_S_15-25" in set(s.surface_class)
@@ -875,7 +1032,7 @@ def test_config_section(tmp_path):
     f.write_text("[terrain]\nresolution_m = 5\nmin_patch_area_m2 = 2000\n")
     cfg = load_config(f).terrain
     assert cfg.resolution_m == 5.0 and cfg.min_patch_area_m2 == 2000.0
-    f.write_text('[terrain]\nform_flank_slope_deg = { cone = [40, 30] }\n')
+    f.write_text("[terrain]\nform_flank_slope_deg = { cone = [40, 30] }\n")
     with pytest.raises(ConfigError, match="form_flank_slope_deg"):
         load_config(f)
     f.write_text('[terrain]\ndefault_form = "pyramid"\n')
@@ -892,10 +1049,10 @@ def test_fact_mismatch_warnings_flag_dem_figures_far_from_the_registry():
 
     h = SimpleNamespace(height_rel_m=80.0, area_ha=60.0)
     assert fact_mismatch_warnings(h, 80.0, 60.0, 2.0) == []
-    assert fact_mismatch_warnings(h, 40.0, 120.0, 2.0) == []          # exactly at the factor
-    w = fact_mismatch_warnings(h, 16.0, 14.0, 2.0)                     # Mottbruch-like
+    assert fact_mismatch_warnings(h, 40.0, 120.0, 2.0) == []  # exactly at the factor
+    w = fact_mismatch_warnings(h, 16.0, 14.0, 2.0)  # Mottbruch-like
     assert len(w) == 2
     assert w[0].startswith("DEM relative height 16 m vs registry 80 m")
     assert w[1].startswith("DEM footprint 14 ha vs registry 60 ha")
-    assert len(fact_mismatch_warnings(h, 170.0, 60.0, 2.0)) == 1       # too high is flagged too
+    assert len(fact_mismatch_warnings(h, 170.0, 60.0, 2.0)) == 1  # too high is flagged too
     assert fact_mismatch_warnings(SimpleNamespace(height_rel_m=None, area_ha=None), 16, 14, 2) == []

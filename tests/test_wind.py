@@ -17,16 +17,28 @@ from haldenenergie.errors import HaldenError, TurbineError
 from haldenenergie.wind import WindConfig
 
 # Switch off everything windpowerlib's plain ModelChain does not do.
-PLAIN = {"speedup": False, "wake_model": "none", "availability": 1.0, "electrical_loss": 0.0,
-         "atlas_mean_wind_speed_m_s": 0.0}
+PLAIN = {
+    "speedup": False,
+    "wake_model": "none",
+    "availability": 1.0,
+    "electrical_loss": 0.0,
+    "atlas_mean_wind_speed_m_s": 0.0,
+}
 
 
 # ------------------------------------------------------------------------------------------------
 # stand-ins for heaps.Heap / terrain.HeapTerrain (only the attributes wind.py reads)
 # ------------------------------------------------------------------------------------------------
 def _ew(count=0, model=None, wtype=None, hub=None):
-    return SimpleNamespace(count=count, model=model, windpowerlib_type=wtype, rated_kw=None,
-                           hub_height_m=hub, rotor_diameter_m=None, since=None)
+    return SimpleNamespace(
+        count=count,
+        model=model,
+        windpowerlib_type=wtype,
+        rated_kw=None,
+        hub_height_m=hub,
+        rotor_diameter_m=None,
+        since=None,
+    )
 
 
 def _heap(hid, H=50.0, ew=None):
@@ -34,13 +46,21 @@ def _heap(hid, H=50.0, ew=None):
 
 
 def _terrain(H=50.0, L=250.0, site_ha=5.0):
-    return SimpleNamespace(relative_height_m=H, half_height_distance_m=L, turbine_site_area_ha=site_ha,
-                           plateau_area_ha=site_ha)
+    return SimpleNamespace(
+        relative_height_m=H,
+        half_height_distance_m=L,
+        turbine_site_area_ha=site_ha,
+        plateau_area_ha=site_ha,
+    )
 
 
 def _meta(**kw):
-    base = {"wind_speed_height_m": 10.0, "roughness_length_m": None, "partial": False,
-            "annual_factor": 1.0}
+    base = {
+        "wind_speed_height_m": 10.0,
+        "roughness_length_m": None,
+        "partial": False,
+        "annual_factor": 1.0,
+    }
     base.update(kw)
     return SimpleNamespace(**base)
 
@@ -48,11 +68,13 @@ def _meta(**kw):
 @pytest.fixture(scope="module")
 def berlin(shared_dir):
     """windpowerlib's example year in its own (variable_name, height) layout (10 m and 80 m)."""
-    df = pd.read_csv(shared_dir / "data" / "weather" / "windpowerlib_berlin_2010.csv",
-                     header=[0, 1], index_col=0)
+    df = pd.read_csv(
+        shared_dir / "data" / "weather" / "windpowerlib_berlin_2010.csv", header=[0, 1], index_col=0
+    )
     df.index = pd.to_datetime(df.index, utc=True)
-    df.columns = pd.MultiIndex.from_tuples([(a, float(b)) for a, b in df.columns],
-                                           names=["variable_name", "height"])
+    df.columns = pd.MultiIndex.from_tuples(
+        [(a, float(b)) for a, b in df.columns], names=["variable_name", "height"]
+    )
     return df
 
 
@@ -68,17 +90,23 @@ def essen(shared_dir):
 def _const_weather(ws, height=135.0, temp_k=288.15, p_pa=101325.0):
     n = len(ws)
     idx = pd.date_range("2021-01-01", periods=n, freq="h", tz="UTC")
-    cols = pd.MultiIndex.from_tuples([("wind_speed", height), ("temperature", 2.0),
-                                      ("pressure", 0.0)], names=["variable_name", "height"])
-    return pd.DataFrame(np.column_stack([np.asarray(ws, float), np.full(n, temp_k),
-                                         np.full(n, p_pa)]), index=idx, columns=cols)
+    cols = pd.MultiIndex.from_tuples(
+        [("wind_speed", height), ("temperature", 2.0), ("pressure", 0.0)],
+        names=["variable_name", "height"],
+    )
+    return pd.DataFrame(
+        np.column_stack([np.asarray(ws, float), np.full(n, temp_k), np.full(n, p_pa)]),
+        index=idx,
+        columns=cols,
+    )
 
 
 def _modelchain_mwh(frame, turbine_type, hub_height_m):
     from windpowerlib import ModelChain, WindTurbine
 
-    mc = ModelChain(WindTurbine(turbine_type=turbine_type, hub_height=hub_height_m),
-                    density_correction=True).run_model(frame)
+    mc = ModelChain(
+        WindTurbine(turbine_type=turbine_type, hub_height=hub_height_m), density_correction=True
+    ).run_model(frame)
     return float(mc.power_output.sum()) / 1e6
 
 
@@ -93,14 +121,14 @@ def test_one_turbine_matches_windpowerlib_modelchain_multiheight(berlin, H):
     ours = wind.turbine_energy(berlin, _meta(), cfg, height_rel_m=H).sum()
     ref = _modelchain_mwh(berlin, cfg.turbine_type, cfg.hub_height_m + H)
     assert ref > 1000
-    assert_allclose(ours, ref, rtol=0.005)   # acceptance: within 0.5 % (it agrees to ~1e-12)
+    assert_allclose(ours, ref, rtol=0.005)  # acceptance: within 0.5 % (it agrees to ~1e-12)
 
 
 def test_one_turbine_matches_modelchain_on_try_essen(essen):
     from haldenenergie import weather
 
     data, meta = essen
-    cfg = WindConfig(turbine_type="E-126/4200", **PLAIN)   # regional z0 = 0.3 m
+    cfg = WindConfig(turbine_type="E-126/4200", **PLAIN)  # regional z0 = 0.3 m
     ours = wind.turbine_energy(data, meta, cfg, height_rel_m=50.0).sum()
     frame = weather.to_windpowerlib(data, meta, roughness_length_m=cfg.roughness_length_m)
     ref = _modelchain_mwh(frame, "E-126/4200", cfg.hub_height_m + 50.0)
@@ -114,13 +142,17 @@ def test_vectorised_density_correction_equals_windpowerlib():
     rng = np.random.default_rng(3)
     v = rng.uniform(0, 30, 5000)
     rho = rng.uniform(1.05, 1.35, 5000)
-    ref = power_curve_density_correction(v, np.array(spec.curve_wind_speed_m_s),
-                                         np.array(spec.curve_power_kw), rho)
-    ours = wind.power_curve_density_corrected(v, rho, spec.curve_wind_speed_m_s, spec.curve_power_kw)
-    assert_allclose(ours, ref, rtol=1e-10, atol=1e-9)   # same model, different loop: round-off only
+    ref = power_curve_density_correction(
+        v, np.array(spec.curve_wind_speed_m_s), np.array(spec.curve_power_kw), rho
+    )
+    ours = wind.power_curve_density_corrected(
+        v, rho, spec.curve_wind_speed_m_s, spec.curve_power_kw
+    )
+    assert_allclose(ours, ref, rtol=1e-10, atol=1e-9)  # same model, different loop: round-off only
     # 2-D input (time x turbines) gives the same values column by column
-    ours2 = wind.power_curve_density_corrected(v.reshape(-1, 2), rho.reshape(-1, 2),
-                                               spec.curve_wind_speed_m_s, spec.curve_power_kw)
+    ours2 = wind.power_curve_density_corrected(
+        v.reshape(-1, 2), rho.reshape(-1, 2), spec.curve_wind_speed_m_s, spec.curve_power_kw
+    )
     assert_allclose(ours2.ravel(), ref, rtol=1e-10, atol=1e-9)
 
 
@@ -133,18 +165,19 @@ def test_no_power_below_cut_in_or_above_cut_out():
     cut_in = min(v for v, p in zip(spec.curve_wind_speed_m_s, spec.curve_power_kw) if p > 0)
     ws = np.r_[np.full(24, 0.5 * cut_in), np.full(24, 32.0), np.full(24, 10.0)]
     e = wind.turbine_energy(_const_weather(ws), _meta(), cfg).to_numpy()
-    assert np.all(e[:48] == 0.0)                        # below cut-in and above cut-out: exactly 0
+    assert np.all(e[:48] == 0.0)  # below cut-in and above cut-out: exactly 0
     assert np.all(e[48:] > 0.0)
-    assert np.all(e <= spec.nominal_power_kw / 1e3 + 1e-12)   # never above rated [MWh per hour]
+    assert np.all(e <= spec.nominal_power_kw / 1e3 + 1e-12)  # never above rated [MWh per hour]
 
 
 def test_hill_speedup_is_taylor_and_lee():
     H, L, z = 80.0, 200.0, 135.0
     assert_allclose(wind.hill_speedup(H, L, z), 1.6 * H / L * math.exp(-4 * z / L), rtol=1e-12)
     assert_allclose(wind.hill_speedup(H, L, 0.0, max_speedup=1.0), 1.6 * H / L, rtol=1e-12)
-    assert_allclose(wind.hill_speedup(H, L, 0.0, max_speedup=0.3), 0.3)           # capped
-    assert_allclose(wind.hill_speedup(H, L, z, b=2.0, a=3.0),
-                    2.0 * H / L * math.exp(-3 * z / L), rtol=1e-12)                # 2-D ridge
+    assert_allclose(wind.hill_speedup(H, L, 0.0, max_speedup=0.3), 0.3)  # capped
+    assert_allclose(
+        wind.hill_speedup(H, L, z, b=2.0, a=3.0), 2.0 * H / L * math.exp(-3 * z / L), rtol=1e-12
+    )  # 2-D ridge
     assert_allclose(wind.hill_speedup([H, np.nan, H], [np.nan, L, 0.0], z), 0.0)  # unknown -> 0
 
 
@@ -152,48 +185,65 @@ def test_speedup_and_losses_enter_energy_as_stated():
     # Constant wind below rated: power ~ curve at (1+dS) v; availability and losses multiply.
     ws = np.full(24, 6.0)
     base = wind.turbine_energy(_const_weather(ws), _meta(), WindConfig(**PLAIN)).sum()
-    lossy = wind.turbine_energy(_const_weather(ws), _meta(),
-                                WindConfig(**{**PLAIN, "availability": 0.97,
-                                              "electrical_loss": 0.02})).sum()
+    lossy = wind.turbine_energy(
+        _const_weather(ws),
+        _meta(),
+        WindConfig(**{**PLAIN, "availability": 0.97, "electrical_loss": 0.02}),
+    ).sum()
     assert_allclose(lossy, base * 0.97 * 0.98, rtol=1e-12)
     cfg = WindConfig(**{**PLAIN, "speedup": True, "height_reference": "local"})
-    up = wind.turbine_energy(_const_weather(ws), _meta(), cfg, height_rel_m=80.0,
-                             half_height_distance_m=200.0).sum()
+    up = wind.turbine_energy(
+        _const_weather(ws), _meta(), cfg, height_rel_m=80.0, half_height_distance_m=200.0
+    ).sum()
     ds = 1.6 * 80 / 200 * math.exp(-4 * 135 / 200)
     spec = wind.new_turbine(cfg)
     frame = _const_weather(ws)
     from windpowerlib.density import barometric
+
     rho = barometric(101325.0, 0.0, 135.0 + 80.0, 288.15 - 0.0065 * (135 + 80 - 2))
-    p = wind.power_curve_density_corrected(6.0 * (1 + ds), rho, spec.curve_wind_speed_m_s,
-                                           spec.curve_power_kw)
+    p = wind.power_curve_density_corrected(
+        6.0 * (1 + ds), rho, spec.curve_wind_speed_m_s, spec.curve_power_kw
+    )
     assert_allclose(up, 24 * p / 1e3, rtol=1e-9)
     assert len(frame) == 24
 
 
 def test_jensen_single_wake_analytic():
     D, k, ct, x = 100.0, 0.075, 0.8, 500.0
-    pos = np.array([[0.0, 0.0], [-x * math.sin(math.radians(225)), -x * math.cos(math.radians(225))]])
+    pos = np.array(
+        [[0.0, 0.0], [-x * math.sin(math.radians(225)), -x * math.cos(math.radians(225))]]
+    )
     # wind from 225 deg: turbine 1 lies x metres downstream (north-east) of turbine 0
     f = wind.jensen_wake_factors(pos, D, np.array([225.0, 315.0, 45.0]), np.full(3, ct), k)
     expected = 1 - (1 - math.sqrt(1 - ct)) * (50 / (50 + k * x)) ** 2
-    assert_allclose(f[0], [1.0, expected], rtol=1e-12)   # aligned: full wake on the second
-    assert_allclose(f[1], [1.0, 1.0])                    # across the wind: no wake
-    assert_allclose(f[2], [expected, 1.0], rtol=1e-12)   # reversed wind
+    assert_allclose(f[0], [1.0, expected], rtol=1e-12)  # aligned: full wake on the second
+    assert_allclose(f[1], [1.0, 1.0])  # across the wind: no wake
+    assert_allclose(f[2], [expected, 1.0], rtol=1e-12)  # reversed wind
 
 
 # ------------------------------------------------------------------------------------------------
 # siting
 # ------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("length, width, expected", [
-    (1000.0, 600.0, 9),   # (1000/500 + 1) rows x (600/300 + 1) per row
-    (900.0, 250.0, 2),    # 2 rows x 1
-    (400.0, 250.0, 1),
-    (1500.0, 900.0, 16),
-])
+@pytest.mark.parametrize(
+    "length, width, expected",
+    [
+        (1000.0, 600.0, 9),  # (1000/500 + 1) rows x (600/300 + 1) per row
+        (900.0, 250.0, 2),  # 2 rows x 1
+        (400.0, 250.0, 1),
+        (1500.0, 900.0, 16),
+    ],
+)
 def test_siting_counts_on_rectangles(length, width, expected):
     # long side along the main wind direction (225 deg); 5 D = 500 m, 3 D = 300 m with D = 100 m
-    pos = wind.site_layout(length, width, 500.0, 300.0, shape="rectangle", site_orientation_deg=225.0,
-                           main_wind_direction_deg=225.0)
+    pos = wind.site_layout(
+        length,
+        width,
+        500.0,
+        300.0,
+        shape="rectangle",
+        site_orientation_deg=225.0,
+        main_wind_direction_deg=225.0,
+    )
     assert len(pos) == expected
     # spacing respected: along the wind >= 500 m or across >= 300 m between every pair
     phi = math.radians(225.0)
@@ -205,23 +255,46 @@ def test_siting_counts_on_rectangles(length, width, expected):
 
 
 def test_siting_rotation_and_small_sites():
-    a = wind.site_layout(1000.0, 600.0, 500.0, 300.0, shape="rectangle", site_orientation_deg=0.0,
-                         main_wind_direction_deg=0.0)
-    b = wind.site_layout(1000.0, 600.0, 500.0, 300.0, shape="rectangle", site_orientation_deg=90.0,
-                         main_wind_direction_deg=90.0)
+    a = wind.site_layout(
+        1000.0,
+        600.0,
+        500.0,
+        300.0,
+        shape="rectangle",
+        site_orientation_deg=0.0,
+        main_wind_direction_deg=0.0,
+    )
+    b = wind.site_layout(
+        1000.0,
+        600.0,
+        500.0,
+        300.0,
+        shape="rectangle",
+        site_orientation_deg=90.0,
+        main_wind_direction_deg=90.0,
+    )
     assert len(a) == len(b) == 9
     # site across the wind: rows of 4 (1000/300 + 1), 2 rows (600/500 + 1)
-    c = wind.site_layout(1000.0, 600.0, 500.0, 300.0, shape="rectangle", site_orientation_deg=135.0,
-                         main_wind_direction_deg=225.0)
+    c = wind.site_layout(
+        1000.0,
+        600.0,
+        500.0,
+        300.0,
+        shape="rectangle",
+        site_orientation_deg=135.0,
+        main_wind_direction_deg=225.0,
+    )
     assert len(c) == 8
-    assert len(wind.site_layout(200.0, 200.0, 500.0, 300.0)) == 1   # small summit: one turbine
+    assert len(wind.site_layout(200.0, 200.0, 500.0, 300.0)) == 1  # small summit: one turbine
     cfg = WindConfig()
     pos, notes = wind.new_turbine_layout(_terrain(site_ha=0.05), 141.0, cfg)
     assert len(pos) == 0 and "foundation" in notes[0]
     pos, notes = wind.new_turbine_layout(_terrain(site_ha=0.0), 141.0, cfg)
     assert len(pos) == 0
-    counts = [len(wind.new_turbine_layout(_terrain(site_ha=a), 141.0, cfg)[0])
-              for a in (0.5, 5, 20, 60, 150)]
+    counts = [
+        len(wind.new_turbine_layout(_terrain(site_ha=a), 141.0, cfg)[0])
+        for a in (0.5, 5, 20, 60, 150)
+    ]
     assert counts == sorted(counts) and counts[0] == 1 and 1 <= counts[-1] <= 8
 
 
@@ -229,8 +302,14 @@ def test_siting_rotation_and_small_sites():
 # invariants on many heaps
 # ------------------------------------------------------------------------------------------------
 def _heaps_terrains():
-    specs = [("a", 80, 200, 5), ("b", 30, 150, 25), ("c", 120, 300, 60), ("d", 0, np.nan, 1),
-             ("e", 50, 250, 0.01), ("f", 60, 250, 40)]
+    specs = [
+        ("a", 80, 200, 5),
+        ("b", 30, 150, 25),
+        ("c", 120, 300, 60),
+        ("d", 0, np.nan, 1),
+        ("e", 50, 250, 0.01),
+        ("f", 60, 250, 40),
+    ]
     heaps = [_heap(h, H) for h, H, _, _ in specs]
     heaps.append(_heap("g", 81, _ew(1, "Enercon E-138 EP3", None, 131)))
     heaps.append(_heap("h", 70, _ew(2, "Enercon E-101", "E-101/3050", 99)))
@@ -248,15 +327,21 @@ def test_capacity_factor_bounds_and_monthly_sums(berlin):
     cf = ph["wind_capacity_factor"].dropna()
     assert len(cf) >= 4 and ((cf >= 0) & (cf <= 1)).all()
     assert (ph.loc["e", "wind_turbines_new"] == 0) and ph.loc["e", "wind_energy_mwh_per_a"] == 0
-    assert_allclose(res.monthly.sum(axis=1).reindex(ph.index), ph["wind_energy_mwh_per_a"],
-                    rtol=1e-9)
-    assert_allclose(res.monthly_existing.sum(axis=1).reindex(ph.index),
-                    ph["existing_wind_energy_mwh_per_a"], rtol=1e-9)
+    assert_allclose(
+        res.monthly.sum(axis=1).reindex(ph.index), ph["wind_energy_mwh_per_a"], rtol=1e-9
+    )
+    assert_allclose(
+        res.monthly_existing.sum(axis=1).reindex(ph.index),
+        ph["existing_wind_energy_mwh_per_a"],
+        rtol=1e-9,
+    )
     # full-load hours = energy / capacity; capacity = count x rated power
     n = ph["wind_turbines_new"]
     assert_allclose(ph.loc[n > 0, "wind_capacity_mw"], n[n > 0] * 4.2)
-    assert_allclose(ph.loc[n > 0, "wind_full_load_hours_h"],
-                    ph.loc[n > 0, "wind_energy_mwh_per_a"] / ph.loc[n > 0, "wind_capacity_mw"])
+    assert_allclose(
+        ph.loc[n > 0, "wind_full_load_hours_h"],
+        ph.loc[n > 0, "wind_energy_mwh_per_a"] / ph.loc[n > 0, "wind_capacity_mw"],
+    )
     # wakes only where there are several turbines, and small
     wl = ph["wind_wake_loss_fraction"]
     assert (wl[n <= 1] == 0).all() and wl.between(0, 0.25).all()
@@ -268,15 +353,16 @@ def test_existing_turbines_as_built_and_flagged(berlin):
     assert ph.loc["g", "existing_wind_turbines"] == 1
     assert ph.loc["g", "existing_wind_turbine_type"] == "E-141/4200 capped 3500 kW"
     assert "substitute" in ph.loc["g", "wind_notes"]
-    assert ph.loc["g", "wind_turbines_new"] == 0                   # site taken by the existing one
+    assert ph.loc["g", "wind_turbines_new"] == 0  # site taken by the existing one
     assert ph.loc["h", "existing_wind_turbine_type"] == "E-101/3050"
     assert_allclose(ph.loc["h", "existing_wind_capacity_mw"], 2 * 3.05)
     assert "assumed E-82/2300" in ph.loc["i", "wind_notes"]
     assert (ph.loc[["g", "h", "i"], "existing_wind_energy_mwh_per_a"] > 0).all()
     assert (ph.loc[["a", "b"], "existing_wind_energy_mwh_per_a"] == 0).all()
     # without a stand-in type, an unknown model is "not assessed" (NaN), not zero
-    ph2 = wind.simulate_wind(heaps, terr, berlin, _meta(),
-                             WindConfig(existing_unknown_type="")).per_heap
+    ph2 = wind.simulate_wind(
+        heaps, terr, berlin, _meta(), WindConfig(existing_unknown_type="")
+    ).per_heap
     assert np.isnan(ph2.loc["i", "existing_wind_energy_mwh_per_a"])
     assert "not assessed" in ph2.loc["i", "wind_notes"]
 
@@ -290,18 +376,26 @@ def test_results_independent_of_heap_order(berlin):
     pa, pb = a.per_heap.sort_index(), b.per_heap.sort_index()
     num = pa.select_dtypes("number").columns
     assert_allclose(pa[num].to_numpy(float), pb[num].to_numpy(float), rtol=1e-12, equal_nan=True)
-    assert_allclose(a.monthly.sort_index().to_numpy(), b.monthly.sort_index().to_numpy(), rtol=1e-12)
+    assert_allclose(
+        a.monthly.sort_index().to_numpy(), b.monthly.sort_index().to_numpy(), rtol=1e-12
+    )
 
 
 def test_higher_hub_or_heap_never_lowers_energy(berlin):
     m = _meta()
-    e_hub = [wind.turbine_energy(berlin, m, WindConfig(hub_height_m=h), height_rel_m=50.0,
-                                 half_height_distance_m=250.0).sum() for h in (80, 100, 135, 160, 200)]
+    e_hub = [
+        wind.turbine_energy(
+            berlin, m, WindConfig(hub_height_m=h), height_rel_m=50.0, half_height_distance_m=250.0
+        ).sum()
+        for h in (80, 100, 135, 160, 200)
+    ]
     assert np.all(np.diff(e_hub) >= 0), e_hub
     for ref in ("surroundings", "local"):
         cfg = WindConfig(height_reference=ref)
-        e_h = [wind.turbine_energy(berlin, m, cfg, height_rel_m=H, half_height_distance_m=250.0).sum()
-               for H in (0, 20, 50, 100, 160)]
+        e_h = [
+            wind.turbine_energy(berlin, m, cfg, height_rel_m=H, half_height_distance_m=250.0).sum()
+            for H in (0, 20, 50, 100, 160)
+        ]
         assert np.all(np.diff(e_h) >= 0), (ref, e_h)
 
 
@@ -309,8 +403,11 @@ def test_higher_hub_or_heap_never_lowers_energy(berlin):
 # inputs, options and errors
 # ------------------------------------------------------------------------------------------------
 def test_unknown_turbine_type_is_one_line_turbine_error():
-    with pytest.raises(TurbineError, match=r"unknown turbine type 'E-141/420'.*close matches: "
-                                           r"E-141/4200.*get_turbine_types") as exc:
+    with pytest.raises(
+        TurbineError,
+        match=r"unknown turbine type 'E-141/420'.*close matches: "
+        r"E-141/4200.*get_turbine_types",
+    ) as exc:
         WindConfig(turbine_type="E-141/420").check("my.toml")
     assert "\n" not in str(exc.value) and "my.toml" in str(exc.value)
     from haldenenergie.config import load_config
@@ -342,10 +439,15 @@ def test_user_power_curve(tmp_path, berlin):
 
 
 def test_atlas_scaling_hits_target_mean(berlin):
-    cfg = WindConfig(atlas_mean_wind_speed_m_s=6.25, atlas_reference_height_m=135.0,
-                     hub_height_m=135.0, speedup=False)
-    res = wind.simulate_wind([_heap("flat", 0.0)], {"flat": _terrain(0.0, np.nan, 5)}, berlin,
-                             _meta(), cfg)
+    cfg = WindConfig(
+        atlas_mean_wind_speed_m_s=6.25,
+        atlas_reference_height_m=135.0,
+        hub_height_m=135.0,
+        speedup=False,
+    )
+    res = wind.simulate_wind(
+        [_heap("flat", 0.0)], {"flat": _terrain(0.0, np.nan, 5)}, berlin, _meta(), cfg
+    )
     ph = res.per_heap.loc["flat"]
     assert_allclose(ph["wind_mean_speed_hub_m_s"], 6.25, rtol=1e-9)
     assert_allclose(ph["wind_atlas_factor"], 6.25 / res.info["mean_wind_speed_ref_m_s"], rtol=1e-12)
@@ -354,7 +456,9 @@ def test_atlas_scaling_hits_target_mean(berlin):
 
 def test_multi_height_input_via_weather_reader(shared_dir):
     weather = pytest.importorskip("haldenenergie.weather")
-    data, meta = weather.read_weather(shared_dir / "data" / "weather" / "windpowerlib_berlin_2010.csv")
+    data, meta = weather.read_weather(
+        shared_dir / "data" / "weather" / "windpowerlib_berlin_2010.csv"
+    )
     assert 80.0 in [float(h) for h in meta.extra_wind_heights_m]
     cfg = WindConfig(roughness_source="weather", **PLAIN)
     ours = wind.turbine_energy(data, meta, cfg).sum()
@@ -369,8 +473,10 @@ def test_roughness_options_order(berlin):
     # Berlin's station z0 (0.15 m) is smoother than the regional 0.3 m: less shear up to the hub,
     # so 'weather' < 'blending' < 'config' for the same 10 m... here 80 m (closest) input.
     frame = berlin.drop(columns=[("wind_speed", 80.0)])
-    e = {src: wind.turbine_energy(frame, _meta(), WindConfig(roughness_source=src, **PLAIN)).sum()
-         for src in ("weather", "blending", "config")}
+    e = {
+        src: wind.turbine_energy(frame, _meta(), WindConfig(roughness_source=src, **PLAIN)).sum()
+        for src in ("weather", "blending", "config")
+    }
     assert e["weather"] < e["blending"] < e["config"]
 
 
@@ -420,10 +526,15 @@ def test_partial_series_months_not_scaled_from_one_hour():
     (NaN like Jul-Nov: unknown, not zero)."""
     idx = pd.date_range("2014-12-31 23:00", "2015-06-30 22:00", freq="h", tz="UTC")
     n = len(idx)
-    cols = pd.MultiIndex.from_tuples([("wind_speed", 135.0), ("temperature", 2.0),
-                                      ("pressure", 0.0)], names=["variable_name", "height"])
-    frame = pd.DataFrame(np.column_stack([np.full(n, 8.0), np.full(n, 288.15),
-                                          np.full(n, 101325.0)]), index=idx, columns=cols)
+    cols = pd.MultiIndex.from_tuples(
+        [("wind_speed", 135.0), ("temperature", 2.0), ("pressure", 0.0)],
+        names=["variable_name", "height"],
+    )
+    frame = pd.DataFrame(
+        np.column_stack([np.full(n, 8.0), np.full(n, 288.15), np.full(n, 101325.0)]),
+        index=idx,
+        columns=cols,
+    )
     meta = _meta(partial=True, annual_factor=8760 / n)
     heaps, terr = [_heap("a", 0.0)], {"a": _terrain(0.0, np.nan, 1.0)}
     res = wind.simulate_wind(heaps, terr, frame, meta, WindConfig(**PLAIN))

@@ -45,7 +45,9 @@ def _number(text: str, column: str, row: int) -> int | float | None:
     try:
         return float(s)
     except ValueError:
-        raise SystemExit(f"{column} in row {row}: {text!r} is not a number; fix the fact table") from None
+        raise SystemExit(
+            f"{column} in row {row}: {text!r} is not a number; fix the fact table"
+        ) from None
 
 
 def transcribe(csv_path: Path = DEFAULT_CSV) -> dict:
@@ -71,9 +73,12 @@ def transcribe(csv_path: Path = DEFAULT_CSV) -> dict:
         lon = _number(row["lon"], "lon", n)
         if (lat is None) != (lon is None):
             raise SystemExit(f"row {n}: only one of lat/lon given; fix the fact table")
-        geometry = None if lat is None else {"type": "Point", "coordinates": [float(lon), float(lat)]}
-        features.append({"type": "Feature", "id": props["id"], "geometry": geometry,
-                         "properties": props})
+        geometry = (
+            None if lat is None else {"type": "Point", "coordinates": [float(lon), float(lat)]}
+        )
+        features.append(
+            {"type": "Feature", "id": props["id"], "geometry": geometry, "properties": props}
+        )
     n_heaps = len(features)
     return {
         "type": "FeatureCollection",
@@ -100,16 +105,23 @@ def dumps(collection: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--csv", type=Path, default=DEFAULT_CSV, help="fact table (default: %(default)s)")
+    ap.add_argument(
+        "--csv", type=Path, default=DEFAULT_CSV, help="fact table (default: %(default)s)"
+    )
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="registry (default: %(default)s)")
-    ap.add_argument("--check", action="store_true",
-                    help="do not write; exit 1 if --out differs from a fresh transcription")
+    ap.add_argument(
+        "--check",
+        action="store_true",
+        help="do not write; exit 1 if --out differs from a fresh transcription",
+    )
     args = ap.parse_args(argv)
     collection = transcribe(args.csv)
     text = dumps(collection)
     if args.check:
         same = args.out.is_file() and args.out.read_text(encoding="utf-8") == text
-        print(f"{args.out}: {'up to date' if same else 'DIFFERS from the fact table transcription'}")
+        print(
+            f"{args.out}: {'up to date' if same else 'DIFFERS from the fact table transcription'}"
+        )
         return 0 if same else 1
     sys.path.insert(0, str(ROOT))
     from haldenenergie._io import atomic_write

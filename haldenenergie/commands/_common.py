@@ -8,42 +8,72 @@ from pathlib import Path
 import click
 
 from ..config import load_config
+from ..resources import default_registry_path
 
-#: Default registry and weather shipped with the project (top level of the checkout).
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_REGISTRY = PROJECT_ROOT / "heaps.geojson"
+#: Default registry shipped with the package (a copy of the checkout's top-level heaps.geojson).
+DEFAULT_REGISTRY = default_registry_path()
 
 registry_option = click.option(
-    "--heaps", "registry", type=click.Path(dir_okay=False, path_type=Path), default=None,
-    help="Heap registry (GeoJSON). Default: heaps.geojson of the project.")
+    "--heaps",
+    "registry",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Heap registry (GeoJSON). Default: heaps.geojson of the project.",
+)
 config_option = click.option(
-    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-    help="TOML file overriding defaults (see 'haldenenergie config show').")
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="TOML file overriding defaults (see 'haldenenergie config show').",
+)
 dem_option = click.option(
-    "--dem", "dem_paths", multiple=True, type=click.Path(path_type=Path),
+    "--dem",
+    "dem_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
     help="DEM: GeoTIFF, VRT, DGM1 XYZ tile or a folder of tiles; repeatable. "
-         "Without it, terrain is parametric.")
+    "Without it, terrain is parametric.",
+)
 heap_option = click.option(
-    "--heap", "heap_ids", multiple=True, help="Only this heap id; repeatable. Default: all heaps.")
+    "--heap", "heap_ids", multiple=True, help="Only this heap id; repeatable. Default: all heaps."
+)
 residential_option = click.option(
-    "--residential", "residential", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    default=None, help="GeoJSON of residential areas: the distance to housing for heaps whose "
-    "registry entry has none (wind needs >= 600 m; unknown = not assessed).")
+    "--residential",
+    "residential",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="GeoJSON of residential areas: the distance to housing for heaps whose "
+    "registry entry has none (wind needs >= 600 m; unknown = not assessed).",
+)
 reserved_option = click.option(
-    "--reserved", "reserved", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    default=None, help="GeoJSON polygons (WGS84) of reserved areas (landmarks, forest to keep, "
-    "leisure use) excluded from PV and turbine sites, buffered by [terrain] reserved_buffer_m.")
+    "--reserved",
+    "reserved",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="GeoJSON polygons (WGS84) of reserved areas (landmarks, forest to keep, "
+    "leisure use) excluded from PV and turbine sites, buffered by [terrain] reserved_buffer_m.",
+)
 overwrite_option = click.option(
-    "--overwrite", is_flag=True, help="Replace existing output instead of refusing.")
+    "--overwrite", is_flag=True, help="Replace existing output instead of refusing."
+)
 #: --allow-partial (run and batch): the weather stage's [weather] allow_partial from the CLI.
 allow_partial_option = click.option(
-    "--allow-partial", "allow_partial", is_flag=True, default=False,
+    "--allow-partial",
+    "allow_partial",
+    is_flag=True,
+    default=False,
     help="Accept weather shorter than a year (or with long gaps dropped): annual sums are scaled "
-         "to 8760 h and flagged in weather_partial; same as [weather] allow_partial = true.")
+    "to 8760 h and flagged in weather_partial; same as [weather] allow_partial = true.",
+)
 
 
-def get_config(config_path, residential: Path | None = None, reserved: Path | None = None,
-               allow_partial: bool = False):
+def get_config(
+    config_path,
+    residential: Path | None = None,
+    reserved: Path | None = None,
+    allow_partial: bool = False,
+):
     """Defaults, then the TOML file, then command-line overrides (--residential, --reserved,
     --allow-partial)."""
     overrides = {}

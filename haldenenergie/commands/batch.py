@@ -23,10 +23,20 @@ from ._common import (
 
 @click.command()
 @click.argument("weather", nargs=-1, required=True)
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Batch folder: runs/<file>-<key>/, summary.csv, failures.csv, manifest.json.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
-              help=f"Parallel processes (default: number of cores, here {os.cpu_count()}).")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Batch folder: runs/<file>-<key>/, summary.csv, failures.csv, manifest.json.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 256),
+    default=None,
+    help=f"Parallel processes (default: number of cores, here {os.cpu_count()}).",
+)
 @click.option("--force", is_flag=True, help="Recompute runs that are already done.")
 @config_option
 @dem_option
@@ -35,8 +45,19 @@ from ._common import (
 @reserved_option
 @allow_partial_option
 @click.pass_context
-def batch(ctx, weather, out_dir, jobs, force, config_path, dem_paths, registry, residential,
-          reserved, allow_partial):
+def batch(
+    ctx,
+    weather,
+    out_dir,
+    jobs,
+    force,
+    config_path,
+    dem_paths,
+    registry,
+    residential,
+    reserved,
+    allow_partial,
+):
     """Run the full pipeline once per weather file (files, folders or globs) and summarise.
 
     Terrain is computed once and reused. Runs already done with the same inputs (weather file hash
@@ -56,11 +77,16 @@ def batch(ctx, weather, out_dir, jobs, force, config_path, dem_paths, registry, 
     cfg = get_config(config_path, residential, reserved, allow_partial)
     n_files = len(expand_weather_args(weather))
     # A progress bar on a terminal; nothing but failures and the summary line in a pipe or with -q.
-    bar_cm = (click.progressbar(length=n_files, label="weather files", file=sys.stderr,
-                                show_pos=True, show_eta=True)
-              if show_progress(ctx) else contextlib.nullcontext())
+    bar_cm = (
+        click.progressbar(
+            length=n_files, label="weather files", file=sys.stderr, show_pos=True, show_eta=True
+        )
+        if show_progress(ctx)
+        else contextlib.nullcontext()
+    )
 
     with bar_cm as bar:
+
         def on_done(o):
             if o.status == "failed":
                 click.echo(("\n" if bar is not None else "") + f"failed: {o.reason}", err=True)
@@ -68,13 +94,23 @@ def batch(ctx, weather, out_dir, jobs, force, config_path, dem_paths, registry, 
                 bar.label = f"{o.status}: {o.weather.name}"
                 bar.update(1)
 
-        outcomes = run_batch(weather, out_dir, registry_path(registry), dem_paths, cfg,
-                             jobs=jobs, force=force, on_done=on_done)
+        outcomes = run_batch(
+            weather,
+            out_dir,
+            registry_path(registry),
+            dem_paths,
+            cfg,
+            jobs=jobs,
+            force=force,
+            on_done=on_done,
+        )
     n_done = sum(o.status == "done" for o in outcomes)
     n_skip = sum(o.status == "skipped" for o in outcomes)
     n_fail = sum(o.status == "failed" for o in outcomes)
-    click.echo(f"{len(outcomes)} weather files: {n_done} computed, {n_skip} already done, "
-               f"{n_fail} failed → {out_dir}/summary.csv")
+    click.echo(
+        f"{len(outcomes)} weather files: {n_done} computed, {n_skip} already done, "
+        f"{n_fail} failed → {out_dir}/summary.csv"
+    )
     if n_fail:
         click.echo(f"see {out_dir}/failures.csv", err=True)
         sys.exit(1)

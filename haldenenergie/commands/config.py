@@ -17,9 +17,15 @@ def config():
 
 @config.command("show")
 @config_option
-@click.option("--format", "fmt", type=click.Choice(["table", "toml", "json"]), default="table",
-              show_default=True, help="table: aligned text; toml: a file you can edit and pass "
-              "back with --config; json: machine-readable with sources.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "toml", "json"]),
+    default="table",
+    show_default=True,
+    help="table: aligned text; toml: a file you can edit and pass "
+    "back with --config; json: machine-readable with sources.",
+)
 def show(config_path, fmt):
     """Print the parameters in effect (defaults, or as overridden by --config) with their sources."""
     cfg = get_config(config_path)
@@ -55,5 +61,9 @@ def _toml_value(v):
     if isinstance(v, (list, tuple)):
         return "[" + ", ".join(_toml_value(x) for x in v) + "]"
     if isinstance(v, dict):
-        return "{ " + ", ".join(f"{json.dumps(str(k))} = {_toml_value(x)}" for k, x in v.items()) + " }"
+        return (
+            "{ "
+            + ", ".join(f"{json.dumps(str(k))} = {_toml_value(x)}" for k, x in v.items())
+            + " }"
+        )
     return json.dumps(str(v))

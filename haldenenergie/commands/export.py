@@ -11,13 +11,27 @@ from ._common import overwrite_option
 
 @click.command()
 @click.argument("results_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "geojson"]), default=None,
-              help="Output format. Default: from the suffix of --out.")
-@click.option("--lang", type=click.Choice(["de", "en"]), default=None,
-              help="Headers and labels: de (default; CSV with ';' and decimal comma) or en "
-                   "(',' and decimal point). GeoJSON keeps the column names.")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Output file.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "xlsx", "geojson"]),
+    default=None,
+    help="Output format. Default: from the suffix of --out.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["de", "en"]),
+    default=None,
+    help="Headers and labels: de (default; CSV with ';' and decimal comma) or en "
+    "(',' and decimal point). GeoJSON keeps the column names.",
+)
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output file.",
+)
 @overwrite_option
 def export(results_dir: Path, fmt: str | None, lang: str | None, out: Path, overwrite: bool):
     """Export a ranked results folder for committees (CSV, XLSX) or GIS (GeoJSON).

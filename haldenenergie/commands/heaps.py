@@ -13,8 +13,18 @@ from ..heaps import PROPERTY_ORDER, check_registry, find_heap, heap_record, read
 from ._common import registry_option, registry_path
 
 #: Columns of ``heaps list --format table`` (the full record is in csv/json).
-TABLE_COLUMNS = ("id", "name", "city", "owner", "area_ha", "height_rel_m", "height_asl_m", "form",
-                 "existing_wind_count", "access")
+TABLE_COLUMNS = (
+    "id",
+    "name",
+    "city",
+    "owner",
+    "area_ha",
+    "height_rel_m",
+    "height_asl_m",
+    "form",
+    "existing_wind_count",
+    "access",
+)
 #: Text cells longer than this are cut in the table (csv/json keep them whole).
 TABLE_MAX_WIDTH = 34
 
@@ -49,8 +59,10 @@ def validate(path, strict):
     n_err = sum(p.severity == "error" for p in problems)
     n_warn = len(problems) - n_err
     if n_err or (strict and n_warn):
-        click.echo(f"{path}: {n_err} error{'s' * (n_err != 1)}, {n_warn} warning"
-                   f"{'s' * (n_warn != 1)}; invalid")
+        click.echo(
+            f"{path}: {n_err} error{'s' * (n_err != 1)}, {n_warn} warning"
+            f"{'s' * (n_warn != 1)}; invalid"
+        )
         click.get_current_context().exit(1)
     n = len(heap_list)
     click.echo(f"{path}: {n} heap{'s' * (n != 1)}, OK")
@@ -67,9 +79,15 @@ def _cell(v) -> str:
 
 @heaps.command("list")
 @registry_option
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True, help="table: aligned summary; csv: every property (units in the "
-              "headers, empty = unknown); json: a list of objects (null = unknown).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="table: aligned summary; csv: every property (units in the "
+    "headers, empty = unknown); json: a list of objects (null = unknown).",
+)
 def list_(registry, fmt):
     """List the heaps of the registry (one row per heap)."""
     path = registry_path(registry)
@@ -92,8 +110,10 @@ def list_(registry, fmt):
     numeric = [c.endswith(("_ha", "_m", "_count")) for c in TABLE_COLUMNS]
 
     def line(cells):
-        return "  ".join(c.rjust(w) if num else c.ljust(w)
-                         for c, w, num in zip(cells, widths, numeric, strict=True)).rstrip()
+        return "  ".join(
+            c.rjust(w) if num else c.ljust(w)
+            for c, w, num in zip(cells, widths, numeric, strict=True)
+        ).rstrip()
 
     click.echo(line(header))
     for row in rows:
@@ -105,8 +125,14 @@ def list_(registry, fmt):
 @heaps.command("show")
 @click.argument("heap_id")
 @registry_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="text: one 'property: value' line each; json: one object.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one 'property: value' line each; json: one object.",
+)
 def show(heap_id, registry, fmt):
     """Show every property of the heap HEAP_ID (an id as in 'haldenenergie heaps list')."""
     path = registry_path(registry)

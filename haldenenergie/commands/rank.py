@@ -27,11 +27,16 @@ def resolve_registry(given: Path | None, manifest: dict) -> Path:
     if recorded is not None and recorded.exists():
         return recorded
     if recorded is not None:
-        log.warning("registry %s recorded in manifest.json no longer exists; using %s",
-                    recorded, DEFAULT_REGISTRY)
+        log.warning(
+            "registry %s recorded in manifest.json no longer exists; using %s",
+            recorded,
+            DEFAULT_REGISTRY,
+        )
     if not DEFAULT_REGISTRY.exists():
-        raise RegistryError(f"{DEFAULT_REGISTRY}: default registry not found; pass --heaps "
-                            f"PATH to the heap registry (GeoJSON)")
+        raise RegistryError(
+            f"{DEFAULT_REGISTRY}: default registry not found; pass --heaps "
+            f"PATH to the heap registry (GeoJSON)"
+        )
     return DEFAULT_REGISTRY
 
 
@@ -47,8 +52,7 @@ def resolve_config(config_path: Path | None, manifest: dict, results_dir: Path):
         try:
             return build_section("suitability", values, origin), origin
         except ConfigError as exc:
-            log.warning("ignoring the run's [suitability] parameters (%s); using the defaults",
-                        exc)
+            log.warning("ignoring the run's [suitability] parameters (%s); using the defaults", exc)
     return load_config(None).suitability, "defaults"
 
 
@@ -57,8 +61,9 @@ def resolve_config(config_path: Path | None, manifest: dict, results_dir: Path):
 @config_option
 @registry_option
 @residential_option
-def rank(results_dir: Path, config_path: Path | None, registry: Path | None,
-         residential: Path | None):
+def rank(
+    results_dir: Path, config_path: Path | None, registry: Path | None, residential: Path | None
+):
     """Classify (pv / wind / pv+wind / unsuitable / not-assessed) and rank the heaps of RESULTS_DIR.
 
     Adds class, reasons, reasons_de, score, score_* (the parts), rank, rank_best, rank_worst and
@@ -76,8 +81,10 @@ def rank(results_dir: Path, config_path: Path | None, registry: Path | None,
     from ..pipeline import load_heaps
 
     if not results_dir.is_dir():
-        raise OutputError(f"{results_dir}: no such results folder; give the folder written by "
-                          f"'haldenenergie run --out'")
+        raise OutputError(
+            f"{results_dir}: no such results folder; give the folder written by "
+            f"'haldenenergie run --out'"
+        )
     results = export.read_table(results_dir / "results.csv")
     manifest = export.read_manifest(results_dir)
     reg = resolve_registry(registry, manifest)
@@ -88,16 +95,24 @@ def rank(results_dir: Path, config_path: Path | None, registry: Path | None,
     heaps = load_heaps(reg)
     suitability.check_results(results, str(results_dir / "results.csv"))
     ranked, totals = suitability.rank_results(results, heaps, cfg)
-    export.write_rank_outputs(results_dir, results, ranked, totals,
-                              manifest_extra=export.ranking_manifest_entry(cfg, reg, origin))
+    export.write_rank_outputs(
+        results_dir,
+        results,
+        ranked,
+        totals,
+        manifest_extra=export.ranking_manifest_entry(cfg, reg, origin),
+    )
     counts = ranked["class"].value_counts()
-    click.echo(f"{len(ranked)} heaps ranked → {results_dir}/ (results.csv, ranking.csv, "
-               f"totals.csv); registry {reg}; parameters: {origin}")
-    click.echo("classes: " + ", ".join(f"{c} {int(counts.get(c, 0))}"
-                                       for c in suitability.CLASSES))
+    click.echo(
+        f"{len(ranked)} heaps ranked → {results_dir}/ (results.csv, ranking.csv, "
+        f"totals.csv); registry {reg}; parameters: {origin}"
+    )
+    click.echo("classes: " + ", ".join(f"{c} {int(counts.get(c, 0))}" for c in suitability.CLASSES))
     top = ranked[ranked["rank"].notna()].head(10)
     for d in top.to_dict("records"):
         robust = " robust" if d["robust_top"] else ""
-        click.echo(f"{int(d['rank']):3d}. {d['heap_id']:<28} {d['class']:<8} score "
-                   f"{d['score']:7.2f}  rank {int(d['rank_best'])}-{int(d['rank_worst'])}"
-                   f"{robust}")
+        click.echo(
+            f"{int(d['rank']):3d}. {d['heap_id']:<28} {d['class']:<8} score "
+            f"{d['score']:7.2f}  rank {int(d['rank_best'])}-{int(d['rank_worst'])}"
+            f"{robust}"
+        )

@@ -11,14 +11,29 @@ from ._common import overwrite_option, registry_option
 
 @click.command()
 @click.argument("results_dir", type=click.Path(path_type=Path))
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="HTML file to write, e.g. out/report.html.")
-@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True,
-              help="Language of the report.")
-@click.option("--summary", "summary", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Batch summary.csv for the P50/P90 chart. Default: RESULTS_DIR/summary.csv, "
-                   "or the batch folder's when RESULTS_DIR is a run folder DIR/runs/<run>/ of "
-                   "'haldenenergie batch --out DIR'.")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="HTML file to write, e.g. out/report.html.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["de", "en"]),
+    default="de",
+    show_default=True,
+    help="Language of the report.",
+)
+@click.option(
+    "--summary",
+    "summary",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Batch summary.csv for the P50/P90 chart. Default: RESULTS_DIR/summary.csv, "
+    "or the batch folder's when RESULTS_DIR is a run folder DIR/runs/<run>/ of "
+    "'haldenenergie batch --out DIR'.",
+)
 @registry_option
 @overwrite_option
 def report(results_dir, out, lang, summary, registry, overwrite):
@@ -40,7 +55,8 @@ def report(results_dir, out, lang, summary, registry, overwrite):
     from ..report import write_report
 
     t0 = time.perf_counter()
-    write_report(results_dir, out, lang=lang, overwrite=overwrite, registry=registry,
-                 summary=summary)
+    write_report(
+        results_dir, out, lang=lang, overwrite=overwrite, registry=registry, summary=summary
+    )
     size_kb = Path(out).stat().st_size / 1024
     click.echo(f"report ({lang}) → {out} ({size_kb:,.0f} KB, {time.perf_counter() - t0:.1f} s)")

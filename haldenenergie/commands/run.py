@@ -24,24 +24,46 @@ from ._common import (
 
 log = logging.getLogger("haldenenergie.run")
 
+
 @click.command()
-@click.option("--weather", "weather_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Weather file (DWD TRY, DWD CDC, 15-min CSV, windpowerlib CSV, "
-              "PVGIS, EPW, canonical CSV). Default: the synthetic typical year in weather/.")
+@click.option(
+    "--weather",
+    "weather_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Weather file (DWD TRY, DWD CDC, 15-min CSV, windpowerlib CSV, "
+    "PVGIS, EPW, canonical CSV). Default: the synthetic typical year in weather/.",
+)
 @dem_option
 @config_option
 @heap_option
 @registry_option
 @residential_option
 @reserved_option
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Result folder to create (results.csv, results.geojson, monthly.csv, "
-              "manifest.json, ranking.csv, totals.csv, surfaces.csv).")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Result folder to create (results.csv, results.geojson, monthly.csv, "
+    "manifest.json, ranking.csv, totals.csv, surfaces.csv).",
+)
 @allow_partial_option
 @overwrite_option
 @click.pass_context
-def run(ctx, weather_path, dem_paths, config_path, heap_ids, registry, residential, reserved,
-        allow_partial, out_dir, overwrite):
+def run(
+    ctx,
+    weather_path,
+    dem_paths,
+    config_path,
+    heap_ids,
+    registry,
+    residential,
+    reserved,
+    allow_partial,
+    out_dir,
+    overwrite,
+):
     """Run terrain → weather → PV → wind → classification and ranking, and write the results.
 
     \b
@@ -63,22 +85,39 @@ def run(ctx, weather_path, dem_paths, config_path, heap_ids, registry, residenti
             click.echo(f"[{time.perf_counter() - t0:5.1f} s] {name} …", err=True)
         log.info("stage: %s", name)
 
-    result = pipeline.run(registry_path(registry), weather_path, dem_paths, cfg, heap_ids,
-                          out_dir=out_dir, overwrite=overwrite, progress=stage)
+    result = pipeline.run(
+        registry_path(registry),
+        weather_path,
+        dem_paths,
+        cfg,
+        heap_ids,
+        out_dir=out_dir,
+        overwrite=overwrite,
+        progress=stage,
+    )
     res = result.results
     n = len(res)
     pv = res["pv_energy_mwh_per_a"].sum(min_count=1)
     wind = res["wind_energy_mwh_per_a"].fillna(0).sum()
-    pv_text = ("PV energy not computed (weather without irradiance)"
-               if res["pv_energy_mwh_per_a"].isna().any() else f"{pv / 1000:,.1f} GWh/a")
-    click.echo(f"{n} heaps → {out_dir}/ (results.csv, results.geojson, monthly.csv, manifest.json, "
-               f"ranking.csv, totals.csv, surfaces.csv)")
+    pv_text = (
+        "PV energy not computed (weather without irradiance)"
+        if res["pv_energy_mwh_per_a"].isna().any()
+        else f"{pv / 1000:,.1f} GWh/a"
+    )
+    click.echo(
+        f"{n} heaps → {out_dir}/ (results.csv, results.geojson, monthly.csv, manifest.json, "
+        f"ranking.csv, totals.csv, surfaces.csv)"
+    )
     if res["weather_partial"].any():
-        click.echo("weather covers part of a year: annual energies are scaled up and flagged "
-                   "(weather_partial)")
-    click.echo(f"PV potential {res['pv_capacity_mwp'].sum():,.1f} MWp, {pv_text}; "
-               f"new wind {res['wind_capacity_mw'].fillna(0).sum():,.1f} MW, {wind / 1000:,.1f} GWh/a; "
-               f"existing wind {res['existing_wind_energy_mwh_per_a'].fillna(0).sum() / 1000:,.1f} GWh/a")
+        click.echo(
+            "weather covers part of a year: annual energies are scaled up and flagged "
+            "(weather_partial)"
+        )
+    click.echo(
+        f"PV potential {res['pv_capacity_mwp'].sum():,.1f} MWp, {pv_text}; "
+        f"new wind {res['wind_capacity_mw'].fillna(0).sum():,.1f} MW, {wind / 1000:,.1f} GWh/a; "
+        f"existing wind {res['existing_wind_energy_mwh_per_a'].fillna(0).sum() / 1000:,.1f} GWh/a"
+    )
     if "class" in res:
         counts = res["class"].value_counts().to_dict()
         click.echo("classes: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))

@@ -28,21 +28,52 @@ log = logging.getLogger("haldenenergie.terrain")
 @dem_option
 @heap_option
 @config_option
-@click.option("--reserved", "reserved_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="GeoJSON polygons (WGS84) of landmarks/reserved areas excluded "
-              "from PV and turbine sites (buffered by [terrain] reserved_buffer_m).")
-@click.option("--resolution", "resolution_m", type=float, default=None,
-              help="DEM grid cell size [m] (default [terrain] resolution_m = 10).")
-@click.option("--surfaces", is_flag=True,
-              help="One row per heap and PV surface class instead of one row per heap.")
-@click.option("--strict", is_flag=True,
-              help="Fail when the DEM cannot serve a heap, even in multi-heap runs "
-                   "(default: multi-heap runs fall back to parametric terrain with a warning).")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write CSV to this file (default: stdout).")
+@click.option(
+    "--reserved",
+    "reserved_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="GeoJSON polygons (WGS84) of landmarks/reserved areas excluded "
+    "from PV and turbine sites (buffered by [terrain] reserved_buffer_m).",
+)
+@click.option(
+    "--resolution",
+    "resolution_m",
+    type=float,
+    default=None,
+    help="DEM grid cell size [m] (default [terrain] resolution_m = 10).",
+)
+@click.option(
+    "--surfaces",
+    is_flag=True,
+    help="One row per heap and PV surface class instead of one row per heap.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail when the DEM cannot serve a heap, even in multi-heap runs "
+    "(default: multi-heap runs fall back to parametric terrain with a warning).",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write CSV to this file (default: stdout).",
+)
 @overwrite_option
-def terrain(registry, dem_paths, heap_ids, config_path, reserved_path, resolution_m, surfaces,
-            strict, out_path, overwrite):
+def terrain(
+    registry,
+    dem_paths,
+    heap_ids,
+    config_path,
+    reserved_path,
+    resolution_m,
+    surfaces,
+    strict,
+    out_path,
+    overwrite,
+):
     """Derive each heap's terrain: footprint, heights, plateau, PV surfaces, turbine sites.
 
     \b
@@ -80,10 +111,12 @@ def terrain(registry, dem_paths, heap_ids, config_path, reserved_path, resolutio
     dem = open_dem(list(dem_paths), xyz_crs=cfg.xyz_crs) if dem_paths else None
     fallback = len(heaps) > 1 and not strict
     if show_progress():
-        with click.progressbar(length=len(heaps), label="terrain", file=click.get_text_stream(
-                "stderr")) as bar:
-            terrains = terrain_for_heaps(heaps, cfg, dem=dem, fallback=fallback,
-                                         progress=lambda: bar.update(1))
+        with click.progressbar(
+            length=len(heaps), label="terrain", file=click.get_text_stream("stderr")
+        ) as bar:
+            terrains = terrain_for_heaps(
+                heaps, cfg, dem=dem, fallback=fallback, progress=lambda: bar.update(1)
+            )
     else:
         terrains = terrain_for_heaps(heaps, cfg, dem=dem, fallback=fallback)
     if surfaces:

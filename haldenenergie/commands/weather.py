@@ -21,24 +21,69 @@ def _reader_options(f):
 
     names = list(FORMATS) + list(FORMAT_ALIASES)
     opts = [
-        click.option("--format", "fmt", type=click.Choice(names, case_sensitive=False), default=None,
-                     help="Force a format instead of detecting it by content."),
-        click.option("--allow-partial", is_flag=True, default=None,
-                     help="Accept a series shorter than a year (annual sums scaled and flagged)."),
-        click.option("--map", "mapping", default=None, metavar="NAME=COL,...",
-                     help="Generic CSV: canonical name = file column, e.g. "
-                          "'time=MESS_DATUM,ghi=GS_10,temp_air=TT_10,wind_speed=FF_10'."),
-        click.option("--units", default=None, metavar="NAME=UNIT,...",
-                     help="Units of mapped columns, e.g. 'ghi=J/cm2/10min,temp_air=K,pressure=hPa'."),
-        click.option("--tz", default=None,
-                     help="Time zone of naive timestamps: UTC, a fixed offset (+01:00) or a zone name."),
-        click.option("--label", type=click.Choice(["start", "middle", "end"]), default="start",
-                     show_default=True, help="Generic CSV: what a timestamp labels in its interval."),
-        click.option("--lat", "latitude", type=float, default=None, help="Latitude [deg] if the file has none."),
-        click.option("--lon", "longitude", type=float, default=None, help="Longitude [deg] if the file has none."),
-        click.option("--elevation", "elevation_m", type=float, default=None, help="Elevation [m a.s.l.]."),
-        click.option("--wind-height", "wind_speed_height_m", type=float, default=None,
-                     help="Anemometer height [m] if the file does not say (default 10 m)."),
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(names, case_sensitive=False),
+            default=None,
+            help="Force a format instead of detecting it by content.",
+        ),
+        click.option(
+            "--allow-partial",
+            is_flag=True,
+            default=None,
+            help="Accept a series shorter than a year (annual sums scaled and flagged).",
+        ),
+        click.option(
+            "--map",
+            "mapping",
+            default=None,
+            metavar="NAME=COL,...",
+            help="Generic CSV: canonical name = file column, e.g. "
+            "'time=MESS_DATUM,ghi=GS_10,temp_air=TT_10,wind_speed=FF_10'.",
+        ),
+        click.option(
+            "--units",
+            default=None,
+            metavar="NAME=UNIT,...",
+            help="Units of mapped columns, e.g. 'ghi=J/cm2/10min,temp_air=K,pressure=hPa'.",
+        ),
+        click.option(
+            "--tz",
+            default=None,
+            help="Time zone of naive timestamps: UTC, a fixed offset (+01:00) or a zone name.",
+        ),
+        click.option(
+            "--label",
+            type=click.Choice(["start", "middle", "end"]),
+            default="start",
+            show_default=True,
+            help="Generic CSV: what a timestamp labels in its interval.",
+        ),
+        click.option(
+            "--lat",
+            "latitude",
+            type=float,
+            default=None,
+            help="Latitude [deg] if the file has none.",
+        ),
+        click.option(
+            "--lon",
+            "longitude",
+            type=float,
+            default=None,
+            help="Longitude [deg] if the file has none.",
+        ),
+        click.option(
+            "--elevation", "elevation_m", type=float, default=None, help="Elevation [m a.s.l.]."
+        ),
+        click.option(
+            "--wind-height",
+            "wind_speed_height_m",
+            type=float,
+            default=None,
+            help="Anemometer height [m] if the file does not say (default 10 m).",
+        ),
         config_option,
     ]
     for o in reversed(opts):
@@ -71,8 +116,22 @@ def weather():
 @_reader_options
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output (a JSON list).")
 @click.pass_context
-def info(ctx, files, fmt, allow_partial, mapping, units, tz, label, latitude, longitude,
-         elevation_m, wind_speed_height_m, config_path, as_json):
+def info(
+    ctx,
+    files,
+    fmt,
+    allow_partial,
+    mapping,
+    units,
+    tz,
+    label,
+    latitude,
+    longitude,
+    elevation_m,
+    wind_speed_height_m,
+    config_path,
+    as_json,
+):
     """Describe weather files: format, location, period, step, annual GHI, means, gaps.
 
     A bad file is reported (one line on stderr) and the others are still shown; the exit code is 1
@@ -83,9 +142,20 @@ def info(ctx, files, fmt, allow_partial, mapping, units, tz, label, latitude, lo
     results, failed = [], 0
     for path in files:
         try:
-            data, meta = _read(path, fmt, allow_partial, config_path, mapping=mapping, units=units,
-                               tz=tz, label=label, latitude=latitude, longitude=longitude,
-                               elevation_m=elevation_m, wind_speed_height_m=wind_speed_height_m)
+            data, meta = _read(
+                path,
+                fmt,
+                allow_partial,
+                config_path,
+                mapping=mapping,
+                units=units,
+                tz=tz,
+                label=label,
+                latitude=latitude,
+                longitude=longitude,
+                elevation_m=elevation_m,
+                wind_speed_height_m=wind_speed_height_m,
+            )
         except HaldenError as exc:
             failed += 1
             click.echo(f"error: {exc}", err=True)
@@ -105,12 +175,18 @@ def _format_info(s: dict) -> str:
     def f(v, fmt):
         return "n/a" if v is None else format(v, fmt)
 
-    ghi = ("n/a (no irradiance in file)" if s["annual_ghi_kwh_m2"] is None
-           else f"{s['annual_ghi_kwh_m2']:.1f} kWh m-2 a-1")
+    ghi = (
+        "n/a (no irradiance in file)"
+        if s["annual_ghi_kwh_m2"] is None
+        else f"{s['annual_ghi_kwh_m2']:.1f} kWh m-2 a-1"
+    )
     if s["partial"] and s["annual_ghi_kwh_m2"] is not None:
         ghi += f" (PARTIAL: scaled from {s['coverage_fraction']:.1%} of a year)"
-    extra = (f"; also at {', '.join(f'{h:g}' for h in s['extra_wind_heights_m'])} m"
-             if s["extra_wind_heights_m"] else "")
+    extra = (
+        f"; also at {', '.join(f'{h:g}' for h in s['extra_wind_heights_m'])} m"
+        if s["extra_wind_heights_m"]
+        else ""
+    )
     gaps = "none"
     if s["n_gaps"]:
         gaps = f"{s['n_gaps']} gap(s): {s['n_gaps_filled']} values interpolated"
@@ -119,8 +195,10 @@ def _format_info(s: dict) -> str:
     lines = [
         f"{s['path']}",
         f"  format:        {s['format']}",
-        (f"  location:      {s['station'] or '-'}; {f(s['latitude_deg'], '.4f')} N, "
-        f"{f(s['longitude_deg'], '.4f')} E, {f(s['elevation_m'], '.0f')} m"),
+        (
+            f"  location:      {s['station'] or '-'}; {f(s['latitude_deg'], '.4f')} N, "
+            f"{f(s['longitude_deg'], '.4f')} E, {f(s['elevation_m'], '.0f')} m"
+        ),
         f"  period (UTC):  {s['period_start_utc']} to {s['period_end_utc']} (interval starts)",
         f"  step:          {s['step']} (file: {s['source_step']}), {s['n_hours']} hours",
         f"  annual GHI:    {ghi}",
@@ -137,35 +215,82 @@ def _format_info(s: dict) -> str:
 
 @weather.command("convert")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Canonical CSV to write (round-trips through the reader).")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Canonical CSV to write (round-trips through the reader).",
+)
 @overwrite_option
 @_reader_options
-def convert(file, out, overwrite, fmt, allow_partial, mapping, units, tz, label, latitude,
-            longitude, elevation_m, wind_speed_height_m, config_path):
+def convert(
+    file,
+    out,
+    overwrite,
+    fmt,
+    allow_partial,
+    mapping,
+    units,
+    tz,
+    label,
+    latitude,
+    longitude,
+    elevation_m,
+    wind_speed_height_m,
+    config_path,
+):
     """Read FILE in any supported format and write the canonical hourly UTC CSV."""
     from .._io import check_can_write
     from ..weather import write_weather
 
     check_can_write(out, overwrite)
-    data, meta = _read(file, fmt, allow_partial, config_path, mapping=mapping, units=units, tz=tz,
-                       label=label, latitude=latitude, longitude=longitude, elevation_m=elevation_m,
-                       wind_speed_height_m=wind_speed_height_m)
-    comments = ((f"converted from: {Path(file).name} (format {meta.source_format}, sha256 "
-                f"{meta.sha256})"), *[f"note: {n}" for n in meta.notes],
-                *[f"warning: {w}" for w in meta.warnings])
+    data, meta = _read(
+        file,
+        fmt,
+        allow_partial,
+        config_path,
+        mapping=mapping,
+        units=units,
+        tz=tz,
+        label=label,
+        latitude=latitude,
+        longitude=longitude,
+        elevation_m=elevation_m,
+        wind_speed_height_m=wind_speed_height_m,
+    )
+    comments = (
+        (f"converted from: {Path(file).name} (format {meta.source_format}, sha256 {meta.sha256})"),
+        *[f"note: {n}" for n in meta.notes],
+        *[f"warning: {w}" for w in meta.warnings],
+    )
     write_weather(data, meta, out, overwrite=overwrite, comments=comments)
-    click.echo(f"wrote {out} ({len(data)} hours, {meta.period_start:%Y-%m-%d %H:%M} to "
-               f"{meta.period_end:%Y-%m-%d %H:%M} UTC)")
+    click.echo(
+        f"wrote {out} ({len(data)} hours, {meta.period_start:%Y-%m-%d %H:%M} to "
+        f"{meta.period_end:%Y-%m-%d %H:%M} UTC)"
+    )
 
 
 @weather.command("synthesize")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Output CSV. Default: the project's weather/ruhr_synthetic_typical_year.csv.")
-@click.option("--seed", type=click.IntRange(min=0), default=None,
-              help="Random seed (default: the shipped year's seed).")
-@click.option("--year", type=click.IntRange(1900, 2200), default=None,
-              help="Calendar year of the UTC index (default 2015).")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Output CSV. Default: the project's weather/ruhr_synthetic_typical_year.csv.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Random seed (default: the shipped year's seed).",
+)
+@click.option(
+    "--year",
+    type=click.IntRange(1900, 2200),
+    default=None,
+    help="Calendar year of the UTC index (default 2015).",
+)
 @overwrite_option
 def synthesize_cmd(out, seed, year, overwrite):
     """Re-create the synthetic typical year (bit-identical for the same seed and year).
@@ -175,16 +300,25 @@ def synthesize_cmd(out, seed, year, overwrite):
     """
     from ..weather_synth import DEFAULT_SEED, DEFAULT_YEAR, synthesize
 
-    path = synthesize(out, seed=DEFAULT_SEED if seed is None else seed,
-                      year=DEFAULT_YEAR if year is None else year, overwrite=overwrite)
+    path = synthesize(
+        out,
+        seed=DEFAULT_SEED if seed is None else seed,
+        year=DEFAULT_YEAR if year is None else year,
+        overwrite=overwrite,
+    )
     click.echo(f"wrote {path} (synthetic; seed {DEFAULT_SEED if seed is None else seed})")
 
 
 @weather.command("calibrate")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="JSON file for the statistics (the packaged one is "
-                   "haldenenergie/data/weather_calibration_essen_try2015.json).")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="JSON file for the statistics (the packaged one is "
+    "haldenenergie/data/weather_calibration_essen_try2015.json).",
+)
 @overwrite_option
 def calibrate(file, out, overwrite):
     """Compute the generator's monthly calibration statistics from a full-year weather file."""
@@ -197,8 +331,13 @@ def calibrate(file, out, overwrite):
 @weather.command("pvgis")
 @click.option("--lat", "latitude", type=float, required=True, help="Latitude [deg].")
 @click.option("--lon", "longitude", type=float, required=True, help="Longitude [deg].")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Canonical CSV to write.")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Canonical CSV to write.",
+)
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Network timeout [s].")
 @overwrite_option
 def pvgis(latitude, longitude, out, timeout, overwrite):
@@ -208,8 +347,13 @@ def pvgis(latitude, longitude, out, timeout, overwrite):
 
     check_can_write(out, overwrite)
     data, meta = get_pvgis_tmy(latitude, longitude, timeout=timeout)
-    write_weather(data, meta, out, overwrite=overwrite,
-                  comments=("source: PVGIS TMY (European Commission JRC), downloaded via API",))
+    write_weather(
+        data,
+        meta,
+        out,
+        overwrite=overwrite,
+        comments=("source: PVGIS TMY (European Commission JRC), downloaded via API",),
+    )
     click.echo(f"wrote {out}")
 
 
