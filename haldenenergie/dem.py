@@ -36,28 +36,7 @@ class DemFileError(TerrainError):
     coverage, only nodata there), this is never answered by a parametric fallback."""
 
 
-#: Metric CRS of all terrain work: ETRS89 / UTM zone 32N, the CRS of NRW's official geodata
-#: (DOMAIN.md "Coordinates and terrain"; CONVENTIONS.md rule 12).
-METRIC_CRS = "EPSG:25832"
-
-
-@functools.lru_cache(maxsize=2)
-def wgs84_transformer(inverse: bool = False):
-    """Cached pyproj transformer WGS84 lon/lat -> EPSG:25832 (``inverse``: the other way)."""
-    from pyproj import Transformer
-
-    if inverse:
-        return Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True)
-    return Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
-
-
-def to_metric(geom):
-    """A shapely geometry in WGS84 lon/lat, reprojected to EPSG:25832 [m]."""
-    import shapely
-
-    tr = wgs84_transformer()
-    return shapely.transform(geom, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
-
+from .geo import METRIC_CRS, to_metric, wgs84_transformer  # noqa: E402,F401  (re-exported)
 
 #: Suffixes read as raster files by GDAL/rasterio.
 RASTER_SUFFIXES = (".tif", ".tiff", ".vrt", ".img", ".asc", ".bil", ".hgt")

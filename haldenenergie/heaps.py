@@ -31,8 +31,8 @@ import shapely
 import shapely.errors
 from shapely.geometry import MultiPolygon, Point, Polygon, shape
 
-from .dem import to_metric
 from .errors import RegistryError
+from .geo import is_wgs84_crs, to_metric  # noqa: F401  (is_wgs84_crs re-exported)
 
 log = logging.getLogger("haldenenergie.heaps")
 
@@ -322,11 +322,6 @@ def _reject_constant(name):
 
 def _is_number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
-def is_wgs84_crs(crs: Any) -> bool:
-    """Whether a GeoJSON (2008) ``crs`` member names WGS84 (EPSG:4326 or OGC CRS84)."""
-    return re.search(r"4326|CRS84", json.dumps(crs, ensure_ascii=False)) is not None
 
 
 def footprint_area_ha(geom: Polygon | MultiPolygon) -> float:

@@ -32,6 +32,8 @@ from haldenenergie.heaps import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
+from haldenenergie.resources import default_registry_path  # noqa: E402
+
 REGISTRY = ROOT / "heaps.geojson"
 NUMERIC = (
     "area_ha",
@@ -580,7 +582,8 @@ def test_geodataframe_of_shipped_registry():
 def test_cli_validate_default_registry():
     res = run_cli("heaps", "validate")
     assert res.exit_code == 0
-    assert res.output.strip() == f"{REGISTRY}: 46 heaps, OK"
+    # the CLI's default is the packaged copy of heaps.geojson (identical: tests/test_resources.py)
+    assert res.output.strip() == f"{default_registry_path()}: 46 heaps, OK"
 
 
 def test_cli_list_table():
@@ -631,7 +634,7 @@ def test_cli_show_unknown_id():
     res = run_cli("heaps", "show", "hanel")
     assert res.exit_code == 1
     assert res.output.strip().splitlines() == [
-        f"error: {REGISTRY}: no heap with id 'hanel'; did you mean haniel, rheinelbe?"
+        f"error: {default_registry_path()}: no heap with id 'hanel'; did you mean haniel, rheinelbe?"
     ]
     res = run_cli("heaps", "show", "Lohberg")
     assert res.exit_code == 1 and "lohberg-nord, lohberg-nord-erweiterung" in res.output

@@ -366,7 +366,9 @@ def test_manifest_paths_hashes_parameters_timestamps(try2015_run, weather_dir, r
     w = by_role["weather"]
     assert w["path"] == str((weather_dir / "TRY2015_essen_jahr.dat").resolve())
     assert w["sha256"] == hashlib.sha256(Path(w["path"]).read_bytes()).hexdigest()
-    assert by_role["registry"]["path"] == str((root_dir / "heaps.geojson").resolve())
+    from haldenenergie.resources import default_registry_path
+
+    assert by_role["registry"]["path"] == str(default_registry_path().resolve())
     for i in man["inputs"]:
         assert Path(i["path"]).is_absolute()
     # every parameter in effect, exactly as config.to_dict() (JSON round trip)
