@@ -110,7 +110,8 @@ def atomic_write(
 def atomic_dir(path: str | os.PathLike, overwrite: bool = False) -> Iterator[Path]:
     """Build a result folder in a temporary sibling; move it to ``path`` only on success.
 
-    An interrupted run leaves ``path`` untouched (the temporary ``.<name>.tmp-*`` folder is removed).
+    An interrupted run leaves ``path`` untouched (the temporary ``.<name>.tmp-*`` folder is
+    removed).
     """
     p = check_can_write(path, overwrite)
     p.parent.mkdir(parents=True, exist_ok=True)
@@ -170,8 +171,10 @@ def expand_files(paths) -> list[Path]:
 
 
 def file_record(path: str | os.PathLike, role: str, sha256: str | None = None) -> dict:
-    """Manifest entry for one input file: role, path, size and SHA-256 (``sha256`` if already
-    known, so that a file is not hashed twice)."""
+    """Manifest entry for one input file: role, path, size and SHA-256.
+
+    ``sha256`` is used when already known, so that a file is not hashed twice.
+    """
     p = Path(path)
     return {
         "role": role,

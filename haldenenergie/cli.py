@@ -63,9 +63,11 @@ class LazyGroup(click.Group):
     """A click group that imports a subcommand's module only when that subcommand is used."""
 
     def list_commands(self, ctx):
+        """Names of all subcommands, in help order."""
         return list(COMMANDS)
 
     def get_command(self, ctx, name):
+        """Import and return the subcommand ``name`` (None if unknown)."""
         if name not in COMMANDS:
             return None
         target, _ = COMMANDS[name]
@@ -73,11 +75,13 @@ class LazyGroup(click.Group):
         return getattr(importlib.import_module(mod), attr)
 
     def format_commands(self, ctx, formatter):
+        """List the subcommands with their one-line help without importing them."""
         rows = [(name, help_) for name, (_, help_) in COMMANDS.items()]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
     def invoke(self, ctx):
+        """Run the subcommand; library errors become one line on stderr and their exit code."""
         try:
             return super().invoke(ctx)
         except HaldenError as exc:
@@ -114,8 +118,7 @@ def setup_logging(verbose: int, quiet: bool) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr; no progress bars.")
 @click.pass_context
 def main(ctx, verbose, quiet):
-    """Haldenenergie: how much electricity the Ruhr area's spoil heaps could produce from PV and
-    wind, and which heaps to develop first.
+    """Haldenenergie: the Ruhr spoil heaps' PV and wind potential, and which heaps to develop first.
 
     \b
     Quick start (embedded defaults: heaps.geojson + the synthetic year in weather/):

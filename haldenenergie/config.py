@@ -26,11 +26,18 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._io import sha256_text
 from .errors import ConfigError
 from .params import param  # noqa: F401  (stage modules used to import it from here)
+
+if TYPE_CHECKING:  # the section classes, imported only for type checkers (they stay light)
+    from .pv.config import PVConfig
+    from .suitability.config import SuitabilityConfig
+    from .terrain.config import TerrainConfig
+    from .weather.config import WeatherConfig
+    from .wind.config import WindConfig
 
 #: Config sections and the dataclass that holds each one ("module:Class").
 SECTIONS: dict[str, str] = {
@@ -47,42 +54,54 @@ def _section_class(name: str):
     return getattr(importlib.import_module(mod), cls)
 
 
-def _check_value(section: str, f: dataclasses.Field, value: Any, origin: str) -> Any:
-    """Coerce and check one value against its field; raise ConfigError naming origin and key."""
-    key = f"[{section}] {f.name}"
-    default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
-    meta = f.metadata
-    unit = meta.get("unit", "-")
-    # Type: follow the default's type (bool before int: bool is an int subclass).
+def _coerce_number(
+    key: str, name: str, default: int | float, value: object, unit: str, origin: str
+) -> int | float:
+    """A number of the default's kind (int or float), or ConfigError."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(
+            f"{origin}: {key} = {value!r} must be a number in [{unit}]; write e.g. "
+            f"{name} = {default!r}"
+        )
+    if isinstance(default, float):
+        return float(value)
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ConfigError(f"{origin}: {key} = {value!r} must be a whole number")
+        return int(value)
+    return value
+
+
+def _coerce(key: str, f: dataclasses.Field, default: object, value: object, origin: str) -> object:
+    """Coerce ``value`` to the type of the field's default (bool before int: bool is an int)."""
+    unit = f.metadata.get("unit", "-")
     if isinstance(default, bool):
         if not isinstance(value, bool):
             raise ConfigError(f"{origin}: {key} = {value!r} must be true or false")
-    elif isinstance(default, (int, float)) and default is not None:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(
-                f"{origin}: {key} = {value!r} must be a number in [{unit}]; write e.g. "
-                f"{f.name} = {default!r}"
-            )
-        value = float(value) if isinstance(default, float) else value
-        if isinstance(default, int) and isinstance(value, float):
-            if not value.is_integer():
-                raise ConfigError(f"{origin}: {key} = {value!r} must be a whole number")
-            value = int(value)
-    elif isinstance(default, str):
-        if not isinstance(value, str):
-            raise ConfigError(f"{origin}: {key} = {value!r} must be a string")
-    elif isinstance(default, (list, tuple)):
+        return value
+    if isinstance(default, (int, float)):
+        return _coerce_number(key, f.name, default, value, unit, origin)
+    if isinstance(default, str) and not isinstance(value, str):
+        raise ConfigError(f"{origin}: {key} = {value!r} must be a string")
+    if isinstance(default, (list, tuple)):
         if not isinstance(value, (list, tuple)):
             raise ConfigError(f"{origin}: {key} = {value!r} must be a list")
-        value = type(default)(value)
-    elif isinstance(default, dict):
+        return type(default)(value)
+    if isinstance(default, dict):
         if not isinstance(value, Mapping):
             raise ConfigError(f"{origin}: {key} must be a table")
-        value = dict(value)
+        return dict(value)
+    return value
+
+
+def _check_range(key: str, meta: Mapping[str, object], value: object, origin: str) -> None:
+    """Raise ConfigError when ``value`` (or a number in a list) is not allowed or out of range."""
+    unit = meta.get("unit", "-")
     choices = meta.get("choices")
     if choices and value not in choices:
         raise ConfigError(
-            f"{origin}: {key} = {value!r} is not allowed; choose one of {', '.join(map(str, choices))}"
+            f"{origin}: {key} = {value!r} is not allowed; "
+            f"choose one of {', '.join(map(str, choices))}"
         )
     lo, hi = meta.get("min"), meta.get("max")
     numbers = value if isinstance(value, (list, tuple)) else [value]
@@ -95,6 +114,14 @@ def _check_value(section: str, f: dataclasses.Field, value: Any, origin: str) ->
                 f"{origin}: {key} = {v!r} is outside the allowed range {rng} {unit}; "
                 f"check the unit (expected {unit})"
             )
+
+
+def _check_value(section: str, f: dataclasses.Field, value: object, origin: str) -> object:
+    """Coerce and check one value against its field; raise ConfigError naming origin and key."""
+    key = f"[{section}] {f.name}"
+    default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+    value = _coerce(key, f, default, value, origin)
+    _check_range(key, f.metadata, value, origin)
     return value
 
 
@@ -130,11 +157,11 @@ def build_section(name: str, values: Mapping[str, Any] | None = None, origin: st
 class Config:
     """All parameters in effect: one frozen dataclass per section, plus where they came from."""
 
-    terrain: Any
-    weather: Any
-    pv: Any
-    wind: Any
-    suitability: Any
+    terrain: TerrainConfig
+    weather: WeatherConfig
+    pv: PVConfig
+    wind: WindConfig
+    suitability: SuitabilityConfig
     origin: str = "defaults"
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
@@ -154,7 +181,7 @@ class Config:
 def load_config(
     path: str | Path | None = None, overrides: Mapping[str, Mapping] | None = None
 ) -> Config:
-    """Load the defaults, then a TOML file's values, then ``overrides`` (``{section: {key: v}}``)."""
+    """Load the defaults, then a TOML file's values, then ``overrides`` ({section: {key: v}})."""
     data: dict[str, dict] = {}
     origin = "defaults"
     if path is not None:

@@ -41,9 +41,11 @@ def partial_month_factors(present_hours, month_hours=MONTH_HOURS) -> np.ndarray:
 
 
 def calendar_month_hours(times: pd.DatetimeIndex) -> np.ndarray:
-    """Length [h] of each calendar month 1..12 in the years ``times`` cover (mean over those
-    years, e.g. 672 h for February 2015 and 696 h for February 2024); :data:`MONTH_HOURS` for
-    months not in ``times``."""
+    """Length [h] of each calendar month 1..12 in the years ``times`` cover.
+
+    The mean over those years, e.g. 672 h for February 2015 and 696 h for February 2024;
+    :data:`MONTH_HOURS` for months not in ``times``.
+    """
     out = MONTH_HOURS.copy()
     if len(times) == 0:
         return out

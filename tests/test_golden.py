@@ -106,7 +106,7 @@ def test_xlsx_cells_identical(golden_runs, case, name, lang):
         assert _cells(golden_runs[case] / name, sheet) == _cells(GOLDEN / case / name, sheet), (
             f"{case}/{name}: sheet {sheet} differs"
         )
-    # Assumptions: section, key and value of every parameter are unchanged (sources may be reworded).
+    # Assumptions: section, key and value of every parameter are unchanged (sources may change).
     sheet = old_wb.sheetnames[3]
     new_rows = [r[:3] for r in _cells(golden_runs[case] / name, sheet)]
     old_rows = [r[:3] for r in _cells(GOLDEN / case / name, sheet)]

@@ -1,4 +1,4 @@
-"""Packaged defaults: the package carries the registry and weather year of the checkout's top level."""
+"""Packaged defaults: the package carries the top-level registry and weather year."""
 
 from __future__ import annotations
 

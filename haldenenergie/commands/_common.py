@@ -74,8 +74,10 @@ def get_config(
     reserved: Path | None = None,
     allow_partial: bool = False,
 ):
-    """Defaults, then the TOML file, then command-line overrides (--residential, --reserved,
-    --allow-partial)."""
+    """Defaults, then the TOML file, then command-line overrides.
+
+    The overrides are --residential, --reserved and --allow-partial.
+    """
     overrides = {}
     if allow_partial:
         overrides["weather"] = {"allow_partial": True}

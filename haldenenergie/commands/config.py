@@ -27,7 +27,7 @@ def config():
     "back with --config; json: machine-readable with sources.",
 )
 def show(config_path, fmt):
-    """Print the parameters in effect (defaults, or as overridden by --config) with their sources."""
+    """Print the parameters in effect (defaults, or as overridden by --config) with sources."""
     cfg = get_config(config_path)
     rows = describe(cfg)
     if fmt == "json":
