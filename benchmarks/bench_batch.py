@@ -6,7 +6,7 @@ Run from the project root::
                                      [--heaps FILE] [--workdir DIR]
 
 1. Generates ``--files`` synthetic weather years with the project's own generator
-   (``haldenenergie.weather_synth.synthesize``; seed 1000+i, calendar years 2001, 2002, …, so leap
+   (``haldenenergie.weather.synth.synthesize``; seed 1000+i, calendar years 2001, 2002, …, so leap
    years are included) into a temporary folder.
 2. For each size in ``--sizes`` (default 5 and ``--files``) and each ``--jobs`` value runs
    ``haldenenergie batch FILES --out FRESH_DIR --jobs J`` as a subprocess (fresh output folder, so
@@ -28,7 +28,8 @@ Targets (issue 6): 20 files under 60 s with --jobs 2 on the 2-core machine; near
 Before the batches a pure-Python CPU burner is run twice serially and in 2 processes at once: the
 ratio is the speed-up the (shared) machine can give at that moment — the ceiling for the batch.
 ``--env KEY=VALUE`` (repeatable) adds environment variables to the batch subprocesses, e.g. to try
-``OPENBLAS_NUM_THREADS=1`` or glibc malloc tuning. ``--keep`` keeps the generated weather and the batch folders (their path is printed).
+``OPENBLAS_NUM_THREADS=1`` or glibc malloc tuning. ``--keep`` keeps the generated weather and the
+batch folders (their path is printed).
 """
 
 from __future__ import annotations
@@ -172,7 +173,7 @@ def _cpu_ticks() -> list[int]:
 
 def cpu_usage(t0: list[int], t1: list[int]) -> tuple[float, float]:
     """(busy cores, steal cores) averaged between two /proc/stat samples (whole machine)."""
-    d = [b - a for a, b in zip(t0, t1)]
+    d = [b - a for a, b in zip(t0, t1, strict=True)]
     total = sum(d) or 1
     busy = d[0] + d[1] + d[2] + d[5] + d[6]  # user nice system irq softirq
     n = os.cpu_count() or 1
@@ -180,7 +181,7 @@ def cpu_usage(t0: list[int], t1: list[int]) -> tuple[float, float]:
 
 
 def make_weather(folder: Path, n: int) -> list[Path]:
-    from haldenenergie.weather_synth import synthesize
+    from haldenenergie.weather.synth import synthesize
 
     folder.mkdir(parents=True, exist_ok=True)
     files = []
@@ -222,6 +223,15 @@ def run_batch(
         raise SystemExit(
             f"batch failed (exit {proc.returncode}): {' '.join(cmd)}\n{stderr[-2000:]}"
         )
+    return _batch_figures(files, out, jobs, cmd, stderr, gnu, before, proc.pid, sampler) | {
+        "wall_s": wall,
+        "busy_cores": busy,
+        "steal_cores": steal,
+    }
+
+
+def _batch_figures(files, out, jobs, cmd, stderr, gnu, before, pid, sampler) -> dict:
+    """Memory figures and the manifest check of one finished batch subprocess."""
     maxrss_kb = None
     if gnu:
         for line in stderr.splitlines():
@@ -231,11 +241,7 @@ def run_batch(
         after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         maxrss_kb = after if after > before else None
     # main process = the child of GNU time (or the Popen itself); workers = its children
-    main_pid = (
-        next((p for p, par in sampler.parent.items() if par == proc.pid), proc.pid)
-        if gnu
-        else proc.pid
-    )
+    main_pid = next((p for p, par in sampler.parent.items() if par == pid), pid) if gnu else pid
     # workers: forked children with the main process's name (not e.g. a short-lived `uname`)
     workers = [
         p
@@ -249,10 +255,7 @@ def run_batch(
     return {
         "files": len(files),
         "jobs": jobs,
-        "wall_s": wall,
         "per_file_s": sum(secs) / len(secs),
-        "busy_cores": busy,
-        "steal_cores": steal,
         "maxrss_mb": maxrss_kb / 1024 if maxrss_kb else float("nan"),
         "tree_mb": sampler.peak_tree_kb / 1024,
         "main_mb": sampler.hwm_kb.get(main_pid, 0) / 1024,
@@ -263,7 +266,7 @@ def run_batch(
     }
 
 
-def main(argv=None) -> int:
+def _parse(argv) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--files", type=int, default=20, help="weather years to generate")
     ap.add_argument("--sizes", default=None, help="comma list of batch sizes (default 5,FILES)")
@@ -286,7 +289,89 @@ def main(argv=None) -> int:
         action="store_true",
         help="skip the pure-Python 2-process calibration of the machine",
     )
-    args = ap.parse_args(argv)
+    return ap.parse_args(argv)
+
+
+def _run_all(files, sizes, jobs_list, work: Path, args, env) -> list[dict]:
+    """Every (size, jobs) batch in a fresh folder, after 1 s of background-load sampling."""
+    rows = []
+    for n in sizes:
+        for j in jobs_list:
+            out = work / f"batch_{n}files_jobs{j}"
+            if out.exists():
+                shutil.rmtree(out)
+            load = Path("/proc/loadavg").read_text().split()[0]
+            c0 = _cpu_ticks()
+            time.sleep(1.0)  # background load of other users just before the command
+            bg = cpu_usage(c0, _cpu_ticks())[0]
+            r = run_batch(files[:n], out, j, args.heaps, env)
+            r["load1"] = load
+            r["bg_cores"] = bg
+            rows.append(r)
+            print(
+                f"  {n:>3} files, --jobs {j}: {r['wall_s']:6.1f} s "
+                f"(tree peak {r['tree_mb']:.0f} MB)",
+                flush=True,
+            )
+            if not args.keep:
+                shutil.rmtree(out, ignore_errors=True)
+    return rows
+
+
+def _print_table(rows: list[dict]) -> None:
+    base = {r["files"]: r["wall_s"] for r in rows if r["jobs"] == 1}
+    print(
+        f"\n{'files':>5} {'jobs':>4} {'wall s':>7} {'s/file':>7} {'speed-up':>8} "
+        f"{'eff.':>5} {'file s':>6} {'bg':>5} {'busy':>5} {'maxrss MB':>9} {'tree MB':>8} "
+        f"{'main MB':>8} {'worker MB':>9} {'load1':>6}"
+    )
+    for r in rows:
+        sp = base.get(r["files"], float("nan")) / r["wall_s"]
+        eff = sp / r["jobs"]
+        print(
+            f"{r['files']:>5} {r['jobs']:>4} {r['wall_s']:>7.1f} "
+            f"{r['wall_s'] / r['files']:>7.2f} {sp:>7.2f}x {eff:>5.0%} "
+            f"{r['per_file_s']:>6.2f} {r['bg_cores']:>5.2f} {r['busy_cores']:>5.2f} "
+            f"{r['maxrss_mb']:>9.0f} {r['tree_mb']:>8.0f} {r['main_mb']:>8.0f} "
+            f"{r['worker_mb'] if r['n_workers'] else float('nan'):>9.0f} {r['load1']:>6}"
+        )
+    print(
+        "\nwall = whole command incl. interpreter start, registry, terrain (once), summary; "
+        "s/file = wall / files;\nfile s = mean time of one weather file inside its worker "
+        "(batch manifest: read, PV, wind, ranking, write);\nbg = busy cores of the machine "
+        "in the 1 s before the command (other users);\nbusy = mean busy cores of the whole "
+        "machine during the command (/proc/stat; includes other users);\nmaxrss = largest "
+        "single process (GNU time); tree = peak "
+        "summed PSS of main + workers (/proc, 50 ms);\nworker = largest worker's VmHWM "
+        "(NaN with --jobs 1: everything runs in the main process)."
+    )
+
+
+def _print_targets(rows: list[dict], sizes: list[int], jobs_list: list[int], ceiling) -> None:
+    n_max = max(sizes)
+    two = [r for r in rows if r["files"] == n_max and r["jobs"] == 2]
+    if two and n_max >= 20:
+        ok = two[0]["wall_s"] < TARGET_S
+        print(
+            f"target: {n_max} files with --jobs 2 under {TARGET_S:.0f} s: "
+            f"{'MET' if ok else 'MISSED'} ({two[0]['wall_s']:.1f} s)"
+        )
+    by = {(r["files"], r["jobs"]): r for r in rows}
+    for j in jobs_list:
+        if (min(sizes), j) in by and (n_max, j) in by and min(sizes) != n_max:
+            a, b = by[(min(sizes), j)], by[(n_max, j)]
+            print(
+                f"memory --jobs {j}: tree peak {a['tree_mb']:.0f} MB ({min(sizes)} files) -> "
+                f"{b['tree_mb']:.0f} MB ({n_max} files), "
+                f"{(b['tree_mb'] / a['tree_mb'] - 1) * 100:+.0f} %"
+            )
+    if ceiling is not None:
+        print(f"machine ceiling (pure-Python, 2 processes) at start: {ceiling:.2f}x")
+    print("commands: " + "; ".join(sorted({r["cmd"] for r in rows})))
+
+
+def main(argv=None) -> int:
+    args = _parse(argv)
     env = dict(e.split("=", 1) for e in args.env)
     sizes = sorted(
         {
@@ -318,73 +403,9 @@ def main(argv=None) -> int:
             f"generated {len(files)} weather years in {time.perf_counter() - t:.1f} s "
             f"({work / 'weather'})"
         )
-        rows = []
-        for n in sizes:
-            for j in jobs_list:
-                out = work / f"batch_{n}files_jobs{j}"
-                if out.exists():
-                    shutil.rmtree(out)
-                load = Path("/proc/loadavg").read_text().split()[0]
-                c0 = _cpu_ticks()
-                time.sleep(1.0)  # background load of other users just before the command
-                bg = cpu_usage(c0, _cpu_ticks())[0]
-                r = run_batch(files[:n], out, j, args.heaps, env)
-                r["load1"] = load
-                r["bg_cores"] = bg
-                rows.append(r)
-                print(
-                    f"  {n:>3} files, --jobs {j}: {r['wall_s']:6.1f} s "
-                    f"(tree peak {r['tree_mb']:.0f} MB)",
-                    flush=True,
-                )
-                if not args.keep:
-                    shutil.rmtree(out, ignore_errors=True)
-
-        base = {r["files"]: r["wall_s"] for r in rows if r["jobs"] == 1}
-        print(
-            f"\n{'files':>5} {'jobs':>4} {'wall s':>7} {'s/file':>7} {'speed-up':>8} "
-            f"{'eff.':>5} {'file s':>6} {'bg':>5} {'busy':>5} {'maxrss MB':>9} {'tree MB':>8} "
-            f"{'main MB':>8} {'worker MB':>9} {'load1':>6}"
-        )
-        for r in rows:
-            sp = base.get(r["files"], float("nan")) / r["wall_s"]
-            eff = sp / r["jobs"]
-            print(
-                f"{r['files']:>5} {r['jobs']:>4} {r['wall_s']:>7.1f} "
-                f"{r['wall_s'] / r['files']:>7.2f} {sp:>7.2f}x {eff:>5.0%} "
-                f"{r['per_file_s']:>6.2f} {r['bg_cores']:>5.2f} {r['busy_cores']:>5.2f} "
-                f"{r['maxrss_mb']:>9.0f} {r['tree_mb']:>8.0f} {r['main_mb']:>8.0f} "
-                f"{r['worker_mb'] if r['n_workers'] else float('nan'):>9.0f} {r['load1']:>6}"
-            )
-        print(
-            "\nwall = whole command incl. interpreter start, registry, terrain (once), summary; "
-            "s/file = wall / files;\nfile s = mean time of one weather file inside its worker "
-            "(batch manifest: read, PV, wind, ranking, write);\nbg = busy cores of the machine "
-            "in the 1 s before the command (other users);\nbusy = mean busy cores of the whole "
-            "machine during the command (/proc/stat; includes other users);\nmaxrss = largest single process (GNU time); tree = peak "
-            "summed PSS of main + workers (/proc, 50 ms);\nworker = largest worker's VmHWM "
-            "(NaN with --jobs 1: everything runs in the main process)."
-        )
-        n_max = max(sizes)
-        two = [r for r in rows if r["files"] == n_max and r["jobs"] == 2]
-        if two and n_max >= 20:
-            ok = two[0]["wall_s"] < TARGET_S
-            print(
-                f"target: {n_max} files with --jobs 2 under {TARGET_S:.0f} s: "
-                f"{'MET' if ok else 'MISSED'} ({two[0]['wall_s']:.1f} s)"
-            )
-        by = {(r["files"], r["jobs"]): r for r in rows}
-        for j in jobs_list:
-            if (min(sizes), j) in by and (n_max, j) in by and min(sizes) != n_max:
-                a, b = by[(min(sizes), j)], by[(n_max, j)]
-                print(
-                    f"memory --jobs {j}: tree peak {a['tree_mb']:.0f} MB ({min(sizes)} files) -> "
-                    f"{b['tree_mb']:.0f} MB ({n_max} files), "
-                    f"{(b['tree_mb'] / a['tree_mb'] - 1) * 100:+.0f} %"
-                )
-        if ceiling is not None:
-            print(f"machine ceiling (pure-Python, 2 processes) at start: {ceiling:.2f}x")
-        print("commands: " + "; ".join(sorted({r["cmd"] for r in rows})))
+        rows = _run_all(files, sizes, jobs_list, work, args, env)
+        _print_table(rows)
+        _print_targets(rows, sizes, jobs_list, ceiling)
     finally:
         if args.keep:
             print(f"kept: {work}")

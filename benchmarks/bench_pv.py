@@ -69,7 +69,7 @@ def synthetic_surfaces(n_heaps: int = 46, per_heap: int = 15, seed: int = 0) -> 
 def registry_surfaces() -> pd.DataFrame | None:
     """Parametric terrain surfaces of every heap in heaps.geojson (None if unavailable)."""
     try:
-        from haldenenergie.heaps import read_registry
+        from haldenenergie.registry import read_registry
         from haldenenergie.terrain import surfaces_table, terrain_for_heaps
 
         return surfaces_table(terrain_for_heaps(read_registry(ROOT / "heaps.geojson")))
@@ -78,7 +78,7 @@ def registry_surfaces() -> pd.DataFrame | None:
         return None
 
 
-def main(argv=None) -> int:
+def _parse(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--weather", default=str(SHARED_TRY))
     ap.add_argument(
@@ -89,7 +89,28 @@ def main(argv=None) -> int:
         "(time extrapolated to all); 0 = all",
     )
     ap.add_argument("--synthetic", action="store_true")
-    args = ap.parse_args(argv)
+    return ap.parse_args(argv)
+
+
+def _timed(fn, *args):
+    """(result, wall time [s]) of fn(*args)."""
+    t = time.perf_counter()
+    out = fn(*args)
+    return out, time.perf_counter() - t
+
+
+def _naive(pv, data, meta, cfg0, todo: pd.DataFrame) -> list[float]:
+    """Specific yield [kWh kWp-1] of each surface of ``todo`` by one pvlib ModelChain each."""
+    return [
+        pv.modelchain_energy(
+            data, meta, cfg0, surface_tilt=r.module_tilt_deg, surface_azimuth=r.module_azimuth_deg
+        ).sum()
+        for r in todo.itertuples()
+    ]
+
+
+def main(argv=None) -> int:
+    args = _parse(argv)
     warnings.filterwarnings("ignore")  # pvlib/pandas deprecation chatter
 
     from haldenenergie import pv
@@ -108,23 +129,13 @@ def main(argv=None) -> int:
     cfg = pv.PVConfig()
     cfg0 = dataclasses.replace(cfg, row_shading=False, terrain_horizon=False)
     pv.simulate_pv(surf.head(3), data, meta, cfg)  # warm-up (imports, caches)
-    t = time.perf_counter()
-    res = pv.simulate_pv(surf, data, meta, cfg)
-    t_a = time.perf_counter() - t
-    t = time.perf_counter()
-    res0 = pv.simulate_pv(surf, data, meta, cfg0)
-    t_a0 = time.perf_counter() - t
+    res, t_a = _timed(pv.simulate_pv, surf, data, meta, cfg)
+    res0, t_a0 = _timed(pv.simulate_pv, surf, data, meta, cfg0)
 
     ps0 = res0.per_surface[res0.per_surface["layout"] != "none"]
     todo = ps0 if args.naive_limit <= 0 else ps0.head(args.naive_limit)
-    t = time.perf_counter()
-    naive = [
-        pv.modelchain_energy(
-            data, meta, cfg0, surface_tilt=r.module_tilt_deg, surface_azimuth=r.module_azimuth_deg
-        ).sum()
-        for r in todo.itertuples()
-    ]
-    t_b = (time.perf_counter() - t) * len(ps0) / len(todo)
+    naive, t_b = _timed(_naive, pv, data, meta, cfg0, todo)
+    t_b *= len(ps0) / len(todo)
     rel = np.abs(todo["specific_yield_kwh_per_kwp"].to_numpy() / np.array(naive) - 1)
 
     print(

@@ -44,8 +44,9 @@ from pathlib import Path
 
 T_IMPORT0 = time.perf_counter()
 
-import numpy as np
-import pandas as pd
+# numpy and pandas are imported after T_IMPORT0 so that their import counts as package import time.
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_S = 3.0  # issue 4: full default run under 3 s of compute
@@ -156,7 +157,7 @@ def naive_pv(data, meta, cfg0, per_surface: pd.DataFrame, limit: int = 0):
     return time.perf_counter() - t, spec, todo
 
 
-def main(argv=None) -> int:
+def _parse(argv) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--heaps", default=str(ROOT / "heaps.geojson"), help="heap registry")
     ap.add_argument("--weather", default=None, help="weather file (default: the embedded year)")
@@ -169,124 +170,146 @@ def main(argv=None) -> int:
     )
     ap.add_argument("--profile", action="store_true", help="always profile one run of (a)")
     ap.add_argument("--top", type=int, default=20, help="rows of the profile listing")
-    args = ap.parse_args(argv)
+    return ap.parse_args(argv)
+
+
+def bench_full_run(args, out: Path, t_import_pkg: float):
+    """(a): warm-up, then ``--repeats`` timed runs; prints the stage table. Returns (res, t_a)."""
+    t = time.perf_counter()
+    res, _ = one_run(args.heaps, args.weather, out)  # warm-up: lazy imports, caches
+    t_cold = time.perf_counter() - t
+    runs = [one_run(args.heaps, args.weather, out)[1] for _ in range(max(1, args.repeats))]
+    med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+    print(
+        f"\n(a) full default run: {len(res.results)} heaps, {len(res.surfaces)} PV surfaces, "
+        f"weather {Path(args.weather).name if args.weather else 'default synthetic year'}"
+    )
+    print(
+        f"    median of {len(runs)} runs after a warm-up; package import "
+        f"{t_import_pkg:.2f} s, cold first run {t_cold:.2f} s (lazy imports incl.)"
+    )
+    print(f"    {'stage':<14}{'median s':>10}{'min s':>9}{'max s':>9}{'share':>8}")
+    for k in (*STAGES, "other", "total"):
+        vals = [r[k] for r in runs]
+        share = med[k] / med["total"] * 100
+        if k == "total":
+            print("    " + "-" * 50)
+        print(f"    {k:<14}{med[k]:>10.3f}{min(vals):>9.3f}{max(vals):>9.3f}{share:>7.0f}%")
+    t_a = med["total"]
+    ok_a = t_a < TARGET_S
+    print(f"    target < {TARGET_S:.0f} s: {'MET' if ok_a else 'MISSED'} ({t_a:.2f} s)")
+    return res, t_a
+
+
+def _pv_inputs(args):
+    """(PV config without shading/horizon, weather data, meta, surfaces of every heap)."""
+    from haldenenergie import pipeline
+    from haldenenergie.config import load_config
+
+    cfg = load_config()
+    cfg0 = dataclasses.replace(cfg.pv, row_shading=False, terrain_horizon=False)
+    heaps = pipeline.load_heaps(args.heaps)
+    data, meta = pipeline.load_weather(args.weather, cfg)
+    terrains = pipeline.compute_terrain(heaps, cfg)
+    surf = pd.concat(
+        [
+            terrains[h.id].surfaces.assign(heap_id=h.id)
+            for h in heaps
+            if terrains[h.id].surfaces is not None and len(terrains[h.id].surfaces)
+        ],
+        ignore_index=True,
+    )
+    return cfg0, data, meta, surf
+
+
+def _heap_differences(ps0, todo, spec, r0):
+    """Per-heap PV energy [MWh/a] naive vs vectorised, over the heaps computed completely."""
+    # per-heap energy [MWh/a] = sum over surfaces of capacity [MWp] x specific yield [kWh/kWp]
+    # (a full weather year is assumed: simulate_pv scales partial years to 8760 h, the naive
+    # path does not, so use a complete year for this comparison)
+    naive_heap = (
+        pd.Series(todo["capacity_mwp"].to_numpy() * spec, index=todo["heap_id"].to_numpy())
+        .groupby(level=0)
+        .sum()
+    )
+    heap_ids = naive_heap.index
+    if len(todo) < len(ps0):  # compare only heaps whose surfaces were all computed
+        complete = ps0.groupby("heap_id").size().reindex(heap_ids) == todo.groupby(
+            "heap_id"
+        ).size().reindex(heap_ids)
+        heap_ids = heap_ids[complete.to_numpy()]
+    vec_heap = r0.per_heap["pv_energy_mwh_per_a"].reindex(heap_ids)
+    rel_heap = np.abs(vec_heap / naive_heap.reindex(heap_ids) - 1)
+    rel_surf = np.abs(todo["specific_yield_kwh_per_kwp"].to_numpy() / spec - 1)
+    # with --naive-limit, heaps cut off in the middle are not compared; if no heap is complete,
+    # fall back to the per-surface specific yield
+    max_rel = float(rel_heap.max()) if len(heap_ids) else float(rel_surf.max())
+    return vec_heap, naive_heap.reindex(heap_ids), heap_ids, max_rel, rel_surf
+
+
+def bench_naive_pv(args, t_a: float, res) -> tuple[float, float]:
+    """(b) and (a0): naive ModelChain PV vs vectorised PV; prints. Returns (ratio, max diff)."""
+    from haldenenergie import pv
+
+    cfg0, data, meta, surf = _pv_inputs(args)
+    t_a0s = []
+    for _ in range(max(1, args.repeats)):
+        t = time.perf_counter()
+        r0 = pv.simulate_pv(surf, data, meta, cfg0)
+        t_a0s.append(time.perf_counter() - t)
+    t_a0 = statistics.median(t_a0s)
+    ps0 = r0.per_surface[r0.per_surface["layout"] != "none"]
+    t_b, spec, todo = naive_pv(data, meta, cfg0, ps0, args.naive_limit)
+    n_mc = len(todo)
+    if n_mc < len(ps0):
+        t_b = t_b * len(ps0) / n_mc
+    vec_heap, naive_heap, heap_ids, max_rel, rel_surf = _heap_differences(ps0, todo, spec, r0)
+    ratio_full, ratio_pv = t_b / t_a, t_b / t_a0
+    print(
+        f"\n(b) PV the naive way: one pvlib ModelChain per heap and surface "
+        f"({len(ps0)} surfaces of {ps0['heap_id'].nunique()} heaps"
+        + ("" if n_mc == len(ps0) else f"; timed on {n_mc}, extrapolated")
+        + ")"
+    )
+    print(f"    {'path':<52}{'seconds':>9}")
+    print(f"    {'(a)  full default run (all stages, median)':<52}{t_a:>9.3f}")
+    print(f"    {'(a0) simulate_pv, shading + horizon off (median)':<52}{t_a0:>9.3f}")
+    print(f"    {'(b)  ModelChain per heap and surface':<52}{t_b:>9.3f}")
+    print(
+        f"    ratio (b)/(a)  = {ratio_full:6.1f}x   target >= {TARGET_RATIO:.0f}x: "
+        f"{'MET' if ratio_full >= TARGET_RATIO else 'MISSED'}"
+    )
+    print(f"    ratio (b)/(a0) = {ratio_pv:6.1f}x   (PV stage alone, like for like)")
+    print(
+        f"    PV energy (a0) {vec_heap.sum() / 1000:.3f} GWh/a vs (b) "
+        f"{naive_heap.sum() / 1000:.3f} GWh/a over {len(heap_ids)} heaps"
+    )
+    print(
+        f"    max rel. difference per-heap PV energy: {max_rel * 100:.2e} %  "
+        f"(per surface {rel_surf.max() * 100:.2e} %); limit 0.5 %: "
+        f"{'OK' if max_rel <= TOL_REL else 'FAILED'}"
+    )
+    print(
+        f"    default PV (shading + horizon on): "
+        f"{res.results['pv_energy_mwh_per_a'].sum() / 1000:.3f} GWh/a"
+    )
+    return ratio_full, max_rel
+
+
+def main(argv=None) -> int:
+    args = _parse(argv)
     warnings.filterwarnings("ignore")  # pvlib/pandas deprecation chatter
 
-    from haldenenergie import pipeline, pv  # import cost measured here
-    from haldenenergie.config import load_config
+    from haldenenergie import pipeline, pv  # noqa: F401  (import cost measured here)
 
     t_import_pkg = time.perf_counter() - T_IMPORT0
     print(f"load average: {Path('/proc/loadavg').read_text().split()[:3]}  cores: {os.cpu_count()}")
 
     with tempfile.TemporaryDirectory(prefix="bench_run_") as tmp:
         out = Path(tmp) / "out"
-        # ---------------- (a) full default run ------------------------------------------
-        t = time.perf_counter()
-        res, _ = one_run(args.heaps, args.weather, out)  # warm-up: lazy imports, caches
-        t_cold = time.perf_counter() - t
-        runs = [one_run(args.heaps, args.weather, out)[1] for _ in range(max(1, args.repeats))]
-        med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-        n_heaps = len(res.results)
-        n_surf = len(res.surfaces)
-
-        print(
-            f"\n(a) full default run: {n_heaps} heaps, {n_surf} PV surfaces, "
-            f"weather {Path(args.weather).name if args.weather else 'default synthetic year'}"
-        )
-        print(
-            f"    median of {len(runs)} runs after a warm-up; package import "
-            f"{t_import_pkg:.2f} s, cold first run {t_cold:.2f} s (lazy imports incl.)"
-        )
-        print(f"    {'stage':<14}{'median s':>10}{'min s':>9}{'max s':>9}{'share':>8}")
-        for k in (*STAGES, "other", "total"):
-            vals = [r[k] for r in runs]
-            share = med[k] / med["total"] * 100
-            if k == "total":
-                print("    " + "-" * 50)
-            print(f"    {k:<14}{med[k]:>10.3f}{min(vals):>9.3f}{max(vals):>9.3f}{share:>7.0f}%")
-        t_a = med["total"]
+        res, t_a = bench_full_run(args, out, t_import_pkg)
         ok_a = t_a < TARGET_S
-        print(f"    target < {TARGET_S:.0f} s: {'MET' if ok_a else 'MISSED'} ({t_a:.2f} s)")
-
-        # ---------------- (b) naive PV vs (a0) like-for-like vectorised PV -------------
-        cfg = load_config()
-        cfg0 = dataclasses.replace(cfg.pv, row_shading=False, terrain_horizon=False)
-        heaps = pipeline.load_heaps(args.heaps)
-        data, meta = pipeline.load_weather(args.weather, cfg)
-        terrains = pipeline.compute_terrain(heaps, cfg)
-        surf = pd.concat(
-            [
-                terrains[h.id].surfaces.assign(heap_id=h.id)
-                for h in heaps
-                if terrains[h.id].surfaces is not None and len(terrains[h.id].surfaces)
-            ],
-            ignore_index=True,
-        )
-        t_a0s = []
-        for _ in range(max(1, args.repeats)):
-            t = time.perf_counter()
-            r0 = pv.simulate_pv(surf, data, meta, cfg0)
-            t_a0s.append(time.perf_counter() - t)
-        t_a0 = statistics.median(t_a0s)
-        ps0 = r0.per_surface[r0.per_surface["layout"] != "none"]
-        t_b, spec, todo = naive_pv(data, meta, cfg0, ps0, args.naive_limit)
-        n_mc = len(todo)
-        if n_mc < len(ps0):
-            t_b = t_b * len(ps0) / n_mc
-        # per-heap energy [MWh/a] = sum over surfaces of capacity [MWp] x specific yield [kWh/kWp]
-        # (a full weather year is assumed: simulate_pv scales partial years to 8760 h, the naive
-        # path does not, so use a complete year for this comparison)
-        naive_heap = (
-            pd.Series(todo["capacity_mwp"].to_numpy() * spec, index=todo["heap_id"].to_numpy())
-            .groupby(level=0)
-            .sum()
-        )
-        heap_ids = naive_heap.index
-        if n_mc < len(ps0):  # compare only heaps whose surfaces were all computed
-            complete = ps0.groupby("heap_id").size().reindex(heap_ids) == todo.groupby(
-                "heap_id"
-            ).size().reindex(heap_ids)
-            heap_ids = heap_ids[complete.to_numpy()]
-        vec_heap = r0.per_heap["pv_energy_mwh_per_a"].reindex(heap_ids)
-        rel_heap = np.abs(vec_heap / naive_heap.reindex(heap_ids) - 1)
-        rel_surf = np.abs(todo["specific_yield_kwh_per_kwp"].to_numpy() / spec - 1)
-        # with --naive-limit, heaps cut off in the middle are not compared; if no heap is complete,
-        # fall back to the per-surface specific yield
-        max_rel = float(rel_heap.max()) if len(heap_ids) else float(rel_surf.max())
-        ok_acc = max_rel <= TOL_REL
-        ratio_full = t_b / t_a
-        ratio_pv = t_b / t_a0
-        ok_ratio = ratio_full >= TARGET_RATIO
-
-        print(
-            f"\n(b) PV the naive way: one pvlib ModelChain per heap and surface "
-            f"({len(ps0)} surfaces of {ps0['heap_id'].nunique()} heaps"
-            + ("" if n_mc == len(ps0) else f"; timed on {n_mc}, extrapolated")
-            + ")"
-        )
-        print(f"    {'path':<52}{'seconds':>9}")
-        print(f"    {'(a)  full default run (all stages, median)':<52}{t_a:>9.3f}")
-        print(f"    {'(a0) simulate_pv, shading + horizon off (median)':<52}{t_a0:>9.3f}")
-        print(f"    {'(b)  ModelChain per heap and surface':<52}{t_b:>9.3f}")
-        print(
-            f"    ratio (b)/(a)  = {ratio_full:6.1f}x   target >= {TARGET_RATIO:.0f}x: "
-            f"{'MET' if ok_ratio else 'MISSED'}"
-        )
-        print(f"    ratio (b)/(a0) = {ratio_pv:6.1f}x   (PV stage alone, like for like)")
-        print(
-            f"    PV energy (a0) {vec_heap.sum() / 1000:.3f} GWh/a vs (b) "
-            f"{naive_heap.reindex(heap_ids).sum() / 1000:.3f} GWh/a over {len(heap_ids)} heaps"
-        )
-        print(
-            f"    max rel. difference per-heap PV energy: {max_rel * 100:.2e} %  "
-            f"(per surface {rel_surf.max() * 100:.2e} %); limit 0.5 %: "
-            f"{'OK' if ok_acc else 'FAILED'}"
-        )
-        print(
-            f"    default PV (shading + horizon on): "
-            f"{res.results['pv_energy_mwh_per_a'].sum() / 1000:.3f} GWh/a"
-        )
-
+        ratio_full, max_rel = bench_naive_pv(args, t_a, res)
         if args.profile or not ok_a:
             print(
                 "\nprofile of one full run (cProfile adds overhead; compare shares, not "
@@ -294,6 +317,7 @@ def main(argv=None) -> int:
             )
             print(profile_run(args.heaps, args.weather, out, args.top))
 
+    ok_ratio, ok_acc = ratio_full >= TARGET_RATIO, max_rel <= TOL_REL
     print(
         f"\nsummary: (a) {t_a:.2f} s [{'MET' if ok_a else 'MISSED'} < 3 s], (b)/(a) "
         f"{ratio_full:.1f}x [{'MET' if ok_ratio else 'MISSED'} >= 10x], max diff "

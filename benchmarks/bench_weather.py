@@ -1,8 +1,8 @@
-"""Benchmark: read + validate the 35,136-row Düsseldorf 15-minute file (issue 3 target: well under 1 s).
+"""Benchmark: read + validate the 35,136-row Düsseldorf 15-minute file (target: well under 1 s).
 
-Plain script (not a test): ``python benchmarks/bench_weather.py [--runs N]``. Prints the median wall
-time of ``read_weather`` (parse, checks, hourly resampling, sun position, DNI derivation, range checks)
-over N runs after one warm-up run (imports of pvlib/pandas excluded).
+Plain script (not a test): ``python benchmarks/bench_weather.py [--runs N]``. Prints the median
+wall time of ``read_weather`` (parse, checks, hourly resampling, sun position, DNI derivation,
+range checks) over N runs after one warm-up run (imports of pvlib/pandas excluded).
 """
 
 from __future__ import annotations

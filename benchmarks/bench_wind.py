@@ -1,8 +1,10 @@
-"""Benchmark of the wind stage: vectorised ``simulate_wind`` vs one windpowerlib ModelChain per turbine.
+"""Benchmark of the wind stage: vectorised ``simulate_wind`` vs one windpowerlib ModelChain per
+turbine.
 
-Run from the project root: ``python benchmarks/bench_wind.py [WEATHER_FILE]``. Uses the registry
-(``heaps.geojson``) with the parametric terrain and TRY2015 Essen by default. Both paths run with
-speed-up, wakes and losses off so the energies must agree (±0.5 %); prints times and the ratio.
+Run from the project root: ``python benchmarks/bench_wind.py [WEATHER_FILE]``. Uses the packaged
+registry (``heaps.geojson``) with the parametric terrain and TRY2015 Essen by default. Both paths
+run with speed-up, wakes and losses off so the energies must agree (±0.5 %); prints times and the
+ratio.
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ ROOT = Path(__file__).resolve().parents[1]
 def main(weather_file: str | None = None) -> None:
     from windpowerlib import ModelChain, WindTurbine
 
-    from haldenenergie import heaps, terrain, weather, wind
+    from haldenenergie import registry, terrain, weather, wind
     from haldenenergie.config import load_config
+    from haldenenergie.resources import default_registry_path
 
     cfg = load_config()
     path = weather_file or ROOT / ".." / "shared" / "data" / "weather" / "TRY2015_essen_jahr.dat"
     data, meta = weather.read_weather(path)
-    hs = heaps.read_registry(ROOT / "heaps.geojson")
+    hs = registry.read_registry(default_registry_path())
     terrains = {h.id: terrain.heap_terrain(h, cfg.terrain) for h in hs}
     plain = cfg.wind.__class__(
         speedup=False, wake_model="none", availability=1.0, electrical_loss=0.0

@@ -21,8 +21,9 @@ top 10.
 
 P50 and P90: P50 is the median over weather years; P90 (exceeded with 90 % probability) is
 ``P50 − 1.2816 σ`` — the normal-distribution quantile z₀.₉ = 1.2816 with σ the sample standard
-deviation (ddof = 1) across years, the usual approach in energy-yield assessments (e.g. DOMAIN.md;
-IEC 61400-15 practice for wind). With one file σ is undefined and P90 is left empty.
+deviation (ddof = 1) across years, the usual approach in energy-yield assessments (IEC 61400-15
+practice for wind; the quantile is the standard normal Φ⁻¹(0.9)). With one file σ is undefined and
+P90 is left empty.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from . import _io
+from . import results as results_folder
 from .config import Config
 from .errors import HaldenError, OutputError
 
@@ -54,6 +56,8 @@ WEATHER_SUFFIXES = {".dat", ".csv", ".txt", ".epw", ".json"}
 
 @dataclass
 class BatchOutcome:
+    """What happened to one weather file of a batch (``status``: done, skipped or failed)."""
+
     weather: Path
     status: str  # "done", "skipped", "failed"
     folder: Path | None
@@ -98,6 +102,7 @@ def expand_weather_args(args: Sequence[str | os.PathLike]) -> list[Path]:
 
 
 def run_key(weather_sha: str, context_hash: str) -> str:
+    """Key of one run folder: SHA-256 of the weather file's hash and the context hash."""
     return _io.sha256_text(weather_sha + ":" + context_hash)
 
 
@@ -106,15 +111,7 @@ def _folder_name(path: Path, key: str) -> str:
 
 
 def _is_done(folder: Path, key: str) -> bool:
-    man = folder / "manifest.json"
-    if not man.is_file():
-        return False
-    try:
-        import json
-
-        return json.loads(man.read_text(encoding="utf-8")).get("batch_key") == key
-    except (OSError, ValueError):
-        return False
+    return results_folder.batch_key(folder) == key
 
 
 def _one(
@@ -131,7 +128,8 @@ def _one(
 ) -> tuple[str, float]:
     """Worker: read one weather file, compute, write its folder. Returns (status, seconds).
 
-    ``shared_inputs`` and ``weather_sha256`` are the hashes the batch already computed."""
+    ``shared_inputs`` and ``weather_sha256`` are the hashes the batch already computed.
+    """
     from . import pipeline
 
     t0 = time.perf_counter()
@@ -148,7 +146,7 @@ def _one(
         shared_inputs=shared_inputs,
         weather_sha256=weather_sha256,
     )
-    pipeline.write_results(result, folder, overwrite=True)
+    results_folder.write_run(folder, result, overwrite=True)
     return "done", time.perf_counter() - t0
 
 
@@ -166,7 +164,7 @@ def summarise(folders: Sequence[Path]) -> pd.DataFrame:
     """Per-heap statistics across the results of several runs (one folder per weather file)."""
     frames = []
     for i, f in enumerate(folders):
-        df = pd.read_csv(f / "results.csv")
+        df = results_folder.read_results(f, typed=False)
         df["_run"] = i
         frames.append(df)
     if not frames:
@@ -206,64 +204,38 @@ def summarise(folders: Sequence[Path]) -> pd.DataFrame:
     return out
 
 
-def run_batch(
-    weather_args: Sequence,
-    out_dir,
-    registry_path,
-    dem_paths: Sequence[Path] = (),
-    config: Config | None = None,
-    jobs: int | None = None,
-    force: bool = False,
-    on_done: Callable[[BatchOutcome], None] | None = None,
-) -> list[BatchOutcome]:
-    """Run the pipeline for every weather file; write run folders, summary, failures, manifest.
+def _context(registry_path, dem_paths, config: Config) -> tuple[list[dict], str, str]:
+    """(shared input records, config hash, context hash) of a batch.
 
-    Returns one :class:`BatchOutcome` per weather file. Raises nothing for a bad weather file (it is
-    recorded as failed); raises :class:`HaldenError` for a bad registry, DEM or config, which would
-    fail every run.
+    Registry, DEM files and config layers are hashed once, for the run keys and every run's
+    manifest. Layers named in the config enter by content, not just by path (an edited layer
+    recomputes).
     """
-    from . import pipeline
-    from .config import load_config
-
-    config = config or load_config()
-    out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(f"{out_dir}: exists and is not a folder; choose another --out")
-    files = expand_weather_args(weather_args)
-    if not files:
-        raise HaldenError("no weather files given; pass files, folders or globs")
-    jobs = max(1, jobs or os.cpu_count() or 1)
-
-    heaps = pipeline.load_heaps(registry_path)
-    terrains = pipeline.compute_terrain(heaps, config, dem_paths)  # once, reused by every run
-    # Registry, DEM files and config layers hashed once, for the key and every run's manifest.
-    shared = pipeline.input_records(registry_path, dem_paths, config)
+    shared = results_folder.input_records(registry_path, dem_paths, config)
     config_hash = config.hash()
-    # Layers named in the config enter by content, not just by path (an edited layer recomputes).
     ctx_parts = [shared[0]["sha256"], config_hash] + [
         r["sha256"] for r in shared[1:] if r["role"] != "config"
     ]
-    context_hash = _io.sha256_text("|".join(ctx_parts))
+    return shared, config_hash, _io.sha256_text("|".join(ctx_parts))
 
-    runs_dir = out_dir / "runs"
-    runs_dir.mkdir(parents=True, exist_ok=True)
-    outcomes: dict[int, BatchOutcome] = {}
+
+def _plan(files: list[Path], runs_dir: Path, context_hash: str, force: bool):
+    """(outcomes of the files already done, todo list of (index, file, folder, key, sha256))."""
+    done: dict[int, BatchOutcome] = {}
     todo = []
     for i, f in enumerate(files):
         sha = _io.sha256_file(f)
         key = run_key(sha, context_hash)
         folder = runs_dir / _folder_name(f, key)
         if not force and _is_done(folder, key):
-            outcomes[i] = BatchOutcome(f, "skipped", folder, "already done (same inputs)", 0.0, sha)
-            if on_done:
-                on_done(outcomes[i])
+            done[i] = BatchOutcome(f, "skipped", folder, "already done (same inputs)", 0.0, sha)
         else:
             todo.append((i, f, folder, key, sha))
+    return done, todo
 
-    args = [
-        (f, folder, key, heaps, terrains, config, registry_path, list(dem_paths), shared, sha)
-        for (_, f, folder, key, sha) in todo
-    ]
+
+def _recorder(outcomes: dict[int, BatchOutcome], on_done: Callable | None) -> Callable:
+    """The callback :func:`_execute` gives each worker's (status, value): records the outcome."""
 
     def record(i, f, folder, sha, status, val):
         if status == "done":
@@ -276,23 +248,33 @@ def run_batch(
         if on_done:
             on_done(o)
 
+    return record
+
+
+def _execute(todo: list, args: list, jobs: int, record: Callable) -> None:
+    """Run the workers (in-process for one job or one file, else a process pool)."""
     if jobs == 1 or len(todo) <= 1:
-        for (i, f, folder, _, sha), a in zip(todo, args):
+        for (i, f, folder, _, sha), a in zip(todo, args, strict=True):
             status, val = _worker(a)
             record(i, f, folder, sha, status, val)
-    else:
-        # Import the stage modules before the workers start: with the fork start method (Linux)
-        # they inherit them instead of each paying ~1 s of imports (benchmarks/bench_batch.py).
-        from . import pv, suitability, weather, wind  # noqa: F401
+        return
+    # Import the stage modules before the workers start: with the fork start method (Linux)
+    # they inherit them instead of each paying ~1 s of imports (benchmarks/bench_batch.py).
+    from .pv import simulate  # noqa: F401
+    from .suitability import classification, score  # noqa: F401
+    from .weather import read  # noqa: F401
+    from .wind import simulate as _wind_simulate  # noqa: F401
 
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as ex:
-            futs = {ex.submit(_worker, a): t for t, a in zip(todo, args)}
-            for fut in as_completed(futs):
-                i, f, folder, _, sha = futs[fut]
-                status, val = fut.result()
-                record(i, f, folder, sha, status, val)
+    with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as ex:
+        futs = {ex.submit(_worker, a): t for t, a in zip(todo, args, strict=True)}
+        for fut in as_completed(futs):
+            i, f, folder, _, sha = futs[fut]
+            status, val = fut.result()
+            record(i, f, folder, sha, status, val)
 
-    ordered = [outcomes[i] for i in range(len(files))]
+
+def _write_tables(out_dir: Path, ordered: list[BatchOutcome]) -> None:
+    """``summary.csv`` of the completed runs and ``failures.csv``, each written atomically."""
     ok_folders = [o.folder for o in ordered if o.status in ("done", "skipped")]
     summary = summarise(ok_folders)
     with _io.atomic_path(out_dir / "summary.csv") as tmp:
@@ -307,6 +289,17 @@ def run_batch(
     )
     with _io.atomic_path(out_dir / "failures.csv") as tmp:
         failures.to_csv(tmp, index=False)
+
+
+def _batch_manifest(
+    ordered: list[BatchOutcome],
+    shared: list[dict],
+    registry_path,
+    dem_paths,
+    config: Config,
+    extra: dict,
+) -> dict:
+    """The batch folder's manifest: registry, every weather file with its outcome, the DEMs."""
     inputs = [{**shared[0], "path": str(Path(registry_path))}]
     inputs += [
         {
@@ -327,19 +320,70 @@ def run_batch(
             if Path(p).is_file()
             else {"role": "dem", "path": str(p)}
         )
-    man = _io.manifest(
-        "batch",
-        inputs,
-        config.to_dict(),
-        extra={
-            "jobs": jobs,
-            "force": force,
-            "config_sha256": config_hash,
-            "context_sha256": context_hash,
-            "n_done": sum(o.status == "done" for o in ordered),
-            "n_skipped": sum(o.status == "skipped" for o in ordered),
-            "n_failed": sum(o.status == "failed" for o in ordered),
-        },
-    )
+    counts = {f"n_{s}": sum(o.status == s for o in ordered) for s in ("done", "skipped", "failed")}
+    return _io.manifest("batch", inputs, config.to_dict(), extra={**extra, **counts})
+
+
+def run_batch(
+    weather_args: Sequence,
+    out_dir,
+    registry_path,
+    dem_paths: Sequence[Path] = (),
+    config: Config | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    on_done: Callable[[BatchOutcome], None] | None = None,
+) -> list[BatchOutcome]:
+    """Run the pipeline for every weather file; write run folders, summary, failures, manifest.
+
+    Parameters
+    ----------
+    weather_args : weather files, folders and globs (:func:`expand_weather_args`).
+    out_dir : the batch folder (see the module docstring for its layout).
+    registry_path : heap registry (GeoJSON).
+    dem_paths : DEM files/folders; empty uses parametric terrain.
+    config : parameters in effect; ``None`` uses the defaults.
+    jobs : parallel processes (default: the number of cores).
+    force : recompute runs that are already done.
+    on_done : called with each :class:`BatchOutcome` as it is known.
+
+    Returns
+    -------
+    One :class:`BatchOutcome` per weather file, in the order of the files. Raises nothing for a
+    bad weather file (it is recorded as failed); raises :class:`HaldenError` for a bad registry,
+    DEM or config, which would fail every run.
+    """
+    from . import pipeline
+    from .config import load_config
+
+    config = config or load_config()
+    pipeline.check_config(config)
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: exists and is not a folder; choose another --out")
+    files = expand_weather_args(weather_args)
+    if not files:
+        raise HaldenError("no weather files given; pass files, folders or globs")
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    heaps = pipeline.load_heaps(registry_path)
+    terrains = pipeline.compute_terrain(heaps, config, dem_paths)  # once, reused by every run
+    shared, config_hash, context_hash = _context(registry_path, dem_paths, config)
+    runs_dir = out_dir / "runs"
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    outcomes, todo = _plan(files, runs_dir, context_hash, force)
+    if on_done:
+        for i in sorted(outcomes):
+            on_done(outcomes[i])
+    args = [
+        (f, folder, key, heaps, terrains, config, registry_path, list(dem_paths), shared, sha)
+        for (_, f, folder, key, sha) in todo
+    ]
+
+    _execute(todo, args, jobs, _recorder(outcomes, on_done))
+    ordered = [outcomes[i] for i in range(len(files))]
+    _write_tables(out_dir, ordered)
+    extra = {"jobs": jobs, "force": force, "config_sha256": config_hash}
+    extra["context_sha256"] = context_hash
+    man = _batch_manifest(ordered, shared, registry_path, dem_paths, config, extra)
     _io.write_json(out_dir / "manifest.json", man)
     return ordered

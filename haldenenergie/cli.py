@@ -2,7 +2,7 @@
 
 Subcommands live in ``haldenenergie/commands/<name>.py`` and are imported only when used, so that
 ``haldenenergie --help`` answers at once. Library errors (:class:`HaldenError`) become one-line
-messages on stderr and exit code 1; usage errors exit 2 (CONVENTIONS.md, rule 17).
+messages on stderr and exit code 1; usage errors exit 2 (as rasterio's ``rio`` does).
 """
 
 from __future__ import annotations

@@ -41,11 +41,11 @@ if TYPE_CHECKING:  # the section classes, imported only for type checkers (they 
 
 #: Config sections and the dataclass that holds each one ("module:Class").
 SECTIONS: dict[str, str] = {
-    "terrain": "haldenenergie.terrain:TerrainConfig",
-    "weather": "haldenenergie.weather:WeatherConfig",
-    "pv": "haldenenergie.pv:PVConfig",
-    "wind": "haldenenergie.wind:WindConfig",
-    "suitability": "haldenenergie.suitability:SuitabilityConfig",
+    "terrain": "haldenenergie.terrain.config:TerrainConfig",
+    "weather": "haldenenergie.weather.config:WeatherConfig",
+    "pv": "haldenenergie.pv.config:PVConfig",
+    "wind": "haldenenergie.wind.config:WindConfig",
+    "suitability": "haldenenergie.suitability.config:SuitabilityConfig",
 }
 
 

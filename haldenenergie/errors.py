@@ -2,7 +2,7 @@
 
 Every error the library raises on bad input is a :class:`HaldenError`. Its message is one line that
 names the file (or option), the place in it, and the fix; the CLI prints it as ``error: <message>``
-and exits with code 1 (CONVENTIONS.md, rule 17).
+and exits with code 1; command-line usage errors exit 2 (click's convention).
 """
 
 

@@ -1,24 +1,16 @@
 """The run: registry → terrain → weather → PV → wind → suitability/ranking → result folder.
 
-Layer (c) of CONVENTIONS.md: one function composes the stages in order and is what the CLI calls.
-Computation (:func:`compute`) and writing (:func:`write_results`) are separate so that the batch
-runner can reuse the terrain of many weather years and write each year's folder on its own.
+The composition layer: one function (:func:`run`) calls the stages in order and is what the CLI
+calls. Computation (:func:`compute`) and writing (:func:`write_results`) are separate so that the
+batch runner can reuse the terrain of many weather years and write each year's folder on its own.
+:func:`rerank` classifies and ranks the heaps of a written folder again (``haldenenergie rank``).
 
-Result folder layout (all files written into a temporary folder that is renamed into place only when
-everything succeeded, so an interrupted run never leaves half-written files):
-
-``results.csv``      one row per heap (facts, terrain, PV, wind, class, score, rank)
-``results.geojson``  the same as GeoJSON (Point geometry where the heap has coordinates)
-``monthly.csv``      heap_id, month, pv_energy_mwh, wind_energy_mwh, total_energy_mwh
-``surfaces.csv``     one row per heap and PV surface class (terrain + PV)
-``ranking.csv``      the ranking with score parts and rank range
-``totals.csv``       totals per class and overall (capacity, energy, households, CO2)
-``manifest.json``    inputs with SHA-256, every parameter in effect, package versions, timestamps
+The result folder (its files, the atomic write and reading it back) is the contract of
+:mod:`haldenenergie.results`.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -29,8 +21,10 @@ import numpy as np
 import pandas as pd
 
 from . import _io
+from . import results as results_folder
 from .config import Config, load_config
-from .errors import HaldenError, RegistryError
+from .errors import ConfigError, HaldenError, RegistryError
+from .results import build_manifest, input_records
 
 log = logging.getLogger("haldenenergie.pipeline")
 
@@ -91,6 +85,8 @@ class RunResult:
     totals: pd.DataFrame  # per class and overall
     manifest: dict
     heaps: list = field(default_factory=list)
+    #: How it was made beyond the manifest (:func:`rerank`: ``registry``, ``config_origin``).
+    info: dict = field(default_factory=dict)
 
 
 def _select_heaps(heaps, heap_ids: Sequence[str], registry_path) -> list:
@@ -113,7 +109,7 @@ def _select_heaps(heaps, heap_ids: Sequence[str], registry_path) -> list:
 
 def load_heaps(registry_path, heap_ids: Sequence[str] = ()) -> list:
     """Read the registry and keep the selected heaps (all when ``heap_ids`` is empty)."""
-    from .heaps import read_registry
+    from .registry import read_registry
 
     return _select_heaps(read_registry(registry_path), heap_ids, registry_path)
 
@@ -134,51 +130,51 @@ def load_weather(weather_path, config: Config):
     return weather.read_weather(path, config=config.weather)
 
 
-def compute(heaps, terrains: dict, data: pd.DataFrame, meta, config: Config) -> RunResult:
-    """PV, wind and ranking for ``heaps`` with precomputed ``terrains`` and one weather series."""
-    from . import pv, suitability, wind
-
-    t0 = time.perf_counter()
+def _surface_table(heaps, terrains: dict) -> pd.DataFrame:
+    """The PV surfaces of every heap in one table (column ``heap_id`` added)."""
     surfaces = []
     for h in heaps:
         s = terrains[h.id].surfaces
         if s is not None and len(s):
             surfaces.append(s.assign(heap_id=h.id))
-    surf = pd.concat(surfaces, ignore_index=True) if surfaces else pd.DataFrame(columns=["heap_id"])
-    pv_res = pv.simulate_pv(surf, data, meta, config.pv)
-    t1 = time.perf_counter()
-    wind_res = wind.simulate_wind(heaps, terrains, data, meta, config.wind)
-    t2 = time.perf_counter()
-    log.info("PV %.2f s, wind %.2f s for %d heaps", t1 - t0, t2 - t1, len(heaps))
+    return pd.concat(surfaces, ignore_index=True) if surfaces else pd.DataFrame(columns=["heap_id"])
 
+
+def _fact_rows(heaps, terrains: dict) -> pd.DataFrame:
+    """Registry facts and terrain of every heap, indexed by heap id (``heap_id`` kept)."""
     rows = []
     for h in heaps:
         t = terrains[h.id]
-        row = {
-            "heap_id": h.id,
-            "name": h.name,
-            "city": h.city,
-            "owner": h.owner,
-            "membership": h.membership,
-            "lat": h.lat,
-            "lon": h.lon,
-            "area_ha": h.area_ha,
-            "height_rel_m": h.height_rel_m,
-            "form": h.form,
-            "housing_distance_m": h.housing_distance_m,
-            "terrain_source": t.terrain_source,
-            "footprint_area_ha": t.footprint_area_ha,
-            "relative_height_m": t.relative_height_m,
-            "summit_elevation_m": t.summit_elevation_m,
-            "base_elevation_m": t.base_elevation_m,
-            "plateau_area_ha": t.plateau_area_ha,
-            "turbine_site_area_ha": t.turbine_site_area_ha,
-            "half_height_distance_m": t.half_height_distance_m,
-            "assumptions": "; ".join(list(t.assumed) + list(t.warnings)),
-        }
-        rows.append(row)
-    res = pd.DataFrame(rows).set_index("heap_id", drop=False)
-    pvh = pv_res.per_heap.reindex(res.index)
+        rows.append(
+            {
+                "heap_id": h.id,
+                "name": h.name,
+                "city": h.city,
+                "owner": h.owner,
+                "membership": h.membership,
+                "lat": h.lat,
+                "lon": h.lon,
+                "area_ha": h.area_ha,
+                "height_rel_m": h.height_rel_m,
+                "form": h.form,
+                "housing_distance_m": h.housing_distance_m,
+                "terrain_source": t.terrain_source,
+                "footprint_area_ha": t.footprint_area_ha,
+                "relative_height_m": t.relative_height_m,
+                "summit_elevation_m": t.summit_elevation_m,
+                "base_elevation_m": t.base_elevation_m,
+                "plateau_area_ha": t.plateau_area_ha,
+                "turbine_site_area_ha": t.turbine_site_area_ha,
+                "half_height_distance_m": t.half_height_distance_m,
+                "assumptions": "; ".join(list(t.assumed) + list(t.warnings)),
+            }
+        )
+    return pd.DataFrame(rows).set_index("heap_id", drop=False)
+
+
+def _add_stage_columns(res: pd.DataFrame, pv_per_heap: pd.DataFrame, wind_per_heap) -> None:
+    """Add the PV and wind per-heap columns to ``res`` (in place; no PV surface = 0 PV)."""
+    pvh = pv_per_heap.reindex(res.index)
     for col in [
         "pv_usable_area_ha",
         "pv_capacity_mwp",
@@ -189,16 +185,21 @@ def compute(heaps, terrains: dict, data: pd.DataFrame, meta, config: Config) -> 
     # A heap without usable PV surfaces has zero PV (not unknown).
     for col in ["pv_usable_area_ha", "pv_capacity_mwp", "pv_energy_mwh_per_a"]:
         res[col] = res[col].fillna(0.0)
-    wh = wind_res.per_heap.reindex(res.index)
+    wh = wind_per_heap.reindex(res.index)
     for col in wh.columns:
         res[col] = wh[col]
-    pv_computed = pv.irradiance_available(data, meta)
+
+
+def _add_totals_and_status(res: pd.DataFrame, pv_computed: bool, meta) -> None:
+    """Total energy [MWh/a], ``status`` and ``weather_partial`` (in place)."""
     if pv_computed:
         res["total_energy_mwh_per_a"] = res["pv_energy_mwh_per_a"].fillna(0) + res[
             "wind_energy_mwh_per_a"
         ].fillna(0)
         res["status"] = "ok"
     else:
+        from .pv import NO_IRRADIANCE_NOTE
+
         # Wind-only weather: PV energy is unknown (NaN), not zero, where there is PV capacity;
         # the total is unknown there too (wind alone would understate it).
         unknown = res["pv_capacity_mwp"] > 0
@@ -206,8 +207,38 @@ def compute(heaps, terrains: dict, data: pd.DataFrame, meta, config: Config) -> 
         res["pv_specific_yield_kwh_per_kwp"] = np.nan
         res["total_energy_mwh_per_a"] = res["wind_energy_mwh_per_a"].fillna(0).where(~unknown)
         res["status"] = STATUS_NO_PV
-        log.warning("%s: %s", getattr(meta, "path", "weather"), pv.NO_IRRADIANCE_NOTE)
+        log.warning("%s: %s", getattr(meta, "path", "weather"), NO_IRRADIANCE_NOTE)
     res["weather_partial"] = bool(getattr(meta, "partial", False))
+
+
+def compute(heaps, terrains: dict, data: pd.DataFrame, meta, config: Config) -> RunResult:
+    """PV, wind and ranking for ``heaps`` with precomputed ``terrains`` and one weather series.
+
+    Parameters
+    ----------
+    heaps : registry entries (:func:`load_heaps`).
+    terrains : heap id -> terrain result (:func:`compute_terrain`).
+    data, meta : weather series and its metadata (:func:`load_weather`).
+    config : parameters in effect.
+
+    Returns
+    -------
+    RunResult with an empty manifest (the caller adds it).
+    """
+    from . import pv, suitability, wind
+
+    t0 = time.perf_counter()
+    surf = _surface_table(heaps, terrains)
+    pv_res = pv.simulate_pv(surf, data, meta, config.pv)
+    t1 = time.perf_counter()
+    wind_res = wind.simulate_wind(heaps, terrains, data, meta, config.wind)
+    t2 = time.perf_counter()
+    log.info("PV %.2f s, wind %.2f s for %d heaps", t1 - t0, t2 - t1, len(heaps))
+
+    res = _fact_rows(heaps, terrains)
+    _add_stage_columns(res, pv_res.per_heap, wind_res.per_heap)
+    pv_computed = pv.irradiance_available(data, meta)
+    _add_totals_and_status(res, pv_computed, meta)
     res = res.reset_index(drop=True)
 
     monthly = _monthly(
@@ -262,104 +293,21 @@ def _monthly(
     return out
 
 
-def input_records(registry_path, dem_paths, config: Config) -> list[dict]:
-    """Manifest records (with SHA-256) of the inputs every run of a batch shares: registry, DEM
-    files, the layers named in the config and the config file. Paths are absolute."""
-    inputs = [_io.file_record(Path(registry_path).resolve(), "registry")]
-    inputs.extend(
-        _io.file_record(f, "dem")
-        for f in _io.expand_files(Path(p).resolve() for p in dem_paths or ())
-    )
-    for role, path in (
-        ("reserved_areas", config.terrain.reserved_areas_path),
-        ("residential_areas", config.suitability.residential_areas_path),
-    ):
-        if path and Path(path).is_file():
-            inputs.append(_io.file_record(Path(path).resolve(), role))
-    if config.origin != "defaults" and Path(config.origin).is_file():
-        inputs.append(_io.file_record(Path(config.origin).resolve(), "config"))
-    return inputs
-
-
-def build_manifest(
-    command: str,
-    registry_path,
-    weather_meta,
-    dem_paths,
-    config: Config,
-    heap_ids,
-    extra: dict | None = None,
-    *,
-    shared_inputs: list[dict] | None = None,
-    weather_sha256: str | None = None,
-) -> dict:
-    """Manifest: inputs with SHA-256, every parameter in effect, versions, timestamps.
-
-    Input paths are recorded absolute (a manifest is read later, from elsewhere).
-    ``shared_inputs`` (:func:`input_records`, computed once by a batch) and ``weather_sha256``
-    save hashing the same files again for every run.
-    """
-    inputs = list(
-        shared_inputs
-        if shared_inputs is not None
-        else input_records(registry_path, dem_paths, config)
-    )
-    wpath = getattr(weather_meta, "path", None)
-    if wpath:
-        rec = _io.file_record(Path(wpath).resolve(), "weather", weather_sha256)
-        rec["format"] = getattr(weather_meta, "source_format", None)
-        inputs.insert(1, rec)  # after the registry
-    wm = {}
-    if weather_meta is not None:
-        for k, v in vars(weather_meta).items():
-            if isinstance(v, (str, int, float, bool, type(None), list, tuple)) or hasattr(
-                v, "isoformat"
-            ):
-                wm[k] = v
-    return _io.manifest(
-        command,
-        inputs,
-        config.to_dict(),
-        extra={
-            "heap_ids": list(heap_ids) if heap_ids else "all",
-            "config_sha256": config.hash(),
-            "weather": wm,
-            **(extra or {}),
-        },
-    )
-
-
-def results_geojson(results: pd.DataFrame) -> dict:
-    """FeatureCollection of the results (Point geometry where lat/lon are known, else null)."""
-    feats = []
-    for rec in json.loads(results.to_json(orient="records", double_precision=10)):
-        lat, lon = rec.get("lat"), rec.get("lon")
-        geom = (
-            {"type": "Point", "coordinates": [lon, lat]}
-            if lat is not None and lon is not None
-            else None
-        )
-        feats.append({"type": "Feature", "id": rec["heap_id"], "geometry": geom, "properties": rec})
-    return {"type": "FeatureCollection", "name": "haldenenergie results", "features": feats}
-
-
 def write_results(run: RunResult, out_dir, overwrite: bool = False) -> Path:
-    """Write the result folder atomically (temporary sibling folder renamed at the end)."""
-    out_dir = Path(out_dir)
-    with _io.atomic_dir(out_dir, overwrite=overwrite) as tmp:
-        run.results.to_csv(tmp / "results.csv", index=False)
-        _io.write_json(tmp / "results.geojson", results_geojson(run.results))
-        run.monthly.to_csv(tmp / "monthly.csv", index=False)
-        run.surfaces.to_csv(tmp / "surfaces.csv", index=False)
-        from .suitability import ranking_table, sort_by_rank
+    """Write the result folder atomically (:func:`haldenenergie.results.write_run`)."""
+    return results_folder.write_run(out_dir, run, overwrite=overwrite)
 
-        ranking = ranking_table(sort_by_rank(run.results))
-        ranking.to_csv(tmp / "ranking.csv", index=False)
-        run.totals.to_csv(tmp / "totals.csv", index=False)
-        man = dict(run.manifest)
-        man["outputs"] = sorted(p.name for p in tmp.iterdir()) + ["manifest.json"]
-        _io.write_json(tmp / "manifest.json", man)
-    return out_dir
+
+def check_config(config: Config) -> None:
+    """Checks of a config that need stage data, made before any work starts.
+
+    Loading a config reads no data files; whether ``[wind] turbine_type`` names a turbine in the
+    library (windpowerlib's turbine table or a power-curve file) is checked here, so that a run or
+    batch with an unknown turbine fails at once with a one-line error naming the config file.
+    """
+    from . import wind
+
+    wind.check_config(config)
 
 
 def run(
@@ -387,6 +335,7 @@ def run(
     import datetime as _dt
 
     config = config or load_config()
+    check_config(config)
     if out_dir is not None:
         _io.check_can_write(out_dir, overwrite)  # fail before the work, not after it
     say = progress or (lambda s: None)
@@ -415,6 +364,116 @@ def run(
     return result
 
 
+def resolve_registry(given: Path | None, manifest: dict) -> Path:
+    """Registry for a rerank: ``given``, else the one the run recorded, else the default.
+
+    The recorded registry is used only if it still exists; the default is the packaged registry
+    (:func:`haldenenergie.resources.default_registry_path`).
+
+    Raises
+    ------
+    RegistryError : ``given`` (or, as the last resort, the default registry) does not exist.
+    """
+    from .resources import default_registry_path
+
+    if given is not None:
+        if not Path(given).exists():
+            raise RegistryError(f"{given}: registry not found; check the path given to --heaps")
+        return Path(given)
+    recorded = results_folder.registry_from_manifest(manifest)
+    if recorded is not None and recorded.exists():
+        return recorded
+    default = default_registry_path()
+    if recorded is not None:
+        log.warning(
+            "registry %s recorded in manifest.json no longer exists; using %s", recorded, default
+        )
+    if not default.exists():
+        raise RegistryError(
+            f"{default}: default registry not found; pass --heaps PATH to the heap registry "
+            "(GeoJSON)"
+        )
+    return default
+
+
+def resolve_suitability(config_path: Path | None, manifest: dict, results_dir: Path):
+    """(SuitabilityConfig, origin) for a rerank.
+
+    The ``[suitability]`` section of ``config_path``, else the run's values from its manifest,
+    else the defaults; ``origin`` says which (a path or ``"defaults"``).
+    """
+    from .config import build_section
+
+    if config_path is not None:
+        return load_config(config_path).suitability, str(config_path)
+    values = results_folder.suitability_values_from_manifest(manifest)
+    if values:
+        origin = str(Path(results_dir) / results_folder.MANIFEST)
+        try:
+            return build_section("suitability", values, origin), origin
+        except ConfigError as exc:
+            log.warning("ignoring the run's [suitability] parameters (%s); using the defaults", exc)
+    return load_config(None).suitability, "defaults"
+
+
+def rerank(
+    results_dir: str | Path,
+    config_path: Path | None = None,
+    registry: Path | None = None,
+    residential: Path | None = None,
+    write: bool = True,
+) -> RunResult:
+    """Classify and rank the heaps of a written result folder again (``haldenenergie rank``).
+
+    Parameters
+    ----------
+    results_dir : folder written by :func:`run` (``results.csv``, ``manifest.json``).
+    config_path : TOML whose ``[suitability]`` section is used; default: the run's recorded
+        ``[suitability]`` values, else the defaults.
+    registry : heap registry (GeoJSON); default: the one the manifest records, else the packaged
+        one.
+    residential : GeoJSON of residential areas (overrides ``residential_areas_path``).
+    write : rewrite ``results.csv`` (rank columns replaced, row order kept), ``ranking.csv``,
+        ``totals.csv`` and the manifest's ``ranking`` entry
+        (:func:`haldenenergie.results.write_rank_outputs`).
+
+    Returns
+    -------
+    RunResult : ``results`` in rank order, ``totals``, the folder's ``manifest`` (with the new
+    ``ranking`` entry); ``monthly``/``surfaces`` empty (not re-read); ``info`` holds ``registry``
+    [Path] and ``config_origin`` [text].
+    """
+    import dataclasses
+
+    from . import suitability
+
+    d = results_folder.check_folder(results_dir)
+    table = results_folder.read_results(d)
+    manifest = results_folder.read_manifest(d)
+    reg = resolve_registry(registry, manifest)
+    cfg, origin = resolve_suitability(config_path, manifest, d)
+    if residential is not None:
+        cfg = dataclasses.replace(cfg, residential_areas_path=str(residential))
+        origin += f" + --residential {residential}"
+    heaps = load_heaps(reg)
+    suitability.check_results(table, str(d / results_folder.RESULTS))
+    ranked, totals = suitability.rank_results(table, heaps, cfg)
+    manifest = dict(manifest, ranking=results_folder.ranking_manifest_entry(cfg, reg, origin))
+    if write:
+        results_folder.write_rank_outputs(
+            d, table, ranked, totals, manifest_extra=manifest["ranking"]
+        )
+    return RunResult(
+        results=ranked,
+        monthly=pd.DataFrame(),
+        surfaces=pd.DataFrame(),
+        totals=totals,
+        manifest=manifest,
+        heaps=list(heaps),
+        info={"registry": reg, "config_origin": origin},
+    )
+
+
 __all__ = [
     "RESULT_COLUMNS",
     "HaldenError",
@@ -425,6 +484,9 @@ __all__ = [
     "input_records",
     "load_heaps",
     "load_weather",
+    "rerank",
+    "resolve_registry",
+    "resolve_suitability",
     "run",
     "write_results",
 ]

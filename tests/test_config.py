@@ -14,11 +14,10 @@ import re
 import tomllib
 
 import pytest
-from click.testing import CliRunner
 
-from haldenenergie.cli import main
 from haldenenergie.config import SECTIONS, build_section, describe, load_config
 from haldenenergie.errors import ConfigError, HaldenError
+from haldenenergie.pipeline import check_config
 
 #: One override per section (each a value different from its default).
 OVERRIDES = """\
@@ -41,16 +40,16 @@ owner_factors = { RVR = 1.0, RAG = 0.5, other = 0.4 }
 """
 
 
-def show(*args):
-    r = CliRunner().invoke(main, ["config", "show", *map(str, args)])
-    assert r.exit_code == 0, r.output
-    return r.output
+@pytest.fixture
+def show(cli):
+    """``haldenenergie config show ARGS`` through the shared CLI fixture; returns its output."""
+    return lambda *args: cli("config", "show", *args).output
 
 
 # ------------------------------------------------------------------------------------------------
 # config show: three formats
 # ------------------------------------------------------------------------------------------------
-def test_show_toml_round_trips_defaults(tmp_path):
+def test_show_toml_round_trips_defaults(tmp_path, show):
     text = show("--format", "toml")
     data = tomllib.loads(text)  # valid TOML
     assert set(data) == set(SECTIONS)
@@ -63,7 +62,7 @@ def test_show_toml_round_trips_defaults(tmp_path):
     assert show("--config", p, "--format", "toml") == text
 
 
-def test_show_toml_round_trips_overrides_of_every_section(tmp_path):
+def test_show_toml_round_trips_overrides_of_every_section(tmp_path, show):
     ov = tmp_path / "ov.toml"
     ov.write_text(OVERRIDES, encoding="utf-8")
     cfg = load_config(ov)
@@ -77,7 +76,7 @@ def test_show_toml_round_trips_overrides_of_every_section(tmp_path):
     assert back.to_dict() == cfg.to_dict() and back.hash() == cfg.hash()
 
 
-def test_show_json_lists_every_parameter_with_unit_and_source():
+def test_show_json_lists_every_parameter_with_unit_and_source(show):
     rows = json.loads(show("--format", "json"))
     cfg = load_config()
     n_fields = sum(len(dataclasses.fields(getattr(cfg, s))) for s in SECTIONS)
@@ -88,7 +87,7 @@ def test_show_json_lists_every_parameter_with_unit_and_source():
         assert r["value"] == json.loads(json.dumps(r["default"], default=str))
 
 
-def test_show_table_marks_overridden_values(tmp_path):
+def test_show_table_marks_overridden_values(tmp_path, show):
     ov = tmp_path / "ov.toml"
     ov.write_text(OVERRIDES, encoding="utf-8")
     out = show("--config", ov)
@@ -135,14 +134,15 @@ def test_bad_config_values_raise_one_line_errors(tmp_path, toml, pattern):
     p = tmp_path / "bad.toml"
     p.write_text(toml, encoding="utf-8")
     with pytest.raises(HaldenError) as exc:  # ConfigError (TurbineError for the turbine type)
-        load_config(p)
+        # turbine names are checked against the turbine library before a run, not on load
+        check_config(load_config(p))
     msg = str(exc.value)
     assert "\n" not in msg and str(p) in msg
     assert re.search(pattern, msg), msg
 
 
-def test_missing_config_file_through_cli(tmp_path):
-    r = CliRunner().invoke(main, ["config", "show", "--config", str(tmp_path / "no.toml")])
+def test_missing_config_file_through_cli(tmp_path, invoke):
+    r = invoke("config", "show", "--config", tmp_path / "no.toml")
     assert r.exit_code == 1
     assert (
         r.output.strip() == f"error: {tmp_path / 'no.toml'}: config file not found; check the "
@@ -162,3 +162,39 @@ def test_overrides_and_replace_are_checked_like_toml():
     a = load_config(overrides={"pv": {"plateau_tilt_deg": 25}})
     b = load_config(overrides={"pv": {"plateau_tilt_deg": 25.0}})
     assert isinstance(a.pv.plateau_tilt_deg, float) and a.hash() == b.hash()
+
+
+def test_loading_config_imports_no_stage_engine():
+    """Config sections are built from light modules: no numpy, pandas, pvlib, scipy, windpowerlib,
+    rasterio or geopandas is imported, and no turbine file is read (issue 10)."""
+    import subprocess
+    import sys
+
+    heavy = [
+        "numpy",
+        "pandas",
+        "pvlib",
+        "scipy",
+        "windpowerlib",
+        "matplotlib",
+        "rasterio",
+        "geopandas",
+        "shapely",
+        "pyproj",
+    ]
+    code = (
+        "import sys, builtins\n"
+        "opened = []\n"
+        "_open = builtins.open\n"
+        "def spy(f, *a, **k):\n"
+        "    opened.append(str(f)); return _open(f, *a, **k)\n"
+        "builtins.open = spy\n"
+        "from haldenenergie.config import describe, load_config\n"
+        "describe(load_config())\n"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({heavy!r})))\n"
+        "print([f for f in opened if f.endswith('.csv')])\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    modules, csv_files = res.stdout.strip().splitlines()
+    assert modules == "[]", f"loading the config imported {modules}"
+    assert csv_files == "[]", f"loading the config read {csv_files}"

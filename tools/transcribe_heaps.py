@@ -1,12 +1,14 @@
 """Transcribe the heap fact table into the registry ``heaps.geojson`` (reproducibly).
 
-Reads ``../shared/data/heaps/heap_facts.csv`` (the fact table compiled from public sources; see
-``../shared/data/heaps/FACTS.md``) and writes one GeoJSON Feature per row:
+Reads the fact table ``heap_facts.csv`` (compiled from public sources: Wikipedia, RVR pages and
+press releases, halden.ruhr; each row keeps its ``sources``; default: ``data/heaps/`` of the shared
+data folder next to the project) and writes one GeoJSON Feature per row:
 
-* geometry: ``Point [lon, lat]`` (WGS84, RFC 7946) where the table has coordinates, ``null`` where not;
+* geometry: ``Point [lon, lat]`` (WGS84, RFC 7946) where the table has coordinates, ``null`` where
+  not;
 * properties: every column of the table except ``lat``/``lon`` (they are the geometry), in the
-  registry's order (:data:`haldenenergie.heaps.PROPERTY_ORDER`), plus ``housing_distance_m``, which the
-  table does not have (``null`` everywhere; users fill it);
+  registry's order (:data:`haldenenergie.registry.PROPERTY_ORDER`), plus ``housing_distance_m``,
+  which the table does not have (``null`` everywhere; users fill it);
 * empty cells become ``null`` (never an invented value); numeric columns become JSON numbers
   (``"35.0"`` stays the float 35.0, ``"170"`` the integer 170); text is copied verbatim.
 
@@ -32,7 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CSV = ROOT / ".." / "shared" / "data" / "heaps" / "heap_facts.csv"
 DEFAULT_OUT = ROOT / "heaps.geojson"
 
-#: Coverage stated in FACTS.md: 46 of the 58 heaps of the RVR heap concept are identified.
+#: Heaps of the RVR's regional heap concept (Gesamtregionales Haldenkonzept, Regionalverband Ruhr):
+#: the 46 the RVR owns and the 12 RAG heaps agreed to pass to it.
 HEAPS_TOTAL = 58
 
 
@@ -53,7 +56,7 @@ def _number(text: str, column: str, row: int) -> int | float | None:
 def transcribe(csv_path: Path = DEFAULT_CSV) -> dict:
     """Return the registry FeatureCollection (a dict) transcribed from the fact table."""
     sys.path.insert(0, str(ROOT))
-    from haldenenergie.heaps import INTEGER_PROPERTIES, NUMERIC_PROPERTIES, PROPERTY_ORDER
+    from haldenenergie.registry import INTEGER_PROPERTIES, NUMERIC_PROPERTIES, PROPERTY_ORDER
 
     with open(csv_path, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -85,12 +88,13 @@ def transcribe(csv_path: Path = DEFAULT_CSV) -> dict:
         "name": "Haldenenergie heap registry (Ruhr spoil heaps of the RVR heap concept)",
         "description": (
             f"Transcribed by tools/transcribe_heaps.py from the fact table "
-            f"shared/data/heaps/heap_facts.csv (public sources; the sources of every feature's values "
-            f"are in its 'sources' property). {n_heaps} of the {HEAPS_TOTAL} heaps are identified; "
-            f"{HEAPS_TOTAL - n_heaps} of {HEAPS_TOTAL} are still unidentified and can be added as "
-            f"features. Geometry: Point [lon, lat] WGS84 (point_kind says what the point is) or null "
-            f"where unknown; a Polygon/MultiPolygon footprint is accepted too. Unknown values are null. "
-            f"housing_distance_m is not in the fact table and is null until users fill it."
+            f"shared/data/heaps/heap_facts.csv (public sources; the sources of every feature's "
+            f"values are in its 'sources' property). {n_heaps} of the {HEAPS_TOTAL} heaps are "
+            f"identified; {HEAPS_TOTAL - n_heaps} of {HEAPS_TOTAL} are still unidentified and can "
+            f"be added as features. Geometry: Point [lon, lat] WGS84 (point_kind says what the "
+            f"point is) or null where unknown; a Polygon/MultiPolygon footprint is accepted too. "
+            f"Unknown values are null. housing_distance_m is not in the fact table and is null "
+            f"until users fill it."
         ),
         "heaps_identified": n_heaps,
         "heaps_total": HEAPS_TOTAL,

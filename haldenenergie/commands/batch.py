@@ -1,4 +1,7 @@
-"""``haldenenergie batch``: rerun everything for many weather files; spread, P50/P90, rank stability."""
+"""``haldenenergie batch``: rerun everything for many weather files.
+
+Spread, P50/P90 and rank stability across the weather years (:mod:`haldenenergie.batch`).
+"""
 
 from __future__ import annotations
 
@@ -67,7 +70,7 @@ def batch(
 
     \b
     Examples:
-      haldenenergie batch ../shared/data/weather/TRY2015_essen_*.dat --out batch/
+      haldenenergie batch 'TRY2015_essen_*.dat' --out batch/
       haldenenergie batch weather-years/ --out batch/ --jobs 2
     """
     import contextlib
@@ -104,6 +107,11 @@ def batch(
             force=force,
             on_done=on_done,
         )
+    _echo_outcomes(outcomes, out_dir)
+
+
+def _echo_outcomes(outcomes, out_dir: Path) -> None:
+    """Print the counts of computed, skipped and failed files; exit 1 if any failed."""
     n_done = sum(o.status == "done" for o in outcomes)
     n_skip = sum(o.status == "skipped" for o in outcomes)
     n_fail = sum(o.status == "failed" for o in outcomes)

@@ -29,6 +29,10 @@ def config():
 def show(config_path, fmt):
     """Print the parameters in effect (defaults, or as overridden by --config) with sources."""
     cfg = get_config(config_path)
+    if config_path is not None:  # a user's file: also check names against the turbine library
+        from ..pipeline import check_config
+
+        check_config(cfg)
     rows = describe(cfg)
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False, default=str))

@@ -1,4 +1,7 @@
-"""``haldenenergie heaps``: validate, list and show the heap registry (a thin layer over heaps.py)."""
+"""``haldenenergie heaps``: validate, list and show the heap registry.
+
+A thin click layer over :mod:`haldenenergie.registry`.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,14 @@ from pathlib import Path
 
 import click
 
-from ..heaps import PROPERTY_ORDER, check_registry, find_heap, heap_record, read_registry
+from ..registry import (
+    DERIVED_FIELDS,
+    PROPERTY_ORDER,
+    check_registry,
+    find_heap,
+    heap_record,
+    read_registry,
+)
 from ._common import registry_option, registry_path
 
 #: Columns of ``heaps list --format table`` (the full record is in csv/json).
@@ -144,8 +154,5 @@ def show(heap_id, registry, fmt):
     width = max(len(k) for k in rec)
     for key, v in rec.items():
         shown = "(unknown)" if v is None else f"{v:g}" if isinstance(v, float) else str(v)
-        extra = "" if key in PROPERTY_ORDER or key in _DERIVED else "  (extra property)"
+        extra = "" if key in PROPERTY_ORDER or key in DERIVED_FIELDS else "  (extra property)"
         click.echo(f"{key.ljust(width)}  {shown}{extra}")
-
-
-_DERIVED = ("lat", "lon", "geometry_type", "footprint_area_ha", "area_source")

@@ -37,8 +37,10 @@ from ._common import overwrite_option, registry_option
 @registry_option
 @overwrite_option
 def report(results_dir, out, lang, summary, registry, overwrite):
-    """Write a self-contained HTML report of a results folder: summary, map, charts, ranking,
-    one sheet per heap and every parameter with its source.
+    """Write a self-contained HTML report of a results folder.
+
+    The report holds a summary, a map, charts, the ranking, one sheet per heap and every
+    parameter with its source.
 
     \b
     The file opens offline in any browser (no scripts, fonts or tiles are loaded) and prints on

@@ -69,8 +69,8 @@ def run(
     \b
     Examples:
       haldenenergie run --out out/
-      haldenenergie run --weather ../shared/data/weather/TRY2015_essen_jahr.dat --out out-try/
-      haldenenergie run --dem ../shared/data/dem/ruhr_west_srtm3_3as.tif --heap haniel --out out-dem/
+      haldenenergie run --weather TRY2015_essen_jahr.dat --out out-try/
+      haldenenergie run --dem ruhr_west_srtm3_3as.tif --heap haniel --out out-dem/
       haldenenergie run --config my.toml --out out/ --overwrite
       haldenenergie run --weather half-year.csv --allow-partial --out out-part/
     """
@@ -95,7 +95,12 @@ def run(
         overwrite=overwrite,
         progress=stage,
     )
-    res = result.results
+    _echo_summary(result.results, out_dir)
+    click.echo(f"done in {time.perf_counter() - t0:.1f} s")
+
+
+def _echo_summary(res, out_dir: Path) -> None:
+    """Print what the run wrote and its key figures (capacities, energies, classes)."""
     n = len(res)
     pv = res["pv_energy_mwh_per_a"].sum(min_count=1)
     wind = res["wind_energy_mwh_per_a"].fillna(0).sum()
@@ -121,4 +126,3 @@ def run(
     if "class" in res:
         counts = res["class"].value_counts().to_dict()
         click.echo("classes: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-    click.echo(f"done in {time.perf_counter() - t0:.1f} s")

@@ -88,25 +88,17 @@ def terrain(
     \b
     Examples:
       haldenenergie terrain
-      haldenenergie terrain --dem ../shared/data/dem/ruhr_west_srtm3_3as.tif --heap haniel
+      haldenenergie terrain --dem srtm_ruhr.tif --heap haniel
       haldenenergie terrain --dem dgm1_tiles/ --surfaces --out surfaces.csv
     """
-    from .. import _io
     from ..pipeline import load_heaps
     from ..terrain import open_dem, surfaces_table, terrain_for_heaps, terrain_table
 
     if out_path is not None:
+        from .. import _io
+
         _io.check_can_write(out_path, overwrite)
-    cfg = get_config(config_path).terrain
-    changes = {}
-    if reserved_path is not None:
-        changes["reserved_areas_path"] = str(reserved_path)
-    if resolution_m is not None:
-        if not 0.5 <= resolution_m <= 100:
-            raise click.BadParameter("must be between 0.5 and 100 m", param_hint="--resolution")
-        changes["resolution_m"] = float(resolution_m)
-    if changes:
-        cfg = dataclasses.replace(cfg, **changes)
+    cfg = _terrain_config(config_path, reserved_path, resolution_m)
     heaps = load_heaps(registry_path(registry), heap_ids)
     dem = open_dem(list(dem_paths), xyz_crs=cfg.xyz_crs) if dem_paths else None
     fallback = len(heaps) > 1 and not strict
@@ -124,6 +116,26 @@ def terrain(
         df["horizon_deg"] = [" ".join(f"{v:.1f}" for v in h) for h in df["horizon_deg"]]
     else:
         df = terrain_table(terrains)
+    _write_csv(df, out_path, overwrite)
+
+
+def _terrain_config(config_path, reserved_path, resolution_m):
+    """The [terrain] section in effect, with --reserved and --resolution applied."""
+    cfg = get_config(config_path).terrain
+    changes = {}
+    if reserved_path is not None:
+        changes["reserved_areas_path"] = str(reserved_path)
+    if resolution_m is not None:
+        if not 0.5 <= resolution_m <= 100:
+            raise click.BadParameter("must be between 0.5 and 100 m", param_hint="--resolution")
+        changes["resolution_m"] = float(resolution_m)
+    return dataclasses.replace(cfg, **changes) if changes else cfg
+
+
+def _write_csv(df, out_path, overwrite: bool) -> None:
+    """Write the table as CSV to ``out_path`` (atomically), or to stdout if it is None."""
+    from .. import _io
+
     buf = io.StringIO()
     df.to_csv(buf, index=False, float_format="%.6g", lineterminator="\n")
     if out_path is None:

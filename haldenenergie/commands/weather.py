@@ -1,6 +1,6 @@
 """``haldenenergie weather``: inspect, convert, synthesise (and fetch) weather series.
 
-A thin click layer over :mod:`haldenenergie.weather` and :mod:`haldenenergie.weather_synth`:
+A thin click layer over :mod:`haldenenergie.weather` and :mod:`haldenenergie.weather.synth`:
 parse options, call the library, format the result. Library errors are one-line ``WeatherError``s.
 """
 
@@ -14,79 +14,81 @@ import click
 from ..errors import HaldenError, WeatherError
 from ._common import config_option, get_config, overwrite_option
 
+#: Options shared by ``info`` and ``convert`` after ``--format`` (how to read a file).
+_READ_OPTIONS = [
+    click.option(
+        "--allow-partial",
+        is_flag=True,
+        default=None,
+        help="Accept a series shorter than a year (annual sums scaled and flagged).",
+    ),
+    click.option(
+        "--map",
+        "mapping",
+        default=None,
+        metavar="NAME=COL,...",
+        help="Generic CSV: canonical name = file column, e.g. "
+        "'time=MESS_DATUM,ghi=GS_10,temp_air=TT_10,wind_speed=FF_10'.",
+    ),
+    click.option(
+        "--units",
+        default=None,
+        metavar="NAME=UNIT,...",
+        help="Units of mapped columns, e.g. 'ghi=J/cm2/10min,temp_air=K,pressure=hPa'.",
+    ),
+    click.option(
+        "--tz",
+        default=None,
+        help="Time zone of naive timestamps: UTC, a fixed offset (+01:00) or a zone name.",
+    ),
+    click.option(
+        "--label",
+        type=click.Choice(["start", "middle", "end"]),
+        default="start",
+        show_default=True,
+        help="Generic CSV: what a timestamp labels in its interval.",
+    ),
+    click.option(
+        "--lat",
+        "latitude",
+        type=float,
+        default=None,
+        help="Latitude [deg] if the file has none.",
+    ),
+    click.option(
+        "--lon",
+        "longitude",
+        type=float,
+        default=None,
+        help="Longitude [deg] if the file has none.",
+    ),
+    click.option(
+        "--elevation", "elevation_m", type=float, default=None, help="Elevation [m a.s.l.]."
+    ),
+    click.option(
+        "--wind-height",
+        "wind_speed_height_m",
+        type=float,
+        default=None,
+        help="Anemometer height [m] if the file does not say (default 10 m).",
+    ),
+    config_option,
+]
+
 
 def _reader_options(f):
     """Options shared by ``info`` and ``convert`` (how to read a file)."""
     from ..weather import FORMAT_ALIASES, FORMATS
 
     names = list(FORMATS) + list(FORMAT_ALIASES)
-    opts = [
-        click.option(
-            "--format",
-            "fmt",
-            type=click.Choice(names, case_sensitive=False),
-            default=None,
-            help="Force a format instead of detecting it by content.",
-        ),
-        click.option(
-            "--allow-partial",
-            is_flag=True,
-            default=None,
-            help="Accept a series shorter than a year (annual sums scaled and flagged).",
-        ),
-        click.option(
-            "--map",
-            "mapping",
-            default=None,
-            metavar="NAME=COL,...",
-            help="Generic CSV: canonical name = file column, e.g. "
-            "'time=MESS_DATUM,ghi=GS_10,temp_air=TT_10,wind_speed=FF_10'.",
-        ),
-        click.option(
-            "--units",
-            default=None,
-            metavar="NAME=UNIT,...",
-            help="Units of mapped columns, e.g. 'ghi=J/cm2/10min,temp_air=K,pressure=hPa'.",
-        ),
-        click.option(
-            "--tz",
-            default=None,
-            help="Time zone of naive timestamps: UTC, a fixed offset (+01:00) or a zone name.",
-        ),
-        click.option(
-            "--label",
-            type=click.Choice(["start", "middle", "end"]),
-            default="start",
-            show_default=True,
-            help="Generic CSV: what a timestamp labels in its interval.",
-        ),
-        click.option(
-            "--lat",
-            "latitude",
-            type=float,
-            default=None,
-            help="Latitude [deg] if the file has none.",
-        ),
-        click.option(
-            "--lon",
-            "longitude",
-            type=float,
-            default=None,
-            help="Longitude [deg] if the file has none.",
-        ),
-        click.option(
-            "--elevation", "elevation_m", type=float, default=None, help="Elevation [m a.s.l.]."
-        ),
-        click.option(
-            "--wind-height",
-            "wind_speed_height_m",
-            type=float,
-            default=None,
-            help="Anemometer height [m] if the file does not say (default 10 m).",
-        ),
-        config_option,
-    ]
-    for o in reversed(opts):
+    fmt_option = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(names, case_sensitive=False),
+        default=None,
+        help="Force a format instead of detecting it by content.",
+    )
+    for o in reversed([fmt_option, *_READ_OPTIONS]):
         f = o(f)
     return f
 
@@ -203,7 +205,10 @@ def _format_info(s: dict) -> str:
         f"  step:          {s['step']} (file: {s['source_step']}), {s['n_hours']} hours",
         f"  annual GHI:    {ghi}",
         f"  mean temp_air: {s['mean_temp_air_c']:.2f} degC",
-        f"  mean wind:     {s['mean_wind_speed_m_s']:.2f} m s-1 at {s['wind_speed_height_m']:g} m{extra}",
+        (
+            f"  mean wind:     {s['mean_wind_speed_m_s']:.2f} m s-1 at "
+            f"{s['wind_speed_height_m']:g} m{extra}"
+        ),
         f"  gaps:          {gaps}",
     ]
     if s["roughness_length_m"] is not None:
@@ -271,13 +276,29 @@ def convert(
     )
 
 
+def checkout_default_weather() -> Path | None:
+    """The top-level ``weather/`` default year of a source checkout, or None when installed.
+
+    A checkout is recognised by ``pyproject.toml`` and ``weather/`` next to the package folder;
+    in an installed package there is neither, and ``weather synthesize`` then needs ``--out`` (it
+    never writes into the installed package).
+    """
+    from ..resources import DEFAULT_WEATHER_NAME
+
+    root = Path(__file__).resolve().parents[2]
+    if (root / "pyproject.toml").is_file() and (root / "weather").is_dir():
+        return root / "weather" / DEFAULT_WEATHER_NAME
+    return None
+
+
 @weather.command("synthesize")
 @click.option(
     "--out",
     "out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Output CSV. Default: the project's weather/ruhr_synthetic_typical_year.csv.",
+    help="Output CSV. Default, in a source checkout only: the checkout's "
+    "weather/ruhr_synthetic_typical_year.csv (installed: --out is required).",
 )
 @click.option(
     "--seed",
@@ -297,16 +318,29 @@ def synthesize_cmd(out, seed, year, overwrite):
 
     The year is SYNTHETIC: made by the project's stochastic generator calibrated to monthly
     statistics of the DWD TRY2015 Essen (haldenenergie/data/weather_calibration_essen_try2015.json).
+    Without --out, the checkout's weather/ file is written (the package's copy in
+    haldenenergie/data/ is not touched).
     """
-    from ..weather_synth import DEFAULT_SEED, DEFAULT_YEAR, synthesize
+    from ..weather.synth import DEFAULT_SEED, DEFAULT_YEAR, synthesize
 
+    target = out if out is not None else checkout_default_weather()
+    if target is None:
+        raise WeatherError(
+            "weather synthesize: no --out given and not in a source checkout (no weather/ folder "
+            "next to the package); pass --out FILE.csv"
+        )
     path = synthesize(
-        out,
+        target,
         seed=DEFAULT_SEED if seed is None else seed,
         year=DEFAULT_YEAR if year is None else year,
         overwrite=overwrite,
     )
     click.echo(f"wrote {path} (synthetic; seed {DEFAULT_SEED if seed is None else seed})")
+    if out is None:
+        click.echo(
+            "note: the packaged copy haldenenergie/data/ruhr_synthetic_typical_year.csv is "
+            "separate; copy the new file there to make it the default of installed runs"
+        )
 
 
 @weather.command("calibrate")
@@ -322,7 +356,7 @@ def synthesize_cmd(out, seed, year, overwrite):
 @overwrite_option
 def calibrate(file, out, overwrite):
     """Compute the generator's monthly calibration statistics from a full-year weather file."""
-    from ..weather_synth import write_calibration
+    from ..weather.synth import write_calibration
 
     write_calibration(file, out, overwrite=overwrite)
     click.echo(f"wrote {out}")

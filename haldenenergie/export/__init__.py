@@ -1,0 +1,158 @@
+"""Read a results folder and write what committees and GIS read: CSV, XLSX and GeoJSON.
+
+- Committee CSV (``lang="de"``, the default): German headers with units (``PV-Leistung [MWp]``),
+  ``;`` as separator, decimal comma, UTF-8 with BOM, so German Excel opens it by double-click;
+  ``lang="en"``: English headers with units, ``,`` and decimal point (:mod:`.csv`).
+- XLSX (openpyxl): ranking sheet (frozen header, units in headers, number formats, column widths,
+  filter), per-heap details, totals (with the factors, their sources and years), assumptions (every
+  parameter with unit and source) and the manifest (:mod:`.xlsx`).
+- GeoJSON (RFC 7946, WGS84 lon/lat): one Point feature per heap at (lon, lat) with every result
+  column as a property (language-independent column names); heaps without coordinates get a
+  ``null`` geometry (:mod:`.geojson`).
+
+Headers, units and decimals come from the label table :mod:`haldenenergie.labels`; the committee
+tables are built in :mod:`.tables`, the assumptions and manifest sheets in :mod:`.assumptions`.
+Every writer refuses an existing file unless ``overwrite=True`` and writes atomically
+(:func:`haldenenergie._io.atomic_path`). Reading the folder (and :func:`write_rank_outputs`) is
+:mod:`haldenenergie.results`; those names are re-exported here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import _io
+from ..errors import OutputError
+from ..results import (
+    INT_COLUMNS,
+    ranking_manifest_entry,
+    read_manifest,
+    read_run,
+    read_table,
+    registry_from_manifest,
+    suitability_values_from_manifest,
+    write_rank_outputs,
+)
+from ..results import RunFolder as ResultsFolder
+from ..suitability import SCORE_PARTS, TOTAL_COLUMNS
+from .assumptions import (
+    ASSUMPTION_HEADERS,
+    assumptions_table,
+    describe_rule,
+    factor_notes,
+    manifest_table,
+)
+from .csv import write_csv
+from .geojson import geojson_dict, write_geojson
+from .tables import (
+    COLUMN_INFO,
+    COMMITTEE_ORDER,
+    LANGS,
+    SUFFIX_UNITS,
+    UNITS_DE,
+    VALUE_LABELS,
+    check_lang,
+    column_header,
+    column_unit,
+    committee_frame,
+    committee_table,
+    header_map,
+    require_ranked,
+    totals_view,
+)
+from .xlsx import MANIFEST_HEADERS, SHEETS, write_xlsx
+
+FORMATS: tuple[str, ...] = ("csv", "xlsx", "geojson")
+
+
+def read_results_dir(results_dir: str | Path) -> ResultsFolder:
+    """Read ``results.csv`` (required), ``ranking.csv``, ``totals.csv`` and ``manifest.json``."""
+    return read_run(results_dir, tables=("ranking", "totals"))
+
+
+def infer_format(out: str | Path) -> str:
+    """Format from the output suffix (``.csv``, ``.xlsx``, ``.geojson``/``.json``)."""
+    suffix = Path(out).suffix.lower().lstrip(".")
+    if suffix == "json":
+        suffix = "geojson"
+    if suffix not in FORMATS:
+        raise OutputError(
+            f"{out}: cannot tell the format from the suffix; pass --format {'|'.join(FORMATS)}"
+        )
+    return suffix
+
+
+def export_results(
+    results_dir: str | Path,
+    fmt: str | None,
+    out: str | Path,
+    lang: str | None = None,
+    overwrite: bool = False,
+) -> Path:
+    """Export a ranked results folder as committee CSV, XLSX or GeoJSON.
+
+    Parameters
+    ----------
+    results_dir : folder with ``results.csv`` (ranked), ``totals.csv``, ``manifest.json``.
+    fmt : ``"csv"``, ``"xlsx"``, ``"geojson"`` or None (from the suffix of ``out``).
+    out : output file; refused if it exists unless ``overwrite``.
+    lang : ``"de"`` (default) or ``"en"``; GeoJSON ignores it (column names as properties).
+
+    Raises
+    ------
+    OutputError : unknown format/language, output exists, folder not ranked or unreadable.
+    """
+    fmt = fmt or infer_format(out)
+    if fmt not in FORMATS:
+        raise OutputError(f"--format {fmt!r} is not supported; choose one of {', '.join(FORMATS)}")
+    lang = lang or "de"
+    check_lang(lang)
+    _io.check_can_write(out, overwrite)
+    folder = read_results_dir(results_dir)
+    require_ranked(folder)
+    if fmt == "csv":
+        return write_csv(folder.results, out, lang, overwrite)
+    if fmt == "xlsx":
+        return write_xlsx(folder, out, lang, overwrite)
+    return write_geojson(folder, out, overwrite)
+
+
+__all__ = [
+    "ASSUMPTION_HEADERS",
+    "COLUMN_INFO",
+    "COMMITTEE_ORDER",
+    "FORMATS",
+    "INT_COLUMNS",
+    "LANGS",
+    "MANIFEST_HEADERS",
+    "SCORE_PARTS",
+    "SHEETS",
+    "SUFFIX_UNITS",
+    "TOTAL_COLUMNS",
+    "UNITS_DE",
+    "VALUE_LABELS",
+    "ResultsFolder",
+    "assumptions_table",
+    "column_header",
+    "column_unit",
+    "committee_frame",
+    "committee_table",
+    "describe_rule",
+    "export_results",
+    "factor_notes",
+    "geojson_dict",
+    "header_map",
+    "infer_format",
+    "manifest_table",
+    "ranking_manifest_entry",
+    "read_manifest",
+    "read_results_dir",
+    "read_table",
+    "registry_from_manifest",
+    "suitability_values_from_manifest",
+    "totals_view",
+    "write_csv",
+    "write_geojson",
+    "write_rank_outputs",
+    "write_xlsx",
+]

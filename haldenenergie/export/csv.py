@@ -1,0 +1,27 @@
+"""The committee CSV: German Excel opens it by double-click (``de``), or English (``en``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .. import _io
+from .tables import committee_table
+
+
+def write_csv(
+    results: pd.DataFrame, path: str | Path, lang: str = "de", overwrite: bool = False
+) -> Path:
+    """Write the committee CSV; returns the path.
+
+    ``de``: German headers with units (``PV-Leistung [MWp]``), ``;``, decimal comma, UTF-8 with BOM;
+    ``en``: English headers, ``,``, decimal point, UTF-8 with BOM (harmless for English Excel, and
+    it keeps umlauts in names readable). Lines end in CRLF. Refuses an existing file unless
+    ``overwrite``; written atomically.
+    """
+    table = committee_table(results, lang)
+    sep, dec = (";", ",") if lang == "de" else (",", ".")
+    with _io.atomic_write(path, "w", overwrite=overwrite, encoding="utf-8-sig") as fh:
+        table.to_csv(fh, sep=sep, decimal=dec, index=False, lineterminator="\r\n")
+    return Path(path)

@@ -1,0 +1,53 @@
+"""The GIS export: GeoJSON (RFC 7946, WGS84 lon/lat), one Point feature per heap."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from .. import _io
+from ..results import RunFolder
+from .tables import in_rank_order, plain, require_ranked
+
+
+def geojson_dict(results: pd.DataFrame) -> dict:
+    """A GeoJSON FeatureCollection: Point (lon, lat) per heap, all columns as properties.
+
+    Heaps without finite coordinates get a ``null`` geometry; property names are the column
+    names (language-independent).
+    """
+    df = in_rank_order(results)
+    feats = []
+    for rec in df.to_dict("records"):
+        props = {k: plain(v) for k, v in rec.items()}
+        lat, lon = props.get("lat"), props.get("lon")
+        geom = None
+        if (
+            isinstance(lat, (int, float))
+            and isinstance(lon, (int, float))
+            and math.isfinite(lat)
+            and math.isfinite(lon)
+        ):
+            geom = {"type": "Point", "coordinates": [float(lon), float(lat)]}
+        feats.append(
+            {
+                "type": "Feature",
+                "id": str(props.get("heap_id")),
+                "geometry": geom,
+                "properties": props,
+            }
+        )
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def write_geojson(folder: RunFolder, path: str | Path, overwrite: bool = False) -> Path:
+    """Write the heaps with all results as GeoJSON (WGS84, RFC 7946)."""
+    require_ranked(folder)
+    data = geojson_dict(folder.results)
+    with _io.atomic_write(path, "w", overwrite=overwrite) as fh:
+        json.dump(data, fh, ensure_ascii=False, indent=1, allow_nan=False)
+        fh.write("\n")
+    return Path(path)

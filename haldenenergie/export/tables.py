@@ -1,0 +1,193 @@
+"""Committee tables: rank order, labelled values, rounded numbers, headers with units.
+
+Labels, units and decimals come from the one label table :mod:`haldenenergie.labels`
+(``data/labels.toml``); the class names from :data:`haldenenergie.suitability.CLASS_LABELS_DE`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import labels
+from ..errors import OutputError
+from ..results import INT_COLUMNS, RunFolder, int_if_whole
+from ..suitability import CLASS_LABELS_DE, RANKING_COLUMNS, sort_by_rank
+
+LANGS: tuple[str, ...] = labels.LANGS
+
+#: column -> (English label, German label, unit, decimals in exports; None = as is / text).
+COLUMN_INFO: dict[str, tuple[str, str, str, int | None]] = {
+    c: (i.en, i.de, i.unit, i.decimals) for c, i in labels.table().columns.items()
+}
+#: Unit by column-name suffix, for columns not in :data:`COLUMN_INFO` (longest suffix first).
+SUFFIX_UNITS: tuple[tuple[str, str], ...] = labels.table().suffix_units
+#: Unit words in German headers.
+UNITS_DE: dict[str, str] = dict(labels.table().units_de)
+
+#: Values shown in the committee files instead of the codes, per language and column.
+VALUE_LABELS: dict[str, dict[str, dict[Any, str]]] = {
+    "de": {"class": dict(CLASS_LABELS_DE), **labels.table().values.get("de", {})},
+    "en": dict(labels.table().values.get("en", {})),
+}
+
+#: Leading columns of the committee tables (the rest follow in results order).
+COMMITTEE_ORDER: tuple[str, ...] = tuple(
+    c for c in RANKING_COLUMNS if c not in ("reasons", "reasons_de")
+)
+
+
+def check_lang(lang: str) -> None:
+    """Raise :class:`OutputError` for a language other than ``de`` and ``en``."""
+    if lang not in LANGS:
+        raise OutputError(f"--lang {lang!r} is not supported; choose one of {', '.join(LANGS)}")
+
+
+def column_unit(col: str) -> str:
+    """Unit of a result column: from :data:`COLUMN_INFO`, else from its name's suffix, else ''."""
+    return labels.unit(col)
+
+
+def column_header(col: str, lang: str = "de") -> str:
+    """Header text with unit, e.g. ``"PV-Leistung [MWp]"`` (de) or ``"PV capacity [MWp]"`` (en).
+
+    Columns not in :data:`COLUMN_INFO` keep their name (with the unit taken from the suffix).
+    """
+    check_lang(lang)
+    return labels.label(col, lang)
+
+
+def header_map(columns, lang: str = "de") -> dict[str, str]:
+    """Column -> header for ``columns``; a header that would repeat gets ``(column)`` appended."""
+    out = {c: column_header(c, lang) for c in columns}
+    seen: dict[str, str] = {}
+    for c, h in out.items():
+        if h in seen:
+            out[c] = f"{h} ({c})"
+        seen[out[c]] = c
+    return out
+
+
+def require_ranked(folder: RunFolder) -> None:
+    """Raise :class:`OutputError` unless ``results.csv`` of ``folder`` has the ranking columns."""
+    if not folder.ranked:
+        raise OutputError(
+            f"{folder.path / 'results.csv'}: has no ranking columns (class, "
+            f"score, rank); run 'haldenenergie rank {folder.path}' first"
+        )
+
+
+def in_rank_order(results: pd.DataFrame) -> pd.DataFrame:
+    """:func:`sort_by_rank` for ranked results; unranked ones as they are (a copy)."""
+    return sort_by_rank(results) if "rank" in results and "class" in results else results.copy()
+
+
+def isna(v) -> bool:
+    """``pd.isna`` for one value; False for containers."""
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def plain(v: Any) -> Any:
+    """A value for a cell/JSON: NaN/NA -> None, numpy -> python, containers -> JSON text."""
+    if v is None:
+        return None
+    if isinstance(v, (list, tuple, dict)):
+        return json.dumps(v, ensure_ascii=False, default=str)
+    if isna(v):
+        return None
+    if isinstance(v, np.generic):
+        return v.item()
+    if isinstance(v, Path):
+        return str(v)
+    return v
+
+
+def _label(value_labels: dict, v: Any) -> str | None:
+    if isna(v):
+        return None
+    if isinstance(v, (bool, np.bool_)):
+        return value_labels.get(bool(v))
+    if isinstance(v, str):
+        return value_labels.get(v)
+    return None
+
+
+def _column_order(df: pd.DataFrame, lang: str, columns) -> list[str]:
+    """Committee order: :data:`COMMITTEE_ORDER`, the reasons of ``lang``, then the rest."""
+    drop = "reasons" if lang == "de" else "reasons_de"
+    cols = list(columns) if columns is not None else list(df.columns)
+    cols = [c for c in cols if c != drop and c in df.columns]
+    lead = [c for c in COMMITTEE_ORDER if c in cols]
+    reason = "reasons_de" if lang == "de" else "reasons"
+    tail = [c for c in cols if c not in lead and c != reason]
+    return lead + ([reason] if reason in cols else []) + tail
+
+
+def _committee_column(s: pd.Series, col: str, lang: str, round_numbers: bool) -> pd.Series:
+    """One column as committees read it: whole numbers, rounded, codes replaced by words."""
+    dec = labels.decimals(col)
+    if col in INT_COLUMNS:
+        s = int_if_whole(s)
+    elif (
+        round_numbers
+        and dec is not None
+        and pd.api.types.is_numeric_dtype(s)
+        and not pd.api.types.is_bool_dtype(s)
+    ):
+        s = pd.to_numeric(s, errors="coerce").astype(float).round(dec)
+    words = VALUE_LABELS[lang].get(col)
+    if words:
+        s = pd.Series(
+            [lab if (lab := _label(words, v)) is not None else v for v in s],
+            index=s.index,
+            dtype=object,
+        )
+    return s
+
+
+def committee_frame(
+    results: pd.DataFrame, lang: str = "de", columns=None, round_numbers: bool = True
+) -> pd.DataFrame:
+    """:func:`committee_table` before the headers are renamed (column names kept)."""
+    check_lang(lang)
+    df = in_rank_order(results)
+    df = df[_column_order(df, lang, columns)].copy()
+    for c in df.columns:
+        df[c] = _committee_column(df[c], c, lang, round_numbers)
+    return df
+
+
+def committee_table(results: pd.DataFrame, lang: str = "de", columns=None) -> pd.DataFrame:
+    """The table as committees read it: rank order, labelled values, rounded, headers with units.
+
+    Parameters
+    ----------
+    results : ranked results (``results.csv`` after ``rank``).
+    lang : ``"de"`` or ``"en"``; ``de`` keeps ``reasons_de`` and drops ``reasons``, ``en`` the
+        other way round.
+    columns : the columns to keep (default: all; leading :data:`COMMITTEE_ORDER`).
+
+    Returns
+    -------
+    DataFrame with headers from :func:`header_map`; numbers rounded to the decimals of
+    :data:`COLUMN_INFO` (others as they are); codes replaced by :data:`VALUE_LABELS`.
+    """
+    df = committee_frame(results, lang, columns)
+    return df.rename(columns=header_map(df.columns, lang))
+
+
+def totals_view(totals: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
+    """Totals with the group label of ``lang`` (column ``group_label``) and no other label."""
+    check_lang(lang)
+    df = totals.copy()
+    label = "group_de" if lang == "de" else "group_en"
+    if label in df:
+        df.insert(1, "group_label", df[label])
+    return df[[c for c in df.columns if c not in ("group_en", "group_de")]]

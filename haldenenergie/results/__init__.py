@@ -1,0 +1,84 @@
+"""The results-folder contract: the only code that writes and reads a run folder.
+
+A run folder (``haldenenergie run --out DIR``, and each ``DIR/runs/<run>/`` of a batch) holds:
+
+``results.csv``      one row per heap (facts, terrain, PV, wind, class, score, rank)
+``results.geojson``  the same as GeoJSON (Point geometry where the heap has coordinates)
+``monthly.csv``      heap_id, month, pv_energy_mwh, wind_energy_mwh, total_energy_mwh
+``surfaces.csv``     one row per heap and PV surface class (terrain + PV)
+``ranking.csv``      the ranking with score parts and rank range
+``totals.csv``       totals per class and overall (capacity, energy, households, CO2)
+``manifest.json``    inputs with SHA-256, every parameter in effect, package versions, timestamps
+
+:func:`write_run` builds the whole folder in a temporary sibling folder that is renamed into place
+only when everything succeeded, so an interrupted run never leaves half-written files.
+:func:`write_rank_outputs` (``haldenenergie rank``) replaces ``results.csv``, ``ranking.csv``,
+``totals.csv`` and ``manifest.json`` file by file, each atomically. :func:`read_run` reads a folder
+back into a :class:`RunFolder`.
+
+Submodules: :mod:`.folder` (the files, reading, writing) and :mod:`.manifest` (building the
+manifest and reading back what it records). Both import only pandas and numpy at import time; the
+ranking helpers of :mod:`haldenenergie.suitability` are imported where a ranking table is written.
+"""
+
+from __future__ import annotations
+
+from .folder import (
+    INT_COLUMNS,
+    MANIFEST,
+    MONTHLY,
+    RANKING,
+    RESULTS,
+    RESULTS_GEOJSON,
+    RUN_FILES,
+    SURFACES,
+    TOTALS,
+    RunFolder,
+    batch_key,
+    check_folder,
+    int_if_whole,
+    merge_rank_columns,
+    read_manifest,
+    read_results,
+    read_run,
+    read_table,
+    results_geojson,
+    write_rank_outputs,
+    write_run,
+)
+from .manifest import (
+    build_manifest,
+    input_records,
+    ranking_manifest_entry,
+    registry_from_manifest,
+    suitability_values_from_manifest,
+)
+
+__all__ = [
+    "INT_COLUMNS",
+    "MANIFEST",
+    "MONTHLY",
+    "RANKING",
+    "RESULTS",
+    "RESULTS_GEOJSON",
+    "RUN_FILES",
+    "SURFACES",
+    "TOTALS",
+    "RunFolder",
+    "batch_key",
+    "build_manifest",
+    "check_folder",
+    "input_records",
+    "int_if_whole",
+    "merge_rank_columns",
+    "ranking_manifest_entry",
+    "read_manifest",
+    "read_results",
+    "read_run",
+    "read_table",
+    "registry_from_manifest",
+    "results_geojson",
+    "suitability_values_from_manifest",
+    "write_rank_outputs",
+    "write_run",
+]

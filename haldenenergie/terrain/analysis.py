@@ -1,0 +1,260 @@
+"""One analysis for every heap grid: surface classes, PV exclusions, horizons, turbine sites.
+
+:func:`analyse_grid` takes an elevation grid (from a DEM window or synthesised), the heap's
+footprint and its base level, and derives everything :class:`~haldenenergie.terrain.HeapTerrain`
+reports: slope and aspect by Horn (1981); classes of plateau / berm / flank (tilt band x aspect
+sector); exclusions (reserved, too steep, north-facing, contiguous patches < ``min_patch_area_m2``,
+1,500 m2 by default after the RVR heap energy analysis, 2022); horizon profiles from the heap's own
+surface; the half-height distance L (Taylor & Lee 1984) and the area able to host a turbine
+foundation. All areas are planimetric (map) areas [ha].
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+
+from .columns import SURFACE_COLUMNS
+from .config import TerrainConfig
+from .grid import (
+    N_HORIZON,
+    SECTORS,
+    _circular_mean_deg,
+    aspect_sector_index,
+    disc_opening,
+    flank_band_edges,
+    half_height_distance,
+    horizon_angles,
+    in_azimuth_sector,
+    max_inscribed_diameter,
+    remove_small_patches,
+    slope_aspect_horn,
+)
+
+#: Class codes of ``class_map``: -1 none, 0 plateau, 1 berm, 2 + 8 * band + sector for flanks.
+_PLATEAU, _BERM, _FLANK0 = 0, 1, 2
+
+
+def analyse_grid(
+    z: ArrayLike,
+    res_m: float,
+    footprint: ArrayLike,
+    base_m: float,
+    cfg: TerrainConfig,
+    reserved: ArrayLike | None = None,
+    summit_rc: tuple[int, int] | None = None,
+) -> dict:
+    """Classify a heap's surface and derive everything :class:`HeapTerrain` reports.
+
+    Parameters
+    ----------
+    z : 2-D elevation [m a.s.l.] on a square metric grid (row 0 north), NaN = unknown. May extend
+        beyond the heap (neighbours then shade in the horizon profiles).
+    res_m : cell size [m].
+    footprint : bool array, the heap's cells.
+    base_m : base elevation [m a.s.l.].
+    cfg : TerrainConfig.
+    reserved : bool array of reserved cells (buffer already applied) or None.
+    summit_rc : (row, col) of the summit; default: centre of the highest cells.
+
+    Returns
+    -------
+    dict with keys footprint_area_ha, summit_elevation_m, base_elevation_m, relative_height_m,
+    plateau_area_ha, pv_usable_area_ha, turbine_site_area_ha, half_height_distance_m,
+    plateau_max_inscribed_diameter_m, mean_flank_slope_deg, summit_rc, surfaces (DataFrame),
+    excluded (dict reason -> ha), class_map (int array: -1 none, 0 plateau, 1 berm, 2+ flanks),
+    usable (bool array), slope_deg, aspect_deg.
+    """
+    z = np.asarray(z, dtype="float64")
+    foot = np.asarray(footprint, dtype=bool) & np.isfinite(z)
+    cell_ha = res_m * res_m / 1e4
+    slope, aspect = slope_aspect_horn(z, res_m, res_m, cfg.flat_slope_deg)
+    summit = float(np.nanmax(np.where(foot, z, np.nan))) if foot.any() else float("nan")
+    height = summit - base_m
+    if summit_rc is None:
+        summit_rc = _summit_centre(z, foot, summit, height)
+    valid = foot & np.isfinite(slope)
+    class_map, edges = _classify(z, slope, aspect, valid, base_m, height, cfg)
+    res_mask = (
+        (np.asarray(reserved, dtype=bool) & foot) if reserved is not None else np.zeros_like(foot)
+    )
+    usable, excluded = _exclusions(valid, slope, aspect, res_mask, res_m, cfg)
+    surfaces = _surfaces(z, res_m, class_map, usable, slope, aspect, edges, cfg)
+    plateau = class_map == _PLATEAU
+    site_area = _turbine_site_area(z, res_m, foot, slope, res_mask, base_m, height, cfg)
+    flank_slopes = slope[class_map >= _FLANK0]
+    return {
+        "footprint_area_ha": float(foot.sum() * cell_ha),
+        "summit_elevation_m": summit,
+        "base_elevation_m": float(base_m),
+        "relative_height_m": float(height),
+        "plateau_area_ha": float(plateau.sum() * cell_ha),
+        "pv_usable_area_ha": float(usable.sum() * cell_ha),
+        "turbine_site_area_ha": float(site_area),
+        "half_height_distance_m": half_height_distance(z, res_m, summit_rc, base_m, height),
+        "plateau_max_inscribed_diameter_m": max_inscribed_diameter(plateau, res_m),
+        "mean_flank_slope_deg": float(flank_slopes.mean()) if flank_slopes.size else float("nan"),
+        "summit_rc": summit_rc,
+        "surfaces": surfaces,
+        "excluded": {k: float(v) for k, v in excluded.items()},
+        "class_map": class_map,
+        "usable": usable,
+        "slope_deg": slope,
+        "aspect_deg": aspect,
+    }
+
+
+def _classify(z, slope, aspect, valid, base_m, height, cfg: TerrainConfig):
+    """Class of every cell: plateau, berm or flank (tilt band x aspect sector); and band edges.
+
+    Flat cells (slope < ``plateau_max_slope_deg``) in the top part of the heap (above base +
+    ``plateau_min_rel_height`` x H) are plateau, lower flat cells berms, the rest flanks.
+    """
+    flat = valid & (slope < cfg.plateau_max_slope_deg)
+    upper = z >= base_m + cfg.plateau_min_rel_height * height
+    flank = valid & ~flat
+    edges = flank_band_edges(cfg)
+    band = np.clip(np.digitize(slope, edges) - 1, 0, len(edges) - 2)
+    sector = aspect_sector_index(aspect)
+    class_map = np.full(z.shape, -1, dtype=np.int64)
+    class_map[flat & upper] = _PLATEAU
+    class_map[flat & ~upper] = _BERM
+    class_map[flank] = _FLANK0 + band[flank] * 8 + np.clip(sector[flank], 0, 7)
+    return class_map, edges
+
+
+def _exclusions(valid, slope, aspect, res_mask, res_m: float, cfg: TerrainConfig):
+    """Cells usable for PV and the area excluded per reason [ha], in the order applied."""
+    cell_ha = res_m * res_m / 1e4
+    too_steep = valid & ~res_mask & (slope > cfg.max_mounting_slope_deg)
+    north = (
+        valid
+        & ~res_mask
+        & ~too_steep
+        & (slope >= cfg.north_min_slope_deg)
+        & in_azimuth_sector(aspect, *cfg.north_sector_deg)
+    )
+    candidate = valid & ~res_mask & ~too_steep & ~north
+    usable = remove_small_patches(candidate, res_m * res_m, cfg.min_patch_area_m2)
+    small = candidate & ~usable
+    excluded = {
+        "reserved": res_mask.sum() * cell_ha,
+        "too_steep": too_steep.sum() * cell_ha,
+        "north": north.sum() * cell_ha,
+        "small_patch": small.sum() * cell_ha,
+    }
+    return usable, excluded
+
+
+def _surfaces(z, res_m, class_map, usable, slope, aspect, edges, cfg: TerrainConfig):
+    """One row per surface class with usable area (:data:`SURFACE_COLUMNS`).
+
+    Cells are grouped by class with one stable sort (each class's cells stay in raster order, as
+    ``np.nonzero`` would give them).
+    """
+    cell_ha = res_m * res_m / 1e4
+    labels = np.where(usable, class_map, -1)
+    counts = np.bincount(labels[labels >= 0].ravel(), minlength=2 + 8 * (len(edges) - 1))
+    gross = np.bincount(class_map[class_map >= 0].ravel(), minlength=counts.size)
+    cells = np.flatnonzero(labels >= 0)
+    cells = cells[np.argsort(labels.ravel()[cells], kind="stable")]
+    bounds = np.concatenate([[0], np.cumsum(counts)])
+    classes = np.flatnonzero(counts)
+    horizons = _class_horizons(z, res_m, cells, counts, bounds, classes, cfg)
+    slope_f, aspect_f = slope.ravel(), aspect.ravel()
+    rows = []
+    for k in classes:
+        sel = cells[bounds[k] : bounds[k + 1]]
+        name, kind, tband, sec, azim = _class_label(k, edges, aspect_f[sel])
+        horizon = horizons[k].mean(axis=0) if k != _PLATEAU else np.zeros(N_HORIZON)
+        rows.append(
+            {
+                "surface_class": name,
+                "kind": kind,
+                "tilt_band": tband,
+                "azimuth_sector": sec,
+                "surface_tilt_deg": float(np.mean(slope_f[sel])),
+                "surface_azimuth_deg": azim,
+                "area_ha": float(gross[k] * cell_ha),
+                "usable_area_ha": float(counts[k] * cell_ha),
+                "horizon_deg": [round(float(v), 2) for v in horizon],
+            }
+        )
+    return pd.DataFrame(rows, columns=list(SURFACE_COLUMNS))
+
+
+def _class_horizons(z, res_m, cells, counts, bounds, classes, cfg: TerrainConfig) -> dict:
+    """Horizon angles [deg] (observers x azimuths) per class, from cells spread over each class.
+
+    ``horizon_samples_per_class`` cells are taken per class (not the top plateau, whose horizon
+    is open by definition), all classes in one vectorised pass of :func:`horizon_angles`.
+    """
+    n = cfg.horizon_samples_per_class
+    picks = {}
+    for k in classes:
+        if k != _PLATEAU:
+            m = int(counts[k])
+            picks[k] = bounds[k] + np.unique(np.linspace(0, m - 1, min(n, m)).round().astype(int))
+    if not picks:
+        return {}
+    obs = cells[np.concatenate(list(picks.values()))]
+    ang = horizon_angles(
+        z,
+        res_m,
+        obs // z.shape[1],
+        obs % z.shape[1],
+        cfg.horizon_observer_height_m,
+        cfg.horizon_max_distance_m,
+    )
+    split = np.cumsum([len(v) for v in picks.values()])[:-1]
+    return dict(zip(picks, np.split(ang, split), strict=True))
+
+
+def _class_label(k: int, edges, aspect_deg) -> tuple[str, str, str, str, float]:
+    """(surface_class, kind, tilt_band, azimuth_sector, surface_azimuth_deg) of class ``k``.
+
+    Plateau and berms are laid out facing south (180 deg); a flank class faces the circular mean
+    aspect of its cells ``aspect_deg``.
+    """
+    if k <= _BERM:
+        name = "plateau" if k == _PLATEAU else "berm"
+        return name, "plateau", f"0-{edges[0]:g}", "flat", 180.0
+    b, s = divmod(k - _FLANK0, 8)
+    tband = f"{edges[b]:g}-{edges[b + 1]:g}"
+    sec = SECTORS[s]
+    return f"flank_{sec}_{tband}", "flank", tband, sec, _circular_mean_deg(aspect_deg)
+
+
+def _turbine_site_area(z, res_m, foot, slope, res_mask, base_m, height, cfg: TerrainConfig):
+    """Area [ha] where a level ``turbine_site_diameter_m`` disc fits.
+
+    Cells count when level enough, high enough (top part of the heap) and not reserved.
+    """
+    site = (
+        foot
+        & np.isfinite(slope)
+        & (slope <= cfg.turbine_site_max_slope_deg)
+        & (z >= base_m + cfg.turbine_site_min_rel_height * height)
+        & ~res_mask
+    )
+    return disc_opening(site, res_m, cfg.turbine_site_diameter_m).sum() * (res_m * res_m / 1e4)
+
+
+def _summit_centre(z, foot, summit, height):
+    """(row, col) of the summit: a plateau's centre, else the highest cell.
+
+    The centroid of the cells within 2 % of H (at least 0.5 m) of the summit is taken if it lies
+    among them. The tolerance is an assumption: it gathers a plateau's cells (DGM1 noise and
+    gentle plateau slopes stay within it) without reaching down the flanks.
+    """
+    tol = max(0.5, 0.02 * height) if np.isfinite(height) else 0.5
+    top = foot & (z >= summit - tol)
+    rr, cc = np.nonzero(top)
+    if rr.size == 0:
+        return (z.shape[0] // 2, z.shape[1] // 2)
+    r0, c0 = round(rr.mean()), round(cc.mean())
+    if top[r0, c0]:
+        return (r0, c0)
+    k = int(np.nanargmax(np.where(foot, z, -np.inf)))
+    return divmod(k, z.shape[1])

@@ -1,0 +1,491 @@
+"""The terrain stage: each heap's terrain from a DEM or parametrically, and its tables.
+
+Two sources, one analysis:
+
+- **DEM mode** (:func:`heap_terrain` with a :class:`~haldenenergie.terrain.dem.DemSource`): a
+  window of a few km around the heap is resampled to ETRS89 / UTM 32N (EPSG:25832) at
+  ``TerrainConfig.resolution_m``; the heap is delineated as the region connected to its summit
+  that rises above the surrounding base level (:func:`~haldenenergie.terrain.delineate_heap`).
+- **Parametric mode** (no DEM, or a DEM that misses the heap in a multi-heap run): the heap's
+  surface is synthesised from its facts -- footprint area, relative height, form -- by
+  :func:`~haldenenergie.terrain.synthesize_heap`; missing facts fall back to documented defaults
+  and are listed in ``HeapTerrain.assumed``.
+
+Both grids then go through :func:`~haldenenergie.terrain.analyse_grid`. All areas are planimetric
+(map) areas [ha]. Azimuths are degrees clockwise from north (N=0, E=90).
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import ndimage
+
+from ..errors import TerrainError
+from ..geo import to_metric, wgs84_transformer
+from .analysis import analyse_grid
+from .columns import EXCLUSION_REASONS, HEAP_COLUMNS, SURFACE_COLUMNS
+from .config import TerrainConfig
+from .delineate import delineate_heap, footprint_min_rise_auto
+from .dem import DemFileError, DemSource
+from .parametric import parametric_facts, synthesize_heap
+from .reserved import rasterize, reserved_geometry
+
+log = logging.getLogger("haldenenergie.terrain")
+
+
+@dataclass
+class HeapTerrain:
+    """Terrain description of one heap (what PV, wind, report and export read).
+
+    Attributes
+    ----------
+    heap_id : registry id.
+    terrain_source : ``"parametric"`` or ``"dem:<file name(s)>"``.
+    footprint_area_ha : planimetric area of the heap [ha].
+    summit_elevation_m, base_elevation_m : [m a.s.l.].
+    relative_height_m : summit minus base [m].
+    plateau_area_ha : flat (< plateau_max_slope_deg) cells in the top part of the heap [ha].
+    pv_usable_area_ha : area left for PV after all exclusions [ha]
+        (= surfaces.usable_area_ha.sum()).
+    turbine_site_area_ha : area where a level turbine_site_diameter_m disc fits [ha].
+    half_height_distance_m : L of Taylor & Lee (1984), mean over 36 directions [m].
+    plateau_max_inscribed_diameter_m : largest disc fitting into the plateau [m].
+    mean_flank_slope_deg : mean slope of the flank cells [deg].
+    summit_lat, summit_lon : WGS84 position of the summit [deg] (None if the heap has no position).
+    resolution_m : cell size of the analysed grid [m].
+    assumed : facts that were assumed, e.g. ``"height_rel_m=48.5 (default: median ...)"``.
+    warnings : e.g. why DEM mode fell back to parametric.
+    surfaces : one row per usable PV surface class (SURFACE_COLUMNS).
+    excluded : area excluded by reason [ha]: reserved, too_steep, north, small_patch.
+    """
+
+    heap_id: str
+    terrain_source: str
+    footprint_area_ha: float
+    summit_elevation_m: float
+    base_elevation_m: float
+    relative_height_m: float
+    plateau_area_ha: float
+    pv_usable_area_ha: float
+    turbine_site_area_ha: float
+    half_height_distance_m: float
+    plateau_max_inscribed_diameter_m: float = 0.0
+    mean_flank_slope_deg: float = float("nan")
+    summit_lat: float | None = None
+    summit_lon: float | None = None
+    resolution_m: float = float("nan")
+    assumed: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    surfaces: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(SURFACE_COLUMNS))
+    )
+    excluded: dict = field(default_factory=dict)
+
+    def to_row(self) -> dict:
+        """One flat row for CSV output (HEAP_COLUMNS)."""
+        row = {
+            k: getattr(self, k)
+            for k in HEAP_COLUMNS
+            if k not in ("assumed", "warnings") and not k.startswith("excluded_")
+        }
+        for reason in EXCLUSION_REASONS:
+            row[f"excluded_{reason}_ha"] = self.excluded.get(reason, 0.0)
+        row["assumed"] = "; ".join(self.assumed)
+        row["warnings"] = "; ".join(self.warnings)
+        return {k: row[k] for k in HEAP_COLUMNS}
+
+
+def _heap_xy(heap):
+    """The heap's registry point in EPSG:25832 [m], or None without a position."""
+    lat, lon = getattr(heap, "lat", None), getattr(heap, "lon", None)
+    if lat is None or lon is None or not (np.isfinite(lat) and np.isfinite(lon)):
+        return None
+    return wgs84_transformer().transform(lon, lat)
+
+
+def _parametric(heap, cfg: TerrainConfig, reserved=None, warnings=()) -> HeapTerrain:
+    """Parametric terrain of one heap (synthesised surface, reserved areas where it is placed)."""
+    area, height, form, base, assumed = parametric_facts(heap, cfg)
+    syn = synthesize_heap(area, height, form, cfg)
+    # The synthetic shape itself is an assumption even where every fact is known: list it.
+    berms = f", {syn['n_berms']} berm(s)" if syn.get("n_berms") else ""
+    shape = (
+        f"shape={form}: plateau share {syn['plateau_share']:.2f}, flank slope "
+        f"{syn['flank_slope_deg']:.1f} deg{berms} (parametric form parameters, [terrain])"
+    )
+    assumed = [*assumed, shape]
+    z = base + syn["z_rel"]
+    res = syn["res_m"]
+    warns = list(warnings) + syn["warnings"]
+    xy = _heap_xy(heap)
+    geom = reserved_geometry(cfg, reserved)
+    res_mask = None
+    if xy is not None:
+        from affine import Affine
+
+        n = z.shape[0]
+        tr = Affine(res, 0.0, xy[0] - n * res / 2, 0.0, -res, xy[1] + n * res / 2)
+        if geom is not None:
+            res_mask = rasterize(geom, z.shape, tr)
+    elif geom is not None:
+        warns.append("reserved areas not applied: heap has no position")
+    out = analyse_grid(z, res, syn["footprint"], base, cfg, reserved=res_mask)
+    lat, lon = getattr(heap, "lat", None), getattr(heap, "lon", None)
+    if xy is None:
+        lat = lon = None
+    return _make(heap.id, "parametric", out, res, assumed, warns, lat, lon)
+
+
+#: Figures of :func:`analyse_grid` copied into :class:`HeapTerrain` as they are.
+_FIGURES = (
+    "footprint_area_ha",
+    "summit_elevation_m",
+    "base_elevation_m",
+    "relative_height_m",
+    "plateau_area_ha",
+    "pv_usable_area_ha",
+    "turbine_site_area_ha",
+    "half_height_distance_m",
+    "plateau_max_inscribed_diameter_m",
+    "mean_flank_slope_deg",
+)
+
+
+def _make(heap_id, source, out, res, assumed, warnings, lat, lon) -> HeapTerrain:
+    """HeapTerrain from the result of :func:`analyse_grid`."""
+    return HeapTerrain(
+        heap_id=heap_id,
+        terrain_source=source,
+        **{k: out[k] for k in _FIGURES},
+        summit_lat=lat,
+        summit_lon=lon,
+        resolution_m=float(res),
+        assumed=tuple(assumed),
+        warnings=tuple(warnings),
+        surfaces=out["surfaces"],
+        excluded=out["excluded"],
+    )
+
+
+def fact_mismatch_warnings(
+    heap: Any, relative_height_m: float, footprint_area_ha: float, factor: float
+) -> list[str]:
+    """Warnings where DEM-derived figures differ from the registry's by more than ``factor``.
+
+    Parameters
+    ----------
+    heap : Heap (uses ``height_rel_m`` [m] and ``area_ha`` [ha]; None = not compared).
+    relative_height_m, footprint_area_ha : the DEM's figures [m], [ha].
+    factor : ratio beyond which a warning is given (>= 1).
+
+    Returns
+    -------
+    list of str : one plain sentence per mismatch (empty if none).
+    """
+    out = []
+    for label, dem_value, fact, unit in (
+        ("relative height", relative_height_m, getattr(heap, "height_rel_m", None), "m"),
+        ("footprint", footprint_area_ha, getattr(heap, "area_ha", None), "ha"),
+    ):
+        if fact is None or not np.isfinite(dem_value) or fact <= 0 or dem_value <= 0:
+            continue
+        ratio = dem_value / fact
+        if ratio < 1 / factor or ratio > factor:
+            out.append(
+                f"DEM {label} {dem_value:.0f} {unit} vs registry {fact:g} {unit}: check "
+                f"the heap's coordinates, the DEM's coverage and resolution, or give a "
+                f"footprint polygon"
+            )
+    return out
+
+
+def _from_dem(heap, cfg: TerrainConfig, dem: DemSource, reserved=None) -> HeapTerrain:
+    """DEM terrain of one heap: read its window, delineate it, analyse it."""
+    xy, fp_m, z, tr, used = _read_heap_window(heap, cfg, dem)
+    rise, assumed = _min_rise(cfg, dem.native_resolution_m(used))
+    cfg = dataclasses.replace(cfg, footprint_min_rise_m=rise)
+    res = cfg.resolution_m
+    within = rasterize(fp_m, z.shape, tr) if fp_m is not None else None
+    foot, summit_rc, base = _delineate(heap, cfg, dem, z, tr, xy, within)
+    warns = []
+    rim = ndimage.binary_dilation(foot, iterations=2) & ~foot
+    if (~np.isfinite(z[rim])).any():
+        warns.append(
+            "heap touches the DEM's edge or a nodata gap; footprint and height may be cut short"
+        )
+    geom = reserved_geometry(cfg, reserved)
+    res_mask = rasterize(geom, z.shape, tr) if geom is not None else None
+    out = analyse_grid(z, res, foot, base, cfg, reserved=res_mask, summit_rc=summit_rc)
+    warns += fact_mismatch_warnings(
+        heap, out["relative_height_m"], out["footprint_area_ha"], cfg.fact_mismatch_factor
+    )
+    sr, sc = out["summit_rc"]
+    sx, sy = tr.c + (sc + 0.5) * res, tr.f - (sr + 0.5) * res
+    lon, lat = wgs84_transformer(inverse=True).transform(sx, sy)
+    names = "+".join(used) if len(used) <= 3 else f"{used[0]}+{len(used) - 1} more"
+    return _make(heap.id, f"dem:{names}", out, res, assumed, warns, float(lat), float(lon))
+
+
+def _read_heap_window(heap, cfg: TerrainConfig, dem: DemSource):
+    """Locate the heap and read its DEM window: (xy, footprint in EPSG:25832, z, transform, used).
+
+    The window is ``window_half_size_m`` around the registry point, widened to hold a registry
+    footprint polygon plus 500 m; without a point, the polygon's representative point is used.
+    """
+    footprint_geom = getattr(heap, "footprint", None)
+    xy = _heap_xy(heap)
+    if xy is None and footprint_geom is None:
+        raise TerrainError(
+            f"heap {heap.id}: no coordinates or footprint to locate it in DEM "
+            f"{dem.label}; add a Point or Polygon geometry to the registry"
+        )
+    fp_m = None
+    half = cfg.window_half_size_m
+    if footprint_geom is not None:
+        fp_m = to_metric(footprint_geom)
+        if xy is None:
+            c = fp_m.representative_point()
+            xy = (c.x, c.y)
+        minx, miny, maxx, maxy = fp_m.bounds
+        half = max(
+            half,
+            max(abs(maxx - xy[0]), abs(minx - xy[0]), abs(maxy - xy[1]), abs(miny - xy[1])) + 500.0,
+        )
+    z, tr, used = dem.read_window(xy, half, cfg.resolution_m, heap.id)
+    return xy, fp_m, z, tr, used
+
+
+def _min_rise(cfg: TerrainConfig, native_res_m: float) -> tuple[float, list[str]]:
+    """footprint_min_rise_m in effect [m] (configured, or auto by the native pixel size).
+
+    Returns the value and the ``assumed`` entry that records it.
+    """
+    if cfg.footprint_min_rise_m > 0:
+        rise = cfg.footprint_min_rise_m
+        return rise, [f"footprint_min_rise_m={rise:g} (configured)"]
+    rise = round(footprint_min_rise_auto(native_res_m), 2)
+    return rise, [
+        f"footprint_min_rise_m={rise:g} (auto for the DEM's native pixel size "
+        + f"~{native_res_m:.3g} m)"
+    ]
+
+
+def _delineate(heap, cfg: TerrainConfig, dem: DemSource, z, tr, xy, within):
+    """Footprint, summit (row, col) and base [m a.s.l.] of the heap in its window.
+
+    Raises TerrainError (a DEM fallback reason) when the DEM holds only nodata near the heap,
+    the heap cannot be delineated, or nothing rises enough above the base level.
+    """
+    res = cfg.resolution_m
+    seed = (int((tr.f - xy[1]) // res), int((xy[0] - tr.c) // res))
+    rr, cc = np.ogrid[0 : z.shape[0], 0 : z.shape[1]]
+    near = np.hypot(rr - seed[0], cc - seed[1]) * res <= max(cfg.summit_search_radius_m, res)
+    probe = within if within is not None and within.any() else near
+    if not np.isfinite(z[probe]).any():
+        raise TerrainError(
+            f"{dem.label}: DEM holds only nodata at heap {heap.id} ({getattr(heap, 'lat', None)}, "
+            f"{getattr(heap, 'lon', None)}); use a DEM with data there or leave --dem out"
+        )
+    try:
+        foot, summit_rc, base = delineate_heap(z, res, seed, cfg, within=within)
+    except ValueError as exc:
+        raise TerrainError(f"{dem.label}: cannot delineate heap {heap.id} ({exc})") from None
+    if foot.sum() * res * res < cfg.min_patch_area_m2:
+        raise TerrainError(
+            f"{dem.label}: no heap found at heap {heap.id}: nothing rises "
+            f"{cfg.footprint_min_rise_m:g} m above the base level within "
+            f"{cfg.summit_search_radius_m:g} m of its point at {res:g} m resolution; check the "
+            "heap's coordinates, give a footprint polygon, or use a finer DEM"
+        )
+    return foot, summit_rc, base
+
+
+def heap_terrain(
+    heap: Any,
+    cfg: TerrainConfig | None = None,
+    dem: DemSource | None = None,
+    reserved: Any = None,
+) -> HeapTerrain:
+    """Terrain of one heap: from ``dem`` if given, else parametric from the heap's facts.
+
+    Parameters
+    ----------
+    heap : :class:`haldenenergie.registry.Heap` (uses id, lat, lon, footprint, area_ha,
+        height_rel_m, height_asl_m, form).
+    cfg : TerrainConfig (default: defaults).
+    dem : DemSource from :func:`open_dem`, or None for parametric terrain.
+    reserved : shapely geometry in EPSG:25832 of reserved areas (buffer applied); default: read
+        from ``cfg.reserved_areas_path`` if set.
+
+    Raises
+    ------
+    TerrainError : the DEM does not cover the heap, holds only nodata there, has no CRS or one that
+        cannot be transformed, or the heap has no position (DEM mode only).
+    """
+    cfg = cfg or TerrainConfig()
+    if dem is None:
+        return _parametric(heap, cfg, reserved)
+    return _from_dem(heap, cfg, dem, reserved)
+
+
+def terrain_for_heaps(
+    heaps: Iterable[Any],
+    cfg: TerrainConfig | None = None,
+    dem: DemSource | None = None,
+    fallback: bool = True,
+    reserved: Any = None,
+    progress: Callable[[], object] | None = None,
+) -> dict[str, HeapTerrain]:
+    """Terrain of many heaps.
+
+    Parameters
+    ----------
+    heaps : list of Heap
+    cfg : TerrainConfig, optional
+    dem : DemSource, optional
+        None: parametric terrain for all heaps.
+    fallback : bool
+        True (multi-heap runs): a heap the DEM cannot serve (not covered, only nodata there, no
+        heap found near its point, no position) gets parametric terrain and a warning saying
+        why. False: the TerrainError is raised.
+    reserved : shapely geometry in EPSG:25832, optional
+        Reserved areas (default: from ``cfg.reserved_areas_path``).
+    progress : callable, optional
+        Called once per heap (e.g. a progress bar update).
+
+    Returns
+    -------
+    dict
+        ``{heap_id: HeapTerrain}`` in input order.
+
+    Raises
+    ------
+    TerrainError
+        Always (whatever ``fallback``) for a DEM file problem
+        (:class:`~haldenenergie.terrain.DemFileError`: no CRS, a CRS that cannot be transformed,
+        unreadable data), and when the DEM serves none of the heaps (the message names the
+        file(s) and the most common reason).
+    """
+    cfg = cfg or TerrainConfig()
+    geom = reserved_geometry(cfg, reserved)
+    out: dict[str, HeapTerrain] = {}
+    fell_back: dict[str, str] = {}  # heap id -> short reason
+    for heap in heaps:
+        if dem is None:
+            out[heap.id] = _parametric(heap, cfg, geom)
+        else:
+            out[heap.id] = _dem_or_fallback(heap, cfg, dem, geom, fallback, fell_back)
+        if progress is not None:
+            progress()
+    if dem is not None and out and len(fell_back) == len(out):
+        _raise_none_served(dem, fell_back)
+    if fell_back:
+        # One line at the default verbosity; each heap's reason is in its warnings and with -v.
+        ids = list(fell_back)
+        shown = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
+        log.warning(
+            "%d of %d heaps not served by the DEM, parametric terrain instead (%s); "
+            "each heap's reason is in its 'warnings' column (and logged with -v)",
+            len(ids),
+            len(out),
+            shown,
+        )
+    return out
+
+
+def _dem_or_fallback(heap, cfg, dem, geom, fallback: bool, fell_back: dict) -> HeapTerrain:
+    """DEM terrain of a heap; with ``fallback``, parametric terrain if the DEM cannot serve it.
+
+    A fallback is recorded in ``fell_back`` (heap id -> short reason). A DEM file problem
+    (:class:`DemFileError`) is never answered by a fallback: the file is broken for every heap.
+    """
+    try:
+        return _from_dem(heap, cfg, dem, geom)
+    except DemFileError:
+        raise
+    except TerrainError as exc:
+        if not fallback:
+            raise
+        msg = f"DEM not used, parametric instead: {exc}"
+        log.info("heap %s: %s", heap.id, msg)
+        fell_back[heap.id] = _fallback_reason(str(exc))
+        return _parametric(heap, cfg, geom, warnings=[msg])
+
+
+def _raise_none_served(dem: DemSource, fell_back: dict) -> None:
+    """Raise the TerrainError for a DEM that serves none of the heaps (most common reason)."""
+    reasons = list(fell_back.values())
+    ((reason, n),) = collections.Counter(reasons).most_common(1)
+    first = list(fell_back)[reasons.index(reason)]
+    total = len(fell_back)
+    raise TerrainError(
+        f"{dem.label}: DEM serves none of the {total} heap(s) (most common reason: {reason}, "
+        f"{n} of {total}, e.g. heap {first}); check the DEM's "
+        "CRS and coverage (the Ruhr heaps lie near 6.5-7.6 E, 51.4-51.7 N) or leave --dem out "
+        "for parametric terrain"
+    )
+
+
+#: Short reasons for a DEM fallback, matched against the TerrainError message (first match wins).
+_FALLBACK_REASONS = (
+    ("does not cover", "the DEM does not cover the heap"),
+    ("only nodata", "the DEM holds only nodata there"),
+    ("no heap found", "no heap rises above the base level near the heap's point"),
+    ("no coordinates", "the heap has no position"),
+    ("cannot delineate", "the heap cannot be delineated"),
+)
+
+
+def _fallback_reason(message: str) -> str:
+    for key, reason in _FALLBACK_REASONS:
+        if key in message:
+            return reason
+    return message.split(": ", 1)[-1][:80]
+
+
+def terrain_table(terrains: Mapping[str, HeapTerrain] | Iterable[HeapTerrain]) -> pd.DataFrame:
+    """One row per heap.
+
+    Parameters
+    ----------
+    terrains : dict or list of HeapTerrain
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`HEAP_COLUMNS` (areas [ha], elevations and distances [m]).
+    """
+    items = terrains.values() if isinstance(terrains, dict) else terrains
+    return pd.DataFrame([t.to_row() for t in items], columns=list(HEAP_COLUMNS))
+
+
+def surfaces_table(terrains: Mapping[str, HeapTerrain] | Iterable[HeapTerrain]) -> pd.DataFrame:
+    """One row per heap and PV surface class.
+
+    Parameters
+    ----------
+    terrains : dict or list of HeapTerrain
+
+    Returns
+    -------
+    DataFrame
+        Columns ``heap_id``, ``terrain_source`` and :data:`SURFACE_COLUMNS`.
+    """
+    items = terrains.values() if isinstance(terrains, dict) else terrains
+    frames = [
+        t.surfaces.assign(heap_id=t.heap_id, terrain_source=t.terrain_source)
+        for t in items
+        if len(t.surfaces)
+    ]
+    cols = ["heap_id", "terrain_source", *SURFACE_COLUMNS]
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(frames, ignore_index=True)[cols]

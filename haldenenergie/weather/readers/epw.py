@@ -1,0 +1,85 @@
+"""Format ``epw``: EnergyPlus weather files, read with :func:`pvlib.iotools.read_epw`.
+
+EPW hours END the interval in local standard time; pvlib converts them to interval starts. A
+typical year (months from several years) is relabelled into one calendar year.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ...errors import WeatherError
+from .._util import opt_float, short
+from ..model import RawSeries
+from ._registry import Probe, register
+
+#: pvlib's EPW column -> canonical column [W m-2, degC, m s-1, Pa, deg].
+VARIABLE_MAP: dict[str, str] = {
+    "ghi": "ghi",
+    "dhi": "dhi",
+    "dni": "dni",
+    "temp_air": "temp_air",
+    "wind_speed": "wind_speed",
+    "atmospheric_pressure": "pressure",
+    "wind_direction": "wind_direction",
+}
+#: EPW missing-value codes (EnergyPlus Auxiliary Programs, "Weather Converter"): 9999 irradiance,
+#: 99.9 temperature, 999999 pressure, 999 wind speed/direction.
+MISSING_CODES: dict[str, float] = {
+    "ghi": 9999,
+    "dhi": 9999,
+    "dni": 9999,
+    "temp_air": 99.9,
+    "pressure": 999999,
+    "wind_speed": 999,
+    "wind_direction": 999,
+}
+
+
+def _detect(probe: Probe) -> bool:
+    return probe.first.startswith("LOCATION,")
+
+
+def _read(path: Path, year: int):
+    """Pvlib's (data, meta) and whether the file is a typical year relabelled ``year``."""
+    from pvlib.iotools import read_epw
+
+    try:
+        data, meta = read_epw(str(path))
+        years = data["year"].unique()
+        typical = len(years) > 1 and not data.index.is_monotonic_increasing
+        if typical:
+            data, meta = read_epw(str(path), coerce_year=year)
+    except Exception as exc:  # noqa: BLE001 - pvlib raises many classes on malformed files
+        raise WeatherError(
+            f"{path}: malformed EPW file ({type(exc).__name__}: {short(exc)}); "
+            f"check the 8 header lines and 35 fields per data line"
+        ) from None
+    return data, meta, typical
+
+
+@register("epw", "EnergyPlus weather file (.epw)", detect=_detect)
+def read_epw(path: Path, text_head: str, opts: dict) -> RawSeries:
+    """Read an EPW file; missing-value codes become NaN."""
+    year = int(opts.get("year") or 2015)
+    data, meta, typical = _read(path, year)
+    out = pd.DataFrame({canon: data[c] for c, canon in VARIABLE_MAP.items()}).astype(float)
+    out.index = data.index.tz_convert("UTC")
+    for c, miss in MISSING_CODES.items():
+        out.loc[out[c] >= miss, c] = np.nan
+    return RawSeries(
+        data=out,
+        source_format="epw",
+        station=f"{meta.get('city')} ({meta.get('WMO_code')})",
+        latitude=opt_float(meta.get("latitude")),
+        longitude=opt_float(meta.get("longitude")),
+        elevation_m=opt_float(meta.get("altitude")),
+        wind_speed_height_m=10.0,
+        typical_year=year if typical else None,
+        notes=["EPW: hour-ending local standard time -> interval start UTC (pvlib.read_epw)"]
+        + ([f"typical year: mixed years relabelled {year}"] if typical else []),
+        row_numbers=np.arange(len(out)) + 9,
+    )

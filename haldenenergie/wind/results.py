@@ -1,0 +1,221 @@
+"""Results of the wind stage: the per-heap table, monthly energies and run-level figures."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .config import WindConfig
+from .turbines import TurbineSpec
+
+#: Columns of :attr:`WindResult.per_heap`: the wind columns of the run's result table, then
+#: diagnostic extras (from ``wind_rotor_diameter_m`` on).
+PER_HEAP_COLUMNS = (
+    "wind_turbines_new",
+    "wind_turbine_type",
+    "wind_hub_height_m",
+    "wind_capacity_mw",
+    "wind_energy_mwh_per_a",
+    "wind_full_load_hours_h",
+    "wind_capacity_factor",
+    "wind_mean_speed_hub_m_s",
+    "existing_wind_turbines",
+    "existing_wind_energy_mwh_per_a",
+    "wind_notes",
+    # extras
+    "wind_rotor_diameter_m",
+    "wind_hub_height_above_surroundings_m",
+    "wind_speedup_fraction",
+    "wind_wake_loss_fraction",
+    "wind_atlas_factor",
+    "existing_wind_turbine_type",
+    "existing_wind_capacity_mw",
+    "existing_wind_full_load_hours_h",
+)
+MONTHS = list(range(1, 13))
+
+
+@dataclass
+class WindResult:
+    """Result of :func:`haldenenergie.wind.simulate.simulate_wind`.
+
+    Attributes
+    ----------
+    per_heap : DataFrame indexed by heap_id with :data:`PER_HEAP_COLUMNS`.
+    monthly : DataFrame heap_id x month 1..12, net energy of the NEW turbines [MWh].
+    monthly_existing : same for the existing turbines [MWh].
+    info : run-level figures: atlas_factor, mean_wind_speed_ref_m_s (flat ground, at the atlas
+        reference height, before scaling), roughness and notes.
+    """
+
+    per_heap: pd.DataFrame
+    monthly: pd.DataFrame
+    monthly_existing: pd.DataFrame
+    info: dict
+
+
+@dataclass(frozen=True)
+class Totals:
+    """How time-step powers become energies of a run.
+
+    Attributes
+    ----------
+    to_mwh : factor from a power [kW] in one time step to energy [MWh].
+    annual : factor from the sum over the series to a year [-].
+    month : (12,) factors from month sums to full months [-] (NaN where not covered).
+    onehot : (12, T) calendar month of each time step.
+    hours : length of the series [h].
+    steps : number of time steps T.
+    """
+
+    to_mwh: float
+    annual: float
+    month: np.ndarray
+    onehot: np.ndarray
+    hours: float
+    steps: int
+
+    def monthly(self, e_series: np.ndarray) -> np.ndarray:
+        """Energy per calendar month (12,) [MWh] of a per-step series [MWh]."""
+        return self.onehot @ e_series * self.month
+
+
+def _new_figures(
+    net: np.ndarray, pfree: np.ndarray, n: int, spec: TurbineSpec, cfg: WindConfig, tot: Totals
+) -> tuple[dict, np.ndarray]:
+    """Per-heap figures of the new turbines and their energy per time step [MWh]."""
+    cap_kw = n * spec.nominal_power_kw
+    e_series = net.sum(axis=1) * tot.to_mwh if n else np.zeros(tot.steps)
+    e_sum = float(e_series.sum())
+    gross_free = float(pfree.sum()) * tot.to_mwh * cfg.availability * (1 - cfg.electrical_loss)
+    wake_loss = (1 - e_sum / gross_free) if n > 1 and gross_free > 0 else 0.0
+    e = e_sum * tot.annual
+    figures = {
+        "wind_turbines_new": int(n),
+        "wind_turbine_type": spec.name,
+        "wind_hub_height_m": spec.hub_height_m,
+        "wind_capacity_mw": cap_kw / 1e3,
+        "wind_energy_mwh_per_a": e,
+        "wind_full_load_hours_h": e / (cap_kw / 1e3) if n else float("nan"),
+        "wind_capacity_factor": e_sum / (cap_kw / 1e3 * tot.hours) if n else float("nan"),
+        "wind_wake_loss_fraction": wake_loss,
+    }
+    return figures, e_series
+
+
+def _existing_figures(
+    old_net: np.ndarray | None, n_exist: int, spec_old: TurbineSpec | None, tot: Totals
+) -> tuple[dict, np.ndarray]:
+    """Per-heap figures of the existing turbines and their energy per calendar month [MWh]."""
+    if spec_old is not None:
+        eo_series = old_net.sum(axis=1) * tot.to_mwh
+        e_old = float(eo_series.sum()) * tot.annual
+        cap_old = n_exist * spec_old.nominal_power_kw / 1e3
+        monthly_old = tot.monthly(eo_series)
+    else:
+        e_old = 0.0 if n_exist == 0 else float("nan")
+        cap_old = 0.0 if n_exist == 0 else float("nan")
+        monthly_old = np.zeros(12) * tot.month  # NaN where a partial series has no data
+    figures = {
+        "existing_wind_turbines": int(n_exist),
+        "existing_wind_energy_mwh_per_a": e_old,
+        "existing_wind_turbine_type": spec_old.name if spec_old is not None else None,
+        "existing_wind_capacity_mw": cap_old,
+        "existing_wind_full_load_hours_h": (
+            e_old / cap_old if spec_old is not None and cap_old else float("nan")
+        ),
+    }
+    return figures, monthly_old
+
+
+def heap_row(
+    hid: str,
+    heap: dict,
+    new: tuple[np.ndarray, np.ndarray, np.ndarray],
+    old: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+    spec_new: TurbineSpec,
+    cfg: WindConfig,
+    tot: Totals,
+    run: dict,
+) -> tuple[dict, np.ndarray, np.ndarray]:
+    """One heap's row of the per-heap table and its monthly energies.
+
+    Parameters
+    ----------
+    hid : heap id.
+    heap : the heap's set-up (n_new, n_exist, spec_old, z_prof [m], ds [-], notes).
+    new, old : (net power [kW], free-stream hub speed [m s-1], power without wakes [kW]), each
+        (T, turbines), of the new and the existing turbines (``old`` None without them).
+    spec_new : the new turbine type.
+    cfg : wind configuration.
+    tot : how powers become energies.
+    run : run-level figures: ``atlas`` (factor [-]) and ``notes`` (list of str).
+
+    Returns
+    -------
+    (dict, numpy.ndarray, numpy.ndarray) : the row (``heap_id`` and :data:`PER_HEAP_COLUMNS`),
+        monthly energy (12,) of the new and of the existing turbines [MWh].
+    """
+    net, vfree, pfree = new
+    fig_new, e_series = _new_figures(net, pfree, heap["n_new"], spec_new, cfg, tot)
+    fig_old, monthly_old = _existing_figures(
+        None if old is None else old[0], heap["n_exist"], heap["spec_old"], tot
+    )
+    values = {
+        **fig_new,
+        **fig_old,
+        "wind_mean_speed_hub_m_s": float(vfree[:, 0].mean()),
+        "wind_notes": "; ".join(run["notes"] + heap["notes"]),
+        "wind_rotor_diameter_m": spec_new.rotor_diameter_m,
+        "wind_hub_height_above_surroundings_m": heap["z_prof"],
+        "wind_speedup_fraction": heap["ds"],
+        "wind_atlas_factor": run["atlas"],
+    }
+    row = {"heap_id": hid, **{c: values[c] for c in PER_HEAP_COLUMNS}}
+    return row, tot.monthly(e_series), monthly_old
+
+
+def _monthly_frame(monthly: dict[str, np.ndarray]) -> pd.DataFrame:
+    """heap_id x month 1..12; NaN only where a partial series does not cover a month."""
+    ids = list(monthly)
+    df = pd.DataFrame(
+        np.array([monthly[i] for i in ids]).reshape(-1, 12), index=ids, columns=MONTHS
+    )
+    df.index.name = "heap_id"
+    return df
+
+
+def build_result(
+    rows: list[dict],
+    monthly: dict[str, np.ndarray],
+    monthly_old: dict[str, np.ndarray],
+    info: dict[str, Any],
+) -> WindResult:
+    """Assemble the :class:`WindResult` from the heap rows and monthly energies.
+
+    Parameters
+    ----------
+    rows : one row per heap (:func:`heap_row`).
+    monthly, monthly_old : heap id -> (12,) monthly energy of new / existing turbines [MWh].
+    info : run-level figures (:attr:`WindResult.info`).
+
+    Returns
+    -------
+    WindResult
+    """
+    per_heap = pd.DataFrame(rows, columns=["heap_id", *PER_HEAP_COLUMNS]).set_index("heap_id")
+    return WindResult(
+        per_heap=per_heap,
+        monthly=_monthly_frame(monthly),
+        monthly_existing=_monthly_frame(monthly_old),
+        info=info,
+    )
+
+
+def turbine_info(spec: TurbineSpec) -> dict[str, Any]:
+    """A turbine's fields for :attr:`WindResult.info`, without its power curve."""
+    return dataclasses.asdict(spec) | {"curve_wind_speed_m_s": None, "curve_power_kw": None}

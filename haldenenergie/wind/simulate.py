@@ -1,0 +1,405 @@
+"""The wind stage's run: turbines that fit on each heap and their annual energy.
+
+The chain per heap (all heaps at once, vectorised over time x turbines):
+
+1. **Siting** (:func:`haldenenergie.wind.layout.new_turbine_layout`).
+2. **Hub wind**: from the measured wind speed (height closest to the hub, as windpowerlib's
+   ``ModelChain`` does) up to the hub's height above the *surrounding* terrain (hub height + heap's
+   relative height, the "lifted" profile) with windpowerlib's logarithmic profile. The hill
+   speed-up after Taylor & Lee (1984) (:func:`haldenenergie.wind.physics.hill_speedup`) is defined
+   against the upstream profile at the same height above the *local* ground, ``u0(z) (1 + dS(z))``;
+   lifted profile and speed-up are two estimates of the same hill effect, so the larger one is
+   used, never their product (which would count the heap twice). With
+   ``height_reference="local"`` only the Taylor & Lee estimate remains. Then optionally a scaling
+   to a wind-atlas mean.
+3. **Air density** at hub height with windpowerlib's ``linear_gradient`` temperature and
+   ``barometric`` density models.
+4. **Wakes**: a direction-aware Jensen (1983) / Katić et al. (1986) top-hat model between the
+   turbines of one heap, or windpowerlib's dena wind-efficiency curve.
+5. **Power** from the turbine's power curve with windpowerlib's density correction (a vectorised
+   equivalent of ``windpowerlib.power_output.power_curve_density_correction``, tested against
+   it), times availability and electrical efficiency.
+
+Existing turbines from the registry are modelled as built (type, hub height, count) and reported
+apart. The single-turbine path (:func:`turbine_energy`) is tested against a plain windpowerlib
+``ModelChain`` (within 0.5 %).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._values import num
+from .config import WindConfig
+from .layout import existing_layout, new_turbine_layout
+from .physics import air_density, hill_speedup, power_curve_density_corrected, thrust_coefficient
+from .resource import WindInputs, profile_speed, wind_directions, wind_inputs
+from .results import Totals, WindResult, build_result, heap_row, turbine_info
+from .turbines import TurbineSpec, check_config, existing_turbine, new_turbine
+from .wakes import jensen_wake_factors
+
+log = logging.getLogger("haldenenergie.wind")
+
+#: Below this mean wind speed at the atlas height over flat ground [m s-1] the run warns: the NRW
+#: wind atlas fields (LANUV; Global Wind Atlas, DTU) give mostly 6.0-6.5 m s-1 at 135 m.
+LOW_MEAN_WIND_M_S = 5.5
+
+
+# --------------------------------------------------------------------------------------------------
+# turbine columns, grouped by type
+# --------------------------------------------------------------------------------------------------
+@dataclass
+class _Group:
+    """Turbines of one type: one column per turbine."""
+
+    spec: TurbineSpec
+    heap_of: list = field(default_factory=list)  # heap id per turbine column
+    z_profile: list = field(default_factory=list)  # profile height [m] (hub + H or hub)
+    z_local: list = field(default_factory=list)  # hub height above the local ground [m]
+    z_density: list = field(default_factory=list)  # height for density [m]
+    speedup: list = field(default_factory=list)  # dS per column
+    wake: list = field(default_factory=list)  # (heap_id, positions, column slice)
+
+
+def _speedup(cfg: WindConfig, height_rel_m: float, half_height_m: float, hub_m: float) -> float:
+    """Taylor & Lee's dS [-] at hub height on a heap (0 when switched off)."""
+    if not cfg.speedup:
+        return 0.0
+    return float(
+        hill_speedup(
+            height_rel_m,
+            half_height_m,
+            hub_m,
+            b=cfg.speedup_b,
+            a=cfg.speedup_a,
+            max_speedup=cfg.speedup_max,
+        )
+    )
+
+
+class _Columns:
+    """All turbine columns of a run, grouped by turbine type (one power-curve pass per group)."""
+
+    def __init__(self, cfg: WindConfig):
+        self.cfg = cfg
+        self.groups: dict[str, _Group] = {}
+        # (heap, 'new'/'old') -> (group key, columns)
+        self.where: dict[tuple[str, str], tuple[str, slice]] = {}
+
+    def add(
+        self, kind: str, hid: str, spec: TurbineSpec, pos: np.ndarray, H: float, L: float
+    ) -> tuple[float, float]:
+        """Add a heap's turbines of one type; return (dS [-], profile height [m])."""
+        cfg = self.cfg
+        key = f"{spec.name}|{spec.hub_height_m:g}|{spec.source}"
+        g = self.groups.setdefault(key, _Group(spec))
+        n = len(pos)
+        start = len(g.heap_of)
+        hh = spec.hub_height_m
+        Hc = H if np.isfinite(H) and H > 0 else 0.0
+        z_prof = hh + Hc if cfg.height_reference == "surroundings" else hh
+        ds = _speedup(cfg, Hc, L, hh)
+        g.heap_of += [hid] * n
+        g.z_profile += [z_prof] * n
+        g.z_local += [hh] * n
+        g.z_density += [hh + Hc] * n
+        g.speedup += [ds] * n
+        sl = slice(start, start + n)
+        g.wake.append((hid, pos, sl))
+        self.where[(hid, kind)] = (key, sl)
+        return ds, z_prof
+
+
+# --------------------------------------------------------------------------------------------------
+# power of a group
+# --------------------------------------------------------------------------------------------------
+def _hub_speed(g: _Group, wx: WindInputs, cfg: WindConfig, atlas: float) -> np.ndarray:
+    """Free-stream hub wind (T, M) [m s-1]: lifted profile or Taylor & Lee, times the atlas."""
+    v, _ = profile_speed(wx, np.array(g.z_profile), cfg)
+    ds = np.array(g.speedup)
+    if np.any(ds > 0):
+        # Taylor & Lee: upstream profile at the height above the LOCAL ground times (1 + dS).
+        # With height_reference="surroundings" the lifted profile (hub + H) is the other estimate
+        # of the same hill effect; the larger one is used, never their product (double count).
+        v_tl, _ = profile_speed(wx, np.array(g.z_local), cfg)
+        v = np.maximum(v, v_tl * (1.0 + ds)[None, :])
+    return v * atlas
+
+
+def _waked_speed(
+    g: _Group, v: np.ndarray, cfg: WindConfig, dirs: np.ndarray
+) -> tuple[np.ndarray, list]:
+    """Hub wind inside the wakes (T, M) [m s-1] and the heaps' column blocks that have wakes."""
+    wake_cols = [w for w in g.wake if len(w[1]) > 1] if cfg.wake_model != "none" else []
+    if not wake_cols:
+        return v, wake_cols
+    veff = v.copy()
+    for _hid, pos, sl in wake_cols:
+        if cfg.wake_model == "jensen":
+            ct = thrust_coefficient(
+                v[:, sl.start], g.spec.rated_wind_speed_m_s, cfg.thrust_coefficient
+            )
+            f = jensen_wake_factors(pos, g.spec.rotor_diameter_m, dirs, ct, cfg.wake_decay_constant)
+            veff[:, sl] = v[:, sl] * f
+        else:
+            from windpowerlib.wake_losses import reduce_wind_speed
+
+            veff[:, sl] = reduce_wind_speed(v[:, sl], wind_efficiency_curve_name=cfg.wake_model)
+    return veff, wake_cols
+
+
+def _group_power(
+    g: _Group, wx: WindInputs, cfg: WindConfig, atlas: float, dirs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Net power [kW] (T, M), free-stream hub speed (T, M), gross power without wakes (T, M)."""
+    v = _hub_speed(g, wx, cfg, atlas)
+    rho = air_density(wx, np.array(g.z_density)) if cfg.density_correction else None
+    cw, cp = g.spec.curve_wind_speed_m_s, g.spec.curve_power_kw
+    veff, wake_cols = _waked_speed(g, v, cfg, dirs)
+    p = power_curve_density_corrected(veff, rho, cw, cp)
+    # power without wakes, only where wakes act (for the wake loss figure)
+    p_free = p.copy()
+    for _hid, _pos, sl in wake_cols:
+        p_free[:, sl] = power_curve_density_corrected(
+            v[:, sl], None if rho is None else rho[:, sl], cw, cp
+        )
+    net = p * cfg.availability * (1.0 - cfg.electrical_loss)
+    return net, v, p_free
+
+
+def _columns_power(
+    cols: _Columns, wx: WindInputs, cfg: WindConfig, atlas: float, dirs: np.ndarray
+) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(net power, free-stream speed, power without wakes) per (heap, 'new'/'old')."""
+    results = {}
+    for key, g in cols.groups.items():
+        net, vfree, pfree = _group_power(g, wx, cfg, atlas, dirs)
+        for (hid, kind), (gk, sl) in cols.where.items():
+            if gk == key:
+                results[(hid, kind)] = (net[:, sl], vfree[:, sl], pfree[:, sl])
+    return results
+
+
+# --------------------------------------------------------------------------------------------------
+# run-level figures
+# --------------------------------------------------------------------------------------------------
+def _year_factors(wx: WindInputs, meta: Any) -> tuple[float, np.ndarray]:
+    """(annual, monthly (12,)) factors for per-year values.
+
+    :func:`haldenenergie.coverage.year_factors`, the same rule as the PV stage, so PV and wind
+    months line up.
+    """
+    from ..coverage import year_factors
+
+    annual, monthly, _ = year_factors(wx.index, wx.dt_h, meta)
+    return annual, monthly
+
+
+def _atlas_factor(wx: WindInputs, cfg: WindConfig) -> tuple[float, float]:
+    """(scaling factor [-], mean flat-ground wind at the atlas height [m s-1])."""
+    v_ref, _ = profile_speed(wx, np.array([cfg.atlas_reference_height_m]), cfg)
+    mean_ref = float(np.mean(v_ref))
+    if cfg.atlas_mean_wind_speed_m_s > 0 and mean_ref > 0:
+        return cfg.atlas_mean_wind_speed_m_s / mean_ref, mean_ref
+    return 1.0, mean_ref
+
+
+def _run_notes(
+    wx: WindInputs, meta: Any, cfg: WindConfig, atlas: float, mean_ref: float, dir_note: str
+) -> list[str]:
+    """Notes that hold for every heap of the run (and the low-wind warning)."""
+    _, rough_note = profile_speed(wx, np.array([cfg.hub_height_m]), cfg)
+    if cfg.atlas_mean_wind_speed_m_s <= 0 and mean_ref < LOW_MEAN_WIND_M_S:
+        log.warning(
+            "mean wind speed %.2f m/s at %g m over flat ground is well below the NRW atlas "
+            "band 6.0-6.5 m/s; consider [wind] atlas_mean_wind_speed_m_s",
+            mean_ref,
+            cfg.atlas_reference_height_m,
+        )
+    notes = [n for n in (dir_note, rough_note) if n]
+    if atlas != 1.0:
+        notes.append(
+            f"wind scaled x{atlas:.3f} to the atlas mean {cfg.atlas_mean_wind_speed_m_s:g} "
+            f"m/s at {cfg.atlas_reference_height_m:g} m"
+        )
+    if bool(getattr(meta, "partial", False)):
+        notes.append(
+            "weather covers part of a year: energies scaled to a year "
+            f"x{_year_factors(wx, meta)[0]:.3f} (seasonal bias possible)"
+        )
+    return notes
+
+
+def _totals(wx: WindInputs, meta: Any) -> Totals:
+    annual_f, month_f = _year_factors(wx, meta)
+    T = len(wx.index)
+    return Totals(
+        to_mwh=wx.dt_h / 1e3,
+        annual=annual_f,
+        month=month_f,
+        onehot=(wx.index.month.to_numpy()[None, :] == np.arange(1, 13)[:, None]).astype(float),
+        hours=T * wx.dt_h,
+        steps=T,
+    )
+
+
+def _run_info(
+    cfg: WindConfig, atlas: float, mean_ref: float, spec_new: TurbineSpec, notes: list[str]
+) -> dict[str, Any]:
+    """Run-level figures of :attr:`WindResult.info`."""
+    return {
+        "atlas_factor": atlas,
+        "mean_wind_speed_ref_m_s": mean_ref,
+        "atlas_reference_height_m": cfg.atlas_reference_height_m,
+        "roughness_source": cfg.roughness_source,
+        "roughness_length_m": cfg.roughness_length_m,
+        "new_turbine": turbine_info(spec_new),
+        "notes": notes,
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# heaps
+# --------------------------------------------------------------------------------------------------
+def _heap_shape(h: Any, t: Any, cfg: WindConfig) -> tuple[float, float, list[str]]:
+    """(relative height H [m], half-height distance L [m], notes) of a heap."""
+    notes: list[str] = []
+    H = num(getattr(t, "relative_height_m", None)) if t is not None else float("nan")
+    if not np.isfinite(H):
+        H = num(getattr(h, "height_rel_m", None))
+        if np.isfinite(H):
+            notes.append("relative height from the registry")
+    if not np.isfinite(H):
+        notes.append("relative height unknown: hub height above surroundings = hub height")
+    L = num(getattr(t, "half_height_distance_m", None)) if t is not None else float("nan")
+    if cfg.speedup and not (np.isfinite(L) and L > 0):
+        notes.append("half-height distance L unknown: no hill speed-up")
+    return H, L, notes
+
+
+def _add_heap(h: Any, t: Any, cfg: WindConfig, spec_new: TurbineSpec, cols: _Columns) -> dict:
+    """Site a heap's new turbines, model its existing ones; return the heap's set-up."""
+    hid = str(h.id)
+    H, L, notes = _heap_shape(h, t, cfg)
+    ew = getattr(h, "existing_wind", None)
+    n_exist = int(getattr(ew, "count", 0) or 0) if ew is not None else 0
+    if t is None:
+        pos, lay_notes = np.zeros((0, 2)), ["no terrain: 0 new turbines"]
+    else:
+        pos, lay_notes = new_turbine_layout(t, spec_new.rotor_diameter_m, cfg, n_exist)
+    notes += lay_notes
+    # free-stream column even without turbines: reports the hub wind of every heap
+    ds, z_prof = cols.add("new", hid, spec_new, pos if len(pos) else np.zeros((1, 2)), H, L)
+    spec_old, old_note = existing_turbine(ew, cfg) if n_exist else (None, "")
+    if old_note:
+        notes.append(old_note)
+    if spec_old is not None:
+        positions = existing_layout(n_exist, spec_old.rotor_diameter_m, cfg)
+        cols.add("old", hid, spec_old, positions, H, L)
+        if n_exist > 1 and cfg.wake_model == "jensen":
+            notes.append("existing layout assumed: one row across the main wind")
+    return {
+        "n_new": len(pos),
+        "H": H,
+        "z_prof": z_prof,
+        "ds": ds,
+        "n_exist": n_exist,
+        "spec_old": spec_old,
+        "notes": notes,
+    }
+
+
+def simulate_wind(
+    heaps: list, terrains: dict, data: pd.DataFrame, meta: Any, cfg: WindConfig | None = None
+) -> WindResult:
+    """New and existing wind energy for every heap.
+
+    Parameters
+    ----------
+    heaps : list of ``registry.Heap`` (id, height_rel_m, existing_wind).
+    terrains : dict heap_id -> ``terrain.HeapTerrain`` (relative_height_m, half_height_distance_m,
+        turbine_site_area_ha, ...). Missing terrain: heap facts only, no new turbines.
+    data : canonical weather frame (``weather.read_weather``) or a frame with windpowerlib's
+        (variable_name, height) columns (K, Pa, m s-1).
+    meta : ``weather.WeatherMeta`` (wind_speed_height_m, roughness_length_m, ...).
+    cfg : wind configuration (defaults if None).
+
+    Returns
+    -------
+    WindResult
+        ``per_heap`` energies are per year [MWh a-1]: sums over the weather series times
+        ``meta.annual_factor`` (1 for one full year, 1 / years for several, 8760 h / hours for a
+        partial series, which is flagged in ``wind_notes``).
+
+    Raises
+    ------
+    TurbineError, WeatherError
+    """
+    cfg = cfg or WindConfig()
+    check_config(cfg)
+    wx = wind_inputs(data, meta)
+    spec_new = new_turbine(cfg)
+    atlas, mean_ref = _atlas_factor(wx, cfg)
+    dirs, dir_note = wind_directions(wx)
+    common = _run_notes(wx, meta, cfg, atlas, mean_ref, dir_note)
+
+    cols = _Columns(cfg)
+    setups = {str(h.id): _add_heap(h, terrains.get(str(h.id)), cfg, spec_new, cols) for h in heaps}
+    power = _columns_power(cols, wx, cfg, atlas, dirs)
+
+    tot = _totals(wx, meta)
+    run = {"atlas": atlas, "notes": common}
+    rows, monthly, monthly_old = [], {}, {}
+    for h in heaps:
+        hid = str(h.id)
+        r = setups[hid]
+        old = power[(hid, "old")] if r["spec_old"] is not None else None
+        row, monthly[hid], monthly_old[hid] = heap_row(
+            hid, r, power[(hid, "new")], old, spec_new, cfg, tot, run
+        )
+        rows.append(row)
+    return build_result(
+        rows, monthly, monthly_old, _run_info(cfg, atlas, mean_ref, spec_new, common)
+    )
+
+
+def turbine_energy(
+    data: pd.DataFrame,
+    meta: Any,
+    cfg: WindConfig | None = None,
+    *,
+    turbine: TurbineSpec | None = None,
+    height_rel_m: float = 0.0,
+    half_height_distance_m: float = float("nan"),
+) -> pd.Series:
+    """Hourly net energy of ONE turbine standing on a heap [MWh per time step].
+
+    Same chain as :func:`simulate_wind` (profile, speed-up, atlas scaling, density, losses; no
+    wakes). ``.sum()`` is the energy over the series.
+
+    Parameters
+    ----------
+    data, meta : weather (as for :func:`simulate_wind`).
+    cfg : wind configuration (defaults if None).
+    turbine : turbine (default: ``new_turbine(cfg)``).
+    height_rel_m : heap height above the surroundings H [m].
+    half_height_distance_m : Taylor & Lee's L [m] (NaN: no speed-up).
+
+    Returns
+    -------
+    pandas.Series named ``wind_energy_mwh`` on the weather's index.
+    """
+    cfg = cfg or WindConfig()
+    wx = wind_inputs(data, meta)
+    spec = turbine or new_turbine(cfg)
+    atlas, _ = _atlas_factor(wx, cfg)
+    cols = _Columns(cfg)
+    cols.add("new", "x", spec, np.zeros((1, 2)), float(height_rel_m), half_height_distance_m)
+    (g,) = cols.groups.values()
+    net, _, _ = _group_power(g, wx, cfg, atlas, np.zeros(len(wx.index)))
+    return pd.Series(net[:, 0] * wx.dt_h / 1e3, index=wx.index, name="wind_energy_mwh")

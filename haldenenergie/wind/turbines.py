@@ -1,0 +1,392 @@
+"""Turbines of the wind stage: windpowerlib's library, user power curves, substitutes, checks.
+
+New turbines are a windpowerlib (oedb) type or a user power curve (``[wind] power_curve_csv``).
+Existing turbines from the registry are modelled as built; where their model is not in
+windpowerlib's library a stated substitute (``data/turbine_substitutes.csv``) or the configured
+stand-in type is used and flagged. :func:`check_config` checks the names of a configuration
+before the stage runs (the config section itself reads no turbine files).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import functools
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import TurbineError
+from ..resources import data_path
+from ._values import num
+from .config import WindConfig
+
+#: How to list windpowerlib's turbine types (appended to an unknown-type error).
+LIST_TURBINES_HINT = (
+    'list the types with: python -c "import windpowerlib; '
+    'print(windpowerlib.data.get_turbine_types(print_out=False).to_string())"'
+)
+#: Packaged table of substitute types for existing turbines (with reasons and sources).
+SUBSTITUTES_FILE = "turbine_substitutes.csv"
+
+
+@dataclass(frozen=True)
+class TurbineSpec:
+    """A turbine with its power curve.
+
+    Attributes
+    ----------
+    name : windpowerlib type or the user curve's name.
+    nominal_power_kw : rated power [kW].
+    rotor_diameter_m : rotor diameter [m].
+    hub_height_m : hub height above the ground it stands on [m].
+    curve_wind_speed_m_s, curve_power_kw : power curve at standard density 1.225 kg m-3.
+    source : where the curve comes from.
+    flag : '' or why this curve stands in for another turbine (substitute, assumed).
+    """
+
+    name: str
+    nominal_power_kw: float
+    rotor_diameter_m: float
+    hub_height_m: float
+    curve_wind_speed_m_s: tuple = field(repr=False)
+    curve_power_kw: tuple = field(repr=False)
+    source: str = ""
+    flag: str = ""
+
+    @property
+    def rated_wind_speed_m_s(self) -> float:
+        """Lowest curve wind speed reaching 99 % of the curve's maximum [m s-1]."""
+        p = np.asarray(self.curve_power_kw)
+        return float(np.asarray(self.curve_wind_speed_m_s)[np.argmax(p >= 0.99 * p.max())])
+
+    def windpowerlib_turbine(self):
+        """A ``windpowerlib.WindTurbine`` with this curve (in W), e.g. for a ModelChain."""
+        from windpowerlib import WindTurbine
+
+        pc = pd.DataFrame(
+            {
+                "wind_speed": np.asarray(self.curve_wind_speed_m_s, float),
+                "value": np.asarray(self.curve_power_kw, float) * 1e3,
+            }
+        )
+        return WindTurbine(
+            hub_height=self.hub_height_m,
+            nominal_power=self.nominal_power_kw * 1e3,
+            rotor_diameter=self.rotor_diameter_m,
+            power_curve=pc,
+        )
+
+
+# --------------------------------------------------------------------------------------------------
+# windpowerlib's library
+# --------------------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=1)
+def turbine_types() -> tuple[str, ...]:
+    """Turbine types of windpowerlib's (oedb) library that have a power curve."""
+    from windpowerlib import data
+
+    t = data.get_turbine_types(print_out=False)
+    return tuple(sorted(t.loc[t["has_power_curve"].astype(bool), "turbine_type"].astype(str)))
+
+
+@functools.lru_cache(maxsize=64)
+def _oedb_turbine(turbine_type: str) -> tuple[float, float, tuple, tuple]:
+    import warnings
+
+    from windpowerlib import WindTurbine
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wt = WindTurbine(turbine_type=turbine_type, hub_height=100.0)
+    pc = wt.power_curve
+    return (
+        float(wt.nominal_power) / 1e3,
+        float(wt.rotor_diameter),
+        tuple(pc["wind_speed"].astype(float)),
+        tuple(pc["value"].astype(float) / 1e3),
+    )
+
+
+def _check_turbine_type(turbine_type: str, origin: str) -> None:
+    """Raise the one-line TurbineError (with close matches) for a type not in the library."""
+    types = turbine_types()
+    if turbine_type in types:
+        return
+    close = difflib.get_close_matches(turbine_type, types, n=4, cutoff=0.4)
+    hint = f"; close matches: {', '.join(close)}" if close else ""
+    raise TurbineError(
+        f"{origin}: unknown turbine type {turbine_type!r} (not in windpowerlib's library with a "
+        f"power curve){hint}; {LIST_TURBINES_HINT}, or give a power_curve_csv"
+    )
+
+
+def load_turbine(
+    turbine_type: str,
+    hub_height_m: float,
+    *,
+    origin: str = "turbine type",
+    rated_kw_cap: float | None = None,
+    flag: str = "",
+) -> TurbineSpec:
+    """Turbine from windpowerlib's oedb library.
+
+    Parameters
+    ----------
+    turbine_type : windpowerlib type, e.g. ``"E-141/4200"``.
+    hub_height_m : hub height [m].
+    origin : where the name came from (used in the error message).
+    rated_kw_cap : clip the power curve at this power [kW] (for substitutes), or None.
+    flag : note to carry (substitute/assumed).
+
+    Returns
+    -------
+    TurbineSpec
+
+    Raises
+    ------
+    TurbineError
+        Unknown type or type without a power curve; the message lists close matches.
+    """
+    _check_turbine_type(turbine_type, origin)
+    p_kw, d_m, ws, pw = _oedb_turbine(turbine_type)
+    name = turbine_type
+    if rated_kw_cap:
+        pw = tuple(min(p, float(rated_kw_cap)) for p in pw)
+        p_kw = min(p_kw, float(rated_kw_cap))
+        name = f"{turbine_type} capped {rated_kw_cap:g} kW"
+    return TurbineSpec(
+        name=name,
+        nominal_power_kw=p_kw,
+        rotor_diameter_m=d_m,
+        hub_height_m=float(hub_height_m),
+        curve_wind_speed_m_s=ws,
+        curve_power_kw=pw,
+        source=f"windpowerlib oedb ({turbine_type})",
+        flag=flag,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# user power curves
+# --------------------------------------------------------------------------------------------------
+def _split_curve_file(p: Path) -> tuple[dict[str, str], list[dict]]:
+    """``# key: value`` header lines (keys lower-cased) and the CSV data rows of a curve file."""
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TurbineError(
+            f"{p}: cannot read power curve ({exc}); check [wind] power_curve_csv"
+        ) from None
+    meta: dict[str, str] = {}
+    body = []
+    for line in text.splitlines():
+        if line.lstrip().startswith("#"):
+            m = re.match(r"\s*#\s*([A-Za-z_]+)\s*:\s*(.*)$", line)
+            if m:
+                meta[m.group(1).lower()] = m.group(2).strip()
+        elif line.strip():
+            body.append(line)
+    return meta, list(csv.DictReader(io.StringIO("\n".join(body))))
+
+
+def _curve_header(p: Path, meta: dict[str, str], rows: list[dict]) -> tuple[str, float]:
+    """(source, rotor diameter [m]) of a curve file; checks the columns and the header lines."""
+    cols = set(rows[0]) if rows else set()
+    if not {"wind_speed_m_s", "power_kw"} <= cols:
+        raise TurbineError(
+            f"{p}: power curve needs the columns wind_speed_m_s, power_kw (found "
+            f"{', '.join(sorted(cols)) or 'none'}); see data/power_curve_example.csv"
+        )
+    src = meta.get("source") or (rows[0].get("source") if "source" in cols else "")
+    if not src:
+        raise TurbineError(
+            f"{p}: power curve has no source; add a line '# source: <data sheet or URL>'"
+        )
+    try:
+        d_m = float(meta["rotor_diameter_m"])
+    except (KeyError, ValueError):
+        raise TurbineError(
+            f"{p}: power curve needs a line '# rotor_diameter_m: <metres>'"
+        ) from None
+    if d_m <= 0:
+        raise TurbineError(f"{p}: rotor_diameter_m must be > 0 (metres)")
+    return src, d_m
+
+
+def _curve_values(p: Path, rows: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+    """Wind speeds [m s-1] and powers [kW] of the data rows, checked."""
+    ws, pw = [], []
+    for i, r in enumerate(rows, start=2):
+        try:
+            ws.append(float(r["wind_speed_m_s"]))
+            pw.append(float(r["power_kw"]))
+        except (TypeError, ValueError):
+            raise TurbineError(
+                f"{p}: data row {i - 1}: wind_speed_m_s and power_kw must be numbers "
+                f"(got {r.get('wind_speed_m_s')!r}, {r.get('power_kw')!r})"
+            ) from None
+    ws_a, pw_a = np.array(ws), np.array(pw)
+    if len(ws_a) < 3 or np.any(np.diff(ws_a) <= 0):
+        raise TurbineError(
+            f"{p}: wind_speed_m_s must increase strictly over at least 3 rows; sort "
+            "the curve and remove duplicates"
+        )
+    if np.any(pw_a < 0) or not np.all(np.isfinite(pw_a)):
+        raise TurbineError(f"{p}: power_kw must be finite and >= 0 (electrical output in kW)")
+    return ws_a, pw_a
+
+
+def read_power_curve(path: str | Path, hub_height_m: float) -> TurbineSpec:
+    """Read a user power curve CSV.
+
+    The file has ``# key: value`` header lines (``source`` and ``rotor_diameter_m`` required;
+    ``name`` and ``nominal_power_kw`` optional) and the columns ``wind_speed_m_s, power_kw``
+    (an optional per-row ``source`` column is allowed). See
+    ``haldenenergie/data/power_curve_example.csv``.
+
+    Parameters
+    ----------
+    path : CSV file.
+    hub_height_m : hub height [m].
+
+    Returns
+    -------
+    TurbineSpec
+
+    Raises
+    ------
+    TurbineError
+        Unreadable file, missing header or column, non-increasing wind speeds, negative power.
+    """
+    p = Path(path)
+    meta, rows = _split_curve_file(p)
+    src, d_m = _curve_header(p, meta, rows)
+    ws_a, pw_a = _curve_values(p, rows)
+    p_nom = float(meta.get("nominal_power_kw") or pw_a.max())
+    return TurbineSpec(
+        name=meta.get("name", p.stem),
+        nominal_power_kw=p_nom,
+        rotor_diameter_m=d_m,
+        hub_height_m=float(hub_height_m),
+        curve_wind_speed_m_s=tuple(ws_a),
+        curve_power_kw=tuple(pw_a),
+        source=f"user curve {p.name}: {src}",
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# the turbines of a run
+# --------------------------------------------------------------------------------------------------
+def check_config(cfg: Any, origin: str | None = None) -> None:
+    """Check the turbines a wind configuration names, before any work is done.
+
+    The user power curve must be readable (or ``turbine_type`` be in windpowerlib's library), and
+    the stand-in ``existing_unknown_type`` (if set) must be in the library. Building the
+    ``[wind]`` config section does not do this (it reads no turbine files); the pipeline calls it
+    up front, and :func:`haldenenergie.wind.simulate.simulate_wind` at its start.
+
+    Parameters
+    ----------
+    cfg : :class:`WindConfig`, or a whole ``haldenenergie.config.Config`` (its ``wind`` section
+        and its ``origin`` are used).
+    origin : where the values came from, for the error message (e.g. the TOML file); default:
+        ``cfg.origin`` of a whole Config, else ``"config"``.
+
+    Raises
+    ------
+    TurbineError
+        One line naming the origin, the key and the fix (close matches, how to list the types).
+    """
+    if not isinstance(cfg, WindConfig):
+        origin = origin or str(getattr(cfg, "origin", "config"))
+        cfg = cfg.wind
+    origin = origin or "config"
+    if cfg.power_curve_csv:
+        read_power_curve(cfg.power_curve_csv, cfg.hub_height_m)
+    else:
+        _check_turbine_type(cfg.turbine_type, f"{origin}: [wind] turbine_type")
+    if cfg.existing_unknown_type:
+        _check_turbine_type(cfg.existing_unknown_type, f"{origin}: [wind] existing_unknown_type")
+
+
+def new_turbine(cfg: WindConfig) -> TurbineSpec:
+    """The turbine type for new potential (user curve if given, else ``cfg.turbine_type``)."""
+    if cfg.power_curve_csv:
+        return read_power_curve(cfg.power_curve_csv, cfg.hub_height_m)
+    return load_turbine(cfg.turbine_type, cfg.hub_height_m, origin="[wind] turbine_type")
+
+
+@functools.lru_cache(maxsize=1)
+def read_substitutes() -> pd.DataFrame:
+    """The packaged substitutes table ``data/turbine_substitutes.csv`` (with sources)."""
+    with data_path(SUBSTITUTES_FILE).open("r", encoding="utf-8") as fh:
+        return pd.read_csv(fh, comment="#", dtype={"match_regex": str, "substitute_type": str})
+
+
+def _substitute(model: str, hub: float) -> tuple[TurbineSpec, str] | None:
+    """The first substitute whose pattern matches the stated model, with its flag; or None."""
+    if not model:
+        return None
+    for row in read_substitutes().itertuples(index=False):
+        if re.search(str(row.match_regex), model, flags=re.IGNORECASE):
+            h = hub if np.isfinite(hub) else float(row.hub_height_m)
+            cap = num(row.rated_kw_cap)
+            flag = (
+                f"existing '{model}' modelled by substitute {row.substitute_type}"
+                + (f" capped at {cap:g} kW" if np.isfinite(cap) else "")
+                + ("" if np.isfinite(hub) else f", hub {h:g} m assumed")
+                + f" ({row.reason})"
+            )
+            spec = load_turbine(
+                str(row.substitute_type),
+                h,
+                rated_kw_cap=cap if np.isfinite(cap) else None,
+                flag=flag,
+            )
+            return spec, flag
+    return None
+
+
+def existing_turbine(existing: Any, cfg: WindConfig) -> tuple[TurbineSpec | None, str]:
+    """Turbine that models a heap's existing turbines as built.
+
+    Order: the registry's windpowerlib type; a substitute from ``data/turbine_substitutes.csv``
+    matched on the stated model; the configured stand-in ``existing_unknown_type``.
+
+    Parameters
+    ----------
+    existing : ``registry.ExistingWind`` (count, model, windpowerlib_type, rated_kw, hub_height_m,
+        ...).
+    cfg : wind configuration.
+
+    Returns
+    -------
+    (TurbineSpec or None, note) : None when the heap has none or they cannot be assessed.
+    """
+    count = int(getattr(existing, "count", 0) or 0)
+    if count <= 0:
+        return None, ""
+    model = getattr(existing, "model", None) or ""
+    wtype = getattr(existing, "windpowerlib_type", None) or ""
+    hub = num(getattr(existing, "hub_height_m", None))
+    if wtype and wtype in turbine_types():
+        h = hub if np.isfinite(hub) else cfg.existing_unknown_hub_height_m
+        note = "" if np.isfinite(hub) else f"existing hub height assumed {h:g} m"
+        return load_turbine(wtype, h), note
+    sub = _substitute(model, hub)
+    if sub is not None:
+        return sub
+    if cfg.existing_unknown_type:
+        h = hub if np.isfinite(hub) else cfg.existing_unknown_hub_height_m
+        flag = (
+            f"existing model '{model or 'unknown'}' not in windpowerlib: assumed "
+            f"{cfg.existing_unknown_type} at {h:g} m hub height"
+        )
+        return load_turbine(cfg.existing_unknown_type, h, flag=flag), flag
+    return None, f"existing model '{model or 'unknown'}' not assessed (no windpowerlib type)"

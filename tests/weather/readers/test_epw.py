@@ -1,0 +1,70 @@
+"""Format ``epw``: EnergyPlus weather files."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from haldenenergie.errors import WeatherError
+from haldenenergie.weather import detect_format, read_weather
+
+HEADER = [
+    "LOCATION,Essen,NW,DEU,synthetic,104100,51.46,7.06,1.0,102.0",
+    "DESIGN CONDITIONS,0",
+    "TYPICAL/EXTREME PERIODS,0",
+    "GROUND TEMPERATURES,0",
+    "HOLIDAYS/DAYLIGHT SAVINGS,No,0,0,0",
+    "COMMENTS 1,test",
+    "COMMENTS 2,test",
+    "DATA PERIODS,1,1,Data,Sunday, 1/ 1,12/31",
+]
+
+
+def _epw_line(t, r) -> str:
+    hour_end = t.hour + 1  # EPW hour 1..24 ends the interval
+    f = [
+        t.year, t.month, t.day, hour_end, 60, "?", round(r.temp_air, 2), 5.0, 80, r.pressure,
+        0, 0, 300, round(r.ghi, 2), round(r.dni, 2), round(r.dhi, 2), 0, 0, 0, 0,
+        round(r.wind_direction), round(r.wind_speed, 3), 5, 5, 10, 777, 9, 999999999, 10, 0.1,
+        0, 88, 0.2, 0, 1,
+    ]  # fmt: skip
+    return ",".join(map(str, f))
+
+
+@pytest.fixture(scope="module")
+def epw_file(tmp_path_factory, default_year):
+    d = default_year[0]
+    local = d.copy()
+    local.index = d.index + pd.Timedelta(hours=1)  # local standard time UTC+1
+    lines = [_epw_line(t, r) for t, r in zip(local.index, d.itertuples(), strict=True)]
+    p = tmp_path_factory.mktemp("epw") / "x.epw"
+    p.write_text("\n".join(HEADER + lines) + "\n")
+    return p
+
+
+def test_epw_reads(epw_file, default_year):
+    d = default_year[0]
+    assert detect_format(epw_file) == "epw"
+    data, meta = read_weather(epw_file)
+    assert meta.source_format == "epw"
+    assert_allclose(data["ghi"].sum(), d["ghi"].round(2).sum(), rtol=1e-9)
+    assert_allclose(data["temp_air"].to_numpy(), d["temp_air"].round(2).to_numpy(), atol=1e-9)
+
+
+def test_epw_missing_codes_become_gaps(tmp_path, epw_file):
+    lines = epw_file.read_text().splitlines()
+    f = lines[8 + 100].split(",")
+    f[6] = "99.9"  # missing temperature
+    lines[8 + 100] = ",".join(f)
+    p = tmp_path / "gap.epw"
+    p.write_text("\n".join(lines) + "\n")
+    _data, meta = read_weather(p)
+    assert meta.n_gaps == 1 and meta.n_gaps_filled == 1
+
+
+def test_malformed_epw(tmp_path):
+    p = tmp_path / "bad.epw"
+    p.write_text("\n".join(HEADER) + "\n1,2,3\n")
+    with pytest.raises(WeatherError, match="malformed EPW file"):
+        read_weather(p)
