@@ -125,7 +125,9 @@ def _check_value(section: str, f: dataclasses.Field, value: object, origin: str)
     return value
 
 
-def build_section(name: str, values: Mapping[str, Any] | None = None, origin: str = "config"):
+def build_section(
+    name: str, values: Mapping[str, Any] | None = None, origin: str = "config"
+) -> Any:
     """Instantiate section ``name`` with ``values`` overriding its defaults (checked)."""
     if name not in SECTIONS:
         hint = difflib.get_close_matches(name, SECTIONS, n=1)

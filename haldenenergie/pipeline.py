@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -122,7 +123,7 @@ def compute_terrain(heaps, config: Config, dem_paths: Sequence[Path] = ()) -> di
     return terrain.terrain_for_heaps(heaps, config.terrain, dem=dem, fallback=True)
 
 
-def load_weather(weather_path, config: Config):
+def load_weather(weather_path: str | Path | None, config: Config) -> tuple[pd.DataFrame, Any]:
     """Read and validate the weather file (default: the embedded synthetic year)."""
     from . import weather
 
@@ -396,7 +397,9 @@ def resolve_registry(given: Path | None, manifest: dict) -> Path:
     return default
 
 
-def resolve_suitability(config_path: Path | None, manifest: dict, results_dir: Path):
+def resolve_suitability(
+    config_path: Path | None, manifest: dict, results_dir: Path
+) -> tuple[Any, str]:
     """(SuitabilityConfig, origin) for a rerank.
 
     The ``[suitability]`` section of ``config_path``, else the run's values from its manifest,

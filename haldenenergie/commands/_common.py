@@ -43,16 +43,18 @@ residential_option = click.option(
     "residential",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     default=None,
-    help="GeoJSON of residential areas: the distance to housing for heaps whose "
-    "registry entry has none (wind needs >= 600 m; unknown = not assessed).",
+    help="Residential areas (GeoJSON, GeoPackage, Shapefile or FlatGeobuf): the distance to "
+    "housing for heaps whose registry entry has none (wind needs >= 600 m; unknown = not "
+    "assessed).",
 )
 reserved_option = click.option(
     "--reserved",
     "reserved",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     default=None,
-    help="GeoJSON polygons (WGS84) of reserved areas (landmarks, forest to keep, "
-    "leisure use) excluded from PV and turbine sites, buffered by [terrain] reserved_buffer_m.",
+    help="Reserved areas (GeoJSON, GeoPackage, Shapefile or FlatGeobuf: landmarks, forest to "
+    "keep, leisure use) excluded from PV and turbine sites, buffered by [terrain] "
+    "reserved_buffer_m.",
 )
 overwrite_option = click.option(
     "--overwrite", is_flag=True, help="Replace existing output instead of refusing."
