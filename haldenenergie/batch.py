@@ -29,9 +29,11 @@ P90 is left empty.
 from __future__ import annotations
 
 import glob
+import hashlib
 import logging
 import os
 import time
+import zipfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -52,6 +54,8 @@ Z_P90 = 1.2816
 #: Rank threshold for the "share of runs in the top 10" statistic (issue 6).
 TOP_N = 10
 WEATHER_SUFFIXES = {".dat", ".csv", ".txt", ".epw", ".json"}
+#: File-name prefix of a DWD CDC station product (``produkt_ff_stunde_..._01078.txt``).
+CDC_PRODUCT_PREFIX = "produkt_"
 
 
 @dataclass
@@ -66,28 +70,68 @@ class BatchOutcome:
     sha256: str = ""
 
 
+def is_cdc_station_folder(path: Path) -> bool:
+    """True if ``path`` is a folder of DWD CDC station products: one weather input, not many.
+
+    A DWD CDC station's data come as ``produkt_*.txt`` files (one per variable) or as the zip
+    files holding them (DWD CDC dataset descriptions, opendata.dwd.de/climate_environment/CDC/);
+    the weather reader combines the products of such a folder into one series.
+    """
+    if not path.is_dir():
+        return False
+    for x in path.iterdir():
+        if not x.is_file():
+            continue
+        if x.name.startswith(CDC_PRODUCT_PREFIX):
+            return True
+        if x.suffix.lower() == ".zip" and _zip_holds_cdc_products(x):
+            return True
+    return False
+
+
+def _zip_holds_cdc_products(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as z:
+            return any(Path(n).name.startswith(CDC_PRODUCT_PREFIX) for n in z.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+def _folder_inputs(p: Path) -> list[Path]:
+    """The weather inputs of a folder: itself if a CDC station folder, else its weather files.
+
+    In an ordinary folder, each subfolder that is a CDC station folder counts as one input.
+    """
+    if is_cdc_station_folder(p):
+        return [p]
+    return sorted(
+        x
+        for x in p.iterdir()
+        if not x.name.startswith(".")
+        and (
+            (x.is_file() and x.suffix.lower() in WEATHER_SUFFIXES and x.name.lower() != "readme.md")
+            or is_cdc_station_folder(x)
+        )
+    )
+
+
 def expand_weather_args(args: Sequence[str | os.PathLike]) -> list[Path]:
-    """Files, folders (their weather files) and globs → a sorted, de-duplicated list of files."""
+    """Files, folders and globs → a sorted, de-duplicated list of weather inputs.
+
+    A folder stands for its weather files, except a DWD CDC station folder
+    (:func:`is_cdc_station_folder`), which is one input (so is a glob match that is one).
+    """
     out: list[Path] = []
     for a in args:
         s = str(a)
         p = Path(s)
         if p.is_dir():
-            out.extend(
-                sorted(
-                    x
-                    for x in p.iterdir()
-                    if x.is_file()
-                    and x.suffix.lower() in WEATHER_SUFFIXES
-                    and not x.name.startswith(".")
-                    and x.name.lower() != "readme.md"
-                )
-            )
+            out.extend(_folder_inputs(p))
         elif any(ch in s for ch in "*?["):
             matches = sorted(Path(m) for m in glob.glob(s))
             if not matches:
                 raise HaldenError(f"{s}: the pattern matches no file; check the glob")
-            out.extend(m for m in matches if m.is_file())
+            out.extend(m for m in matches if m.is_file() or is_cdc_station_folder(m))
         elif p.is_file():
             out.append(p)
         else:
@@ -99,6 +143,21 @@ def expand_weather_args(args: Sequence[str | os.PathLike]) -> list[Path]:
             seen.add(r)
             uniq.append(p)
     return uniq
+
+
+def weather_sha256(path: Path) -> str:
+    """SHA-256 of a weather input: of a file its bytes; of a folder its files' names and hashes.
+
+    The same digest as the weather reader records in ``WeatherMeta.sha256``.
+    """
+    if not path.is_dir():
+        return _io.sha256_file(path)
+    h = hashlib.sha256()
+    for p in sorted(path.iterdir()):
+        if p.is_file():
+            h.update(p.name.encode())
+            h.update(_io.sha256_file(p).encode())
+    return h.hexdigest()
 
 
 def run_key(weather_sha: str, context_hash: str) -> str:
@@ -125,16 +184,20 @@ def _one(
     dem_paths,
     shared_inputs: list[dict] | None = None,
     weather_sha256: str | None = None,
+    registry_warnings: Sequence[str] = (),
 ) -> tuple[str, float]:
     """Worker: read one weather file, compute, write its folder. Returns (status, seconds).
 
-    ``shared_inputs`` and ``weather_sha256`` are the hashes the batch already computed.
+    ``shared_inputs`` and ``weather_sha256`` are the hashes the batch already computed;
+    ``registry_warnings`` go into the run's manifest with the weather's and terrain's warnings.
     """
     from . import pipeline
 
     t0 = time.perf_counter()
     data, meta = pipeline.load_weather(weather_path, config)
+    distance_warnings = pipeline.check_station_distance(heaps, meta, config)
     result = pipeline.compute(heaps, terrains, data, meta, config)
+    warnings = pipeline.run_warnings(heaps, terrains, meta, registry_warnings, distance_warnings)
     result.manifest = pipeline.build_manifest(
         "batch",
         registry_path,
@@ -142,7 +205,7 @@ def _one(
         dem_paths,
         config,
         (),
-        extra={"batch_key": key},
+        extra={"batch_key": key, "warnings": warnings},
         shared_inputs=shared_inputs,
         weather_sha256=weather_sha256,
     )
@@ -224,7 +287,7 @@ def _plan(files: list[Path], runs_dir: Path, context_hash: str, force: bool):
     done: dict[int, BatchOutcome] = {}
     todo = []
     for i, f in enumerate(files):
-        sha = _io.sha256_file(f)
+        sha = weather_sha256(f)
         key = run_key(sha, context_hash)
         folder = runs_dir / _folder_name(f, key)
         if not force and _is_done(folder, key):
@@ -338,7 +401,8 @@ def run_batch(
 
     Parameters
     ----------
-    weather_args : weather files, folders and globs (:func:`expand_weather_args`).
+    weather_args : weather files, folders and globs (:func:`expand_weather_args`); a DWD CDC
+        station folder is one weather input.
     out_dir : the batch folder (see the module docstring for its layout).
     registry_path : heap registry (GeoJSON).
     dem_paths : DEM files/folders; empty uses parametric terrain.
@@ -359,26 +423,32 @@ def run_batch(
     config = config or load_config()
     pipeline.check_config(config)
     out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(f"{out_dir}: exists and is not a folder; choose another --out")
-    files = expand_weather_args(weather_args)
-    if not files:
-        raise HaldenError("no weather files given; pass files, folders or globs")
+    files = _check_inputs(weather_args, out_dir)
     jobs = max(1, jobs or os.cpu_count() or 1)
-    heaps = pipeline.load_heaps(registry_path)
+    runs_dir = out_dir / "runs"
+    try:
+        runs_dir.mkdir(parents=True, exist_ok=True)  # an unwritable --out fails before the work
+    except OSError as exc:
+        raise _io.write_error(out_dir, exc) from None
+    with _io.output_lock(out_dir):  # a second batch into the same folder fails at once
+        return _run_locked(
+            files, out_dir, runs_dir, registry_path, dem_paths, config, jobs, force, on_done
+        )
+
+
+def _run_locked(files, out_dir, runs_dir, registry_path, dem_paths, config, jobs, force, on_done):
+    """The batch proper, while holding the lock of ``out_dir``."""
+    from . import pipeline
+
+    heaps, registry_warnings = pipeline.load_heaps_with_warnings(registry_path)
     terrains = pipeline.compute_terrain(heaps, config, dem_paths)  # once, reused by every run
     shared, config_hash, context_hash = _context(registry_path, dem_paths, config)
-    runs_dir = out_dir / "runs"
-    runs_dir.mkdir(parents=True, exist_ok=True)
     outcomes, todo = _plan(files, runs_dir, context_hash, force)
     if on_done:
         for i in sorted(outcomes):
             on_done(outcomes[i])
-    args = [
-        (f, folder, key, heaps, terrains, config, registry_path, list(dem_paths), shared, sha)
-        for (_, f, folder, key, sha) in todo
-    ]
-
+    common = (heaps, terrains, config, registry_path, list(dem_paths), shared)
+    args = [(f, folder, key, *common, sha, registry_warnings) for (_, f, folder, key, sha) in todo]
     _execute(todo, args, jobs, _recorder(outcomes, on_done))
     ordered = [outcomes[i] for i in range(len(files))]
     _write_tables(out_dir, ordered)
@@ -387,3 +457,13 @@ def run_batch(
     man = _batch_manifest(ordered, shared, registry_path, dem_paths, config, extra)
     _io.write_json(out_dir / "manifest.json", man)
     return ordered
+
+
+def _check_inputs(weather_args: Sequence, out_dir: Path) -> list[Path]:
+    """The weather inputs of a batch; HaldenError for none or an ``--out`` that is a file."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: exists and is not a folder; choose another --out")
+    files = expand_weather_args(weather_args)
+    if not files:
+        raise HaldenError("no weather files given; pass files, folders or globs")
+    return files

@@ -2,7 +2,9 @@
 
 Subcommands live in ``haldenenergie/commands/<name>.py`` and are imported only when used, so that
 ``haldenenergie --help`` answers at once. Library errors (:class:`HaldenError`) become one-line
-messages on stderr and exit code 1; usage errors exit 2 (as rasterio's ``rio`` does).
+messages on stderr and exit code 1; usage errors exit 2 (as rasterio's ``rio`` does). As the last
+resort, an ``OSError`` escaping a command (disk full, permission denied) is printed as one line
+``error: <path>: <reason>`` and a ``MemoryError`` as one line, both with exit code 1.
 """
 
 from __future__ import annotations
@@ -90,6 +92,35 @@ class LazyGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("error: interrupted; no partial output was kept", err=True)
             ctx.exit(130)
+        except MemoryError:
+            click.echo(
+                "error: out of memory; the input is too large for this machine: check the sizes "
+                "of the files given, or run fewer heaps or weather files at a time",
+                err=True,
+            )
+            ctx.exit(1)
+        except BrokenPipeError:  # stdout closed by a pager or `head`: click's own handling
+            raise
+        except OSError as exc:  # the last resort: disk full, permission, read-only file system
+            click.echo(f"error: {os_error_line(exc)}", err=True)
+            ctx.exit(1)
+
+
+def os_error_line(exc: OSError) -> str:
+    """``<path>: <strerror>`` of an OSError (both paths for a rename), as one line.
+
+    Parameters
+    ----------
+    exc : the error (``filename``/``filename2`` and ``strerror`` when the OS gave them).
+
+    Returns
+    -------
+    str : e.g. ``out/results.csv: No space left on device``.
+    """
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    paths = [str(f) for f in (exc.filename, exc.filename2) if f is not None]
+    text = f"{' -> '.join(paths)}: {reason}" if paths else reason
+    return " ".join(text.split())
 
 
 def setup_logging(verbose: int, quiet: bool) -> None:

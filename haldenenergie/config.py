@@ -11,8 +11,10 @@ Each stage module defines a frozen dataclass of its parameters (``TerrainConfig`
     [wind]
     turbine_type = "E-126/4200"
 
-Unknown sections or keys, values of the wrong type and values out of range are refused with a
-one-line :class:`~haldenenergie.errors.ConfigError` that names the file, the key and the fix.
+Unknown sections or keys, values of the wrong type, numbers that are not finite (``nan``,
+``inf``), lists whose items are not of the default's kind (``[1, "a"]``), values nested deeper than
+:data:`MAX_NESTING_DEPTH` and values out of range are refused with a one-line
+:class:`~haldenenergie.errors.ConfigError` that names the file, the key and the fix.
 ``haldenenergie config show`` prints every parameter in effect with its source.
 """
 
@@ -22,6 +24,7 @@ import dataclasses
 import difflib
 import importlib
 import json
+import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -49,6 +52,13 @@ SECTIONS: dict[str, str] = {
 }
 
 
+#: Deepest nesting of lists and tables allowed inside one parameter value. The deepest default is
+#: ``[suitability] rules`` (table of rules → rule table → list of fields: 3 levels); assumption: 8
+#: levels leave room for any real table while keeping every later step (checks, JSON, hashing)
+#: far from Python's recursion limit (a 5,000-deep TOML array would otherwise crash it).
+MAX_NESTING_DEPTH = 8
+
+
 def _section_class(name: str):
     mod, cls = SECTIONS[name].split(":")
     return getattr(importlib.import_module(mod), cls)
@@ -63,6 +73,11 @@ def _coerce_number(
             f"{origin}: {key} = {value!r} must be a number in [{unit}]; write e.g. "
             f"{name} = {default!r}"
         )
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(
+            f"{origin}: {key} = {value!r} is not a finite number; write a number in [{unit}], "
+            f"e.g. {name} = {default!r}"
+        )
     if isinstance(default, float):
         return float(value)
     if isinstance(value, float):
@@ -70,6 +85,60 @@ def _coerce_number(
             raise ConfigError(f"{origin}: {key} = {value!r} must be a whole number")
         return int(value)
     return value
+
+
+def _item_kind(x: object) -> str:
+    """Kind of a list item: ``number``, ``bool``, ``string``, ``list``, ``table`` or ``other``."""
+    if isinstance(x, bool):
+        return "bool"
+    if isinstance(x, (int, float)):
+        return "number"
+    if isinstance(x, str):
+        return "string"
+    if isinstance(x, (list, tuple)):
+        return "list"
+    return "table" if isinstance(x, Mapping) else "other"
+
+
+def _check_list_items(
+    key: str, default: list | tuple, value: list | tuple, unit: str, origin: str
+) -> None:
+    """Every item of a list value must be of the kind of the default's items (numbers: finite)."""
+    kinds = {_item_kind(x) for x in default} or {"number", "bool", "string"}
+    for i, x in enumerate(value):
+        kind = _item_kind(x)
+        if kind not in kinds:
+            want = " or ".join(sorted(kinds))
+            raise ConfigError(
+                f"{origin}: {key}[{i}] = {x!r} is a {kind}, but the list holds {want}s "
+                f"[{unit}]; write e.g. {key.split('] ')[-1]} = {list(default)!r}"
+            )
+        if kind == "number" and not math.isfinite(x):
+            raise ConfigError(
+                f"{origin}: {key}[{i}] = {x!r} is not a finite number; write a number in [{unit}]"
+            )
+
+
+def _check_nested(key: str, value: object, origin: str) -> None:
+    """Refuse values nested deeper than :data:`MAX_NESTING_DEPTH` and non-finite numbers in them.
+
+    Iterative (an explicit stack), so that a pathological value cannot exhaust the recursion limit.
+    """
+    stack: list[tuple[object, str, int]] = [(value, key, 0)]
+    while stack:
+        v, where, depth = stack.pop()
+        if isinstance(v, float) and not math.isfinite(v):
+            raise ConfigError(
+                f"{origin}: {where} = {v!r} is not a finite number; write a finite number"
+            )
+        if isinstance(v, (Mapping, list, tuple)):
+            if depth >= MAX_NESTING_DEPTH:
+                raise ConfigError(
+                    f"{origin}: {key} is nested more than {MAX_NESTING_DEPTH} levels deep; "
+                    "write a flat list or table as in 'haldenenergie config show --format toml'"
+                )
+            items = v.items() if isinstance(v, Mapping) else enumerate(v)
+            stack.extend((x, f"{where}[{k!r}]", depth + 1) for k, x in items)
 
 
 def _coerce(key: str, f: dataclasses.Field, default: object, value: object, origin: str) -> object:
@@ -86,6 +155,7 @@ def _coerce(key: str, f: dataclasses.Field, default: object, value: object, orig
     if isinstance(default, (list, tuple)):
         if not isinstance(value, (list, tuple)):
             raise ConfigError(f"{origin}: {key} = {value!r} must be a list")
+        _check_list_items(key, default, value, unit, origin)
         return type(default)(value)
     if isinstance(default, dict):
         if not isinstance(value, Mapping):
@@ -121,6 +191,7 @@ def _check_value(section: str, f: dataclasses.Field, value: object, origin: str)
     key = f"[{section}] {f.name}"
     default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
     value = _coerce(key, f, default, value, origin)
+    _check_nested(key, value, origin)
     _check_range(key, f.metadata, value, origin)
     return value
 
@@ -180,6 +251,25 @@ class Config:
         return dataclasses.replace(self, **{section: build_section(section, values, "override")})
 
 
+def _parse_toml(p: Path, text: str) -> dict[str, dict]:
+    """Parse a config file's text: a table of sections, or ConfigError naming the file."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{p}: not valid TOML ({exc}); fix the syntax at that line") from None
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        raise ConfigError(
+            f"{p}: not valid TOML (values nested too deeply for the parser); parameters nest at "
+            f"most {MAX_NESTING_DEPTH} levels: write a flat list or table"
+        ) from None
+    for key, value in data.items():
+        if not isinstance(value, dict):
+            raise ConfigError(
+                f"{p}: top-level key '{key}' must sit in a section such as [pv] or [wind]"
+            )
+    return data
+
+
 def load_config(
     path: str | Path | None = None, overrides: Mapping[str, Mapping] | None = None
 ) -> Config:
@@ -197,15 +287,7 @@ def load_config(
             ) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{p}: cannot read config file ({exc})") from None
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{p}: not valid TOML ({exc}); fix the syntax at that line") from None
-        for key, value in data.items():
-            if not isinstance(value, dict):
-                raise ConfigError(
-                    f"{p}: top-level key '{key}' must sit in a section such as [pv] or [wind]"
-                )
+        data = _parse_toml(p, text)
     for sec, vals in (overrides or {}).items():
         data.setdefault(sec, {}).update(vals)
     for sec in data:

@@ -3,7 +3,8 @@
 The composition layer: one function (:func:`run`) calls the stages in order and is what the CLI
 calls. Computation (:func:`compute`) and writing (:func:`write_results`) are separate so that the
 batch runner can reuse the terrain of many weather years and write each year's folder on its own.
-:func:`rerank` classifies and ranks the heaps of a written folder again (``haldenenergie rank``).
+:func:`~haldenenergie.rerank.rerank` (re-exported here) classifies and ranks the heaps of a
+written folder again (``haldenenergie rank``).
 
 The result folder (its files, the atomic write and reading it back) is the contract of
 :mod:`haldenenergie.results`.
@@ -24,7 +25,7 @@ import pandas as pd
 from . import _io
 from . import results as results_folder
 from .config import Config, load_config
-from .errors import ConfigError, HaldenError, RegistryError
+from .errors import HaldenError, RegistryError
 from .results import build_manifest, input_records
 
 log = logging.getLogger("haldenenergie.pipeline")
@@ -32,48 +33,21 @@ log = logging.getLogger("haldenenergie.pipeline")
 #: ``status`` of every heap when the weather file has no irradiance (e.g. windpowerlib CSV).
 STATUS_NO_PV = "wind only: weather has no irradiance, PV energy not computed"
 
-#: Columns of results.csv in this order (issue 4 asks for at least the first block).
-RESULT_COLUMNS = [
-    "heap_id",
-    "name",
-    "city",
-    "owner",
-    "terrain_source",
-    "footprint_area_ha",
-    "relative_height_m",
-    "pv_usable_area_ha",
-    "pv_capacity_mwp",
-    "pv_energy_mwh_per_a",
-    "pv_specific_yield_kwh_per_kwp",
-    "wind_turbines_new",
-    "wind_capacity_mw",
-    "wind_energy_mwh_per_a",
-    "wind_full_load_hours_h",
-    "existing_wind_turbines",
-    "existing_wind_energy_mwh_per_a",
-    "assumptions",
-    # further detail
-    "status",
-    "lat",
-    "lon",
-    "membership",
-    "area_ha",
-    "height_rel_m",
-    "form",
-    "summit_elevation_m",
-    "base_elevation_m",
-    "plateau_area_ha",
-    "turbine_site_area_ha",
-    "half_height_distance_m",
-    "wind_turbine_type",
-    "wind_hub_height_m",
-    "wind_capacity_factor",
-    "wind_mean_speed_hub_m_s",
-    "wind_notes",
-    "total_energy_mwh_per_a",
-    "housing_distance_m",
-    "weather_partial",
-]
+#: Columns of results.csv in this order: the block issue 4 asks for, then further detail.
+RESULT_COLUMNS: list[str] = (
+    """
+heap_id name city owner terrain_source footprint_area_ha relative_height_m pv_usable_area_ha
+pv_capacity_mwp pv_energy_mwh_per_a pv_specific_yield_kwh_per_kwp wind_turbines_new
+wind_capacity_mw wind_energy_mwh_per_a wind_full_load_hours_h existing_wind_turbines
+existing_wind_energy_mwh_per_a assumptions
+"""
+    + """
+status lat lon membership area_ha height_rel_m form summit_elevation_m base_elevation_m
+plateau_area_ha turbine_site_area_ha half_height_distance_m wind_turbine_type wind_hub_height_m
+wind_capacity_factor wind_mean_speed_hub_m_s wind_notes total_energy_mwh_per_a
+housing_distance_m weather_partial
+"""
+).split()
 
 
 @dataclass
@@ -110,9 +84,25 @@ def _select_heaps(heaps, heap_ids: Sequence[str], registry_path) -> list:
 
 def load_heaps(registry_path, heap_ids: Sequence[str] = ()) -> list:
     """Read the registry and keep the selected heaps (all when ``heap_ids`` is empty)."""
-    from .registry import read_registry
+    return load_heaps_with_warnings(registry_path, heap_ids)[0]
 
-    return _select_heaps(read_registry(registry_path), heap_ids, registry_path)
+
+def load_heaps_with_warnings(registry_path, heap_ids: Sequence[str] = ()) -> tuple[list, list]:
+    """(selected heaps, the registry's warnings as logged lines) — the warnings for a manifest.
+
+    Raises
+    ------
+    RegistryError : as :func:`haldenenergie.registry.read_registry` (one line, first error).
+    """
+    from .registry import check_registry, read_registry
+
+    heaps, problems = check_registry(registry_path)
+    if any(p.severity == "error" for p in problems):
+        read_registry(registry_path)  # raises the registry's one-line error
+    warnings = [p.format(registry_path) for p in problems if p.severity == "warning"]
+    for w in warnings:
+        log.warning("%s", w)
+    return _select_heaps(heaps, heap_ids, registry_path), warnings
 
 
 def compute_terrain(heaps, config: Config, dem_paths: Sequence[Path] = ()) -> dict:
@@ -120,7 +110,64 @@ def compute_terrain(heaps, config: Config, dem_paths: Sequence[Path] = ()) -> di
     from . import terrain
 
     dem = terrain.open_dem(list(dem_paths), xyz_crs=config.terrain.xyz_crs) if dem_paths else None
-    return terrain.terrain_for_heaps(heaps, config.terrain, dem=dem, fallback=True)
+    terrains = terrain.terrain_for_heaps(heaps, config.terrain, dem=dem, fallback=True)
+    _log_terrain_warnings(heaps, terrains)
+    return terrains
+
+
+def _log_terrain_warnings(heaps, terrains: dict) -> None:
+    """One stderr line naming the heaps whose terrain has warnings; each warning with -v."""
+    warned = [h.id for h in heaps if terrains[h.id].warnings]
+    for h in heaps:
+        for w in terrains[h.id].warnings:
+            log.info("heap %s: %s", h.id, w)
+    if warned:
+        shown = ", ".join(warned[:8]) + (f" and {len(warned) - 8} more" if len(warned) > 8 else "")
+        log.warning(
+            "terrain: %d of %d heaps have warnings (%s); each is listed in manifest.json "
+            "'warnings' and the 'assumptions' column of results.csv (and logged with -v)",
+            len(warned),
+            len(heaps),
+            shown,
+        )
+
+
+def check_station_distance(heaps, meta, config: Config) -> list[str]:
+    """The weather stage's distance check of the station against every heap with coordinates.
+
+    Warns beyond ``[weather] max_station_distance_warn_km``; raises
+    :class:`~haldenenergie.errors.WeatherError` beyond ``max_station_distance_km`` unless
+    ``allow_distant_weather`` (``--allow-distant-weather``). Returns the warnings [text].
+    """
+    from . import weather
+
+    points = [(h.lon, h.lat) for h in heaps if h.lon is not None and h.lat is not None]
+    w = config.weather
+    found = weather.check_station_distance(
+        meta,
+        points,
+        w.max_station_distance_warn_km,
+        w.max_station_distance_km,
+        w.allow_distant_weather,
+    )
+    return list(found or [])
+
+
+def run_warnings(heaps, terrains: dict, meta, *more: Sequence[str]) -> list[str]:
+    """Every warning of a run, once each, for the manifest's ``warnings`` list.
+
+    Parameters
+    ----------
+    heaps, terrains : the run's heaps and their terrain (warnings prefixed ``heap <id>:``).
+    meta : weather metadata (its ``warnings``).
+    more : further lists (registry warnings, station distance) in the order given.
+    """
+    out = [str(w) for w in getattr(meta, "warnings", None) or []]
+    for lst in more:
+        out.extend(str(w) for w in lst)
+    for h in heaps:
+        out.extend(f"heap {h.id}: {w}" for w in terrains[h.id].warnings)
+    return list(dict.fromkeys(out))
 
 
 def load_weather(weather_path: str | Path | None, config: Config) -> tuple[pd.DataFrame, Any]:
@@ -311,6 +358,15 @@ def check_config(config: Config) -> None:
     wind.check_config(config)
 
 
+def _run_inputs(registry_path, weather_path, dem_paths, config: Config) -> list[Path]:
+    """Every input path of a run: an output that is or holds one of them is refused."""
+    paths = [registry_path, weather_path, *dem_paths]
+    paths += [config.terrain.reserved_areas_path, config.suitability.residential_areas_path]
+    if config.origin != "defaults":
+        paths.append(config.origin)
+    return [Path(p) for p in paths if p]
+
+
 def run(
     registry_path,
     weather_path=None,
@@ -326,30 +382,52 @@ def run(
     Parameters
     ----------
     registry_path : heap registry (GeoJSON).
-    weather_path : weather file; ``None`` uses the embedded synthetic default year.
+    weather_path : weather file (or DWD CDC station folder/zip); ``None`` uses the embedded
+        synthetic default year.
     dem_paths : DEM files/folders; empty uses parametric terrain for every heap.
     config : parameters in effect; ``None`` uses the defaults.
     heap_ids : restrict the run to these heaps.
-    out_dir : result folder to write (refused if it exists unless ``overwrite``).
+    out_dir : result folder to write (refused if it exists unless ``overwrite``, and checked for
+        write access, free space and a concurrent writer before any work).
     progress : optional callback receiving the name of each stage as it starts.
-    """
-    import datetime as _dt
 
+    Returns
+    -------
+    RunResult : its manifest lists every warning of the run (``warnings``; also on stderr).
+    """
     config = config or load_config()
     check_config(config)
-    if out_dir is not None:
-        _io.check_can_write(out_dir, overwrite)  # fail before the work, not after it
+    if out_dir is None:
+        return _run_stages(registry_path, weather_path, dem_paths, config, heap_ids, progress)
+    inputs = _run_inputs(registry_path, weather_path, dem_paths, config)
+    _io.check_can_write(out_dir, overwrite, kind="dir", inputs=inputs)  # before the work
+    try:
+        result = _run_stages(registry_path, weather_path, dem_paths, config, heap_ids, progress)
+        (progress or (lambda s: None))("write")
+        write_results(result, out_dir, overwrite=overwrite)
+    finally:
+        _io.release_output(out_dir)  # the claim taken by the check (no-op once written)
+    return result
+
+
+def _run_stages(registry_path, weather_path, dem_paths, config, heap_ids, progress) -> RunResult:
+    """The stages of :func:`run` up to the manifest (nothing written)."""
+    import datetime as _dt
+
     say = progress or (lambda s: None)
     t0 = time.perf_counter()
     started = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
     say("registry")
-    heaps = load_heaps(registry_path, heap_ids)
+    heaps, registry_warnings = load_heaps_with_warnings(registry_path, heap_ids)
     say("weather")
     data, meta = load_weather(weather_path, config)
+    distance_warnings = check_station_distance(heaps, meta, config)
     say("terrain")
     terrains = compute_terrain(heaps, config, dem_paths)
     say("pv+wind")
     result = compute(heaps, terrains, data, meta, config)
+    extra = {"started_utc": started, "elapsed_s": round(time.perf_counter() - t0, 3)}
+    extra["warnings"] = run_warnings(heaps, terrains, meta, registry_warnings, distance_warnings)
     result.manifest = build_manifest(
         "run",
         registry_path,
@@ -357,139 +435,31 @@ def run(
         dem_paths,
         config,
         heap_ids,
-        extra={"started_utc": started, "elapsed_s": round(time.perf_counter() - t0, 3)},
+        extra=extra,
+        weather_sha256=getattr(meta, "sha256", None) or None,
     )
-    if out_dir is not None:
-        say("write")
-        write_results(result, out_dir, overwrite=overwrite)
     return result
 
 
-def resolve_registry(given: Path | None, manifest: dict) -> Path:
-    """Registry for a rerank: ``given``, else the one the run recorded, else the default.
-
-    The recorded registry is used only if it still exists; the default is the packaged registry
-    (:func:`haldenenergie.resources.default_registry_path`).
-
-    Raises
-    ------
-    RegistryError : ``given`` (or, as the last resort, the default registry) does not exist.
-    """
-    from .resources import default_registry_path
-
-    if given is not None:
-        if not Path(given).exists():
-            raise RegistryError(f"{given}: registry not found; check the path given to --heaps")
-        return Path(given)
-    recorded = results_folder.registry_from_manifest(manifest)
-    if recorded is not None and recorded.exists():
-        return recorded
-    default = default_registry_path()
-    if recorded is not None:
-        log.warning(
-            "registry %s recorded in manifest.json no longer exists; using %s", recorded, default
-        )
-    if not default.exists():
-        raise RegistryError(
-            f"{default}: default registry not found; pass --heaps PATH to the heap registry "
-            "(GeoJSON)"
-        )
-    return default
-
-
-def resolve_suitability(
-    config_path: Path | None, manifest: dict, results_dir: Path
-) -> tuple[Any, str]:
-    """(SuitabilityConfig, origin) for a rerank.
-
-    The ``[suitability]`` section of ``config_path``, else the run's values from its manifest,
-    else the defaults; ``origin`` says which (a path or ``"defaults"``).
-    """
-    from .config import build_section
-
-    if config_path is not None:
-        return load_config(config_path).suitability, str(config_path)
-    values = results_folder.suitability_values_from_manifest(manifest)
-    if values:
-        origin = str(Path(results_dir) / results_folder.MANIFEST)
-        try:
-            return build_section("suitability", values, origin), origin
-        except ConfigError as exc:
-            log.warning("ignoring the run's [suitability] parameters (%s); using the defaults", exc)
-    return load_config(None).suitability, "defaults"
-
-
-def rerank(
-    results_dir: str | Path,
-    config_path: Path | None = None,
-    registry: Path | None = None,
-    residential: Path | None = None,
-    write: bool = True,
-) -> RunResult:
-    """Classify and rank the heaps of a written result folder again (``haldenenergie rank``).
-
-    Parameters
-    ----------
-    results_dir : folder written by :func:`run` (``results.csv``, ``manifest.json``).
-    config_path : TOML whose ``[suitability]`` section is used; default: the run's recorded
-        ``[suitability]`` values, else the defaults.
-    registry : heap registry (GeoJSON); default: the one the manifest records, else the packaged
-        one.
-    residential : GeoJSON of residential areas (overrides ``residential_areas_path``).
-    write : rewrite ``results.csv`` (rank columns replaced, row order kept), ``ranking.csv``,
-        ``totals.csv`` and the manifest's ``ranking`` entry
-        (:func:`haldenenergie.results.write_rank_outputs`).
-
-    Returns
-    -------
-    RunResult : ``results`` in rank order, ``totals``, the folder's ``manifest`` (with the new
-    ``ranking`` entry); ``monthly``/``surfaces`` empty (not re-read); ``info`` holds ``registry``
-    [Path] and ``config_origin`` [text].
-    """
-    import dataclasses
-
-    from . import suitability
-
-    d = results_folder.check_folder(results_dir)
-    table = results_folder.read_results(d)
-    manifest = results_folder.read_manifest(d)
-    reg = resolve_registry(registry, manifest)
-    cfg, origin = resolve_suitability(config_path, manifest, d)
-    if residential is not None:
-        cfg = dataclasses.replace(cfg, residential_areas_path=str(residential))
-        origin += f" + --residential {residential}"
-    heaps = load_heaps(reg)
-    suitability.check_results(table, str(d / results_folder.RESULTS))
-    ranked, totals = suitability.rank_results(table, heaps, cfg)
-    manifest = dict(manifest, ranking=results_folder.ranking_manifest_entry(cfg, reg, origin))
-    if write:
-        results_folder.write_rank_outputs(
-            d, table, ranked, totals, manifest_extra=manifest["ranking"]
-        )
-    return RunResult(
-        results=ranked,
-        monthly=pd.DataFrame(),
-        surfaces=pd.DataFrame(),
-        totals=totals,
-        manifest=manifest,
-        heaps=list(heaps),
-        info={"registry": reg, "config_origin": origin},
-    )
-
+# Re-ranking a written folder lives in :mod:`haldenenergie.rerank`; kept importable from here.
+from .rerank import rerank, resolve_registry, resolve_suitability  # noqa: E402
 
 __all__ = [
     "RESULT_COLUMNS",
     "HaldenError",
     "RunResult",
     "build_manifest",
+    "check_station_distance",
     "compute",
     "compute_terrain",
     "input_records",
     "load_heaps",
+    "load_heaps_with_warnings",
     "load_weather",
     "rerank",
     "resolve_registry",
     "resolve_suitability",
     "run",
+    "run_warnings",
     "write_results",
 ]

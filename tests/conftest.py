@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,3 +81,57 @@ def cli(invoke):
         return result
 
     return _cli
+
+
+# DWD CDC station folder (pipeline and batch tests)
+#: Geography file of DWD CDC station 1078 (Düsseldorf), as the DWD ships it.
+CDC_GEO = (
+    "Stations_id;Stationshoehe;Geogr.Breite;Geogr.Laenge;von_datum;bis_datum;Stationsname\n"
+    "1078;37;51.2960;6.7686;19690101;;Duesseldorf\n"
+)
+
+
+def _cdc_product(path: Path, cols: dict, end, fmt: str = "%Y%m%d%H") -> None:
+    df = pd.DataFrame(
+        {"STATIONS_ID": 1078, "MESS_DATUM": end.strftime(fmt), "QN": 3, **cols, "eor": "eor"}
+    )
+    path.write_text(df.to_csv(sep=";", index=False).replace(";", ";  "), encoding="utf-8")
+
+
+def write_cdc_station(folder: Path) -> Path:
+    """A DWD CDC hourly station folder (wind, temperature, pressure, solar + geography) made from
+    the synthetic year; MESS_DATUM labels the end of the hour, solar in J/cm² per hour."""
+    from haldenenergie.weather import default_weather_path, read_weather
+
+    d = read_weather(default_weather_path())[0].iloc[:8760]
+    end = d.index + pd.Timedelta(hours=1)
+    folder.mkdir(parents=True)
+    tag = "stunde_20150101_20151231_01078"
+    _cdc_product(
+        folder / f"produkt_ff_{tag}.txt",
+        {"F": d["wind_speed"].round(1).to_numpy(), "D": d["wind_direction"].round(0).to_numpy()},
+        end,
+    )
+    _cdc_product(
+        folder / f"produkt_tu_{tag}.txt", {"TT_TU": d["temp_air"].round(1).to_numpy()}, end
+    )
+    _cdc_product(
+        folder / f"produkt_p0_{tag}.txt", {"P0": (d["pressure"] / 100).round(1).to_numpy()}, end
+    )
+    _cdc_product(
+        folder / f"produkt_st_{tag}.txt",
+        {
+            "FG_LBERG": (d["ghi"] * 0.36).round(3).to_numpy(),
+            "FD_LBERG": (d["dhi"] * 0.36).round(3).to_numpy(),
+        },
+        end,
+        fmt="%Y%m%d%H:%M",
+    )
+    (folder / "Metadaten_Geographie_01078.txt").write_text(CDC_GEO, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def cdc_folder(tmp_path_factory) -> Path:
+    """A DWD CDC station folder (several produkt_*.txt files of station 1078)."""
+    return write_cdc_station(tmp_path_factory.mktemp("cdc") / "cdc-01078")

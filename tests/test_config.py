@@ -198,3 +198,81 @@ def test_loading_config_imports_no_stage_engine():
     modules, csv_files = res.stdout.strip().splitlines()
     assert modules == "[]", f"loading the config imported {modules}"
     assert csv_files == "[]", f"loading the config read {csv_files}"
+
+
+# ------------------------------------------------------------------------------------------------
+# issue 13: non-finite numbers, mixed-type lists, deep nesting — one line through the CLI
+# ------------------------------------------------------------------------------------------------
+_DEEP = "[terrain]\nbase_ring_m = " + "[" * 5000 + "]" * 5000 + "\n"
+_DEEP_TABLE = "[suitability]\nrules = " + "{ a = " * 30 + "1" + " }" * 30 + "\n"
+
+
+@pytest.mark.parametrize(
+    "toml, pattern, fix",
+    [
+        (
+            "[pv]\nplateau_tilt_deg = nan\n",
+            r"\[pv\] plateau_tilt_deg = nan is not a finite",
+            "e.g.",
+        ),
+        ("[pv]\nplateau_tilt_deg = inf\n", r"plateau_tilt_deg = inf is not a finite", "e.g."),
+        ("[wind]\nhub_height_m = -inf\n", r"hub_height_m = -inf is not a finite", "e.g."),
+        ("[terrain]\nresolution_m = nan\n", r"resolution_m = nan is not a finite", "e.g."),
+        ("[terrain]\ntilt_bands_deg = [0, nan]\n", r"tilt_bands_deg\[1\] = nan", "write a number"),
+        (
+            "[suitability]\nowner_factors = { RVR = nan, RAG = 0.6, other = 0.4 }\n",
+            r"owner_factors\['RVR'\] = nan is not a finite",
+            "write a finite",
+        ),
+        (
+            '[terrain]\ntilt_bands_deg = [1, "a"]\n',
+            r"tilt_bands_deg\[1\] = 'a' is a string, but the list holds numbers",
+            "write e.g. tilt_bands_deg = [0.0, 5.0",
+        ),
+        (
+            "[terrain]\nbase_ring_m = [[50], 250]\n",
+            r"base_ring_m\[0\] = \[50\] is a list, but the list holds numbers",
+            "write e.g.",
+        ),
+        ("[terrain]\nnorth_sector_deg = [true, 67.5]\n", r"is a bool, but the list", "write e.g."),
+        (_DEEP, r"not valid TOML \(values nested too deeply", "write a flat list or table"),
+        (_DEEP_TABLE, r"\[suitability\] rules is nested more than 8 levels", "write a flat"),
+    ],
+    ids=[
+        "nan",
+        "inf",
+        "-inf",
+        "nan-int-range",
+        "nan-in-list",
+        "nan-in-table",
+        "mixed-list",
+        "nested-list",
+        "bool-in-list",
+        "5000-deep-array",
+        "30-deep-table",
+    ],
+)
+def test_non_finite_mixed_and_deep_values_are_one_line_errors(tmp_path, invoke, toml, pattern, fix):
+    """Through the CLI: exit 1, one line naming the file and the key, and the fix; ``run`` fails at
+    once (before any stage: the output folder is not created)."""
+    p = tmp_path / "bad.toml"
+    p.write_text(toml, encoding="utf-8")
+    for args in (("config", "show"), ("run", "--out", tmp_path / "out")):
+        r = invoke(*args, "--config", p)
+        assert r.exit_code == 1, r.output
+        line = r.stderr.strip()
+        assert "\n" not in line and line.startswith(f"error: {p}: "), r.stderr
+        assert re.search(pattern, line) and fix in line, line
+    assert not (tmp_path / "out").exists()
+
+
+def test_finite_numbers_and_lists_of_numbers_still_load(tmp_path):
+    p = tmp_path / "ok.toml"
+    p.write_text("[terrain]\ntilt_bands_deg = [0, 5, 15.5, 25, 35]\n[pv]\nplateau_tilt_deg = 1e1\n")
+    cfg = load_config(p)
+    assert cfg.terrain.tilt_bands_deg == [0, 5, 15.5, 25, 35] and cfg.pv.plateau_tilt_deg == 10.0
+
+
+def test_manifest_parameters_are_strict_json_for_every_default():
+    """Every parameter in effect is finite, so the manifest's parameters need no NaN."""
+    json.loads(json.dumps(load_config().to_dict(), allow_nan=False))

@@ -110,7 +110,11 @@ def test_xlsx_cells_identical(golden_runs, case, name, lang):
     sheet = old_wb.sheetnames[3]
     new_rows = [r[:3] for r in _cells(golden_runs[case] / name, sheet)]
     old_rows = [r[:3] for r in _cells(GOLDEN / case / name, sheet)]
-    assert new_rows == old_rows, f"{case}/{name}: parameter values in sheet {sheet} differ"
+    # New parameters (e.g. the plausibility checks of issue 13) may add rows; every recorded
+    # parameter must still be there with its value, in the same order.
+    it = iter(new_rows)
+    missing = [r for r in old_rows if not any(r == n for n in it)]
+    assert not missing, f"{case}/{name}: parameters missing or changed in {sheet}: {missing[:3]}"
 
 
 @pytest.mark.slow

@@ -57,7 +57,10 @@ reserved_option = click.option(
     "reserved_buffer_m.",
 )
 overwrite_option = click.option(
-    "--overwrite", is_flag=True, help="Replace existing output instead of refusing."
+    "--overwrite",
+    is_flag=True,
+    help="Replace an existing output this tool wrote (a results folder with its manifest.json "
+    "and nothing else, or a regular file); anything else is refused, never deleted.",
 )
 #: --allow-partial (run and batch): the weather stage's [weather] allow_partial from the CLI.
 allow_partial_option = click.option(
@@ -69,20 +72,37 @@ allow_partial_option = click.option(
     "to 8760 h and flagged in weather_partial; same as [weather] allow_partial = true.",
 )
 
+#: --allow-distant-weather (run and batch): [weather] allow_distant_weather from the CLI.
+allow_distant_option = click.option(
+    "--allow-distant-weather",
+    "allow_distant",
+    is_flag=True,
+    default=False,
+    help="Accept a weather station farther from the heaps than [weather] "
+    "max_station_distance_km (still warned about); same as [weather] allow_distant_weather = "
+    "true.",
+)
+
 
 def get_config(
     config_path,
     residential: Path | None = None,
     reserved: Path | None = None,
     allow_partial: bool = False,
+    allow_distant: bool = False,
 ):
     """Defaults, then the TOML file, then command-line overrides.
 
-    The overrides are --residential, --reserved and --allow-partial.
+    The overrides are --residential, --reserved, --allow-partial and --allow-distant-weather.
     """
     overrides = {}
+    weather = {}
     if allow_partial:
-        overrides["weather"] = {"allow_partial": True}
+        weather["allow_partial"] = True
+    if allow_distant:
+        weather["allow_distant_weather"] = True
+    if weather:
+        overrides["weather"] = weather
     if residential is not None:
         overrides["suitability"] = {"residential_areas_path": str(residential)}
     if reserved is not None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from ._common import (
+    allow_distant_option,
     allow_partial_option,
     config_option,
     dem_option,
@@ -47,6 +48,7 @@ from ._common import (
 @residential_option
 @reserved_option
 @allow_partial_option
+@allow_distant_option
 @click.pass_context
 def batch(
     ctx,
@@ -60,6 +62,7 @@ def batch(
     residential,
     reserved,
     allow_partial,
+    allow_distant,
 ):
     """Run the full pipeline once per weather file (files, folders or globs) and summarise.
 
@@ -72,23 +75,15 @@ def batch(
     Examples:
       haldenenergie batch 'TRY2015_essen_*.dat' --out batch/
       haldenenergie batch weather-years/ --out batch/ --jobs 2
-    """
-    import contextlib
+      haldenenergie batch cdc-station-01078/ TRY2015_essen_jahr.dat --out batch/
 
+    A folder stands for its weather files, except a DWD CDC station folder (produkt_*.txt files
+    or the station's zip files), which is one weather input.
+    """
     from ..batch import expand_weather_args, run_batch
 
-    cfg = get_config(config_path, residential, reserved, allow_partial)
-    n_files = len(expand_weather_args(weather))
-    # A progress bar on a terminal; nothing but failures and the summary line in a pipe or with -q.
-    bar_cm = (
-        click.progressbar(
-            length=n_files, label="weather files", file=sys.stderr, show_pos=True, show_eta=True
-        )
-        if show_progress(ctx)
-        else contextlib.nullcontext()
-    )
-
-    with bar_cm as bar:
+    cfg = get_config(config_path, residential, reserved, allow_partial, allow_distant)
+    with _progress_bar(ctx, len(expand_weather_args(weather))) as bar:
 
         def on_done(o):
             if o.status == "failed":
@@ -108,6 +103,17 @@ def batch(
             on_done=on_done,
         )
     _echo_outcomes(outcomes, out_dir)
+
+
+def _progress_bar(ctx, n_files: int):
+    """A progress bar on a terminal; nothing (None) in a pipe or with -q."""
+    import contextlib
+
+    if not show_progress(ctx):
+        return contextlib.nullcontext()
+    return click.progressbar(
+        length=n_files, label="weather files", file=sys.stderr, show_pos=True, show_eta=True
+    )
 
 
 def _echo_outcomes(outcomes, out_dir: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ._common import (
+    allow_distant_option,
     allow_partial_option,
     config_option,
     dem_option,
@@ -29,10 +30,11 @@ log = logging.getLogger("haldenenergie.run")
 @click.option(
     "--weather",
     "weather_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
     help="Weather file (DWD TRY, DWD CDC, 15-min CSV, windpowerlib CSV, "
-    "PVGIS, EPW, canonical CSV). Default: the synthetic typical year in weather/.",
+    "PVGIS, EPW, canonical CSV), or a DWD CDC station folder or zip (its produkt_*.txt files "
+    "combined). Default: the synthetic typical year in weather/.",
 )
 @dem_option
 @config_option
@@ -49,6 +51,7 @@ log = logging.getLogger("haldenenergie.run")
     "manifest.json, ranking.csv, totals.csv, surfaces.csv).",
 )
 @allow_partial_option
+@allow_distant_option
 @overwrite_option
 @click.pass_context
 def run(
@@ -61,6 +64,7 @@ def run(
     residential,
     reserved,
     allow_partial,
+    allow_distant,
     out_dir,
     overwrite,
 ):
@@ -73,10 +77,11 @@ def run(
       haldenenergie run --dem ruhr_west_srtm3_3as.tif --heap haniel --out out-dem/
       haldenenergie run --config my.toml --out out/ --overwrite
       haldenenergie run --weather half-year.csv --allow-partial --out out-part/
+      haldenenergie run --weather cdc-station-01078/ --out out-cdc/
     """
     from .. import pipeline
 
-    cfg = get_config(config_path, residential, reserved, allow_partial)
+    cfg = get_config(config_path, residential, reserved, allow_partial, allow_distant)
     progress = show_progress(ctx)
     t0 = time.perf_counter()
 

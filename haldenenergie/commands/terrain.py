@@ -91,15 +91,16 @@ def terrain(
       haldenenergie terrain --dem srtm_ruhr.tif --heap haniel
       haldenenergie terrain --dem dgm1_tiles/ --surfaces --out surfaces.csv
     """
+    from .. import _io
     from ..pipeline import load_heaps
     from ..terrain import open_dem, surfaces_table, terrain_for_heaps, terrain_table
 
-    if out_path is not None:
-        from .. import _io
-
-        _io.check_can_write(out_path, overwrite)
+    reg = registry_path(registry)
+    if out_path is not None:  # before the work: existing output, write access, free space, lock
+        inputs = [reg, *dem_paths, *([reserved_path] if reserved_path else [])]
+        _io.check_can_write(out_path, overwrite, kind="file", inputs=inputs)
     cfg = _terrain_config(config_path, reserved_path, resolution_m)
-    heaps = load_heaps(registry_path(registry), heap_ids)
+    heaps = load_heaps(reg, heap_ids)
     dem = open_dem(list(dem_paths), xyz_crs=cfg.xyz_crs) if dem_paths else None
     fallback = len(heaps) > 1 and not strict
     if show_progress():
@@ -140,7 +141,10 @@ def _write_csv(df, out_path, overwrite: bool) -> None:
     df.to_csv(buf, index=False, float_format="%.6g", lineterminator="\n")
     if out_path is None:
         click.echo(buf.getvalue(), nl=False)
-    else:
+        return
+    try:
         with _io.atomic_write(out_path, "w", overwrite=overwrite) as fh:
             fh.write(buf.getvalue())
-        log.info("wrote %s (%d rows)", out_path, len(df))
+    except OSError as exc:  # atomic_write converts these already; kept for any writer below it
+        raise _io.write_error(out_path, exc) from None
+    log.info("wrote %s (%d rows)", out_path, len(df))

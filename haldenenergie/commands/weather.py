@@ -249,7 +249,7 @@ def convert(
     from .._io import check_can_write
     from ..weather import write_weather
 
-    check_can_write(out, overwrite)
+    check_can_write(out, overwrite, kind="file", inputs=[file])
     data, meta = _read(
         file,
         fmt,
@@ -379,7 +379,7 @@ def pvgis(latitude, longitude, out, timeout, overwrite):
     from .._io import check_can_write
     from ..weather import get_pvgis_tmy, write_weather
 
-    check_can_write(out, overwrite)
+    check_can_write(out, overwrite, kind="file")
     data, meta = get_pvgis_tmy(latitude, longitude, timeout=timeout)
     write_weather(
         data,

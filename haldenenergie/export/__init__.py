@@ -13,7 +13,10 @@
 Headers, units and decimals come from the label table :mod:`haldenenergie.labels`; the committee
 tables are built in :mod:`.tables`, the assumptions and manifest sheets in :mod:`.assumptions`.
 Every writer refuses an existing file unless ``overwrite=True`` and writes atomically
-(:func:`haldenenergie._io.atomic_path`). Reading the folder (and :func:`write_rank_outputs`) is
+(:func:`haldenenergie._io.atomic_path`). Text cells that begin with ``=``, ``+``, ``-``, ``@``,
+tab or carriage return are neutralised in the committee CSV and XLSX (:func:`.tables.defuse`,
+OWASP "CSV Injection"): in CSV with a leading single quote, in XLSX as text cells with Excel's
+quote prefix; numbers stay numbers. Reading the folder (and :func:`write_rank_outputs`) is
 :mod:`haldenenergie.results`; those names are re-exported here.
 """
 
@@ -25,10 +28,12 @@ from .. import _io
 from ..errors import OutputError
 from ..results import (
     INT_COLUMNS,
+    RUN_FILES,
     ranking_manifest_entry,
     read_manifest,
     read_run,
     read_table,
+    register_derived,
     registry_from_manifest,
     suitability_values_from_manifest,
     write_rank_outputs,
@@ -95,26 +100,33 @@ def export_results(
     ----------
     results_dir : folder with ``results.csv`` (ranked), ``totals.csv``, ``manifest.json``.
     fmt : ``"csv"``, ``"xlsx"``, ``"geojson"`` or None (from the suffix of ``out``).
-    out : output file; refused if it exists unless ``overwrite``.
+    out : output file; refused if it exists unless ``overwrite`` (and then only a regular file
+        that is none of the folder's own files). Written into ``results_dir``, it is recorded
+        in the folder's manifest (:func:`register_derived`).
     lang : ``"de"`` (default) or ``"en"``; GeoJSON ignores it (column names as properties).
 
     Raises
     ------
-    OutputError : unknown format/language, output exists, folder not ranked or unreadable.
+    OutputError : unknown format/language, output exists, folder not ranked or unreadable,
+        output locked by another run or not writable (one line with the path).
     """
     fmt = fmt or infer_format(out)
     if fmt not in FORMATS:
         raise OutputError(f"--format {fmt!r} is not supported; choose one of {', '.join(FORMATS)}")
     lang = lang or "de"
     check_lang(lang)
-    _io.check_can_write(out, overwrite)
+    inputs = [Path(results_dir) / name for name in RUN_FILES]
+    _io.check_can_write(out, overwrite, kind="file", inputs=inputs)
     folder = read_results_dir(results_dir)
     require_ranked(folder)
     if fmt == "csv":
-        return write_csv(folder.results, out, lang, overwrite)
-    if fmt == "xlsx":
-        return write_xlsx(folder, out, lang, overwrite)
-    return write_geojson(folder, out, overwrite)
+        path = write_csv(folder.results, out, lang, overwrite, inputs=inputs)
+    elif fmt == "xlsx":
+        path = write_xlsx(folder, out, lang, overwrite, inputs=inputs)
+    else:
+        path = write_geojson(folder, out, overwrite, inputs=inputs)
+    register_derived(results_dir, path, f"export --format {fmt}")
+    return path
 
 
 __all__ = [

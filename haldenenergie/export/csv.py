@@ -7,21 +7,28 @@ from pathlib import Path
 import pandas as pd
 
 from .. import _io
-from .tables import committee_table
+from .tables import committee_table, defuse_frame
 
 
 def write_csv(
-    results: pd.DataFrame, path: str | Path, lang: str = "de", overwrite: bool = False
+    results: pd.DataFrame,
+    path: str | Path,
+    lang: str = "de",
+    overwrite: bool = False,
+    inputs=(),
 ) -> Path:
     """Write the committee CSV; returns the path.
 
     ``de``: German headers with units (``PV-Leistung [MWp]``), ``;``, decimal comma, UTF-8 with BOM;
     ``en``: English headers, ``,``, decimal point, UTF-8 with BOM (harmless for English Excel, and
-    it keeps umlauts in names readable). Lines end in CRLF. Refuses an existing file unless
-    ``overwrite``; written atomically.
+    it keeps umlauts in names readable). Lines end in CRLF. Text cells that begin with ``=``,
+    ``+``, ``-``, ``@``, tab or CR get a leading single quote (:func:`.tables.defuse`). Refuses an
+    existing file unless ``overwrite`` (and a file in ``inputs`` always); written atomically.
     """
-    table = committee_table(results, lang)
+    table = defuse_frame(committee_table(results, lang))
     sep, dec = (";", ",") if lang == "de" else (",", ".")
-    with _io.atomic_write(path, "w", overwrite=overwrite, encoding="utf-8-sig") as fh:
+    with _io.atomic_write(
+        path, "w", overwrite=overwrite, encoding="utf-8-sig", inputs=inputs
+    ) as fh:
         table.to_csv(fh, sep=sep, decimal=dec, index=False, lineterminator="\r\n")
     return Path(path)

@@ -43,11 +43,14 @@ def geojson_dict(results: pd.DataFrame) -> dict:
     return {"type": "FeatureCollection", "features": feats}
 
 
-def write_geojson(folder: RunFolder, path: str | Path, overwrite: bool = False) -> Path:
-    """Write the heaps with all results as GeoJSON (WGS84, RFC 7946)."""
+def write_geojson(folder: RunFolder, path: str | Path, overwrite: bool = False, inputs=()) -> Path:
+    """Write the heaps with all results as GeoJSON (WGS84, RFC 7946; strict JSON).
+
+    Refuses an existing file unless ``overwrite`` (and a file in ``inputs`` always).
+    """
     require_ranked(folder)
-    data = geojson_dict(folder.results)
-    with _io.atomic_write(path, "w", overwrite=overwrite) as fh:
+    data = _io.strict_json(geojson_dict(folder.results))
+    with _io.atomic_write(path, "w", overwrite=overwrite, inputs=inputs) as fh:
         json.dump(data, fh, ensure_ascii=False, indent=1, allow_nan=False)
         fh.write("\n")
     return Path(path)

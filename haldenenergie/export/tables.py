@@ -7,6 +7,7 @@ Labels, units and decimals come from the one label table :mod:`haldenenergie.lab
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,41 @@ VALUE_LABELS: dict[str, dict[str, dict[Any, str]]] = {
 COMMITTEE_ORDER: tuple[str, ...] = tuple(
     c for c in RANKING_COLUMNS if c not in ("reasons", "reasons_de")
 )
+
+
+#: First characters that make a spreadsheet read a text cell as a formula: OWASP, "CSV Injection"
+#: (https://owasp.org/www-community/attacks/CSV_Injection): ``=``, ``+``, ``-``, ``@``, tab, CR.
+FORMULA_CHARS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(v: Any) -> bool:
+    """Whether ``v`` is text a spreadsheet could run as a formula.
+
+    Text that begins with one of :data:`FORMULA_CHARS` and is not a number written as text
+    (``"-3.5"``, ``"-3,5"``); non-text values (numbers, None) never are.
+    """
+    if not isinstance(v, str) or not v.startswith(FORMULA_CHARS):
+        return False
+    try:
+        return not math.isfinite(float(v.strip().replace(",", ".")))
+    except ValueError:
+        return True
+
+
+def defuse(v: Any) -> Any:
+    """``v`` with a leading single quote if it is formula-like text (OWASP); else unchanged."""
+    return "'" + v if is_formula_like(v) else v
+
+
+def defuse_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` with :func:`defuse` applied to every text (object or string) column."""
+    out = df.copy()
+    for c in out.columns:
+        s = out[c]
+        text = pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)
+        if text and any(is_formula_like(v) for v in s):  # clean columns stay as they are
+            out[c] = pd.Series([defuse(v) for v in s], index=s.index, dtype=object)
+    return out
 
 
 def check_lang(lang: str) -> None:

@@ -19,6 +19,7 @@ from .tables import (
     check_lang,
     committee_frame,
     header_map,
+    is_formula_like,
     plain,
     require_ranked,
     totals_view,
@@ -88,6 +89,20 @@ def _format_column(ws, j: int, s: pd.Series, header: str, max_width: int) -> Non
     ws.column_dimensions[letter].width = min(max(width + 2, 8), max_width)
 
 
+def _defuse_cells(ws) -> None:
+    """Formula-like text (OWASP "CSV Injection") as plain text cells with Excel's quote prefix.
+
+    openpyxl stores text beginning with ``=`` as a formula; such cells (and those beginning with
+    ``+``, ``-``, ``@``, tab or CR) become text cells (``t="inlineStr"``) marked ``quotePrefix``,
+    as if typed with a leading apostrophe: shown and read back unchanged, never evaluated.
+    """
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if is_formula_like(cell.value):
+                cell.data_type = "s"
+                cell.quotePrefix = True
+
+
 def _write_sheet(
     ws,
     df: pd.DataFrame,
@@ -101,6 +116,7 @@ def _write_sheet(
     _write_header(ws, [headers[c] for c in df.columns])
     for rec in df.itertuples(index=False, name=None):
         ws.append([plain(v) for v in rec])
+    _defuse_cells(ws)
     for j, c in enumerate(df.columns, start=1):
         _format_column(ws, j, df[c], headers[c], max_width)
     ws.freeze_panes = freeze
@@ -122,14 +138,15 @@ def _write_totals(ws, folder: RunFolder, lang: str) -> None:
 
 
 def write_xlsx(
-    folder: RunFolder, path: str | Path, lang: str = "de", overwrite: bool = False
+    folder: RunFolder, path: str | Path, lang: str = "de", overwrite: bool = False, inputs=()
 ) -> Path:
     """Write the workbook: ranking, details, totals, assumptions, manifest (see module doc).
 
     Parameters
     ----------
     folder : a ranked run folder (:func:`haldenenergie.results.read_run`).
-    path : the ``.xlsx`` file; refused if it exists unless ``overwrite``; written atomically.
+    path : the ``.xlsx`` file; refused if it exists unless ``overwrite`` (and a file in
+        ``inputs`` always); written atomically.
     lang : ``"de"`` or ``"en"`` (headers, sheet names, value labels).
     """
     from openpyxl import Workbook
@@ -154,6 +171,6 @@ def write_xlsx(
     man = manifest_table(folder.manifest)
     ws_m = wb.create_sheet(names["manifest"])
     _write_sheet(ws_m, man, lang, headers=MANIFEST_HEADERS[lang], max_width=100)
-    with _io.atomic_path(path, overwrite=overwrite) as tmp:
+    with _io.atomic_path(path, overwrite=overwrite, inputs=inputs) as tmp:
         wb.save(tmp)
     return Path(path)

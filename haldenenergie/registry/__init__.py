@@ -13,6 +13,7 @@ Wikipedia, RVR pages and press releases, halden.ruhr; every feature keeps its ``
 
 Modules: :mod:`.model` (the heap record, vocabularies, limits), :mod:`.validate` (the checker),
 :mod:`.checks` (property checks), :mod:`.geometry` (geometry checks, footprint area),
+:mod:`.form` (area, height and footprint against the form of a dumped heap),
 :mod:`.read` (reading, lookup, conversion).
 
 Examples
@@ -23,6 +24,13 @@ Examples
 """
 
 from ..errors import RegistryError
+from .form import (
+    MAX_IMPLIED_FLANK_DEG,
+    MIN_FOOTPRINT_AREA_HA,
+    SMALL_FOOTPRINT_AREA_HA,
+    STEEP_IMPLIED_FLANK_DEG,
+    implied_flank_slope_deg,
+)
 from .geometry import footprint_area_ha
 from .model import (
     ACCESS,
@@ -66,6 +74,11 @@ from .read import (
 )
 
 __all__ = [
+    "implied_flank_slope_deg",
+    "STEEP_IMPLIED_FLANK_DEG",
+    "SMALL_FOOTPRINT_AREA_HA",
+    "MIN_FOOTPRINT_AREA_HA",
+    "MAX_IMPLIED_FLANK_DEG",
     "ACCESS",
     "AREA_RATIO_WARNING",
     "DERIVED_FIELDS",

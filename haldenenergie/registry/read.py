@@ -74,7 +74,10 @@ def validate_registry(path: str | Path) -> list[Problem]:
     diameter, hub below rotor radius; turbines counted without model (warning); unsupported geometry
     type, malformed positions, coordinates outside :data:`RUHR_BBOX` (with hints for swapped lon/lat
     and projected metres), unclosed or self-intersecting polygons; footprint vs area_ha mismatch
-    (warning); near-miss property names (warning).
+    (warning); near-miss property names (warning); a footprint polygon below
+    :data:`MIN_FOOTPRINT_AREA_HA` (below :data:`SMALL_FOOTPRINT_AREA_HA` warns); area and height
+    implying a cone steeper than :data:`MAX_IMPLIED_FLANK_DEG` (the angle of repose of dumped
+    spoil; above :data:`STEEP_IMPLIED_FLANK_DEG` warns).
     """
     return check_file(path).problems
 

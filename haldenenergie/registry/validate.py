@@ -1,8 +1,9 @@
 """The registry checker: every problem of a registry file, with feature id and property.
 
 :class:`RegistryChecker` reads a file once, collects :class:`~.model.Problem` records (file,
-collection, feature structure, id, the property checks of :mod:`.checks` and the geometry checks of
-:mod:`.geometry`) and builds a :class:`~.model.Heap` for every feature without errors.
+collection, feature structure, id, the property checks of :mod:`.checks`, the geometry checks of
+:mod:`.geometry` and the form checks of :mod:`.form`) and builds a :class:`~.model.Heap` for every
+feature without errors.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from ..geo import is_wgs84_crs
 from ._json import json_type, object_pairs, reject_constant, slugify
 from .checks import run_property_checks
+from .form import check_form
 from .geometry import check_geometry, locate
 from .model import AREA_RATIO_WARNING, ID_PATTERN, Heap, Problem, Severity
 
@@ -176,8 +178,10 @@ class RegistryChecker:
             geom = check_geometry(feat["geometry"], add)
         if self.n_errors == n_before and fid is not None:
             heap = _heap(fid, props, geom)
-            self.heaps.append(heap)
             _check_area_ratio(heap, add)
+            check_form(heap, add)
+            if self.n_errors == n_before:
+                self.heaps.append(heap)
 
     def _feature_properties(self, i: int, feat: Any) -> dict | None:
         """The properties of a GeoJSON Feature, or None if it is none or has none (recorded)."""

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..results import manifest_warnings
 from .charts import energy_chart, monthly_chart, p50_p90_chart
 from .columns import column_label, fmt_value
 from .data import ReportData, num, parameter_rows, suitable_uses, total_energy
@@ -225,10 +226,35 @@ def _param_rows_html(r: dict, lang: str) -> list[str]:
     return out
 
 
+def run_warnings_block(manifest: Mapping | None, lang: str) -> str:
+    """The warnings the run recorded in its manifest (weather, terrain, registry), or ``""``.
+
+    Parameters
+    ----------
+    manifest : Mapping or None
+        The run's ``manifest.json``.
+    lang : str
+        ``"de"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        A heading, a note and one list item per warning (stage in brackets); empty if none.
+    """
+    items = manifest_warnings(dict(manifest) if manifest is not None else None)
+    if not items:
+        return ""
+    lis = "".join(f"<li>[{esc(stage)}] {esc(text)}</li>" for stage, text in items)
+    return (
+        f'<h3 id="run-warnings">{esc(lbl("run_warnings", lang))}</h3>'
+        f'<div class="warn"><p>{esc(lbl("run_warnings_note", lang))}</p><ul>{lis}</ul></div>'
+    )
+
+
 def assumptions_section(
     data: ReportData, lang: str, describe_rows: Sequence[Mapping] | None
 ) -> str:
-    """Section 6: every parameter of the run with value, unit, default and source.
+    """Section 6: warnings of the run, every parameter with value, unit, default and source.
 
     Parameters
     ----------
@@ -246,6 +272,7 @@ def assumptions_section(
     """
     out = [f'<section id="assumptions" class="major"><h2>6 {esc(lbl("assumptions", lang))}</h2>']
     m = data.manifest
+    out.append(run_warnings_block(m, lang))
     params = m.get("parameters") if m is not None else None
     rows = parameter_rows(params if isinstance(params, Mapping) else {}, describe_rows)
     if m is None or not rows:

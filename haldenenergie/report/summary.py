@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..results import manifest_warnings
 from .charts import CLASS_COLORS, class_color
 from .columns import column_label, fmt_value, unit_of
 from .data import ReportData, manifest_inputs, num, total_energy
@@ -375,6 +376,9 @@ def summary_section(data: ReportData, df: pd.DataFrame, lang: str) -> str:
     out = [f'<section id="summary"><h2>1 {esc(lbl("summary", lang))}</h2>']
     for n in data.notes:
         out.append(f'<div class="warn">{esc(lbl(n, lang) if n in LABELS else n)}</div>')
+    if manifest_warnings(data.manifest):
+        link = f'<a href="#run-warnings">{esc(lbl("run_warnings_summary", lang))}</a>'
+        out.append(f'<div class="warn">{link}</div>')
     out.append(_key_figures(data, df, lang))
     out.append(_totals_block(data, df, lang))
     out.append(f"<h3>{esc(lbl('sources_used', lang))}</h3>")

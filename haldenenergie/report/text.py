@@ -63,7 +63,8 @@ def check_lang(lang: str) -> str:
 
 def lbl(key: str, lang: str) -> str:
     """The text ``key`` of :data:`LABELS` in ``lang``."""
-    return LABELS[key][LANGS.index(lang)]
+    pair = LABELS[key]
+    return pair[LANGS.index(lang)]
 
 
 def value_label(key: str, value: Any, lang: str) -> Any:

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from .._io import atomic_write, check_can_write
+from ..results import RUN_FILES, register_derived
 from .data import load_report_data
 from .html import render_report
 from .text import check_lang
@@ -41,22 +42,29 @@ def write_report(
     Returns
     -------
     Path
-        The path written.
+        The path written (recorded in the folder's manifest when it lies in ``results_dir``, so
+        that ``run --overwrite`` may replace the folder with it).
 
     Raises
     ------
     OutputError
-        ``out`` exists without ``overwrite``; the results folder or ``results.csv`` is missing.
+        ``out`` exists without ``overwrite`` (or is a folder, or one of the report's inputs);
+        another run is writing it; it cannot be written (one line with the path); the results
+        folder or ``results.csv`` is missing.
     """
     check_lang(lang)
-    out = check_can_write(out, overwrite)  # fail before the work, not after it
+    inputs = [Path(results_dir) / f for f in RUN_FILES] + [registry, summary]
+    # Fail before the work, not after it: existing output, locked, not writable, disk full.
+    out = check_can_write(out, overwrite, kind="file", inputs=inputs)
     t0 = time.perf_counter()
     data = load_report_data(results_dir, registry=registry, summary=summary)
     text = render_report(data, lang=lang)
-    with atomic_write(out, "w", overwrite=overwrite) as fh:
+    inputs += [data.registry_path, data.summary_path]
+    with atomic_write(out, "w", overwrite=overwrite, inputs=inputs) as fh:
         fh.write(text)
         # mkstemp creates 0600 files; a report is for sharing: rw-r--r-- like any saved file.
         os.chmod(fh.fileno(), 0o644)
+    register_derived(results_dir, out, f"report --lang {lang}")
     log.info(
         "wrote %s (%d kB, %d heaps) in %.1f s",
         out,

@@ -14,7 +14,8 @@ A run folder (``haldenenergie run --out DIR``, and each ``DIR/runs/<run>/`` of a
 only when everything succeeded, so an interrupted run never leaves half-written files.
 :func:`write_rank_outputs` (``haldenenergie rank``) replaces ``results.csv``, ``ranking.csv``,
 ``totals.csv`` and ``manifest.json`` file by file, each atomically. :func:`read_run` reads a folder
-back into a :class:`RunFolder`.
+back into a :class:`RunFolder`. :func:`register_derived` records an export or report written
+into the folder in its manifest (``"derived"``), so that ``run --overwrite`` may replace it.
 
 Submodules: :mod:`.folder` (the files, reading, writing) and :mod:`.manifest` (building the
 manifest and reading back what it records). Both import only pandas and numpy at import time; the
@@ -42,6 +43,7 @@ from .folder import (
     read_results,
     read_run,
     read_table,
+    register_derived,
     results_geojson,
     write_rank_outputs,
     write_run,
@@ -49,6 +51,7 @@ from .folder import (
 from .manifest import (
     build_manifest,
     input_records,
+    manifest_warnings,
     ranking_manifest_entry,
     registry_from_manifest,
     suitability_values_from_manifest,
@@ -70,12 +73,14 @@ __all__ = [
     "check_folder",
     "input_records",
     "int_if_whole",
+    "manifest_warnings",
     "merge_rank_columns",
     "ranking_manifest_entry",
     "read_manifest",
     "read_results",
     "read_run",
     "read_table",
+    "register_derived",
     "registry_from_manifest",
     "results_geojson",
     "suitability_values_from_manifest",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -153,7 +154,8 @@ def read_manifest(results_dir: str | Path) -> dict:
     if not p.exists():
         return {}
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
+        # Tolerate the bare NaN/Infinity older versions wrote; they are read as null.
+        data = json.loads(p.read_text(encoding="utf-8"), parse_constant=lambda _: None)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise OutputError(f"{p}: not valid JSON ({exc}); rerun 'haldenenergie run'") from None
     return data if isinstance(data, dict) else {}
@@ -272,16 +274,20 @@ def write_run(out_dir: str | Path, run: RunResult, overwrite: bool = False) -> P
     out_dir : the folder to create.
     run : :class:`haldenenergie.pipeline.RunResult` with results, monthly, surfaces, totals and
         manifest; the manifest gets an ``outputs`` list of the files written.
-    overwrite : replace an existing folder instead of refusing.
+    overwrite : replace an existing folder instead of refusing; only a folder this tool wrote is
+        replaced (see :func:`haldenenergie._io.check_can_write`).
 
     Raises
     ------
-    OutputError : ``out_dir`` exists and ``overwrite`` is False.
+    OutputError : ``out_dir`` exists and ``overwrite`` is False; it is not a folder of ours or
+        holds other files or an input of the run (from the manifest's ``inputs``); another run
+        is writing it; it cannot be written (disk full, read-only, permission).
     """
     from ..suitability import ranking_table, sort_by_rank
 
     out_dir = Path(out_dir)
-    with _io.atomic_dir(out_dir, overwrite=overwrite) as tmp:
+    inputs = [r.get("path") for r in run.manifest.get("inputs") or () if isinstance(r, dict)]
+    with _io.atomic_dir(out_dir, overwrite=overwrite, inputs=inputs) as tmp:
         run.results.to_csv(tmp / RESULTS, index=False)
         _io.write_json(tmp / RESULTS_GEOJSON, results_geojson(run.results))
         run.monthly.to_csv(tmp / MONTHLY, index=False)
@@ -323,12 +329,18 @@ def write_rank_outputs(
     """Add the ranking columns to ``results.csv`` and write ``ranking.csv`` and ``totals.csv``.
 
     ``results.csv`` keeps its row order and columns (earlier ranking columns are replaced).
-    All files are replaced atomically. With ``manifest_extra``, ``manifest.json`` gets (or
+    All files are replaced atomically, under the folder's lock (a run writing the folder at the
+    same time makes this fail at once). With ``manifest_extra``, ``manifest.json`` gets (or
     replaces) a ``"ranking"`` entry with it. Returns the paths written.
     """
+    d = Path(results_dir)
+    with _io.output_lock(d):
+        return _write_rank_files(d, results_df, ranked_df, totals_df, manifest_extra)
+
+
+def _write_rank_files(d, results_df, ranked_df, totals_df, manifest_extra) -> list[Path]:
     from ..suitability import ranking_table
 
-    d = Path(results_dir)
     written = []
     for name, df in (
         (RESULTS, merge_rank_columns(results_df, ranked_df)),
@@ -344,9 +356,53 @@ def write_rank_outputs(
         if not m:
             m = _io.manifest("rank", [], {}, extra=None)
         m["ranking"] = manifest_extra
+        m["outputs"] = sorted({*(m.get("outputs") or ()), *(p.name for p in written), MANIFEST})
         _io.write_json(d / MANIFEST, m, overwrite=True)
         written.append(d / MANIFEST)
     return written
+
+
+def register_derived(results_dir: str | Path, out: str | Path, command: str) -> bool:
+    """Record ``out`` (an export or report written into the run folder) in its manifest.
+
+    Only when ``out`` lies directly in ``results_dir`` and the folder carries this tool's
+    manifest: the entry ``{"path", "command", "sha256", "created_utc"}`` in ``"derived"`` lets a
+    later ``run --overwrite`` replace the folder with the file (while its SHA-256 is unchanged;
+    a file edited since is the user's and makes ``--overwrite`` refuse). Best effort: if the
+    manifest cannot be updated (locked, not writable) a warning is logged and False returned.
+    Returns whether it was recorded.
+    """
+    d, out = Path(results_dir), Path(out)
+    if Path(os.path.realpath(out)).parent != Path(os.path.realpath(d)):
+        return False
+    try:
+        with _io.output_lock(d):
+            man = read_manifest(d)
+            if man.get("tool") != _io.TOOL or out.name in (MANIFEST, *RUN_FILES):
+                return False
+            man["derived"] = _derived_entries(man, out, command)
+            _io.write_json(d / MANIFEST, man, overwrite=True)
+    except OutputError as exc:
+        log.warning("%s not recorded in %s (%s); 'run --overwrite' will refuse it", out, d, exc)
+        return False
+    return True
+
+
+def _derived_entries(man: dict, out: Path, command: str) -> list[dict]:
+    import datetime as _dt
+
+    derived = [
+        r for r in man.get("derived") or () if isinstance(r, dict) and r.get("path") != out.name
+    ]
+    derived.append(
+        {
+            "path": out.name,
+            "command": command,
+            "sha256": _io.sha256_file(out),
+            "created_utc": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        }
+    )
+    return sorted(derived, key=lambda r: str(r.get("path")))
 
 
 def batch_key(results_dir: str | Path) -> Any:

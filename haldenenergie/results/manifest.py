@@ -37,6 +37,41 @@ def registry_from_manifest(manifest: dict) -> Path | None:
     return None
 
 
+def manifest_warnings(manifest: dict | None) -> list[tuple[str, str]]:
+    """The warnings a run recorded in its manifest, as ``(stage, text)`` pairs in file order.
+
+    From a top-level ``"warnings"`` list (stage ``"run"``) and from the ``"warnings"`` list of
+    every top-level entry that is a mapping (``"weather"``, ``"terrain"``, ``"registry"``, ...).
+    A text recorded twice (the run's list repeats the stages' warnings) is listed once, under
+    its stage.
+    """
+    if not isinstance(manifest, dict):
+        return []
+    staged: list[tuple[str, str]] = []
+    for key, value in manifest.items():
+        if isinstance(value, dict):
+            staged.extend((str(key), _norm(w)) for w in _as_list(value.get("warnings")))
+    staged_texts = {t for _, t in staged}
+    run = [("run", _norm(w)) for w in _as_list(manifest.get("warnings"))]
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for stage, text in [r for r in run if r[1] not in staged_texts] + staged:
+        if text and text not in seen:
+            seen.add(text)
+            out.append((stage, text))
+    return out
+
+
+def _norm(w: object) -> str:
+    return " ".join(str(w).split())
+
+
+def _as_list(v) -> list:
+    if isinstance(v, (list, tuple)):
+        return list(v)
+    return [v] if isinstance(v, str) else []
+
+
 def suitability_values_from_manifest(manifest: dict) -> dict | None:
     """The ``[suitability]`` parameters a run recorded (dict of key -> value), or None."""
     params = manifest.get("parameters")

@@ -225,8 +225,26 @@ class SuitabilityConfig:
     )
 
     def check(self, origin: str = "config") -> None:
-        """Check the rule table and factor tables; raise :class:`ConfigError` naming the key."""
+        """Check rules, factor tables and weights; raise :class:`ConfigError` naming the key."""
         check_rules(self.rules, origin)
+        self._check_factor_tables(origin)
+        self._check_weights(origin)
+
+    def _check_weights(self, origin: str) -> None:
+        """Refuse all score weights 0: every heap would score 0 and the ranks would be arbitrary."""
+        keys = [f"weight_{c}" for c in CRITERIA]
+        if all(getattr(self, k) == 0 for k in keys):
+            defaults = ", ".join(
+                f"{k} = {SuitabilityConfig.__dataclass_fields__[k].default:g}" for k in keys
+            )
+            raise ConfigError(
+                f"{origin}: [suitability] {', '.join(keys)} are all 0, so every heap would score "
+                f"0 and the ranks would mean nothing; give at least one weight > 0 "
+                f"(defaults: {defaults})"
+            )
+
+    def _check_factor_tables(self, origin: str) -> None:
+        """Owner and access factor tables: every category present, each a number in [0, 1]."""
         for name, needed in (
             ("owner_factors", ("RVR", "RAG", "other")),
             ("access_factors", ("open", "unknown", "closed")),

@@ -21,6 +21,9 @@ parametric
     Parametric mode: a heap's surface synthesised from area, height and form.
 reserved
     Reserved areas (landmarks, art works, reserves) read, buffered and rasterised.
+limits, plausibility
+    Plausibility limits (``[terrain]`` parameters) and checks of DEM terrain: vertical units,
+    nodata holes, flank slopes, DEM vs registry.
 stage
     :func:`heap_terrain`, :func:`terrain_for_heaps`, :class:`HeapTerrain` and the tables.
 
@@ -58,10 +61,10 @@ if TYPE_CHECKING:  # the lazily imported names, for type checkers and IDEs
         slope_aspect_horn,
     )
     from .parametric import parametric_facts, synthesize_heap
+    from .plausibility import DemUnitsError, fact_mismatch_warnings
     from .reserved import read_reserved_areas
     from .stage import (
         HeapTerrain,
-        fact_mismatch_warnings,
         heap_terrain,
         surfaces_table,
         terrain_for_heaps,
@@ -94,7 +97,8 @@ _LAZY: dict[str, str] = {
     "synthesize_heap": ".parametric",
     "read_reserved_areas": ".reserved",
     "HeapTerrain": ".stage",
-    "fact_mismatch_warnings": ".stage",
+    "fact_mismatch_warnings": ".plausibility",
+    "DemUnitsError": ".plausibility",
     "heap_terrain": ".stage",
     "surfaces_table": ".stage",
     "terrain_for_heaps": ".stage",
@@ -127,6 +131,7 @@ __all__ = [
     "SURFACE_COLUMNS",
     "DemFileError",
     "DemSource",
+    "DemUnitsError",
     "HeapTerrain",
     "TerrainConfig",
     "analyse_grid",

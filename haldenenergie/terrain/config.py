@@ -11,6 +11,14 @@ from dataclasses import dataclass
 
 from ..errors import ConfigError
 from ..params import param
+from .limits import (
+    DEM_ELEVATION_RANGE,
+    DEM_UNIT_RATIO_TOLERANCE,
+    DEM_VERTICAL_SCALE,
+    MAX_FLANK_SLOPE,
+    NODATA_FILL_MAX_AREA,
+    NODATA_MAX_SHARE,
+)
 
 #: Forms the parametric model can build: the registry's forms (``haldenenergie.registry.FORMS``)
 #: without "unknown", which is mapped to ``default_form``. Spelled out here (not imported from
@@ -420,6 +428,13 @@ class TerrainConfig:
         "surroundings = hub height + relative height); top quarter of the heap",
         doc="Turbine sites lie above base + this share of the relative height.",
     )
+    # --- plausibility (declared with their sources in terrain/limits.py) --------------------
+    dem_elevation_range_m: list = DEM_ELEVATION_RANGE
+    dem_vertical_scale: float = DEM_VERTICAL_SCALE
+    dem_unit_ratio_tolerance: float = DEM_UNIT_RATIO_TOLERANCE
+    nodata_fill_max_area_m2: float = NODATA_FILL_MAX_AREA
+    nodata_max_share: float = NODATA_MAX_SHARE
+    max_flank_slope_deg: float = MAX_FLANK_SLOPE
 
     def check(self, origin: str = "config") -> None:
         """Cross-field checks; raise ConfigError naming the key."""
@@ -438,6 +453,12 @@ class TerrainConfig:
                         f"{origin}: [terrain] {key}.{form} = {v!r} must be [low, high] with "
                         f"0 <= low <= high <= {hi}"
                     )
+        lo_hi = self.dem_elevation_range_m
+        if len(lo_hi) != 2 or lo_hi[0] >= lo_hi[1]:
+            raise ConfigError(
+                f"{origin}: [terrain] dem_elevation_range_m = {lo_hi!r} must be [low, high] "
+                "with low < high [m a.s.l.]"
+            )
         if len(self.base_ring_m) != 2 or self.base_ring_m[0] >= self.base_ring_m[1]:
             raise ConfigError(
                 f"{origin}: [terrain] base_ring_m = {self.base_ring_m!r} must be "

@@ -11,8 +11,11 @@ Two sources, one analysis:
   :func:`~haldenenergie.terrain.synthesize_heap`; missing facts fall back to documented defaults
   and are listed in ``HeapTerrain.assumed``.
 
-Both grids then go through :func:`~haldenenergie.terrain.analyse_grid`. All areas are planimetric
-(map) areas [ha]. Azimuths are degrees clockwise from north (N=0, E=90).
+DEM windows are checked first (:mod:`~haldenenergie.terrain.plausibility`: vertical units,
+nodata holes filled or refused); both grids then go through
+:func:`~haldenenergie.terrain.analyse_grid`, and flank slopes steeper than dumped spoil stands
+are a warning. All areas are planimetric (map) areas [ha]. Azimuths are degrees clockwise from
+north (N=0, E=90).
 """
 
 from __future__ import annotations
@@ -36,6 +39,15 @@ from .config import TerrainConfig
 from .delineate import delineate_heap, footprint_min_rise_auto
 from .dem import DemFileError, DemSource
 from .parametric import parametric_facts, synthesize_heap
+from .plausibility import (
+    check_elevation_range,
+    check_vertical_units,
+    fact_mismatch_warnings,
+    fill_small_holes,
+    flank_slope_warnings,
+    hole_warnings,
+    peak_height,
+)
 from .reserved import rasterize, reserved_geometry
 
 log = logging.getLogger("haldenenergie.terrain")
@@ -138,6 +150,9 @@ def _parametric(heap, cfg: TerrainConfig, reserved=None, warnings=()) -> HeapTer
     elif geom is not None:
         warns.append("reserved areas not applied: heap has no position")
     out = analyse_grid(z, res, syn["footprint"], base, cfg, reserved=res_mask)
+    for w in flank_slope_warnings(out["mean_flank_slope_deg"], cfg):
+        log.warning("heap %s: parametric terrain: %s", heap.id, w)
+        warns.append(w)
     lat, lon = getattr(heap, "lat", None), getattr(heap, "lon", None)
     if xy is None:
         lat = lon = None
@@ -175,47 +190,21 @@ def _make(heap_id, source, out, res, assumed, warnings, lat, lon) -> HeapTerrain
     )
 
 
-def fact_mismatch_warnings(
-    heap: Any, relative_height_m: float, footprint_area_ha: float, factor: float
-) -> list[str]:
-    """Warnings where DEM-derived figures differ from the registry's by more than ``factor``.
-
-    Parameters
-    ----------
-    heap : Heap (uses ``height_rel_m`` [m] and ``area_ha`` [ha]; None = not compared).
-    relative_height_m, footprint_area_ha : the DEM's figures [m], [ha].
-    factor : ratio beyond which a warning is given (>= 1).
-
-    Returns
-    -------
-    list of str : one plain sentence per mismatch (empty if none).
-    """
-    out = []
-    for label, dem_value, fact, unit in (
-        ("relative height", relative_height_m, getattr(heap, "height_rel_m", None), "m"),
-        ("footprint", footprint_area_ha, getattr(heap, "area_ha", None), "ha"),
-    ):
-        if fact is None or not np.isfinite(dem_value) or fact <= 0 or dem_value <= 0:
-            continue
-        ratio = dem_value / fact
-        if ratio < 1 / factor or ratio > factor:
-            out.append(
-                f"DEM {label} {dem_value:.0f} {unit} vs registry {fact:g} {unit}: check "
-                f"the heap's coordinates, the DEM's coverage and resolution, or give a "
-                f"footprint polygon"
-            )
-    return out
-
-
 def _from_dem(heap, cfg: TerrainConfig, dem: DemSource, reserved=None) -> HeapTerrain:
-    """DEM terrain of one heap: read its window, delineate it, analyse it."""
+    """DEM terrain of one heap: read its window, check and fill it, delineate it, analyse it."""
     xy, fp_m, z, tr, used = _read_heap_window(heap, cfg, dem)
+    label = "+".join(used) if used else dem.label
     rise, assumed = _min_rise(cfg, dem.native_resolution_m(used))
     cfg = dataclasses.replace(cfg, footprint_min_rise_m=rise)
     res = cfg.resolution_m
     within = rasterize(fp_m, z.shape, tr) if fp_m is not None else None
+    if cfg.dem_vertical_scale != 1.0:
+        z = z * cfg.dem_vertical_scale
+    peak = peak_height(z, tr, xy, cfg.summit_search_radius_m, within)
+    check_elevation_range(z, heap, cfg, label, peak)
+    z, filled, big = fill_small_holes(z, res, cfg)
     foot, summit_rc, base = _delineate(heap, cfg, dem, z, tr, xy, within)
-    warns = []
+    warns = hole_warnings(foot, filled, big, res, cfg, heap.id, label)
     rim = ndimage.binary_dilation(foot, iterations=2) & ~foot
     if (~np.isfinite(z[rim])).any():
         warns.append(
@@ -224,9 +213,13 @@ def _from_dem(heap, cfg: TerrainConfig, dem: DemSource, reserved=None) -> HeapTe
     geom = reserved_geometry(cfg, reserved)
     res_mask = rasterize(geom, z.shape, tr) if geom is not None else None
     out = analyse_grid(z, res, foot, base, cfg, reserved=res_mask, summit_rc=summit_rc)
+    check_vertical_units(out["summit_elevation_m"], out["relative_height_m"], heap, cfg, label)
     warns += fact_mismatch_warnings(
         heap, out["relative_height_m"], out["footprint_area_ha"], cfg.fact_mismatch_factor
     )
+    warns += flank_slope_warnings(out["mean_flank_slope_deg"], cfg)
+    for w in warns:
+        log.warning("heap %s: %s: %s", heap.id, label, w)
     sr, sc = out["summit_rc"]
     sx, sy = tr.c + (sc + 0.5) * res, tr.f - (sr + 0.5) * res
     lon, lat = wgs84_transformer(inverse=True).transform(sx, sy)
@@ -328,7 +321,9 @@ def heap_terrain(
     Raises
     ------
     TerrainError : the DEM does not cover the heap, holds only nodata there, has no CRS or one that
-        cannot be transformed, or the heap has no position (DEM mode only).
+        cannot be transformed, has nodata holes in the heap's footprint too large to fill, or the
+        heap has no position (DEM mode only); :class:`~.plausibility.DemUnitsError` for heights
+        that are not metres (:mod:`~haldenenergie.terrain.plausibility`).
     """
     cfg = cfg or TerrainConfig()
     if dem is None:
@@ -441,6 +436,7 @@ _FALLBACK_REASONS = (
     ("no heap found", "no heap rises above the base level near the heap's point"),
     ("no coordinates", "the heap has no position"),
     ("cannot delineate", "the heap cannot be delineated"),
+    ("nodata hole", "nodata holes in the heap's footprint too large to fill"),
 )
 
 

@@ -32,8 +32,10 @@ Layout (like pvlib's ``iotools``): :mod:`.model` (canonical columns, :class:`Wea
 :func:`detect_format`), :mod:`.readers` (one module per format, registered in :data:`FORMATS`:
 the canonical CSV, DWD test reference years TRY2015/TRY2045 and TRY2010, DWD CDC station products,
 the 15-minute DWD CSV, windpowerlib's CSV, PVGIS TMY and hourly series, EPW and a generic CSV with
-a column mapping), :mod:`.validate` (gaps, ranges, coverage), :mod:`.irradiance` (plausibility,
-DHI/DNI derivation), :mod:`.adapters` (:func:`to_windpowerlib`, the ONE unit conversion for
+a column mapping), :mod:`.validate` (gaps, ranges, coverage), :mod:`.irradiance` (physical limits,
+DHI/DNI derivation), :mod:`.plausibility` and :mod:`.plausibility_met` (wrong units, swapped
+columns, frozen sensors), :mod:`.distance` (:func:`check_station_distance`), :mod:`.filecheck`
+(bounded reading), :mod:`.adapters` (:func:`to_windpowerlib`, the ONE unit conversion for
 windpowerlib), :mod:`.write` (:func:`write_weather`), :mod:`.fetch` (:func:`get_pvgis_tmy`) and
 :mod:`.synth` (the synthetic default year).
 
@@ -74,6 +76,11 @@ _EXPORTS: dict[str, str] = {
     "write_weather": ".write",
     "get_pvgis_tmy": ".fetch",
     "summarize": ".summary",
+    # plausibility, station distance, bounded reading
+    "check_plausibility": ".plausibility",
+    "check_station_distance": ".distance",
+    "great_circle_km": ".distance",
+    "check_readable": ".filecheck",
     # shared owners, re-exported for the weather stage's users
     "solar_position": "haldenenergie.sun",
     "extraterrestrial_dni": "haldenenergie.sun",

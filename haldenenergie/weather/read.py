@@ -12,6 +12,7 @@ from .._io import sha256_file
 from ..errors import WeatherError
 from ._util import short
 from .config import WeatherConfig
+from .filecheck import check_readable
 from .model import WeatherMeta
 from .readers import FORMAT_ALIASES, FORMATS, Probe
 from .validate import finish
@@ -143,6 +144,7 @@ def read_weather(
     path = Path(path)
     if not path.exists():
         raise WeatherError(f"{path}: file not found; check the path")
+    check_readable(path, cfg.max_file_size_mb)
     if path.is_file() and path.stat().st_size == 0:
         raise WeatherError(f"{path}: file is empty; pass a weather file")
     text_head = "" if path.is_dir() else read_head(path)

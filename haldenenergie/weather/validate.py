@@ -1,9 +1,10 @@
-"""The common pipeline after every reader: timestamps, hourly grid, gaps, ranges, coverage.
+"""The common pipeline after every reader: timestamps, hourly grid, gaps, ranges, plausibility.
 
 :func:`finish` turns a reader's :class:`~haldenenergie.weather.model.RawSeries` into the validated
 canonical hourly series and fills the :class:`~haldenenergie.weather.model.WeatherMeta`. Every
 problem is one :class:`~haldenenergie.errors.WeatherError` line naming the file, the rows or times
-and the fix; problems that are repaired (short gaps, DHI slightly above GHI) are warnings.
+and the fix; problems that are repaired (short gaps, DHI slightly above GHI) are warnings. The
+plausibility rules (units, frozen sensors) are in :mod:`haldenenergie.weather.plausibility`.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from .model import (
     WeatherMeta,
     warn,
 )
+from .plausibility import check_plausibility, given_columns
 from .resample import HOUR, roll_into_year, to_full_grid, to_hourly
 
 
@@ -54,6 +56,7 @@ def finish(
     df.index = df.index.tz_convert("UTC")
     rows = raw.row_numbers if raw.row_numbers is not None else np.arange(len(df)) + 1
     check_required(df, meta, path)
+    df = check_numeric(df, rows, path)
     check_timestamps(df.index, rows, path)
     step = _time_step(df.index, meta, path)
     # unit sanity before any averaging (Kelvin / hPa messages are clearer on raw values)
@@ -64,6 +67,7 @@ def finish(
     df = to_full_grid(df)
     df = _pressure_from_elevation(df, meta, path)
     df = fill_gaps(df, meta, cfg, path, allow_partial)
+    given = given_columns(df)
     if meta.irradiance_available:
         df = derive_and_check(df, meta, cfg, path)
     else:
@@ -72,6 +76,7 @@ def finish(
     check_ranges(df, cfg, path)
     df = _order_columns(df, meta)
     coverage(df, meta, path, allow_partial)
+    check_plausibility(df, meta, cfg, path, given)
     return df
 
 
@@ -106,6 +111,29 @@ def check_required(df: pd.DataFrame, meta: WeatherMeta, path: str | Path) -> Non
         )
     if (meta.latitude is None or meta.longitude is None) and meta.irradiance_available:
         raise WeatherError(f"{path}: location unknown; pass --lat and --lon")
+
+
+def check_numeric(df: pd.DataFrame, rows: np.ndarray, path: str | Path) -> pd.DataFrame:
+    """Every data column numeric; text in a number column is an error naming line and value.
+
+    Readers leave empty cells as NaN (a gap, filled or reported later); a cell holding text
+    (``n/a?``, a unit, a comma-decimal number in a point-decimal file) would otherwise reach the
+    arithmetic as a string.
+    """
+    for c in [c for c in df.columns if not str(c).startswith("_")]:
+        if pd.api.types.is_numeric_dtype(df[c]):
+            continue
+        num = pd.to_numeric(df[c], errors="coerce")
+        text = df[c].notna() & num.isna() & (df[c].astype(str).str.strip() != "")
+        if text.any():
+            i = int(np.flatnonzero(text.to_numpy())[0])
+            raise WeatherError(
+                f"{path}: column {c}: {int(text.sum())} cell(s) are not numbers (first on line "
+                f"{rows[i]}: {str(df[c].iloc[i])[:30]!r}); write numbers with a decimal point, "
+                "leave missing values empty, or map the column with --map"
+            )
+        df[c] = num.astype(float)
+    return df
 
 
 def check_timestamps(idx: pd.DatetimeIndex, rows: np.ndarray, path: str | Path) -> None:

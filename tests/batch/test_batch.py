@@ -263,10 +263,12 @@ def test_quiet_in_pipes_and_reserved_layer_content_keys_the_runs(
     ]
     r = invoke(*args, catch_exceptions=True)
     assert r.exit_code == 0, r.output
-    # not a terminal: only the one-line summary, no per-file progress lines
-    assert r.output.strip().splitlines() == [
+    # not a terminal: only the one-line summary, no per-file progress lines (stderr holds only
+    # the warnings about the inputs, issue 13: the heaps' terrain warnings)
+    assert r.stdout.strip().splitlines() == [
         f"1 weather files: 1 computed, 0 already done, 0 failed → {out}/summary.csv"
     ]
+    assert all(ln.startswith("WARNING: ") for ln in r.stderr.strip().splitlines()), r.stderr
     assert "1 already done" in invoke(*args, catch_exceptions=True).output
     # same path, new content: the run is recomputed (keyed by content, not by file name)
     far["features"][0]["geometry"]["coordinates"][0][1][0] = 9.02

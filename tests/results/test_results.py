@@ -116,3 +116,16 @@ def test_what_the_manifest_records():
     assert results.registry_from_manifest({}) is None
     assert results.suitability_values_from_manifest(man) == {"min_housing_distance_m": 700.0}
     assert results.suitability_values_from_manifest({}) is None
+
+
+def test_manifest_warnings_list_a_repeated_text_once_under_its_stage():
+    from haldenenergie.results import manifest_warnings
+
+    man = {
+        "warnings": ["TRY.dat: station 90 km away", "whole run note"],
+        "weather": {"warnings": ["TRY.dat:  station 90 km away"]},
+    }
+    assert manifest_warnings(man) == [
+        ("run", "whole run note"),
+        ("weather", "TRY.dat: station 90 km away"),
+    ]

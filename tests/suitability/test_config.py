@@ -73,6 +73,14 @@ RULE_HEAD = '[suitability.rules.x]\ntext_en = "x"\ntext_de = "x"\n'
         ("[suitability]\naccess_factors = { open = 1.0 }\n", "lacks unknown, closed"),
         ("[suitability]\nweight_energy = -1\n", "outside the allowed range"),
         ('[suitability]\nperturbation_mode = "random"\n', "not allowed"),
+        (
+            "[suitability]\nweight_energy = 0\nweight_energy_density = 0\nweight_yield = 0\n"
+            "weight_ownership = 0\nweight_constraints = 0.0\n",
+            r"weight_energy, weight_energy_density, weight_yield, weight_ownership, "
+            r"weight_constraints are all 0.*give at least one weight > 0 \(defaults: "
+            r"weight_energy = 40",
+        ),
+        ("[suitability]\nweight_yield = nan\n", "not a finite number"),
     ],
 )
 def test_bad_config_is_one_line_error(tmp_path, toml, match):
