@@ -185,16 +185,18 @@ def _one(
     shared_inputs: list[dict] | None = None,
     weather_sha256: str | None = None,
     registry_warnings: Sequence[str] = (),
+    tz: str | None = None,
 ) -> tuple[str, float]:
     """Worker: read one weather file, compute, write its folder. Returns (status, seconds).
 
     ``shared_inputs`` and ``weather_sha256`` are the hashes the batch already computed;
-    ``registry_warnings`` go into the run's manifest with the weather's and terrain's warnings.
+    ``registry_warnings`` go into the run's manifest with the weather's and terrain's warnings;
+    ``tz`` is the zone of naive time stamps (reader option, recorded as ``weather_options``).
     """
     from . import pipeline
 
     t0 = time.perf_counter()
-    data, meta = pipeline.load_weather(weather_path, config)
+    data, meta = pipeline.load_weather(weather_path, config, tz)
     distance_warnings = pipeline.check_station_distance(heaps, meta, config)
     result = pipeline.compute(heaps, terrains, data, meta, config)
     warnings = pipeline.run_warnings(heaps, terrains, meta, registry_warnings, distance_warnings)
@@ -205,7 +207,7 @@ def _one(
         dem_paths,
         config,
         (),
-        extra={"batch_key": key, "warnings": warnings},
+        extra={"batch_key": key, "warnings": warnings, **_options_extra(tz)},
         shared_inputs=shared_inputs,
         weather_sha256=weather_sha256,
     )
@@ -267,18 +269,30 @@ def summarise(folders: Sequence[Path]) -> pd.DataFrame:
     return out
 
 
-def _context(registry_path, dem_paths, config: Config) -> tuple[list[dict], str, str]:
+def _options_extra(tz: str | None) -> dict:
+    """``{"weather_options": {...}}`` for a manifest if reader options were given, else ``{}``."""
+    from .pipeline import weather_options
+
+    return {"weather_options": weather_options(tz)} if weather_options(tz) else {}
+
+
+def _context(
+    registry_path, dem_paths, config: Config, tz: str | None = None
+) -> tuple[list[dict], str, str]:
     """(shared input records, config hash, context hash) of a batch.
 
     Registry, DEM files and config layers are hashed once, for the run keys and every run's
     manifest. Layers named in the config enter by content, not just by path (an edited layer
-    recomputes).
+    recomputes). A reader option ``tz`` enters too (the same file read in another zone is another
+    run); without it the hash is the one of batches made before ``--tz`` existed, so they resume.
     """
     shared = results_folder.input_records(registry_path, dem_paths, config)
     config_hash = config.hash()
     ctx_parts = [shared[0]["sha256"], config_hash] + [
         r["sha256"] for r in shared[1:] if r["role"] != "config"
     ]
+    if tz is not None:
+        ctx_parts.append(f"tz={tz}")
     return shared, config_hash, _io.sha256_text("|".join(ctx_parts))
 
 
@@ -396,6 +410,7 @@ def run_batch(
     jobs: int | None = None,
     force: bool = False,
     on_done: Callable[[BatchOutcome], None] | None = None,
+    tz: str | None = None,
 ) -> list[BatchOutcome]:
     """Run the pipeline for every weather file; write run folders, summary, failures, manifest.
 
@@ -410,6 +425,8 @@ def run_batch(
     jobs : parallel processes (default: the number of cores).
     force : recompute runs that are already done.
     on_done : called with each :class:`BatchOutcome` as it is known.
+    tz : time zone of naive time stamps in the weather files (``UTC``, ``+01:00``,
+        ``Europe/Berlin``); part of every run's key and recorded in the manifests.
 
     Returns
     -------
@@ -422,6 +439,9 @@ def run_batch(
 
     config = config or load_config()
     pipeline.check_config(config)
+    from .weather.read import check_tz
+
+    check_tz(tz)  # a typo in --tz fails before any work
     out_dir = Path(out_dir)
     files = _check_inputs(weather_args, out_dir)
     jobs = max(1, jobs or os.cpu_count() or 1)
@@ -432,28 +452,33 @@ def run_batch(
         raise _io.write_error(out_dir, exc) from None
     with _io.output_lock(out_dir):  # a second batch into the same folder fails at once
         return _run_locked(
-            files, out_dir, runs_dir, registry_path, dem_paths, config, jobs, force, on_done
+            files, out_dir, runs_dir, registry_path, dem_paths, config, jobs, force, on_done, tz
         )
 
 
-def _run_locked(files, out_dir, runs_dir, registry_path, dem_paths, config, jobs, force, on_done):
+def _run_locked(
+    files, out_dir, runs_dir, registry_path, dem_paths, config, jobs, force, on_done, tz=None
+):
     """The batch proper, while holding the lock of ``out_dir``."""
     from . import pipeline
 
     heaps, registry_warnings = pipeline.load_heaps_with_warnings(registry_path)
     terrains = pipeline.compute_terrain(heaps, config, dem_paths)  # once, reused by every run
-    shared, config_hash, context_hash = _context(registry_path, dem_paths, config)
+    shared, config_hash, context_hash = _context(registry_path, dem_paths, config, tz)
     outcomes, todo = _plan(files, runs_dir, context_hash, force)
     if on_done:
         for i in sorted(outcomes):
             on_done(outcomes[i])
     common = (heaps, terrains, config, registry_path, list(dem_paths), shared)
-    args = [(f, folder, key, *common, sha, registry_warnings) for (_, f, folder, key, sha) in todo]
+    args = [
+        (f, folder, key, *common, sha, registry_warnings, tz) for (_, f, folder, key, sha) in todo
+    ]
     _execute(todo, args, jobs, _recorder(outcomes, on_done))
     ordered = [outcomes[i] for i in range(len(files))]
     _write_tables(out_dir, ordered)
     extra = {"jobs": jobs, "force": force, "config_sha256": config_hash}
     extra["context_sha256"] = context_hash
+    extra.update(_options_extra(tz))
     man = _batch_manifest(ordered, shared, registry_path, dem_paths, config, extra)
     _io.write_json(out_dir / "manifest.json", man)
     return ordered

@@ -170,12 +170,27 @@ def run_warnings(heaps, terrains: dict, meta, *more: Sequence[str]) -> list[str]
     return list(dict.fromkeys(out))
 
 
-def load_weather(weather_path: str | Path | None, config: Config) -> tuple[pd.DataFrame, Any]:
-    """Read and validate the weather file (default: the embedded synthetic year)."""
+def load_weather(
+    weather_path: str | Path | None, config: Config, tz: str | None = None
+) -> tuple[pd.DataFrame, Any]:
+    """Read and validate the weather file (default: the embedded synthetic year).
+
+    ``tz`` (``--tz``: ``UTC``, ``+01:00``, ``Europe/Berlin``) is the zone of naive time stamps,
+    the reader option ``tz`` of :func:`haldenenergie.weather.read_weather`; None refuses them.
+    Returns the canonical series and its :class:`~haldenenergie.weather.WeatherMeta`.
+    """
     from . import weather
 
     path = Path(weather_path) if weather_path else weather.default_weather_path()
-    return weather.read_weather(path, config=config.weather)
+    return weather.read_weather(path, config=config.weather, **weather_options(tz))
+
+
+def weather_options(tz: str | None = None) -> dict[str, str]:
+    """The reader options given for a run: its manifest's ``weather_options`` (absent if none).
+
+    So a rerun reads the weather file the same way; a batch makes them part of its resume key.
+    """
+    return {} if tz is None else {"tz": str(tz)}
 
 
 def _surface_table(heaps, terrains: dict) -> pd.DataFrame:
@@ -376,6 +391,7 @@ def run(
     out_dir=None,
     overwrite: bool = False,
     progress: Callable[[str], None] | None = None,
+    tz: str | None = None,
 ) -> RunResult:
     """Run every stage for all (or the selected) heaps; write ``out_dir`` if given.
 
@@ -390,6 +406,8 @@ def run(
     out_dir : result folder to write (refused if it exists unless ``overwrite``, and checked for
         write access, free space and a concurrent writer before any work).
     progress : optional callback receiving the name of each stage as it starts.
+    tz : time zone of naive time stamps in the weather file (:func:`load_weather`); recorded in
+        the manifest as ``weather_options``.
 
     Returns
     -------
@@ -397,12 +415,16 @@ def run(
     """
     config = config or load_config()
     check_config(config)
+    from .weather.read import check_tz
+
+    check_tz(tz)  # a typo in --tz fails before any work
+    stages = (registry_path, weather_path, dem_paths, config, heap_ids, progress, tz)
     if out_dir is None:
-        return _run_stages(registry_path, weather_path, dem_paths, config, heap_ids, progress)
+        return _run_stages(*stages)
     inputs = _run_inputs(registry_path, weather_path, dem_paths, config)
     _io.check_can_write(out_dir, overwrite, kind="dir", inputs=inputs)  # before the work
     try:
-        result = _run_stages(registry_path, weather_path, dem_paths, config, heap_ids, progress)
+        result = _run_stages(*stages)
         (progress or (lambda s: None))("write")
         write_results(result, out_dir, overwrite=overwrite)
     finally:
@@ -410,7 +432,9 @@ def run(
     return result
 
 
-def _run_stages(registry_path, weather_path, dem_paths, config, heap_ids, progress) -> RunResult:
+def _run_stages(
+    registry_path, weather_path, dem_paths, config, heap_ids, progress, tz=None
+) -> RunResult:
     """The stages of :func:`run` up to the manifest (nothing written)."""
     import datetime as _dt
 
@@ -420,7 +444,7 @@ def _run_stages(registry_path, weather_path, dem_paths, config, heap_ids, progre
     say("registry")
     heaps, registry_warnings = load_heaps_with_warnings(registry_path, heap_ids)
     say("weather")
-    data, meta = load_weather(weather_path, config)
+    data, meta = load_weather(weather_path, config, tz)
     distance_warnings = check_station_distance(heaps, meta, config)
     say("terrain")
     terrains = compute_terrain(heaps, config, dem_paths)
@@ -428,6 +452,8 @@ def _run_stages(registry_path, weather_path, dem_paths, config, heap_ids, progre
     result = compute(heaps, terrains, data, meta, config)
     extra = {"started_utc": started, "elapsed_s": round(time.perf_counter() - t0, 3)}
     extra["warnings"] = run_warnings(heaps, terrains, meta, registry_warnings, distance_warnings)
+    if weather_options(tz):
+        extra["weather_options"] = weather_options(tz)
     result.manifest = build_manifest(
         "run",
         registry_path,
@@ -461,5 +487,6 @@ __all__ = [
     "resolve_suitability",
     "run",
     "run_warnings",
+    "weather_options",
     "write_results",
 ]

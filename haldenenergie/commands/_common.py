@@ -83,6 +83,17 @@ allow_distant_option = click.option(
     "true.",
 )
 
+#: --tz (run and batch): the time zone of naive time stamps, the weather reader option ``tz``.
+tz_option = click.option(
+    "--tz",
+    "tz",
+    default=None,
+    metavar="ZONE",
+    help="Time zone of weather time stamps without UTC offset (e.g. a windpowerlib CSV "
+    "written without one): UTC, a fixed offset (+01:00) or a zone name (Europe/Berlin). "
+    "Never guessed: such a file is refused without it. Recorded in the manifest.",
+)
+
 
 def get_config(
     config_path,

@@ -22,6 +22,7 @@ from ._common import (
     reserved_option,
     residential_option,
     show_progress,
+    tz_option,
 )
 
 
@@ -49,6 +50,7 @@ from ._common import (
 @reserved_option
 @allow_partial_option
 @allow_distant_option
+@tz_option
 @click.pass_context
 def batch(
     ctx,
@@ -63,6 +65,7 @@ def batch(
     reserved,
     allow_partial,
     allow_distant,
+    tz,
 ):
     """Run the full pipeline once per weather file (files, folders or globs) and summarise.
 
@@ -76,6 +79,7 @@ def batch(
       haldenenergie batch 'TRY2015_essen_*.dat' --out batch/
       haldenenergie batch weather-years/ --out batch/ --jobs 2
       haldenenergie batch cdc-station-01078/ TRY2015_essen_jahr.dat --out batch/
+      haldenenergie batch wpl-2010.csv wpl-2011.csv --tz +01:00 --out batch-wpl/
 
     A folder stands for its weather files, except a DWD CDC station folder (produkt_*.txt files
     or the station's zip files), which is one weather input.
@@ -101,6 +105,7 @@ def batch(
             jobs=jobs,
             force=force,
             on_done=on_done,
+            tz=tz,
         )
     _echo_outcomes(outcomes, out_dir)
 

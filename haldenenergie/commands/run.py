@@ -21,6 +21,7 @@ from ._common import (
     reserved_option,
     residential_option,
     show_progress,
+    tz_option,
 )
 
 log = logging.getLogger("haldenenergie.run")
@@ -52,6 +53,7 @@ log = logging.getLogger("haldenenergie.run")
 )
 @allow_partial_option
 @allow_distant_option
+@tz_option
 @overwrite_option
 @click.pass_context
 def run(
@@ -65,6 +67,7 @@ def run(
     reserved,
     allow_partial,
     allow_distant,
+    tz,
     out_dir,
     overwrite,
 ):
@@ -78,6 +81,7 @@ def run(
       haldenenergie run --config my.toml --out out/ --overwrite
       haldenenergie run --weather half-year.csv --allow-partial --out out-part/
       haldenenergie run --weather cdc-station-01078/ --out out-cdc/
+      haldenenergie run --weather windpowerlib-naive.csv --tz UTC --out out-wpl/
     """
     from .. import pipeline
 
@@ -99,6 +103,7 @@ def run(
         out_dir=out_dir,
         overwrite=overwrite,
         progress=stage,
+        tz=tz,
     )
     _echo_summary(result.results, out_dir)
     click.echo(f"done in {time.perf_counter() - t0:.1f} s")

@@ -105,7 +105,7 @@ def _read(path, fmt, allow_partial, config_path, **opts):
 
 @click.group()
 def weather():
-    """Inspect, convert and synthesise weather series.
+    """Inspect, check, convert and synthesise weather series.
 
     \b
     Time convention of every series: UTC, hourly, a timestamp labels the START of its hour;
@@ -216,6 +216,86 @@ def _format_info(s: dict) -> str:
     for w in s["warnings"]:
         lines.append(f"  warning:       {w}")
     return "\n".join(lines)
+
+
+@weather.command("check-timing")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_reader_options
+@click.option(
+    "--max-shift",
+    "max_shift_min",
+    type=click.IntRange(5, 720),
+    default=120,
+    show_default=True,
+    help="Largest label shift tried either way [min].",
+)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (a JSON list).")
+@click.pass_context
+def check_timing_cmd(ctx, files, fmt, allow_partial, config_path, max_shift_min, as_json, **opts):
+    """Check that the irradiance of weather files is where the sun says it should be.
+
+    \b
+    For each file, as read (same options as 'weather info'):
+      midday centroid   GHI-weighted mean time of the day's irradiance minus solar noon [min],
+                        over all days and over clear days (about 0 for a right time convention);
+      best shift        the shift of the time labels (5-min steps) that makes GHI agree best
+                        with the pvlib clear-sky GHI; positive = the values belong later;
+      verdict           'looks right' within +-15 min, else 'shifted by about X min'.
+    A file shifted by 30 or 60 min has the right annual GHI but swaps east- and west-flank
+    yields: check the time convention, --tz or --label before trusting E/W results. The exit
+    code is 1 only if a file cannot be read.
+    """
+    from ..weather.timing import check_timing
+
+    results, failed = [], 0
+    for path in files:
+        try:
+            data, meta = _read(path, fmt, allow_partial, config_path, **opts)
+        except HaldenError as exc:
+            failed += 1
+            click.echo(f"error: {exc}", err=True)
+            results.append({"path": str(path), "error": str(exc)})
+            continue
+        d = {"path": str(path), "format": meta.source_format, "latitude_deg": meta.latitude}
+        d["longitude_deg"] = meta.longitude
+        if meta.irradiance_available:
+            rep = check_timing(
+                data, meta.latitude, meta.longitude, meta.elevation_m, max_shift_min=max_shift_min
+            )
+            d.update(rep.to_dict())
+        else:
+            d["verdict"] = "not checked: the file has no irradiance"
+        results.append(d)
+        if not as_json:
+            click.echo(_format_timing(results[-1]))
+    if as_json:
+        click.echo(json.dumps(results, indent=2, ensure_ascii=False))
+    if failed:
+        ctx.exit(1)
+
+
+def _format_timing(d: dict) -> str:
+    where = "" if d["latitude_deg"] is None else f"; {d['latitude_deg']:.4f} N"
+    where += "" if d["longitude_deg"] is None else f", {d['longitude_deg']:.4f} E"
+    head = f"{d['path']}\n  format:            {d['format']}{where}"
+    if "centroid_min" not in d:
+        return f"{head}\n  verdict:           {d['verdict']}"
+    clear = (
+        f"; {d['centroid_clear_min']:+.1f} min over {d['n_clear_days']} clear days"
+        if d["centroid_clear_min"] is not None
+        else f"; too few clear days ({d['n_clear_days']})"
+    )
+    return "\n".join(
+        [
+            head,
+            f"  midday centroid:   {d['centroid_min']:+.1f} min from solar noon (all days){clear}",
+            (
+                f"  best shift:        {d['best_shift_min']:+.0f} min (clear-sky correlation "
+                f"{d['best_correlation']:.4f}; unshifted {d['correlation_at_zero']:.4f})"
+            ),
+            f"  verdict:           {d['verdict']}",
+        ]
+    )
 
 
 @weather.command("convert")

@@ -42,6 +42,8 @@ _CARD_SPECS = (
 #: Weather metadata of the manifest shown under "data used".
 _WEATHER_KEYS = (
     "station",
+    "data_source",
+    "source_period",
     "source_format",
     "period_start",
     "period_end",

@@ -7,7 +7,7 @@ import pandas as pd
 from ..errors import WeatherError
 from ._util import short
 from .config import WeatherConfig
-from .model import WeatherMeta
+from .model import WeatherMeta, take_source_meta
 from .readers.pvgis import tmy_to_raw
 from .validate import finish
 
@@ -71,4 +71,5 @@ def get_pvgis_tmy(
     meta = WeatherMeta(path="<pvgis api>", sha256="", source_format="pvgis_tmy")
     where = f"PVGIS TMY {latitude:.4f},{longitude:.4f}"
     out = finish(raw, meta, config or WeatherConfig(), False, where)
+    take_source_meta(raw, meta)
     return out, meta

@@ -67,7 +67,14 @@ class WeatherMeta:
     sha256 : str, hash of the file bytes (of all files, combined, for several).
     source_format : str, a key of :data:`haldenenergie.weather.FORMATS`.
     station : str or None, station or location name.
-    latitude, longitude : float [deg] WGS84; elevation_m : float or None [m a.s.l.].
+    latitude, longitude : float [deg] WGS84 of the station or grid cell; elevation_m : float or
+        None [m a.s.l.].
+    data_source : str or None, who produced the values, e.g. ``"PVGIS-SARAH3 + ERA5"``,
+        ``"EPW Essen (TMY3 source)"``, ``"DWD CDC station 1078"``.
+    source_period : str or None, the period the file's values come from, as the file states it:
+        first and last timestamp (``"2016-01-01 00:10 to 2016-12-31 23:10 UTC"``) or, for a
+        typical year, ``"typical year of 2005-2023"`` (``period_start``/``period_end`` are those
+        of the canonical series, a typical year relabelled into one calendar year).
     period_start, period_end : pandas.Timestamp, first and last interval start (UTC).
     step : str, step of the canonical series (``"1h"``); source_step : str, step in the file.
     wind_speed_height_m : float [m]; temp_air_height_m : float [m].
@@ -91,6 +98,8 @@ class WeatherMeta:
     latitude: float | None = None
     longitude: float | None = None
     elevation_m: float | None = None
+    data_source: str | None = None
+    source_period: str | None = None
     period_start: pd.Timestamp | None = None
     period_end: pd.Timestamp | None = None
     step: str = "1h"
@@ -131,6 +140,7 @@ class RawSeries:
         [W m-2], beam on the horizontal, is allowed in place of ``dni``; not yet hourly).
     source_format : str, the format's registry name.
     station, latitude, longitude, elevation_m : location as in :class:`WeatherMeta`.
+    data_source, source_period : str or None, as in :class:`WeatherMeta`.
     wind_speed_height_m : float or None [m], None = ``WeatherConfig.default_wind_speed_height_m``.
     temp_air_height_m : float [m]; roughness_length_m : float or None [m].
     irradiance_available : bool, False for wind-only files.
@@ -145,6 +155,8 @@ class RawSeries:
     latitude: float | None = None
     longitude: float | None = None
     elevation_m: float | None = None
+    data_source: str | None = None
+    source_period: str | None = None
     wind_speed_height_m: float | None = None
     temp_air_height_m: float = 2.0
     roughness_length_m: float | None = None
@@ -153,6 +165,51 @@ class RawSeries:
     notes: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     row_numbers: np.ndarray | None = None
+
+
+def take_source_meta(raw: RawSeries, meta: WeatherMeta) -> None:
+    """Copy the reader's data source and source period into ``meta`` (where the reader has them).
+
+    Parameters
+    ----------
+    raw : a reader's result; meta : the metadata to fill (in place).
+    """
+    if raw.data_source is not None:
+        meta.data_source = raw.data_source
+    if raw.source_period is not None:
+        meta.source_period = raw.source_period
+
+
+def period_text(index: pd.DatetimeIndex) -> str | None:
+    """First and last timestamp of a file's own index, ``"2016-01-01 00:10 to … UTC"``.
+
+    Parameters
+    ----------
+    index : the timestamps as read (tz-aware; converted to UTC for the text).
+
+    Returns
+    -------
+    str, or None for an empty index.
+    """
+    if len(index) == 0:
+        return None
+    idx = pd.DatetimeIndex(index)
+    if idx.tz is not None:
+        idx = idx.tz_convert("UTC")
+    return f"{idx.min():%Y-%m-%d %H:%M} to {idx.max():%Y-%m-%d %H:%M} UTC"
+
+
+def typical_year_text(years) -> str | None:
+    """``"typical year of 2005-2023"`` from the years its months come from (None if unknown).
+
+    Parameters
+    ----------
+    years : iterable of int, the source years (e.g. PVGIS ``months_selected``, EPW ``year``).
+    """
+    ys = sorted({int(y) for y in years if y is not None and not pd.isna(y)})
+    if not ys:
+        return None
+    return f"typical year of {ys[0]}-{ys[-1]}" if len(ys) > 1 else f"typical year of {ys[0]}"
 
 
 def warn(meta_or_list: WeatherMeta | list, msg: str) -> None:
@@ -175,5 +232,8 @@ __all__ = [
     "TIME_CONVENTION",
     "RawSeries",
     "WeatherMeta",
+    "period_text",
+    "take_source_meta",
+    "typical_year_text",
     "warn",
 ]

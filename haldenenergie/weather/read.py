@@ -10,7 +10,7 @@ import pandas as pd
 
 from .._io import sha256_file
 from ..errors import WeatherError
-from ._util import short
+from ._util import localize, short
 from .config import WeatherConfig
 from .filecheck import check_readable
 from .model import WeatherMeta
@@ -147,6 +147,7 @@ def read_weather(
     check_readable(path, cfg.max_file_size_mb)
     if path.is_file() and path.stat().st_size == 0:
         raise WeatherError(f"{path}: file is empty; pass a weather file")
+    check_tz(opts.get("tz"))
     text_head = "" if path.is_dir() else read_head(path)
     name = _format_name(fmt, path, text_head, opts)
     try:
@@ -161,6 +162,21 @@ def read_weather(
     meta = WeatherMeta(path=str(path), sha256=_sha_of(path), source_format=raw.source_format)
     data = finish(raw, meta, cfg, allow_partial, path)
     return data, meta
+
+
+def check_tz(tz: str | None) -> None:
+    """Refuse an unknown time zone before any file is read (a typo in ``--tz`` fails at once).
+
+    Parameters
+    ----------
+    tz : zone name (``Europe/Berlin``), ``UTC`` or a fixed offset (``+01:00``); None = none.
+
+    Raises
+    ------
+    WeatherError : ``--tz: unknown time zone 'X' (...); use UTC, a fixed offset ...``.
+    """
+    if tz is not None:
+        localize(pd.DatetimeIndex([]), str(tz), "--tz")
 
 
 def _sha_of(path: Path) -> str:

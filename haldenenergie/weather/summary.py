@@ -36,6 +36,8 @@ def summarize(data: pd.DataFrame, meta: WeatherMeta) -> dict[str, Any]:
         "path": meta.path,
         "format": meta.source_format,
         "station": meta.station,
+        "data_source": meta.data_source,
+        "source_period": meta.source_period,
         "latitude_deg": meta.latitude,
         "longitude_deg": meta.longitude,
         "elevation_m": meta.elevation_m,

@@ -90,6 +90,7 @@ def _take_raw_meta(raw: RawSeries, meta: WeatherMeta, cfg: WeatherConfig) -> Non
     meta.temp_air_height_m = float(raw.temp_air_height_m)
     meta.roughness_length_m = raw.roughness_length_m
     meta.irradiance_available = raw.irradiance_available
+    meta.data_source, meta.source_period = raw.data_source, raw.source_period
 
 
 def check_required(df: pd.DataFrame, meta: WeatherMeta, path: str | Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -289,3 +290,68 @@ def test_batch_allow_partial(tmp_path, four, small_registry, invoke):
     assert r.exit_code == 0, r.output
     (run,) = (tmp_path / "b" / "runs").iterdir()
     assert pd.read_csv(run / "results.csv")["weather_partial"].all()
+
+
+# ------------------------------------------------------------------------------------------------
+# --tz (issue 16): a windpowerlib CSV without UTC offset
+# ------------------------------------------------------------------------------------------------
+#: The header and first 48 rows of windpowerlib's example/weather.csv (github.com/wind-python/
+#: windpowerlib) with the offset +01:00 removed; see the .md next to the file.
+WPL_NO_TZ = (
+    Path(__file__).parents[1] / "weather" / "readers" / "data" / "windpowerlib_example_no_tz.csv"
+)
+
+
+@pytest.mark.slow
+def test_batch_tz_reads_naive_file_and_keys_the_runs(tmp_path, small_registry, invoke):
+    import json
+
+    out = tmp_path / "b"
+    base = ["batch", str(WPL_NO_TZ), "--heaps", str(small_registry), "--allow-partial"]
+    base += ["--out", str(out), "-j", "1"]
+    r = invoke(*base, catch_exceptions=True)
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    fails = pd.read_csv(out / "failures.csv")
+    assert "--tz" in fails["reason"].iloc[0] and "no time zone" in fails["reason"].iloc[0]
+    assert "--tz" in r.stderr
+    r = invoke(*base, "--tz", "+01:00", catch_exceptions=True)
+    assert r.exit_code == 0, r.output
+    assert "1 computed" in r.output
+    (run,) = (out / "runs").iterdir()
+    man = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+    assert man["weather_options"] == {"tz": "+01:00"}
+    assert man["weather"]["period_start"].startswith("2009-12-31T23:00")
+    top = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert top["weather_options"] == {"tz": "+01:00"}
+    assert "1 already done" in invoke(*base, "--tz", "+01:00", catch_exceptions=True).output
+    # another zone is another run (the resume key holds the tz), not a skipped one
+    r = invoke(*base, "--tz", "UTC", catch_exceptions=True)
+    assert r.exit_code == 0 and "1 computed" in r.output, r.output
+    assert len(list((out / "runs").iterdir())) == 2
+
+
+def test_tz_enters_the_context_hash_only_when_given(small_registry):
+    from haldenenergie.config import load_config
+
+    cfg = load_config()
+    h0 = batchmod._context(small_registry, [], cfg)[2]
+    assert batchmod._context(small_registry, [], cfg, None)[2] == h0  # batches before --tz resume
+    h1 = batchmod._context(small_registry, [], cfg, "UTC")[2]
+    h2 = batchmod._context(small_registry, [], cfg, "+01:00")[2]
+    assert len({h0, h1, h2}) == 3
+
+
+def test_batch_refuses_unknown_tz_before_work(tmp_path, small_registry, invoke):
+    out = tmp_path / "b"
+    r = invoke(
+        "batch",
+        str(WPL_NO_TZ),
+        "--heaps",
+        str(small_registry),
+        "--tz",
+        "Nowhere/X",
+        "--out",
+        str(out),
+    )
+    assert r.exit_code == 1 and not out.exists()
+    assert "error: --tz: unknown time zone 'Nowhere/X'" in r.stderr

@@ -222,3 +222,49 @@ def test_partial_weather_scaled_flagged_and_months_exact(
         full.loc[1:6, "wind_energy_mwh"].sum() * 8760 / 4344,
         rtol=2e-3,
     )
+
+
+# ------------------------------------------------------------------------------------------------
+# --tz: a windpowerlib CSV without UTC offset (issue 16)
+# ------------------------------------------------------------------------------------------------
+#: The header and first 48 rows of windpowerlib's example/weather.csv (github.com/wind-python/
+#: windpowerlib) with the offset +01:00 removed; see the .md next to the file.
+WPL_NO_TZ = (
+    Path(__file__).parents[1] / "weather" / "readers" / "data" / "windpowerlib_example_no_tz.csv"
+)
+
+
+@pytest.mark.slow
+def test_run_reads_naive_windpowerlib_csv_only_with_tz(tmp_path, two_heaps, invoke):
+    base = ["run", "--weather", WPL_NO_TZ, "--heaps", two_heaps, "--allow-partial"]
+    r = invoke(*base, "--out", tmp_path / "a", catch_exceptions=True)
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    (line,) = [x for x in r.stderr.splitlines() if x.startswith("error:")]
+    assert "no time zone" in line and "--tz" in line
+    assert not (tmp_path / "a").exists()
+    out = tmp_path / "b"
+    r = invoke(*base, "--tz", "+01:00", "--out", out, catch_exceptions=True)
+    assert r.exit_code == 0, r.output
+    man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert man["weather_options"] == {"tz": "+01:00"}
+    assert man["weather"]["source_format"] == "windpowerlib"
+    assert man["weather"]["period_start"].startswith("2009-12-31T23:00")
+    assert any("taken as +01:00" in n for n in man["weather"]["notes"])
+    res = pd.read_csv(out / "results.csv")
+    assert res["weather_partial"].all() and res["pv_energy_mwh_per_a"].isna().all()
+
+
+@pytest.mark.slow
+def test_run_without_tz_records_no_weather_options(tmp_path, two_heaps):
+    """Clean inputs: no ``weather_options`` key, the manifest stays as before issue 16."""
+    result = pipeline.run(two_heaps)
+    assert "weather_options" not in result.manifest
+    assert pipeline.weather_options(None) == {}
+    assert pipeline.weather_options("UTC") == {"tz": "UTC"}
+
+
+def test_run_refuses_unknown_tz_before_work(tmp_path, two_heaps, invoke):
+    out = tmp_path / "o"
+    r = invoke("run", "--heaps", two_heaps, "--tz", "Mars/Olympus", "--out", out)
+    assert r.exit_code == 1 and not out.exists()
+    assert "error: --tz: unknown time zone 'Mars/Olympus'" in r.stderr

@@ -203,3 +203,20 @@ def test_info_multi_file_reports_bad_and_shows_rest(tmp_path, invoke):
 def test_unknown_format_option(invoke):
     res = invoke("weather", "info", default_weather_path(), "--format", "nope")
     assert res.exit_code == 2  # click usage error lists the choices
+
+
+@pytest.mark.parametrize("tz", [None, "UTC", "+01:00", "-0330", "UTC+02:00", "Europe/Berlin"])
+def test_check_tz_accepts_zones_and_offsets(tz):
+    from haldenenergie.weather.read import check_tz
+
+    check_tz(tz)
+
+
+def test_bad_tz_is_refused_before_the_file_is_read(tmp_path):
+    """A typo in --tz fails at once, even for a file whose time stamps carry their offset."""
+    from haldenenergie.weather.read import check_tz
+
+    with pytest.raises(WeatherError, match=r"^--tz: unknown time zone 'Europe/Berln'.*UTC"):
+        check_tz("Europe/Berln")
+    with pytest.raises(WeatherError, match=r"^--tz: unknown time zone"):
+        read_weather(default_weather_path(), tz="Europe/Berln")

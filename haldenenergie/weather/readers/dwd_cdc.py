@@ -18,7 +18,7 @@ import pandas as pd
 
 from ...errors import WeatherError
 from .._util import lines_str, localize, short
-from ..model import RawSeries
+from ..model import RawSeries, period_text
 from ..units import to_canonical
 from ._registry import Probe, register
 
@@ -217,6 +217,7 @@ def read_cdc(path: Path, text_head: str, opts: dict) -> RawSeries:
     data = data.sort_index()
     lat, lon, elev, sname = _station_location(path, members, opts)
     sid = next(iter(stations)) if stations else "?"
+    source = f"DWD CDC station {sid}" if isinstance(sid, int) else "DWD CDC"
     return RawSeries(
         data=data,
         source_format="dwd_cdc",
@@ -224,6 +225,8 @@ def read_cdc(path: Path, text_head: str, opts: dict) -> RawSeries:
         latitude=lat,
         longitude=lon,
         elevation_m=elev,
+        data_source=source,
+        source_period=period_text(pd.DatetimeIndex(data.index)),
         wind_speed_height_m=float(opts.get("wind_speed_height_m") or 10.0),
         notes=[_NOTE],
         warnings=warnings,

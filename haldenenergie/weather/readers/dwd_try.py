@@ -1,11 +1,38 @@
 """Formats ``try2015`` (TRY2015 and TRY2045) and ``try2010``: DWD test reference years (.dat).
 
 DWD/BBSR test reference years: a German header, a ``***`` line, then one whitespace-separated row
-per hour. Time stamps: ``HH`` 1..24 is the hour ENDING in MEZ (UTC+1, no daylight saving time), so
-the UTC interval start is ``date + HH h - 2 h``. Irradiance: ``B`` beam on the horizontal and ``D``
-diffuse [W m-2]; GHI = B + D, DNI = B / cos Z is derived by the common pipeline. The typical year is
-relabelled into one calendar year in UTC (the first hour, 00-01 MEZ on 1 January, is moved to the
-end of the year).
+per hour. Irradiance: ``B`` beam on the horizontal and ``D`` diffuse [W m-2]; GHI = B + D, DNI =
+B / cos Z is derived by the common pipeline. The typical year is relabelled into one calendar year
+in UTC (the first hour, 00-01 MEZ on 1 January, is moved to the end of the year).
+
+Time stamps. The header says ``HH Stunde (MEZ) {1..24}``: MEZ is UTC+1 without daylight saving
+time, and HH = 1..24 is read as the hour ENDING at HH, so the UTC interval start is
+``date + HH h - 2 h``. That holds for TRY2015/TRY2045 as published; for TRY2010 it holds for
+temperature, wind and pressure, but the irradiance of row HH is the mean of the hour CENTRED on
+HH MEZ (HH-0.5 h to HH+0.5 h), i.e. 30 min later than hour ending. Evidence (DWD TRY2010 region 5,
+Essen, extreme winter, 8,760 rows; the reading is checked with
+``haldenenergie weather check-timing``, :mod:`haldenenergie.weather.timing`):
+
+* read as hour ending, the GHI-weighted midday lies 30 min before solar noon (-29.9 min over the
+  year, -20 to -36 min in every month), and the label shift that best matches the pvlib Ineichen
+  clear-sky GHI is +30 min (+20 to +35 min in every month); the TRY2015/TRY2045 Essen files read
+  the same way give -3 to -6 min and 0 to +10 min. Read as centred on HH, TRY2010 gives +0.1 min and
+  0 min;
+* the GHI-weighted mean of the HH stamps of TRY2010 equals solar noon in MEZ (March 12.68 h,
+  June 12.52 h, September 12.45 h against noon 12.68, 12.55, 12.45 h at 6.97 deg E), while that of
+  TRY2015 lies half an hour later (13.12, 12.88, 12.88 h), as hour-ending means must;
+* it is clock time (MEZ), not true solar time (wahre Ortszeit): with true solar time the best shift
+  would follow 32 min minus the equation of time (from 46 min in February to 17 min in November);
+  over 24 half-months it is a constant 30.6 min (slope -0.10 against the equation of time, not
+  -1.0; scatter 6 min around 30 min, 10 min around the true-solar-time curve).
+
+Read as hour ending, the east and west flanks of a heap (tilt 20 deg, azimuth 90 and 270 deg,
+:func:`haldenenergie.pv.surface_energy`) differ by 11.5 % on TRY2010 (E/W 1.115); read as centred,
+by 0.8 % (E/W 1.008; TRY2015 Essen 1.000, TRY2045 0.990). The format's reference is the handbook
+of BBR and DWD, "Handbuch Testreferenzjahre von Deutschland für mittlere, extreme und zukünftige
+Witterungsverhältnisse" (Offenbach, last updated September 2014); its wording on the time
+reference of the irradiance could not be consulted for this reader, so the convention above rests
+on the data.
 """
 
 from __future__ import annotations
@@ -40,6 +67,11 @@ TRY2010_COLUMNS = [
     "RG", "IS", "MM", "DD", "HH", "N", "WR", "WG", "t", "p", "x", "RF", "W", "B", "D", "IK", "A",
     "E", "IL",
 ]  # fmt: skip
+
+#: Irradiance columns that the TRY2010 time convention moves (see :func:`_centre_on_stamp`).
+IRRADIANCE_COLUMNS = ("bhi", "dhi", "ghi")
+#: Rows of a complete test reference year [h] (365 days; the TRY has no 29 February).
+HOURS_TYPICAL_YEAR = 8760
 
 _COMMON_NOTE = "GHI = B + D; DNI = B / cos(zenith at interval middle) with low-sun guard"
 
@@ -136,10 +168,11 @@ def _year_from_name(path: Path, default: int) -> int:
     return int(m.group(1)) if m else default
 
 
-def _to_canonical(path, df, year, start) -> pd.DataFrame:
+def _to_canonical(path, df, year, lines: np.ndarray) -> pd.DataFrame:
+    """Canonical frame on the hour-ending MEZ reading (``lines``: file line of each row)."""
     idx = _hour_ending_mez_to_utc_start(year, df["MM"], df["DD"], df["HH"])
     if idx.isna().any():
-        rows = np.flatnonzero(idx.isna()) + start + 1
+        rows = lines[np.flatnonzero(idx.isna())]
         raise WeatherError(
             f"{path}: impossible dates (e.g. 30 February) on lines {lines_str(rows)}; "
             f"fix MM/DD there"
@@ -153,6 +186,24 @@ def _to_canonical(path, df, year, start) -> pd.DataFrame:
     )
     out.loc[out["wind_direction"] > 360, "wind_direction"] = np.nan  # 999 = variable/no direction
     out["ghi"] = out["bhi"] + out["dhi"]
+    return out
+
+
+def _centre_on_stamp(out: pd.DataFrame) -> pd.DataFrame:
+    """Move TRY2010 irradiance 30 min later: its row HH is the hour centred on HH MEZ.
+
+    Read as hour ending, row ``k`` sits on the canonical hour ``[t_k, t_k + 1 h)`` UTC but holds
+    the mean of ``[t_k + 30 min, t_k + 90 min)``. The mean over the canonical hour is then half of
+    the row before and half of the row itself (energy-conserving; annual sums are unchanged). The
+    row before the first is the last one (a typical year wraps; both are midnight, GHI 0) when the
+    table is a whole year, else the first row itself. Temperature, wind and pressure keep the
+    hour-ending reading: the solar geometry that dates the irradiance says nothing about them.
+    """
+    for col in IRRADIANCE_COLUMNS:
+        x = out[col].to_numpy(float)
+        prev = np.roll(x, 1)
+        prev[0] = x[-1] if len(x) == HOURS_TYPICAL_YEAR else x[0]
+        out[col] = 0.5 * (prev + x)
     return out
 
 
@@ -194,6 +245,8 @@ def read_try2015(path: Path, text_head: str, opts: dict) -> RawSeries:
     head, start = _data_start(path)
     df = _read_table(path, start, TRY2015_COLUMNS)
     _check_values(path, df, start + 1)
+    warnings: list[str] = []
+    df, lines = _drop_duplicated_edge_row(path, df, start, warnings, "TRY")
     hdr = _header_2015(head)
     rw, hw = _grid_cell(hdr, df)
     lat, lon = _lcc_europe_to_wgs84(rw, hw)
@@ -203,7 +256,7 @@ def read_try2015(path: Path, text_head: str, opts: dict) -> RawSeries:
     period = hdr.get("Bezugszeitraum", "?")
     year = int(opts.get("year") or _year_from_name(path, 2015))
     raw = RawSeries(
-        data=_to_canonical(path, df, year, start),
+        data=_to_canonical(path, df, year, lines),
         source_format="try2015",
         station=f"DWD TRY grid cell {rw:.0f}/{hw:.0f} ({kind}, {period})",
         latitude=lat,
@@ -211,7 +264,10 @@ def read_try2015(path: Path, text_head: str, opts: dict) -> RawSeries:
         elevation_m=elev,
         wind_speed_height_m=10.0,
         typical_year=year,
-        row_numbers=np.arange(len(df)) + start + 1,
+        warnings=warnings,
+        row_numbers=lines,
+        data_source=f"DWD/BBSR test reference year {'TRY2045' if year == 2045 else 'TRY2015'}",
+        source_period=f"typical year ({kind}) of {period}",
     )
     raw.notes += [
         "DWD TRY: HH = hour ending in MEZ (UTC+1, no DST); interval start UTC = HH - 2 h",
@@ -225,23 +281,53 @@ def read_try2015(path: Path, text_head: str, opts: dict) -> RawSeries:
     return raw
 
 
-def _drop_duplicated_first_hour(path, df, start, warnings) -> tuple[pd.DataFrame, int]:
-    """Known defect of TRY2010 copies in circulation: the first hour appears twice."""
-    key = df["MM"] * 10000 + df["DD"] * 100 + df["HH"]
-    if len(df) > 1 and key.iloc[0] == key.iloc[1]:
-        if not df.iloc[0].equals(df.iloc[1]):
-            raise WeatherError(
-                f"{path}: the first hour appears twice with different values (lines {start + 1} "
-                f"and {start + 2}; a known defect of TRY2010 copies in circulation); delete one "
-                f"of them"
-            )
-        df = df.iloc[1:].reset_index(drop=True)
-        start += 1
-        warnings.append(
-            f"{path}: duplicated first hour (lines {start} and {start + 1}, a known defect of "
-            f"TRY2010 copies in circulation); the duplicate was dropped"
+def _row_key(df: pd.DataFrame, i: int) -> int:
+    return int(df["MM"].iloc[i] * 10000 + df["DD"].iloc[i] * 100 + df["HH"].iloc[i])
+
+
+def _duplicate_edge(df: pd.DataFrame) -> tuple[str, int, int] | None:
+    """(what, kept row, dropped row) of a repeated hour at the start or end of the table.
+
+    Three layouts occur in copies in circulation: the first hour twice (rows 0 and 1), the last
+    hour of the year also put in front of the first (row 0 repeats row -1, e.g. the TRY2010 copies
+    of the building-simulation package pyCity, ``inputs/weather/TRY2010_05_Somm.dat``), and the
+    last hour twice.
+    """
+    n = len(df)
+    if n < 3:
+        return None
+    if _row_key(df, 0) == _row_key(df, 1):
+        return "first hour", 1, 0
+    if _row_key(df, 0) == _row_key(df, n - 1):
+        return "last hour of the year, also put before the first hour,", n - 1, 0
+    if _row_key(df, n - 1) == _row_key(df, n - 2):
+        return "last hour", n - 2, n - 1
+    return None
+
+
+def _drop_duplicated_edge_row(
+    path, df: pd.DataFrame, start: int, warnings: list, variant: str
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Drop an exact repeat of an hour at the start or end; a differing repeat is an error.
+
+    Returns the table and the file line number (1-based) of each remaining row.
+    """
+    lines = np.arange(len(df)) + start + 1
+    found = _duplicate_edge(df)
+    if found is None:
+        return df, lines
+    what, keep, drop = found
+    pair = f"lines {min(lines[keep], lines[drop])} and {max(lines[keep], lines[drop])}"
+    if not df.iloc[keep].equals(df.iloc[drop]):
+        raise WeatherError(
+            f"{path}: the {what} appears twice with different values ({pair}; a known defect of "
+            f"{variant} copies in circulation); delete one of them"
         )
-    return df, start
+    warnings.append(
+        f"{path}: duplicated {what} ({pair}, identical; a known defect of {variant} copies in "
+        f"circulation); line {lines[drop]} was dropped"
+    )
+    return df.drop(index=df.index[drop]).reset_index(drop=True), np.delete(lines, drop)
 
 
 def _location_2010(path, head: list[str], opts: dict):
@@ -277,12 +363,12 @@ def read_try2010(path: Path, text_head: str, opts: dict) -> RawSeries:
     df = _read_table(path, start, TRY2010_COLUMNS)
     _check_values(path, df, start + 1)
     warnings: list[str] = []
-    df, start = _drop_duplicated_first_hour(path, df, start, warnings)
+    df, lines = _drop_duplicated_edge_row(path, df, start, warnings, "TRY2010")
     lat, lon, elev, station = _location_2010(path, head, opts)
     kind = next((ln.split(":", 1)[1].strip() for ln in head if ln.startswith("Art des TRY")), "?")
     year = int(opts.get("year") or _year_from_name(path, 2010))
     raw = RawSeries(
-        data=_to_canonical(path, df, year, start),
+        data=_centre_on_stamp(_to_canonical(path, df, year, lines)),
         source_format="try2010",
         station=f"{station or 'TRY2010'} ({kind})",
         latitude=round(lat, 5),
@@ -291,10 +377,16 @@ def read_try2010(path: Path, text_head: str, opts: dict) -> RawSeries:
         wind_speed_height_m=float(opts.get("wind_speed_height_m") or 10.0),
         typical_year=year,
         warnings=warnings,
-        row_numbers=np.arange(len(df)) + start + 1,
+        row_numbers=lines,
+        data_source="DWD test reference year TRY2010",
+        source_period=f"typical year ({kind})",
     )
     raw.notes += [
-        "DWD TRY2010: HH = hour ending in MEZ (UTC+1, no DST); interval start UTC = HH - 2 h",
+        (
+            "DWD TRY2010: HH = hour ending in MEZ (UTC+1, no DST), interval start UTC = HH - 2 h, "
+            "except irradiance (B, D): the hour centred on HH MEZ (the solar geometry of the data "
+            "shows it 30 min later than hour ending), averaged onto the canonical hours"
+        ),
         f"typical year labelled {year}; first hour moved to the end of the year (UTC)",
         _COMMON_NOTE,
         (

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ...errors import WeatherError
 from .._util import opt_float, short
-from ..model import RawSeries
+from ..model import RawSeries, period_text, typical_year_text
 from ._registry import Probe, register
 
 #: pvlib's EPW column -> canonical column [W m-2, degC, m s-1, Pa, deg].
@@ -44,28 +44,45 @@ def _detect(probe: Probe) -> bool:
 
 
 def _read(path: Path, year: int):
-    """Pvlib's (data, meta) and whether the file is a typical year relabelled ``year``."""
+    """Pvlib's (data, meta) and, for a typical year relabelled ``year``, its source years."""
     from pvlib.iotools import read_epw
 
     try:
         data, meta = read_epw(str(path))
         years = data["year"].unique()
         typical = len(years) > 1 and not data.index.is_monotonic_increasing
-        if typical:
+        if not typical:
+            years = None
+        else:
             data, meta = read_epw(str(path), coerce_year=year)
     except Exception as exc:  # noqa: BLE001 - pvlib raises many classes on malformed files
         raise WeatherError(
             f"{path}: malformed EPW file ({type(exc).__name__}: {short(exc)}); "
             f"check the 8 header lines and 35 fields per data line"
         ) from None
-    return data, meta, typical
+    return data, meta, years
+
+
+def epw_source(meta: dict) -> str:
+    """``"EPW Essen DEU (TMY3)"``: city, country and the LOCATION line's data source field.
+
+    Parameters
+    ----------
+    meta : pvlib's EPW metadata (``city``, ``country``, ``data_type`` = the "Data Source" field
+        of the LOCATION line, EnergyPlus Auxiliary Programs, "Weather Converter").
+    """
+    parts = [str(meta.get(k) or "").strip() for k in ("city", "country")]
+    where = " ".join(p for p in parts if p and p != "-") or "location unknown"
+    src = str(meta.get("data_type") or "").strip()
+    return f"EPW {where} ({src})" if src else f"EPW {where}"
 
 
 @register("epw", "EnergyPlus weather file (.epw)", detect=_detect)
 def read_epw(path: Path, text_head: str, opts: dict) -> RawSeries:
     """Read an EPW file; missing-value codes become NaN."""
     year = int(opts.get("year") or 2015)
-    data, meta, typical = _read(path, year)
+    data, meta, source_years = _read(path, year)
+    typical = source_years is not None
     out = pd.DataFrame({canon: data[c] for c, canon in VARIABLE_MAP.items()}).astype(float)
     out.index = data.index.tz_convert("UTC")
     for c, miss in MISSING_CODES.items():
@@ -77,6 +94,10 @@ def read_epw(path: Path, text_head: str, opts: dict) -> RawSeries:
         latitude=opt_float(meta.get("latitude")),
         longitude=opt_float(meta.get("longitude")),
         elevation_m=opt_float(meta.get("altitude")),
+        data_source=epw_source(meta),
+        source_period=(
+            typical_year_text(source_years) if typical else period_text(pd.DatetimeIndex(out.index))
+        ),
         wind_speed_height_m=10.0,
         typical_year=year if typical else None,
         notes=["EPW: hour-ending local standard time -> interval start UTC (pvlib.read_epw)"]

@@ -188,3 +188,19 @@ def test_dwd_cdc_hourly_solar_in_true_solar_time(tmp_path, default_year):
     data, meta = read_weather(folder, allow_partial=True)
     assert any("re-gridded to UTC hours" in w for w in meta.warnings)
     assert_allclose(data["ghi"].sum(), d["ghi"].sum(), rtol=0.01)
+
+
+def test_dwd_cdc_metadata_folder_and_zip(hourly_folder, tmp_path):
+    """Station location and elevation (Metadaten_Geographie), source and period, folder and zip."""
+    from haldenenergie.weather.readers import FORMATS
+
+    zp = tmp_path / "station.zip"
+    with zipfile.ZipFile(zp, "w") as z:
+        for p in sorted(hourly_folder.iterdir()):
+            z.write(p, p.name)
+    for src in (hourly_folder, zp):
+        raw = FORMATS["dwd_cdc"].reader(src, "", {})
+        assert (raw.latitude, raw.longitude, raw.elevation_m) == (51.296, 6.7686, 37.0)
+        assert raw.station == "DWD Duesseldorf 01078"
+        assert raw.data_source == "DWD CDC station 1078"
+        assert raw.source_period == "2015-01-01 00:00 to 2015-12-31 23:00 UTC"

@@ -130,3 +130,70 @@ def test_bad_try_files(tmp_path, weather_dir, try_data_start, invoke, name):
     res = invoke("weather", "info", p, *(["--format", fmt] if fmt else []))
     assert res.exit_code == 1 and "Traceback" not in res.output
     assert re.search(pattern, res.output)
+
+
+# --- issue 16: duplicated edge rows and the TRY2010 time convention --------------------------
+
+
+def _try2010_lines(weather_dir, try_data_start):
+    lines = (weather_dir / "TRY2010_essen_wint.dat").read_text(encoding="utf-8").splitlines()
+    return lines, try_data_start(lines)
+
+
+def test_try2010_year_end_row_in_front_reads_with_warning(weather_dir, tmp_path, try_data_start):
+    """Layout of the TRY2010 copies redistributed with the building-simulation package pyCity
+    (RWTH-EBC/pyCity, ``pycity/inputs/weather/TRY2010_05_Somm.dat``): the row ``12 31 24`` (the
+    last hour of the year) is repeated before the first row ``1 1 1``."""
+    lines, i = _try2010_lines(weather_dir, try_data_start)
+    p = tmp_path / "TRY2010_05_Wint.dat"
+    p.write_text("\n".join(lines[:i] + [lines[-1]] + lines[i:]) + "\n", encoding="utf-8")
+    data, meta = read_weather(p)
+    ref, _ = read_weather(weather_dir / "TRY2010_essen_wint.dat")
+    assert len(data) == 8760
+    pd.testing.assert_frame_equal(data, ref)
+    w = [w for w in meta.warnings if "duplicated last hour of the year" in w]
+    assert w and f"line {i + 1} was dropped" in w[0] and "TRY2010" in w[0]
+
+
+def test_try2010_duplicated_last_hour_reads_with_warning(weather_dir, tmp_path, try_data_start):
+    lines, _i = _try2010_lines(weather_dir, try_data_start)
+    p = tmp_path / "TRY2010_dup_end.dat"
+    p.write_text("\n".join([*lines, lines[-1]]) + "\n", encoding="utf-8")
+    data, meta = read_weather(p)
+    assert len(data) == 8760
+    assert any("duplicated last hour" in w and "dropped" in w for w in meta.warnings)
+
+
+def test_try2010_differing_year_end_row_in_front_is_an_error(weather_dir, tmp_path, try_data_start):
+    lines, i = _try2010_lines(weather_dir, try_data_start)
+    p = tmp_path / "TRY2010_bad_front.dat"
+    front = lines[-1].replace("-6.7", "-9.9")
+    p.write_text("\n".join([*lines[:i], front, *lines[i:]]) + "\n", encoding="utf-8")
+    with pytest.raises(WeatherError, match=r"last hour of the year.* appears twice .*TRY2010"):
+        read_weather(p)
+
+
+def test_try2010_irradiance_is_centred_on_the_stamp(weather_dir, try_data_start):
+    """Row HH holds the irradiance of HH-0.5 h .. HH+0.5 h MEZ (see the reader's docstring): the
+    canonical hour 11-12 UTC (12-13 MEZ) is half row HH=12 and half row HH=13; temperature keeps
+    the hour-ending reading (row HH=13); the annual sum is unchanged."""
+    lines, i = _try2010_lines(weather_dir, try_data_start)
+    arr = np.array([r.split() for r in lines[i:] if r.strip()], dtype=float)
+    mm, dd, hh, t, b, d = (arr[:, c] for c in (2, 3, 4, 8, 13, 14))
+    data, meta = read_weather(weather_dir / "TRY2010_essen_wint.dat")
+    row = data.loc[pd.Timestamp("2010-06-21 11:00", tz="UTC")]
+    r12, r13 = (np.flatnonzero((mm == 6) & (dd == 21) & (hh == h))[0] for h in (12, 13))
+    assert_allclose(row["ghi"], 0.5 * (b[r12] + d[r12] + b[r13] + d[r13]))
+    assert_allclose(row["dhi"], 0.5 * (d[r12] + d[r13]))
+    assert_allclose(row["temp_air"], t[r13])
+    assert_allclose(data["ghi"].sum(), (b + d).sum())
+    assert any("centred on HH MEZ" in n for n in meta.notes)
+
+
+def test_try2015_time_convention_unchanged_by_try2010_rule(try2015, weather_dir, try_data_start):
+    """TRY2015 irradiance stays hour ending: UTC 11-12 (12-13 MEZ) is the row HH=13 alone."""
+    lines = (weather_dir / "TRY2015_essen_jahr.dat").read_text(encoding="latin-1").splitlines()
+    arr = np.array([r.split() for r in lines[try_data_start(lines) :] if r.strip()], dtype=float)
+    sel = arr[(arr[:, 2] == 6) & (arr[:, 3] == 21) & (arr[:, 4] == 13)][0]
+    data, _meta = try2015
+    assert_allclose(data.loc[pd.Timestamp("2015-06-21 11:00", tz="UTC"), "ghi"], sel[12] + sel[13])

@@ -68,3 +68,31 @@ def test_malformed_epw(tmp_path):
     p.write_text("\n".join(HEADER) + "\n1,2,3\n")
     with pytest.raises(WeatherError, match="malformed EPW file"):
         read_weather(p)
+
+
+def test_epw_metadata(epw_file):
+    """LOCATION line: city, country, data source field, latitude, longitude, elevation."""
+    from haldenenergie.weather.readers import FORMATS
+
+    raw = FORMATS["epw"].reader(epw_file, epw_file.read_text()[:4096], {})
+    assert (raw.latitude, raw.longitude, raw.elevation_m) == (51.46, 7.06, 102.0)
+    assert raw.station == "Essen (104100)"
+    assert raw.data_source == "EPW Essen DEU (synthetic)"
+    assert raw.source_period == "2015-01-01 00:00 to 2015-12-31 23:00 UTC"
+
+
+def test_epw_typical_year_metadata(tmp_path, epw_file):
+    """A typical year (months from different years, as PVGIS's EPW download) names those years."""
+    from haldenenergie.weather.readers import FORMATS
+
+    lines = epw_file.read_text().splitlines()
+    body = []
+    for line in lines[8:]:
+        f = line.split(",")
+        f[0] = str(2005 + int(f[1]))  # month m taken from year 2005 + m (2006-2017)
+        body.append(",".join(f))
+    p = tmp_path / "tmy.epw"
+    p.write_text("\n".join(lines[:8] + body) + "\n")
+    raw = FORMATS["epw"].reader(p, p.read_text()[:4096], {})
+    assert raw.typical_year == 2015
+    assert raw.source_period == "typical year of 2006-2017"

@@ -123,3 +123,73 @@ def test_get_pvgis_tmy_with_recorded_response(monkeypatch, pvgis_doc):
     monkeypatch.setattr(requests, "get", fail)
     with pytest.raises(WeatherError, match="PVGIS TMY download .* failed .*Timeout"):
         get_pvgis_tmy(51.0, 7.0, timeout=1)
+
+
+def test_pvgis_tmy_json_metadata(tmp_path, pvgis_doc):
+    """Location, elevation, database and the years the typical year was chosen from."""
+    from haldenenergie.weather.readers import FORMATS
+
+    p = tmp_path / "tmy.json"
+    p.write_text(json.dumps(pvgis_doc))
+    raw = FORMATS["pvgis_tmy"].reader(p, p.read_text()[:4096], {})
+    assert (raw.latitude, raw.longitude, raw.elevation_m) == (51.4562, 7.0568, 102.0)
+    assert raw.data_source == "PVGIS-SARAH3 + ERA5"
+    assert raw.source_period == "typical year of 2005-2023"
+
+
+def _pvgis_tmy_csv(data: pd.DataFrame) -> str:
+    """A PVGIS TMY CSV in the layout of pvlib-python's tests/data/tmy_45.000_8.000_2005_2023.csv.
+
+    Header (latitude, longitude, elevation, irradiance time offset), the ``month,year`` table of
+    the selected months, ``time(UTC),T2m,RH,G(h),Gb(n),Gd(h),IR(h),WS10m,WD10m,SP``, 8760 rows
+    and the footer of column descriptions; values from the synthetic year.
+    """
+    years = {m: 2006 + m for m in range(1, 13)}  # months from 2007-2018
+    head = [
+        "Latitude (decimal degrees): 51.456",
+        "Longitude (decimal degrees): 7.057",
+        "Elevation (m): 102.0",
+        "Irradiance Time Offset (h): 0.1761",
+        "month,year",
+        *[f"{m},{y}" for m, y in years.items()],
+        "time(UTC),T2m,RH,G(h),Gb(n),Gd(h),IR(h),WS10m,WD10m,SP",
+    ]
+    rows = [
+        f"{t.replace(year=years[t.month]):%Y%m%d:%H%M},{r.temp_air:.2f},80.0,{r.ghi:.2f},"
+        f"{r.dni:.2f},{r.dhi:.2f},300.0,{r.wind_speed:.2f},{r.wind_direction:.1f},{r.pressure:.1f}"
+        for t, r in zip(data.index, data.itertuples(), strict=True)
+    ]
+    foot = ["", "T2m: 2-m air temperature (degree Celsius)", "", "PVGIS (c) European Union"]
+    return "\n".join(head + rows + foot) + "\n"
+
+
+def test_pvgis_tmy_csv_reads_with_metadata(tmp_path, default_year):
+    from haldenenergie.weather.readers import FORMATS
+
+    d = default_year[0].iloc[:8760]
+    p = tmp_path / "tmy_51.456_7.057_2005_2023.csv"
+    p.write_text(_pvgis_tmy_csv(d))
+    assert detect_format(p) == "pvgis_tmy"
+    data, meta = read_weather(p)
+    assert (meta.latitude, meta.longitude, meta.elevation_m) == (51.456, 7.057, 102.0)
+    assert_allclose(data["ghi"].sum(), d["ghi"].round(2).sum(), rtol=1e-9)
+    raw = FORMATS["pvgis_tmy"].reader(p, p.read_text()[:4096], {})
+    assert raw.data_source == "PVGIS TMY"  # the TMY CSV names no database
+    assert raw.source_period == "typical year of 2007-2018"
+
+
+def test_get_pvgis_tmy_records_source(monkeypatch, pvgis_doc):
+    import requests
+
+    class FakeResponse:
+        ok = True
+        content = json.dumps(pvgis_doc).encode()
+
+        def json(self):
+            return json.loads(self.content)
+
+    monkeypatch.setattr(requests, "get", lambda url, params=None, timeout=None: FakeResponse())
+    _data, meta = get_pvgis_tmy(51.4562, 7.0568)
+    assert meta.data_source == "PVGIS-SARAH3 + ERA5"
+    assert meta.source_period == "typical year of 2005-2023"
+    assert meta.to_dict()["data_source"] == "PVGIS-SARAH3 + ERA5"
