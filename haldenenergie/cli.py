@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import re
 import sys
 
 # The work is elementwise numpy over (hours × surfaces) arrays, not BLAS; OpenBLAS's helper threads
@@ -61,8 +62,45 @@ COMMANDS: dict[str, tuple[str, str]] = {
 log = logging.getLogger("haldenenergie")
 
 
+#: Tokens of the global options ``-v``/``-vv``/``--verbose``/``-q``/``--quiet``.
+_GLOBAL_FLAG = re.compile(r"^(-[vq]+|--verbose|--quiet)$")
+
+
+def hoist_global_flags(args: list[str]) -> list[str]:
+    """Move ``-v``/``-q`` given after the subcommand to before it, so both places work.
+
+    ``haldenenergie run -q --out x`` becomes ``haldenenergie -q run --out x``. Tokens after a
+    ``--`` are left alone. No subcommand has an option of its own named ``-v``/``-q`` or one
+    whose value would be written like these flags.
+
+    Parameters
+    ----------
+    args : the command-line tokens after the program name.
+
+    Returns
+    -------
+    list of str, the tokens with the global flags first.
+    """
+    try:
+        at = next(i for i, a in enumerate(args) if not a.startswith("-"))
+    except StopIteration:
+        return list(args)
+    head, rest = list(args[:at]), list(args[at:])
+    moved, kept = [], []
+    for i, token in enumerate(rest):
+        if token == "--":
+            kept.extend(rest[i:])
+            break
+        (moved if i > 0 and _GLOBAL_FLAG.match(token) else kept).append(token)
+    return head + moved + kept
+
+
 class LazyGroup(click.Group):
     """A click group that imports a subcommand's module only when that subcommand is used."""
+
+    def parse_args(self, ctx, args):
+        """Parse the arguments, accepting ``-v``/``-q`` after the subcommand too."""
+        return super().parse_args(ctx, hoist_global_flags(args))
 
     def list_commands(self, ctx):
         """Names of all subcommands, in help order."""

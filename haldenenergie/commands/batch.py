@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from ..batch.limits import MIN_YEARS, P90_METHODS
 from ._common import (
     allow_distant_option,
     allow_partial_option,
@@ -43,6 +44,27 @@ from ._common import (
     help=f"Parallel processes (default: number of cores, here {os.cpu_count()}).",
 )
 @click.option("--force", is_flag=True, help="Recompute runs that are already done.")
+@click.option(
+    "--pool-anyway",
+    is_flag=True,
+    help="Pool weather files of different kinds (station years, TRY mean/extreme/projection, "
+    "synthetic) into one P50/P90; by default the batch refuses. The summary says what was pooled.",
+)
+@click.option(
+    "--min-years",
+    type=click.IntRange(2, None),
+    default=MIN_YEARS,
+    show_default=True,
+    help="Fewest comparable weather years for a P90; with fewer, P90 stays empty (min/max only).",
+)
+@click.option(
+    "--p90-method",
+    type=click.Choice(P90_METHODS),
+    default=P90_METHODS[0],
+    show_default=True,
+    help="P90 used: normal (P50 - 1.2816 sigma) or empirical (10th percentile of the years); "
+    "both are in summary.csv.",
+)
 @config_option
 @dem_option
 @registry_option
@@ -58,6 +80,9 @@ def batch(
     out_dir,
     jobs,
     force,
+    pool_anyway,
+    min_years,
+    p90_method,
     config_path,
     dem_paths,
     registry,
@@ -83,8 +108,14 @@ def batch(
 
     A folder stands for its weather files, except a DWD CDC station folder (produkt_*.txt files
     or the station's zip files), which is one weather input.
+
+    Each file's kind (station measurement and year, TRY mean year, extreme summer, extreme winter,
+    projection, typical year, synthetic) is listed in weather.csv and the manifest. Different kinds
+    are not pooled into one P50/P90 unless --pool-anyway (the runs are kept, so the rerun with it
+    only summarises). P90 needs at least --min-years comparable years; summary.csv holds the normal
+    and the empirical P90 and says in p90_method which one is used.
     """
-    from ..batch import expand_weather_args, run_batch
+    from ..batch import SummaryOptions, expand_weather_args, run_batch
 
     cfg = get_config(config_path, residential, reserved, allow_partial, allow_distant)
     with _progress_bar(ctx, len(expand_weather_args(weather))) as bar:
@@ -106,8 +137,10 @@ def batch(
             force=force,
             on_done=on_done,
             tz=tz,
+            options=SummaryOptions(pool_anyway, min_years, p90_method),
         )
     _echo_outcomes(outcomes, out_dir)
+    _echo_statistics(outcomes, min_years, p90_method)
 
 
 def _progress_bar(ctx, n_files: int):
@@ -132,4 +165,24 @@ def _echo_outcomes(outcomes, out_dir: Path) -> None:
     )
     if n_fail:
         click.echo(f"see {out_dir}/failures.csv", err=True)
+
+
+def _echo_statistics(outcomes, min_years: int, p90_method: str) -> None:
+    """Print what the P50/P90 pooled and how P90 was made; exit 1 if any file failed."""
+    from ..batch.kinds import pooled_text
+
+    kinds = [o.kind for o in outcomes if o.kind is not None]
+    if kinds:
+        pooled = len({k.pool_key for k in kinds}) > 1
+        head = "pooled different kinds of weather" if pooled else "weather"
+        click.echo(f"{head}: {pooled_text(kinds)}")
+        n = len(kinds)
+        if n < min_years:
+            click.echo(
+                f"P90 left empty: {n} weather years, fewer than the {min_years} a P90 needs "
+                "(--min-years); min/max only"
+            )
+        else:
+            click.echo(f"P90 from {n} weather years: {p90_method} (p90_method in summary.csv)")
+    if any(o.status == "failed" for o in outcomes):
         sys.exit(1)

@@ -29,8 +29,9 @@ from ._common import overwrite_option
     "--out",
     "out",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Output file.",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Output file, or '-' for standard output (csv and geojson; needs --format; the CSV "
+    "without BOM). XLSX is refused on standard output.",
 )
 @overwrite_option
 def export(results_dir: Path, fmt: str | None, lang: str | None, out: Path, overwrite: bool):
@@ -42,15 +43,22 @@ def export(results_dir: Path, fmt: str | None, lang: str | None, out: Path, over
              --lang en: English headers, ',' and decimal point.
     xlsx     sheets ranking, details, totals, assumptions (every parameter with its
              source), manifest; frozen header, units, number formats.
-    geojson  one feature per heap with all results as properties (WGS84).
+    geojson  one feature per heap with all results as properties (WGS84, full
+             precision: for GIS).
+    Numbers as a committee reads them: energy in whole MWh/a, households to
+    hundreds, years as plain integers, shares in %, scores to two decimals.
 
     \b
     Examples:
       haldenenergie export out/ --format csv --out out/ranking_de.csv
       haldenenergie export out/ --format xlsx --lang en --out out/haldenenergie.xlsx
       haldenenergie export out/ --format geojson --out out/heaps.geojson --overwrite
+      haldenenergie export out/ --format csv --lang en --out - | head
     """
     from .. import export as ex
 
+    if ex.is_stdout(out):
+        ex.export_stream(results_dir, fmt, click.get_text_stream("stdout"), lang=lang)
+        return
     path = ex.export_results(results_dir, fmt, out, lang=lang, overwrite=overwrite)
     click.echo(f"wrote {path}")

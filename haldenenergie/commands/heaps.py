@@ -22,7 +22,9 @@ from ..registry import (
 )
 from ._common import registry_option, registry_path
 
-#: Columns of ``heaps list --format table`` (the full record is in csv/json).
+#: Columns of ``heaps list`` (the default table, fitted to :data:`TABLE_WIDTH`).
+NARROW_COLUMNS = ("id", "name", "city", "area_ha", "height_rel_m", "form")
+#: Columns of ``heaps list --wide`` (the full record is in csv/json).
 TABLE_COLUMNS = (
     "id",
     "name",
@@ -37,6 +39,13 @@ TABLE_COLUMNS = (
 )
 #: Text cells longer than this are cut in the table (csv/json keep them whole).
 TABLE_MAX_WIDTH = 34
+#: Line width [characters] the default table fits in (assumption: a common terminal width).
+TABLE_WIDTH = 100
+#: Columns cut (with "…") to fit :data:`TABLE_WIDTH`, and their narrowest width [characters].
+SHRINKABLE = ("name", "city")
+MIN_SHRUNK_WIDTH = 8
+#: Space between table columns [characters].
+GAP = 2
 
 
 @click.group()
@@ -47,6 +56,8 @@ def heaps():
     Examples:
       haldenenergie heaps validate                 # the project's heaps.geojson
       haldenenergie heaps validate my_heaps.geojson
+      haldenenergie heaps list                     # id, name, city, area, height, form
+      haldenenergie heaps list --wide              # also owner, turbines, access
       haldenenergie heaps list --format csv > heaps.csv
       haldenenergie heaps show haniel
     """
@@ -78,13 +89,58 @@ def validate(path, strict):
     click.echo(f"{path}: {n} heap{'s' * (n != 1)}, OK")
 
 
-def _cell(v) -> str:
+def _cell(v, width: int = TABLE_MAX_WIDTH) -> str:
     if v is None:
         return "-"
     if isinstance(v, float):
         return f"{v:g}"
     s = str(v)
-    return s if len(s) <= TABLE_MAX_WIDTH else s[: TABLE_MAX_WIDTH - 1] + "…"
+    return s if len(s) <= width else s[: width - 1] + "…"
+
+
+def _fit_widths(columns, header, records, limit: int | None) -> list[int]:
+    """Column widths [characters]; with ``limit``, the :data:`SHRINKABLE` ones cut to fit it."""
+    widths = [
+        max([len(h)] + [len(_cell(r.get(c))) for r in records])
+        for c, h in zip(columns, header, strict=True)
+    ]
+    if limit is None:
+        return widths
+    floor = [
+        max(len(h), MIN_SHRUNK_WIDTH) if c in SHRINKABLE else w
+        for c, h, w in zip(columns, header, widths, strict=True)
+    ]
+    while sum(widths) + GAP * (len(widths) - 1) > limit:
+        free = [i for i, w in enumerate(widths) if w > floor[i]]
+        if not free:
+            break
+        widths[max(free, key=lambda i: widths[i])] -= 1
+    return widths
+
+
+def _echo_table(records: list[dict], wide: bool) -> None:
+    """Print the records as an aligned table (the default columns fitted to TABLE_WIDTH)."""
+    columns = TABLE_COLUMNS if wide else NARROW_COLUMNS
+    header = ["existing_wind" if c == "existing_wind_count" else c for c in columns]
+    widths = _fit_widths(columns, header, records, None if wide else TABLE_WIDTH)
+    numeric = [c.endswith(("_ha", "_m", "_count")) for c in columns]
+
+    def line(cells):
+        return (
+            (" " * GAP)
+            .join(
+                c.rjust(w) if num else c.ljust(w)
+                for c, w, num in zip(cells, widths, numeric, strict=True)
+            )
+            .rstrip()
+        )
+
+    click.echo(line(header))
+    for r in records:
+        click.echo(line([_cell(r.get(c), w) for c, w in zip(columns, widths, strict=True)]))
+    n_unlocated = sum(r["lat"] is None for r in records)
+    more = "" if wide else "; --wide for owner, turbines, access"
+    click.echo(f"{len(records)} heaps ({n_unlocated} without coordinates); '-' = unknown{more}")
 
 
 @heaps.command("list")
@@ -98,7 +154,14 @@ def _cell(v) -> str:
     help="table: aligned summary; csv: every property (units in the "
     "headers, empty = unknown); json: a list of objects (null = unknown).",
 )
-def list_(registry, fmt):
+@click.option(
+    "--wide",
+    is_flag=True,
+    help="Table with more columns (owner, height a.s.l., turbines, access), "
+    "cells uncut up to 34 characters; default: id, name, city, area, height, form "
+    "in 100 columns.",
+)
+def list_(registry, fmt, wide):
     """List the heaps of the registry (one row per heap)."""
     path = registry_path(registry)
     records = [heap_record(h) for h in read_registry(path)]
@@ -114,22 +177,7 @@ def list_(registry, fmt):
             w.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in columns})
         click.echo(buf.getvalue(), nl=False)
         return
-    rows = [[_cell(r.get(c)) for c in TABLE_COLUMNS] for r in records]
-    header = ["existing_wind" if c == "existing_wind_count" else c for c in TABLE_COLUMNS]
-    widths = [max(len(x) for x in col) for col in zip(header, *rows, strict=False)]
-    numeric = [c.endswith(("_ha", "_m", "_count")) for c in TABLE_COLUMNS]
-
-    def line(cells):
-        return "  ".join(
-            c.rjust(w) if num else c.ljust(w)
-            for c, w, num in zip(cells, widths, numeric, strict=True)
-        ).rstrip()
-
-    click.echo(line(header))
-    for row in rows:
-        click.echo(line(row))
-    n_unlocated = sum(r["lat"] is None for r in records)
-    click.echo(f"{len(records)} heaps ({n_unlocated} without coordinates); '-' = unknown")
+    _echo_table(records, wide)
 
 
 @heaps.command("show")

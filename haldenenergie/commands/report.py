@@ -34,9 +34,18 @@ from ._common import overwrite_option, registry_option
     "or the batch folder's when RESULTS_DIR is a run folder DIR/runs/<run>/ of "
     "'haldenenergie batch --out DIR'.",
 )
+@click.option(
+    "--basemap",
+    "basemaps",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Background layer of the map (repeatable, drawn in the order given, under the heaps): "
+    "a vector file such as municipal boundaries or rivers (GeoJSON in WGS84, GeoPackage, "
+    "Shapefile or FlatGeobuf in any CRS). Drawn offline; nothing is fetched.",
+)
 @registry_option
 @overwrite_option
-def report(results_dir, out, lang, summary, registry, overwrite):
+def report(results_dir, out, lang, summary, basemaps, registry, overwrite):
     """Write a self-contained HTML report of a results folder.
 
     The report holds a summary, a map, charts, the ranking, one sheet per heap and every
@@ -51,14 +60,19 @@ def report(results_dir, out, lang, summary, registry, overwrite):
     Example:
       haldenenergie report out/ --out out/report.html
       haldenenergie report out/ --out out/report_en.html --lang en
+      haldenenergie report out/ --out out/report.html --basemap gemeinden.gpkg \\
+          --basemap fluesse.geojson
     """
     import time
 
     from ..report import write_report
+    from ..report.map_layers import basemap_context, read_basemaps
 
     t0 = time.perf_counter()
-    write_report(
-        results_dir, out, lang=lang, overwrite=overwrite, registry=registry, summary=summary
-    )
+    layers = read_basemaps(basemaps)  # before the work: a broken layer fails at once
+    with basemap_context(layers):
+        write_report(
+            results_dir, out, lang=lang, overwrite=overwrite, registry=registry, summary=summary
+        )
     size_kb = Path(out).stat().st_size / 1024
     click.echo(f"report ({lang}) → {out} ({size_kb:,.0f} KB, {time.perf_counter() - t0:.1f} s)")

@@ -23,6 +23,7 @@ from ._common import (
     show_progress,
     tz_option,
 )
+from .terrain import log_heap_warnings, manifest_heap_warnings
 
 log = logging.getLogger("haldenenergie.run")
 
@@ -105,8 +106,22 @@ def run(
         progress=stage,
         tz=tz,
     )
+    log_heap_warnings(
+        manifest_heap_warnings(result.manifest.get("warnings") or []),
+        log,
+        where="manifest.json 'warnings'",
+    )
     _echo_summary(result.results, out_dir)
+    _echo_provenance(result.manifest, result.results)
     click.echo(f"done in {time.perf_counter() - t0:.1f} s")
+
+
+def _echo_provenance(manifest: dict, results) -> None:
+    """Print where the figures come from: weather, terrain sources, layers, assumed facts."""
+    from ..results import provenance
+
+    for line in provenance(manifest, results).lines("en"):
+        click.echo(line)
 
 
 def _echo_summary(res, out_dir: Path) -> None:

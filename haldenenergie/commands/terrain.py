@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import io
 import logging
+import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -21,6 +23,69 @@ from ._common import (
 )
 
 log = logging.getLogger("haldenenergie.terrain")
+
+#: Kinds of per-heap terrain warnings for the stderr summary: (kind, pattern in the text), in the
+#: order listed; a warning matching none is counted as "other".
+WARNING_KINDS = (
+    ("DEM not used, parametric instead", re.compile(r"DEM not used")),
+    ("DEM differs from the registry facts", re.compile(r"^DEM .* vs registry")),
+    ("heap at the DEM's edge or a nodata gap", re.compile(r"DEM's edge or a nodata gap")),
+    ("parametric flank slope outside the form's range", re.compile(r"flank slope .* outside")),
+)
+#: Heap ids named per kind in the summary before "and N more".
+SUMMARY_MAX_IDS = 6
+_HEAP_PREFIX = re.compile(r"^heap (\S+): (.*)$")
+
+
+def heap_warning_summary(warnings: Iterable[tuple[str, str]]) -> list[str]:
+    """One line per kind of per-heap warning: how many heaps, and which.
+
+    Parameters
+    ----------
+    warnings : (heap id, warning text) pairs.
+
+    Returns
+    -------
+    list of str, e.g. ``"DEM differs from the registry facts: 2 heaps (halde-19, mottbruch)"``;
+    empty when there are no warnings.
+    """
+    kinds: dict[str, list[str]] = {}
+    for heap_id, text in warnings:
+        kind = next((k for k, pat in WARNING_KINDS if pat.search(text)), "other")
+        ids = kinds.setdefault(kind, [])
+        if heap_id not in ids:
+            ids.append(heap_id)
+    order = [k for k, _ in WARNING_KINDS if k in kinds] + (["other"] if "other" in kinds else [])
+    out = []
+    for kind in order:
+        ids = kinds[kind]
+        shown = ", ".join(ids[:SUMMARY_MAX_IDS])
+        if len(ids) > SUMMARY_MAX_IDS:
+            shown += f" and {len(ids) - SUMMARY_MAX_IDS} more"
+        out.append(f"{kind}: {len(ids)} heap{'s' * (len(ids) != 1)} ({shown})")
+    return out
+
+
+def manifest_heap_warnings(texts: Iterable[str]) -> list[tuple[str, str]]:
+    """(heap id, text) pairs of the ``"heap <id>: <text>"`` warnings of a run's manifest."""
+    return [(m.group(1), m.group(2)) for t in texts if (m := _HEAP_PREFIX.match(str(t)))]
+
+
+def log_heap_warnings(
+    warnings: Iterable[tuple[str, str]],
+    logger: logging.Logger,
+    where: str = "the 'warnings' column",
+) -> None:
+    """Log :func:`heap_warning_summary` as warnings on stderr (one line per kind).
+
+    Parameters
+    ----------
+    warnings : (heap id, warning text) pairs.
+    logger : where to log.
+    where : where each warning is written in full (named in every line).
+    """
+    for line in heap_warning_summary(warnings):
+        logger.warning("heap warnings: %s; details with -v and in %s", line, where)
 
 
 @click.command()
@@ -112,6 +177,10 @@ def terrain(
             )
     else:
         terrains = terrain_for_heaps(heaps, cfg, dem=dem, fallback=fallback)
+    for h in heaps:
+        for w in terrains[h.id].warnings:
+            log.info("heap %s: %s", h.id, w)
+    log_heap_warnings(((h.id, w) for h in heaps for w in terrains[h.id].warnings), log)
     if surfaces:
         df = surfaces_table(terrains)
         df["horizon_deg"] = [" ".join(f"{v:.1f}" for v in h) for h in df["horizon_deg"]]

@@ -209,6 +209,10 @@ def _factor_sources(own_hh: bool, own_co: bool, lang: str) -> tuple[str, str]:
         own, default = "set by configuration; default source: ", "source: "
     src_hh = (own if own_hh else default) + meta["household_consumption_kwh_per_a"]["source"]
     src_co = (own if own_co else default) + meta["co2_factor_g_per_kwh"]["source"]
+    if lang == "de":  # the sources are recorded in English; the report's German renderings
+        from ..report.translate import technical_text
+
+        src_hh, src_co = technical_text(src_hh, "de"), technical_text(src_co, "de")
     return src_hh, src_co
 
 

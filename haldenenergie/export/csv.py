@@ -10,6 +10,18 @@ from .. import _io
 from .tables import committee_table, defuse_frame
 
 
+def csv_text(results: pd.DataFrame, lang: str = "de") -> str:
+    """The committee CSV as text, without the BOM (see :func:`write_csv`; for standard output).
+
+    Returns
+    -------
+    str with CRLF line ends: ``de`` with ``;`` and decimal comma, ``en`` with ``,`` and point.
+    """
+    table = defuse_frame(committee_table(results, lang))
+    sep, dec = (";", ",") if lang == "de" else (",", ".")
+    return table.to_csv(None, sep=sep, decimal=dec, index=False, lineterminator="\r\n")
+
+
 def write_csv(
     results: pd.DataFrame,
     path: str | Path,
@@ -25,10 +37,9 @@ def write_csv(
     ``+``, ``-``, ``@``, tab or CR get a leading single quote (:func:`.tables.defuse`). Refuses an
     existing file unless ``overwrite`` (and a file in ``inputs`` always); written atomically.
     """
-    table = defuse_frame(committee_table(results, lang))
-    sep, dec = (";", ",") if lang == "de" else (",", ".")
+    text = csv_text(results, lang)
     with _io.atomic_write(
-        path, "w", overwrite=overwrite, encoding="utf-8-sig", inputs=inputs
+        path, "w", overwrite=overwrite, encoding="utf-8-sig", newline="", inputs=inputs
     ) as fh:
-        table.to_csv(fh, sep=sep, decimal=dec, index=False, lineterminator="\r\n")
+        fh.write(text)
     return Path(path)

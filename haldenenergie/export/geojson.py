@@ -1,4 +1,9 @@
-"""The GIS export: GeoJSON (RFC 7946, WGS84 lon/lat), one Point feature per heap."""
+"""The GIS export: GeoJSON (RFC 7946, WGS84 lon/lat), one Point feature per heap.
+
+The GeoJSON is for GIS, not for reading: its properties keep the full precision of
+``results.csv`` and the language-independent column names; no display rule of the label table
+(rounding, per cent, steps) is applied. Committees read the CSV, XLSX and the report.
+"""
 
 from __future__ import annotations
 
@@ -43,14 +48,19 @@ def geojson_dict(results: pd.DataFrame) -> dict:
     return {"type": "FeatureCollection", "features": feats}
 
 
+def geojson_text(results: pd.DataFrame) -> str:
+    """The GeoJSON of :func:`geojson_dict` as strict JSON text (indent 1, final newline)."""
+    data = _io.strict_json(geojson_dict(results))
+    return json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+
+
 def write_geojson(folder: RunFolder, path: str | Path, overwrite: bool = False, inputs=()) -> Path:
     """Write the heaps with all results as GeoJSON (WGS84, RFC 7946; strict JSON).
 
     Refuses an existing file unless ``overwrite`` (and a file in ``inputs`` always).
     """
     require_ranked(folder)
-    data = _io.strict_json(geojson_dict(folder.results))
+    text = geojson_text(folder.results)
     with _io.atomic_write(path, "w", overwrite=overwrite, inputs=inputs) as fh:
-        json.dump(data, fh, ensure_ascii=False, indent=1, allow_nan=False)
-        fh.write("\n")
+        fh.write(text)
     return Path(path)

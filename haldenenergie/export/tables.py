@@ -167,17 +167,16 @@ def _column_order(df: pd.DataFrame, lang: str, columns) -> list[str]:
 
 
 def _committee_column(s: pd.Series, col: str, lang: str, round_numbers: bool) -> pd.Series:
-    """One column as committees read it: whole numbers, rounded, codes replaced by words."""
-    dec = labels.decimals(col)
+    """One column as committees read it: whole numbers, rounded, codes replaced by words.
+
+    ``round_numbers``: apply the column's display rule (:func:`haldenenergie.labels.display`:
+    per cent, step, decimals, whole numbers as integers), as the CSV shows it; else full precision
+    (the XLSX shows the rule as a number format).
+    """
     if col in INT_COLUMNS:
         s = int_if_whole(s)
-    elif (
-        round_numbers
-        and dec is not None
-        and pd.api.types.is_numeric_dtype(s)
-        and not pd.api.types.is_bool_dtype(s)
-    ):
-        s = pd.to_numeric(s, errors="coerce").astype(float).round(dec)
+    elif round_numbers:
+        s = labels.display_series(s, col)
     words = VALUE_LABELS[lang].get(col)
     if words:
         s = pd.Series(
@@ -212,8 +211,10 @@ def committee_table(results: pd.DataFrame, lang: str = "de", columns=None) -> pd
 
     Returns
     -------
-    DataFrame with headers from :func:`header_map`; numbers rounded to the decimals of
-    :data:`COLUMN_INFO` (others as they are); codes replaced by :data:`VALUE_LABELS`.
+    DataFrame with headers from :func:`header_map`; numbers shown by the column's display rule
+    (:func:`haldenenergie.labels.display_series`: decimals of :data:`COLUMN_INFO`, fractions in
+    per cent, households to hundreds, whole numbers and years as integers; others as they are);
+    codes replaced by :data:`VALUE_LABELS`.
     """
     df = committee_frame(results, lang, columns)
     return df.rename(columns=header_map(df.columns, lang))

@@ -22,7 +22,11 @@ test reads them from Chromium's dumped DOM. It loads nothing and changes nothing
 Modules: :mod:`.data` (reading and derived tables), :mod:`.charts` and :mod:`.map` (matplotlib),
 :mod:`.svg` (inline per-heap charts), :mod:`.summary`, :mod:`.sections` and :mod:`.sheet` (the
 sections), :mod:`.html` (the page), :mod:`.write` (the file), :mod:`.text`, :mod:`.columns` and
-:mod:`.fmt` (texts, column labels, number formats).
+:mod:`.fmt` (texts, column labels, number formats), :mod:`.translate` (German renderings of the
+run's English technical notes). The first page opens with a boxed provenance notice
+(:func:`haldenenergie.results.provenance.provenance`): weather (the synthetic reference year
+flagged as not for planning figures), terrain source per heap count, constraint layers, assumed
+facts.
 """
 
 from __future__ import annotations

@@ -9,13 +9,13 @@ from __future__ import annotations
 import functools
 import io
 import math
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .. import labels
 from .data import monthly_totals, num, suitable_uses
 from .fmt import fmt_number
 from .text import MONTHS, lbl
@@ -267,20 +267,34 @@ def monthly_chart(monthly: pd.DataFrame | None, lang: str) -> Chart | None:
     return save(fig)
 
 
-def _summary_cols(summary: pd.DataFrame) -> dict[str, str]:
-    """Find the total-energy P50/P90 (and min/max) columns of a batch summary."""
+#: Quantities of a batch summary for the P50/P90 chart, first choice first: the energy of
+#: suitable uses (what the ranking counts), then the technical energy (PV + new wind, before the
+#: suitability check), drawn in a lighter tone behind it.
+_SUITABLE, _TECHNICAL = "suitable", "total"
+#: Bar colours of the P50/P90 chart: suitable P50 / P90 dark and medium blue; technical P50 / P90
+#: the same hues lighter (ColorBrewer "Blues", Brewer & Harrower, colorbrewer2.org).
+_P_COLORS = {
+    (_SUITABLE, "p50"): "#08519c",
+    (_SUITABLE, "p90"): "#4292c6",
+    (_TECHNICAL, "p50"): "#c6dbef",
+    (_TECHNICAL, "p90"): "#deebf7",
+}
+
+
+def _summary_cols(summary: pd.DataFrame, quantity: str = _TECHNICAL) -> dict[str, str]:
+    """The P50/P90/min/max columns of one quantity (``suitable`` or ``total``) of a summary.
+
+    For ``total`` without its own columns, PV + wind (``"<pv col>+<wind col>"``).
+    """
     found: dict[str, str] = {}
-    cols = list(summary.columns)
+    cols = set(summary.columns)
     for key in ("p50", "p90", "min", "max"):
-        cand = [c for c in cols if re.search(rf"(^|_){key}(_|$)", c.lower())]
-        tot = [c for c in cand if "total" in c.lower()]
-        if tot:
-            found[key] = tot[0]
-        elif key in ("p50", "p90"):
-            pv = [c for c in cand if "pv" in c.lower()]
-            wd = [c for c in cand if "wind" in c.lower()]
-            if pv and wd:
-                found[key] = f"{pv[0]}+{wd[0]}"
+        col = f"{quantity}_energy_{key}_mwh_per_a"
+        pv, wd = f"pv_energy_{key}_mwh_per_a", f"wind_energy_{key}_mwh_per_a"
+        if col in cols:
+            found[key] = col
+        elif quantity == _TECHNICAL and key in ("p50", "p90") and {pv, wd} <= cols:
+            found[key] = f"{pv}+{wd}"
     return found
 
 
@@ -292,9 +306,45 @@ def _summary_values(summary: pd.DataFrame, spec: str) -> pd.Series:
     return out
 
 
+def _p_bars(ax, s: pd.DataFrame, order: list, quantity: str, lang: str) -> bool:
+    """P50 and P90 bars of one quantity; False if it has no P50 values."""
+    cols = _summary_cols(s, quantity)
+    if "p50" not in cols:
+        return False
+    name = labels.name(f"{quantity}_energy_mwh_per_a", lang)
+    yy = np.arange(len(order))
+    drawn = False
+    for key, dy in (("p50", -0.19), ("p90", 0.19)):
+        if key not in cols:
+            continue
+        vals = _summary_values(s, cols[key]).reindex(order).to_numpy(float)
+        if not np.isfinite(vals).any():
+            continue
+        drawn = True
+        color = _P_COLORS[(quantity, key)]
+        ax.barh(yy + dy, vals, height=0.38, color=color, label=f"{key.upper()} – {name}")
+    return drawn
+
+
+def _min_max(ax, s: pd.DataFrame, order: list, quantity: str, lang: str) -> None:
+    cols = _summary_cols(s, quantity)
+    if "min" not in cols or "max" not in cols:
+        return
+    lo = _summary_values(s, cols["min"]).reindex(order).to_numpy(float)
+    hi = _summary_values(s, cols["max"]).reindex(order).to_numpy(float)
+    ok = np.isfinite(lo) & np.isfinite(hi)
+    yy = np.arange(len(order))
+    ax.hlines(yy[ok] - 0.19, lo[ok], hi[ok], color="#222222", lw=0.8, label=lbl("min_max", lang))
+
+
 @with_style
 def p50_p90_chart(df: pd.DataFrame, summary: pd.DataFrame | None, lang: str) -> Chart | None:
-    """Grouped bars of P50 and P90 total energy per heap [MWh a-1] (rank order), min–max whiskers.
+    """Bars of P50 and P90 energy of suitable uses per heap [MWh a-1] (rank order), min–max.
+
+    The technical energy (PV and new wind before the suitability check) is drawn behind in a
+    lighter tone, so the part a use is not suitable for shows as the light remainder. A summary
+    without suitable-use columns (older batches) shows the technical energy only. A P90 left
+    empty by the batch (too few comparable years) is not drawn.
 
     Parameters
     ----------
@@ -308,35 +358,24 @@ def p50_p90_chart(df: pd.DataFrame, summary: pd.DataFrame | None, lang: str) -> 
     Returns
     -------
     Chart or None
-        None without a summary that has P50 and P90 columns.
+        None without a summary that has P50 columns.
     """
     if summary is None or "heap_id" not in summary.columns:
-        return None
-    cols = _summary_cols(summary)
-    if "p50" not in cols or "p90" not in cols:
         return None
     s = summary.drop_duplicates("heap_id").set_index("heap_id")
     order = [h for h in df["heap_id"] if h in s.index]
     order += sorted(h for h in s.index if h not in set(order))
-    if not order:
-        return None
-    p50 = _summary_values(s, cols["p50"]).reindex(order).values
-    p90 = _summary_values(s, cols["p90"]).reindex(order).values
-    if not np.isfinite(p50).any():
+    if not order or "p50" not in _summary_cols(s) | _summary_cols(s, _SUITABLE):
         return None
     lab_df = df.set_index("heap_id").reindex(order).reset_index()
     n = len(order)
     h_in = _barh_size(n)
     fig = figure(7.6, h_in)
     ax = _barh_axes(fig, h_in)
-    yy = np.arange(n)
-    ax.barh(yy - 0.19, p50, height=0.38, color="#3b6e8f", label="P50")
-    ax.barh(yy + 0.19, p90, height=0.38, color="#9ecae1", label="P90")
-    if "min" in cols and "max" in cols:
-        lo = _summary_values(s, cols["min"]).reindex(order).values
-        hi = _summary_values(s, cols["max"]).reindex(order).values
-        ok = np.isfinite(lo) & np.isfinite(hi)
-        ax.hlines(
-            yy[ok] - 0.19, lo[ok], hi[ok], color="#222222", lw=0.8, label=lbl("min_max", lang)
-        )
-    return _finish_heap_bars(fig, ax, _heap_labels(lab_df), n, lbl("total_energy", lang), lang)
+    technical = _p_bars(ax, s, order, _TECHNICAL, lang)
+    suitable = _p_bars(ax, s, order, _SUITABLE, lang)
+    if not (technical or suitable):
+        return None
+    _min_max(ax, s, order, _SUITABLE if suitable else _TECHNICAL, lang)
+    xlabel = labels.name(f"{_SUITABLE if suitable else _TECHNICAL}_energy_mwh_per_a", lang)
+    return _finish_heap_bars(fig, ax, _heap_labels(lab_df), n, xlabel, lang)

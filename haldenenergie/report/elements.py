@@ -13,7 +13,7 @@ import pandas as pd
 from .charts import Chart, class_color
 from .columns import column_label, fmt_value
 from .fmt import esc, get, linkify
-from .text import class_label, lbl
+from .text import class_label, lbl, value_label
 
 
 def static_text(name: str) -> str:
@@ -101,7 +101,7 @@ def kv(rows: Sequence[tuple[str, str]]) -> str:
 def row_kv(row: Mapping, keys: Sequence[str], lang: str) -> list[tuple[str, str]]:
     """Label/value rows of the given result columns; missing values are left out (compact)."""
     return [
-        (column_label(k, lang), esc(fmt_value(k, get(row, k), lang)))
+        (column_label(k, lang), esc(fmt_value(k, value_label(k, get(row, k), lang), lang)))
         for k in keys
         if k in row.index and get(row, k) is not None and str(get(row, k)).strip() != ""
     ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from ..results.provenance import provenance
 from .data import ReportData, rank_order
 from .data import describe_rows as program_describe_rows
 from .elements import static_text
@@ -54,6 +55,36 @@ def _cover(data: ReportData, n_heaps: int, lang: str) -> list[str]:
     ]
 
 
+def provenance_box(data: ReportData, lang: str) -> str:
+    """The boxed notice at the top of the first page: where the figures come from.
+
+    Parameters
+    ----------
+    data : ReportData
+        What the report shows (its manifest and results).
+    lang : str
+        ``"de"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The ``<aside>``: one line each for the weather (the synthetic reference year flagged as
+        not for planning figures), the terrain source per heap count, the constraint layers used
+        and missing, and the heaps whose facts were assumed
+        (:func:`haldenenergie.results.provenance.provenance`).
+    """
+    prov = provenance(data.manifest, data.results)
+    items = []
+    for i, line in enumerate(prov.lines(lang)):
+        cls = ' class="synthetic"' if i == 0 and prov.weather.synthetic else ""
+        items.append(f"<li{cls}>{esc(line)}</li>")
+    synthetic = " synthetic" if prov.weather.synthetic else ""
+    return (
+        f'<aside class="provenance{synthetic}" id="provenance">'
+        f"<h2>{esc(lbl('provenance', lang))}</h2><ul>{''.join(items)}</ul></aside>"
+    )
+
+
 def _toc(lang: str) -> list[str]:
     return [
         f'<nav class="toc"><h2>{esc(lbl("toc", lang))}</h2><ol>',
@@ -98,6 +129,7 @@ def render_report(
     parts = [
         *_head(lang),
         *_cover(data, len(df), lang),
+        provenance_box(data, lang),
         *_toc(lang),
         summary_section(data, df, lang),
         map_section(data, df, lang),

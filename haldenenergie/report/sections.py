@@ -14,7 +14,8 @@ from .data import ReportData, num, parameter_rows, suitable_uses, total_energy
 from .elements import badge, img, na
 from .fmt import esc, fmt_number, get, isnum, linkify, param_value, slug, split_list
 from .map import map_chart
-from .text import LABELS, LANGS, lbl, yes_no
+from .text import LABELS, LANGS, lbl, param_doc, value_label, yes_no
+from .translate import technical_text
 
 #: Reasons shown per heap in the ranking table (the verdicts come first); all are on its sheet.
 RANKING_REASONS = 2
@@ -59,7 +60,10 @@ def rank_range(row: Mapping, lang: str) -> str:
 
 
 def map_section(data: ReportData, df: pd.DataFrame, lang: str) -> str:
-    """Section 2: the map, with the heaps that have no coordinates listed beside it."""
+    """Section 2: the map (full width), then the heaps without coordinates as links to their sheets.
+
+    The map itself also lists them (as an image); the list below makes them clickable.
+    """
     out = [f'<section id="map" class="major"><h2>2 {esc(lbl("map", lang))}</h2>']
     chart = map_chart(df, lang)
     lat, lon = num(df, "lat"), num(df, "lon")
@@ -73,7 +77,7 @@ def map_section(data: ReportData, df: pd.DataFrame, lang: str) -> str:
             aside.append(
                 f'<li><a href="#heap-{slug(r["heap_id"])}">'
                 f"{esc(get(r, 'name') or r['heap_id'])}</a> "
-                f"<span class='note'>{esc(get(r, 'city') or '')}</span></li>"
+                f"<span class='note'>{esc(technical_text(get(r, 'city') or '', lang))}</span></li>"
             )
         aside.append("</ul>")
     aside.append("</aside>")
@@ -129,7 +133,7 @@ def _ranking_row(r: pd.Series, energy: float, pv_ok: bool, wind_ok: bool, lang: 
         "<tr>"
         f'<td class="n">{esc(fmt_value("rank", get(r, "rank"), lang))}</td>'
         f'<td><a href="#heap-{slug(r["heap_id"])}">{name}</a></td>'
-        f"<td class='city'>{esc(get(r, 'city') or '–')}</td>"
+        f"<td class='city'>{esc(technical_text(get(r, 'city') or '–', lang))}</td>"
         f"<td>{badge(get(r, 'class'), lang)}</td>"
         f'<td class="n">{esc(fmt_value("score", get(r, "score"), lang))}</td>'
         f'<td class="n">{esc(rank_range(r, lang))}{star}</td>'
@@ -192,7 +196,9 @@ def _param_table(v: Any, lang: str) -> str | None:
             if len(text) <= 40:
                 short.append(f"{esc(str(k).replace('_', ' '))}: {esc(text)}")
             else:
-                long.append(f'<div class="{"note" if k == "rationale" else ""}">{esc(text)}</div>')
+                cls = "note" if k == "rationale" else ""
+                en = ' lang="en"' if lang != "en" and not str(k).endswith(f"_{lang}") else ""
+                long.append(f'<div class="{cls}"{en}>{esc(text)}</div>')
         items.append(f"<li><code>{esc(key)}</code> — {' · '.join(short)}{''.join(long)}</li>")
     return f'<ul class="params">{"".join(items)}</ul>'
 
@@ -205,7 +211,13 @@ def _param_rows_html(r: dict, lang: str) -> list[str]:
         if r["changed"]
         else ""
     )
-    doc = f'<div class="note">{esc(r["doc"])}</div>' if r.get("doc") else ""
+    # The program records parameter descriptions and sources in English: marked as such.
+    en = ' lang="en"' if lang != "en" else ""
+    doc_text = param_doc(r, lang)
+    en_doc = en if doc_text == r.get("doc") else ""
+    doc = f'<div class="note"{en_doc}>{esc(doc_text)}</div>' if doc_text else ""
+    src = technical_text(r["source"], lang)
+    en_src = en if src == r["source"] else ""
     if not r["changed"] and r["recorded"] and r["default"] is not None:
         default = f'<span class="note">{esc(lbl("same", lang))}</span>'
     else:
@@ -216,7 +228,7 @@ def _param_rows_html(r: dict, lang: str) -> list[str]:
     out = [
         f"<tr><td><code>{esc(r['key'])}</code>{doc}</td><td>{cell}{changed}</td>"
         f"<td>{esc(r['unit'])}</td><td>{default}</td>"
-        f"<td class='small'>{linkify(r['source'])}</td></tr>"
+        f"<td class='small'{en_src}>{linkify(src)}</td></tr>"
     ]
     if long:
         out.append(
@@ -244,7 +256,9 @@ def run_warnings_block(manifest: Mapping | None, lang: str) -> str:
     items = manifest_warnings(dict(manifest) if manifest is not None else None)
     if not items:
         return ""
-    lis = "".join(f"<li>[{esc(stage)}] {esc(text)}</li>" for stage, text in items)
+    lis = "".join(
+        f"<li>[{esc(stage)}] {esc(technical_text(text, lang))}</li>" for stage, text in items
+    )
     return (
         f'<h3 id="run-warnings">{esc(lbl("run_warnings", lang))}</h3>'
         f'<div class="warn"><p>{esc(lbl("run_warnings_note", lang))}</p><ul>{lis}</ul></div>'
@@ -279,7 +293,9 @@ def assumptions_section(
         out.append(na(lang, "manifest.json" if m is None else ""))
         out.append("</section>")
         return "".join(out)
-    out.append(f'<p class="note">{esc(lbl("params_note", lang))}</p>')
+    out.append(
+        f'<p class="note">{esc(lbl("params_note", lang))} {esc(lbl("params_lang_note", lang))}</p>'
+    )
     head = "".join(
         f"<th>{esc(lbl(k, lang))}</th>" for k in ("parameter", "value", "unit", "default", "source")
     )
@@ -288,7 +304,9 @@ def assumptions_section(
     for r in rows:
         if r["section"] != section:
             section = r["section"]
-            body.append(f'<tr><th colspan="5">[{esc(section)}]</th></tr>')
+            name = value_label("section", section, lang)
+            name = f"{name} [{section}]" if name != section else f"[{section}]"
+            body.append(f'<tr><th colspan="5">{esc(name)}</th></tr>')
         body += _param_rows_html(r, lang)
     cols = (
         '<colgroup><col style="width:24%"><col style="width:17%"><col style="width:8%">'

@@ -14,6 +14,7 @@ from .fmt import esc, fmt_number, get, isnum, linkify, maybe_float, slug, split_
 from .sections import rank_range, reasons_of
 from .svg import monthly_heap_svg, rose_svg
 from .text import lbl, score_label, sector_name, value_label, yes_no
+from .translate import technical_text
 
 #: Registry properties shown on a heap sheet, in order.
 FACT_KEYS = (
@@ -144,12 +145,17 @@ def _existing_wind_text(props: Mapping, lang: str) -> str | None:
         n = 0
     if n <= 0:
         return None
-    bits = [f"{n} × {model or '?'}"]
+    bits = [f"{n} × {technical_text(model, lang) or '?'}"]
     if hub not in (None, ""):
         bits.append(f"{'Nabenhöhe' if lang == 'de' else 'hub'} {hub} m")
     if since not in (None, ""):
         bits.append(f"{'seit' if lang == 'de' else 'since'} {since}")
     return ", ".join(map(str, bits))
+
+
+def _city(row: pd.Series, props: Mapping | None, lang: str) -> str:
+    """The heap's city (registry remarks such as "(border)" in the report's language)."""
+    return technical_text(get(row, "city") or (props or {}).get("city") or "", lang)
 
 
 def _head(row: pd.Series, props: Mapping | None, hid: str, lang: str) -> list[str]:
@@ -161,7 +167,7 @@ def _head(row: pd.Series, props: Mapping | None, hid: str, lang: str) -> list[st
         f'<article class="sheet" id="heap-{slug(hid)}" data-heap-id="{esc(hid)}">',
         f"<h3>{esc(head)}{esc(name)} {badge(get(row, 'class'), lang)}</h3>",
         (
-            f'<div class="sub">{esc(get(row, "city") or (props or {}).get("city") or "")} · '
+            f'<div class="sub">{esc(_city(row, props, lang))} · '
             f"{esc(lbl('heap', lang))} <code>{esc(hid)}</code> · {esc(lbl('score', lang))} "
             f"{esc(fmt_value('score', get(row, 'score'), lang))} · {esc(lbl('rank_range', lang))} "
             f"{esc(rank_range(row, lang))}</div>"
@@ -188,7 +194,8 @@ def _facts(row: pd.Series, props: Mapping | None, data: ReportData, lang: str) -
                 continue
             if isinstance(v, str) and k.endswith(("_ha", "_m")):
                 v = maybe_float(v)
-            facts.append((column_label(k, lang), esc(fmt_value(k, value_label(k, v, lang), lang))))
+            v = technical_text(value_label(k, v, lang), lang)
+            facts.append((column_label(k, lang), esc(fmt_value(k, v, lang))))
     lat, lon = get(row, "lat"), get(row, "lon")
     if lat is None and props:
         lat, lon = props.get("lat"), props.get("lon")
@@ -251,7 +258,7 @@ def _wind(row: pd.Series, data: ReportData, hid: str, lang: str) -> str:
     if get(row, "wind_notes"):
         out.append(
             f'<p class="note"><em>{esc(lbl("wind_notes_prefix", lang))}</em>'
-            f"{esc(get(row, 'wind_notes'))}</p>"
+            f"{esc(technical_text(get(row, 'wind_notes'), lang))}</p>"
         )
     mini = monthly_heap_svg(data.monthly, hid, lang)
     out.append(small_heading(lbl("monthly_heap", lang)))
@@ -293,18 +300,35 @@ def _reasons(row: pd.Series, lang: str) -> str:
     return "".join(out)
 
 
+def _registry_text(v: Any, lang: str) -> str:
+    """A registry remark as HTML (links clickable); marked English where it was not translated.
+
+    The registry's remarks, conflicting values and sources are research notes recorded in
+    English; the German report shows them as recorded, with ``lang="en"`` on the element.
+    """
+    text = str(technical_text(v, lang))
+    if lang == "en" or text != str(v) or not any(c.isalpha() for c in text):
+        return linkify(text)
+    return f'<span lang="en">{linkify(text)}</span>'
+
+
 def _constraints(row: pd.Series, props: Mapping | None, lang: str) -> str:
     """Registry constraints and the values assumed for this heap."""
     out = [f"<div><h4>{esc(lbl('constraints', lang))}</h4>"]
     cons = [
-        (column_label(k, lang), linkify(str(value_label(k, props[k], lang))))
+        (column_label(k, lang), _registry_text(value_label(k, props[k], lang), lang))
         for k in CONSTRAINT_KEYS
         if props and props.get(k) not in (None, "")
     ]
     out.append(kv(cons) if cons else na(lang))
+    if cons and lang != "en":
+        out.append(f'<p class="note">{esc(lbl("registry_en_note", lang))}</p>')
     assumed = split_list(get(row, "assumptions"))
     if assumed:
-        out.append(small_heading(lbl("assumed", lang)) + tight_list([esc(a) for a in assumed]))
+        out.append(
+            small_heading(lbl("assumed", lang))
+            + tight_list([esc(technical_text(a, lang)) for a in assumed])
+        )
     out.append("</div>")
     return "".join(out)
 
@@ -316,7 +340,7 @@ def _sources(props: Mapping | None, lang: str) -> str:
         if props and props.get(key):
             out.append(
                 f'<div class="sources"><strong>{esc(lbl(label, lang))}:</strong> '
-                f"{linkify(props[key])}</div>"
+                f"{_registry_text(props[key], lang)}</div>"
             )
     return "".join(out)
 

@@ -16,7 +16,8 @@ from .columns import column_label, fmt_value, unit_of
 from .data import ReportData, manifest_inputs, num, total_energy
 from .elements import is_numeric_col, kv, table
 from .fmt import esc, fmt_number, fmt_time, get, is_float, isnum, linkify, maybe_float
-from .text import LABELS, LANGS, class_label, lbl
+from .text import LABELS, LANGS, class_label, lbl, value_label
+from .translate import technical_text
 
 #: Values of the class column that mark an "all classes" row in totals.csv.
 OVERALL_NAMES = {
@@ -227,7 +228,7 @@ def _factors_html(totals: pd.DataFrame, factors: list[tuple[str, str]], lang: st
     if set(TOTAL_COLUMNS) <= set(totals.columns):
         from ..export import factor_notes
 
-        items = [f"<li>{linkify(t)}</li>" for t in factor_notes(lang, totals)]
+        items = [f"<li>{linkify(technical_text(t, lang))}</li>" for t in factor_notes(lang, totals)]
     elif factors:
         items = [
             f"<li>{esc(column_label(c, lang))}: {linkify(fmt_value(c, maybe_float(v), lang))}</li>"
@@ -310,7 +311,9 @@ def _terrain_cell(m: Mapping, df: pd.DataFrame, lang: str) -> str:
     terrain = _files(m, "dem")
     if "terrain_source" in df.columns:
         counts = df["terrain_source"].fillna("–").astype(str).value_counts()
-        summary = ", ".join(f"{k}: {v}" for k, v in counts.items())
+        summary = ", ".join(
+            f"{value_label('terrain_source', k, lang)}: {v}" for k, v in counts.items()
+        )
         terrain = (terrain + "<br>" if terrain else "") + esc(summary)
     return terrain or esc(lbl("not_available", lang))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Mapping
 from typing import Any
 
 from ..errors import OutputError
@@ -42,6 +43,8 @@ VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
 }
 #: Score parts (``score_<criterion>``) in words; others are shown by their name.
 SCORE_LABELS: dict[str, tuple[str, str]] = _pairs(TEXTS["scores"])
+#: German descriptions of the most visible parameters: ``section.key`` -> (de, en).
+PARAM_DOCS: dict[str, tuple[str, str]] = _pairs(TEXTS.get("param_docs", {}))
 #: Month abbreviations per language, January first.
 MONTHS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in TEXTS["months"].items()}
 
@@ -65,6 +68,18 @@ def lbl(key: str, lang: str) -> str:
     """The text ``key`` of :data:`LABELS` in ``lang``."""
     pair = LABELS[key]
     return pair[LANGS.index(lang)]
+
+
+def param_doc(row: Mapping, lang: str) -> str:
+    """Description of a parameter row (``section``, ``key``, ``doc``) in ``lang`` where known.
+
+    German descriptions come from ``[param_docs]`` of the texts file; English, and a parameter
+    without a German description, keep the program's English ``doc``.
+    """
+    pair = PARAM_DOCS.get(f"{row.get('section')}.{row.get('key')}")
+    if pair is not None and lang != "en":
+        return pair[LANGS.index(lang)]
+    return str(row.get("doc") or "")
 
 
 def value_label(key: str, value: Any, lang: str) -> Any:

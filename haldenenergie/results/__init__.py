@@ -56,6 +56,7 @@ from .manifest import (
     registry_from_manifest,
     suitability_values_from_manifest,
 )
+from .provenance import Provenance, WeatherProvenance, provenance
 
 __all__ = [
     "INT_COLUMNS",
@@ -67,7 +68,9 @@ __all__ = [
     "RUN_FILES",
     "SURFACES",
     "TOTALS",
+    "Provenance",
     "RunFolder",
+    "WeatherProvenance",
     "batch_key",
     "build_manifest",
     "check_folder",
@@ -75,6 +78,7 @@ __all__ = [
     "int_if_whole",
     "manifest_warnings",
     "merge_rank_columns",
+    "provenance",
     "ranking_manifest_entry",
     "read_manifest",
     "read_results",

@@ -11,6 +11,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from haldenenergie import batch as batchmod
+from haldenenergie.batch import run as batchrun
 
 FILES = [
     "TRY2015_essen_jahr.dat",
@@ -28,7 +29,19 @@ def four(weather_dir):
 @pytest.fixture(scope="module")
 def full_batch(tmp_path_factory, four, invoke):
     out = tmp_path_factory.mktemp("batch") / "b"
-    r = invoke("batch", *map(str, four), "--out", str(out), "--jobs", "2")
+    # a mix of TRY mean/extreme years and a station year: pooled only on request (issue 14); the
+    # P90 formula is checked over these 4 years, so the minimum is lowered to 4
+    r = invoke(
+        "batch",
+        *map(str, four),
+        "--out",
+        str(out),
+        "--jobs",
+        "2",
+        "--pool-anyway",
+        "--min-years",
+        "4",
+    )
     assert r.exit_code == 0, r.output
     return out
 
@@ -77,6 +90,7 @@ def test_corrupted_file_is_reported_and_others_complete(tmp_path, four, invoke):
         str(out),
         "--jobs",
         "1",
+        "--pool-anyway",
         catch_exceptions=True,
     )
     assert r.exit_code == 1
@@ -93,7 +107,7 @@ def test_killed_batch_resumes_and_gives_same_summary(
     tmp_path, four, full_batch, monkeypatch, invoke
 ):
     out = tmp_path / "b"
-    real = batchmod._one
+    real = batchrun._one
     calls = []
 
     def dying(*args):
@@ -102,14 +116,15 @@ def test_killed_batch_resumes_and_gives_same_summary(
             raise KeyboardInterrupt  # the user presses Ctrl-C during the third file
         return real(*args)
 
-    monkeypatch.setattr(batchmod, "_one", dying)
-    r = invoke("batch", *map(str, four), "--out", str(out), "--jobs", "1", catch_exceptions=True)
+    monkeypatch.setattr(batchrun, "_one", dying)
+    pool = ["--pool-anyway", "--min-years", "4"]
+    r = invoke("batch", *four, "--out", out, "--jobs", "1", *pool, catch_exceptions=True)
     assert r.exit_code != 0
     assert len(list((out / "runs").iterdir())) == 2  # only complete folders survive
-    monkeypatch.setattr(batchmod, "_one", real)
+    monkeypatch.setattr(batchrun, "_one", real)
     seen = []
-    monkeypatch.setattr(batchmod, "_one", lambda *a: (seen.append(a[0]), real(*a))[1])
-    r = invoke("batch", *map(str, four), "--out", str(out), "--jobs", "1", catch_exceptions=True)
+    monkeypatch.setattr(batchrun, "_one", lambda *a: (seen.append(a[0]), real(*a))[1])
+    r = invoke("batch", *four, "--out", out, "--jobs", "1", *pool, catch_exceptions=True)
     assert r.exit_code == 0, r.output
     assert [p.name for p in seen] == FILES[2:]  # only the missing files were computed
     a = pd.read_csv(out / "summary.csv").set_index("heap_id").sort_index()
@@ -126,12 +141,12 @@ def test_adding_a_file_computes_only_that_one(tmp_path, four, monkeypatch, invok
         == 0
     )
     seen = []
-    real = batchmod._one
-    monkeypatch.setattr(batchmod, "_one", lambda *a: (seen.append(a[0].name), real(*a))[1])
+    real = batchrun._one
+    monkeypatch.setattr(batchrun, "_one", lambda *a: (seen.append(a[0].name), real(*a))[1])
     extra = tmp_path / "copy_of_wint.dat"
     shutil.copy(four[2], extra)
     r = invoke(
-        "batch", str(four[0]), str(extra), "--out", str(out), "-j", "1", catch_exceptions=True
+        "batch", four[0], extra, "--out", out, "-j", "1", "--pool-anyway", catch_exceptions=True
     )
     assert r.exit_code == 0, r.output
     assert seen == ["copy_of_wint.dat"]
@@ -179,7 +194,7 @@ def test_summary_statistics_rank_stats_and_missing_values(tmp_path):
         [("x", "X", "A", 400, None, 3), ("y", "Y", "B", 40, 5, None), ("z", "Z", "C", 90, 1, 2)],
     ]
     folders = [_folder(tmp_path, f"r{i}", r) for i, r in enumerate(runs)]
-    s = batchmod.summarise(folders).set_index("heap_id")
+    s = batchmod.summarise(folders, min_years=4).set_index("heap_id")
     x = s.loc["x"]
     pv = np.array([100, 200, 300, 400.0])
     assert x["n_runs"] == 4 and x["pv_energy_n_runs"] == 4
@@ -266,9 +281,10 @@ def test_quiet_in_pipes_and_reserved_layer_content_keys_the_runs(
     assert r.exit_code == 0, r.output
     # not a terminal: only the one-line summary, no per-file progress lines (stderr holds only
     # the warnings about the inputs, issue 13: the heaps' terrain warnings)
-    assert r.stdout.strip().splitlines() == [
-        f"1 weather files: 1 computed, 0 already done, 0 failed → {out}/summary.csv"
-    ]
+    lines = r.stdout.strip().splitlines()
+    assert lines[0] == f"1 weather files: 1 computed, 0 already done, 0 failed → {out}/summary.csv"
+    # then only the statistics' own summary (weather kinds pooled, how P90 was made; issue 14)
+    assert all(ln.startswith(("weather:", "P90")) for ln in lines[1:]), lines
     assert all(ln.startswith("WARNING: ") for ln in r.stderr.strip().splitlines()), r.stderr
     assert "1 already done" in invoke(*args, catch_exceptions=True).output
     # same path, new content: the run is recomputed (keyed by content, not by file name)

@@ -64,7 +64,18 @@ def test_batch_runs_a_cdc_station_folder_as_one_weather_input(
     reg_path.write_text(json.dumps(reg), encoding="utf-8")
     out = tmp_path / "b"
     try_file = weather_dir / "TRY2015_essen_jahr.dat"
-    r = cli("batch", cdc_folder, try_file, "--heaps", reg_path, "-j", "1", "--out", out)
+    r = cli(
+        "batch",
+        cdc_folder,
+        try_file,
+        "--heaps",
+        reg_path,
+        "-j",
+        "1",
+        "--out",
+        out,
+        "--pool-anyway",  # a station year and a TRY mean year are different kinds (issue 14)
+    )
     assert "2 weather files: 2 computed, 0 already done, 0 failed" in r.stdout
     runs = sorted(p.name for p in (out / "runs").iterdir())
     assert len(runs) == 2 and any(n.startswith("cdc-01078-") for n in runs)
@@ -73,7 +84,18 @@ def test_batch_runs_a_cdc_station_folder_as_one_weather_input(
     man = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
     assert "warnings" in man and isinstance(man["warnings"], list)
     # resumable: the folder's digest keys the run like a file's
-    r = cli("batch", cdc_folder, try_file, "--heaps", reg_path, "-j", "1", "--out", out)
+    r = cli(
+        "batch",
+        cdc_folder,
+        try_file,
+        "--heaps",
+        reg_path,
+        "-j",
+        "1",
+        "--out",
+        out,
+        "--pool-anyway",  # a station year and a TRY mean year are different kinds (issue 14)
+    )
     assert "0 computed, 2 already done" in r.stdout
 
 

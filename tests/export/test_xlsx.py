@@ -119,11 +119,12 @@ def test_libreoffice_opens_both_and_numbers_survive(ranked, tmp_path, invoke, in
     res = S.sort_by_rank(E.read_table(ranked / "results.csv"))
     ws = openpyxl.load_workbook(lo / "committee.xlsx").active
     sheet = _sheet_frame(ws).rename(columns=inverse_headers(res.columns, "de"))
+    # to the decimals the CSV shows (issue 14: whole MWh/a, scores to two decimals)
     for c, dec in (
-        ("pv_capacity_mwp", 2),
-        ("pv_energy_mwh_per_a", 1),
-        ("score", 3),
-        ("wind_energy_mwh_per_a", 1),
+        ("pv_capacity_mwp", E.COLUMN_INFO["pv_capacity_mwp"][3]),
+        ("pv_energy_mwh_per_a", E.COLUMN_INFO["pv_energy_mwh_per_a"][3]),
+        ("score", E.COLUMN_INFO["score"][3]),
+        ("wind_energy_mwh_per_a", E.COLUMN_INFO["wind_energy_mwh_per_a"][3]),
     ):
         vals = sheet[c].tolist()
         assert all(isinstance(v, (int, float)) or v is None for v in vals), (c, vals)

@@ -90,3 +90,29 @@ def test_report_uses_the_same_labels_as_the_exports():
                 else labels.label(col, lang)
             )
             assert column_label(col, lang) == expected, col
+
+
+def test_display_rules_committee_numbers():
+    """Issue 14: years as plain integers, households to hundreds, shares in per cent, energy in
+    whole MWh/a, scores to two decimals and their parts to one."""
+    from haldenenergie import labels
+
+    assert labels.excel_format("co2_factor_year") == "0"
+    assert labels.excel_format("household_consumption_year") == "0"
+    assert labels.display("households").step == 100
+    assert labels.excel_format("wind_wake_loss_fraction") == "0.0%"
+    assert labels.label("wind_wake_loss_fraction", "de") == "Nachlaufverluste [%]"
+    assert labels.decimals("pv_energy_mwh_per_a") == 0 and labels.decimals("score") == 2
+    assert labels.decimals("score_energy") == 1
+    assert labels.excel_format("name") is None
+    s = pd.Series([315534.2963, 29104.56], name="households")
+    assert labels.display_series(s, "households").tolist() == [315500, 29100]
+    assert str(labels.display_series(s, "households").dtype) == "Int64"
+    y = labels.display_series(pd.Series([2024.0]), "co2_factor_year")
+    assert y.tolist() == [2024] and str(y.dtype) == "Int64"
+    f = labels.display_series(pd.Series([0.1234, None]), "wind_wake_loss_fraction")
+    assert f.iloc[0] == 12.3 and pd.isna(f.iloc[1])
+    e = labels.display_series(pd.Series([88783.825, 0.4]), "pv_energy_mwh_per_a")
+    assert e.tolist() == [88784, 0]
+    t = pd.Series(["a"], name="name")
+    assert labels.display_series(t, "name") is t

@@ -37,6 +37,37 @@ def test_cli_list_table(invoke):
     assert any(ln.startswith("haniel ") for ln in lines)
 
 
+def test_cli_list_table_fits_100_columns(invoke):
+    lines = invoke("heaps", "list").output.splitlines()
+    assert max(len(ln) for ln in lines) <= 100
+    assert lines[0].split() == ["id", "name", "city", "area_ha", "height_rel_m", "form"]
+    assert lines[-1].endswith("--wide for owner, turbines, access")
+    # ids are never cut; long names are, with an ellipsis
+    ids = [ln.split()[0] for ln in lines[1:-1]]
+    assert "elsa-braendstroem-strasse" in ids
+    assert any("…" in ln for ln in lines)
+
+
+def test_cli_list_wide_has_all_table_columns(invoke):
+    res = invoke("heaps", "list", "--wide")
+    assert res.exit_code == 0
+    lines = res.output.splitlines()
+    assert lines[0].split() == [
+        "id",
+        "name",
+        "city",
+        "owner",
+        "area_ha",
+        "height_rel_m",
+        "height_asl_m",
+        "form",
+        "existing_wind",
+        "access",
+    ]
+    assert len(lines) == 1 + 46 + 1 and lines[-1].startswith("46 heaps (13 without coordinates)")
+    assert "Halde Beckstraße (Tetraeder-Halde)" in res.output  # not cut below 34 characters
+
+
 def test_cli_list_csv_parses_back(fact_rows, invoke):
     res = invoke("heaps", "list", "--format", "csv")
     assert res.exit_code == 0

@@ -465,3 +465,39 @@ def default_run(tmp_path_factory, cli) -> Path:
     out = tmp_path_factory.mktemp("default") / "out"
     cli("run", "--out", out)
     return out
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """``chromium(args, profile, timeout=60)``: run headless Chromium offline, return the process.
+
+    The one set of flags of the browser tests: no network (any host resolves to nothing, so a
+    page that tried to load anything would log an error), no first-run or background activity.
+    """
+    import shutil
+    import subprocess
+
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+
+    def _run(args, profile, timeout: float = 60):
+        cmd = [
+            exe,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            "--hide-scrollbars",
+            f"--user-data-dir={profile}",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            *map(str, args),
+        ]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+
+    return _run

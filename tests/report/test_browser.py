@@ -7,7 +7,6 @@ import json
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -19,39 +18,16 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PDFTOTEXT = shutil.which("pdftotext")
 
 
-def _chromium(args: list[str], profile: Path, timeout: float = 60) -> subprocess.CompletedProcess:
-    cmd = [
-        CHROMIUM,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-extensions",
-        "--hide-scrollbars",
-        f"--user-data-dir={profile}",
-        "--enable-logging=stderr",
-        "--v=0",
-        # Anything that tried to reach the network would fail and log a console error.
-        "--host-resolver-rules=MAP * ~NOTFOUND",
-        *args,
-    ]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
-
-
 @pytest.mark.integration
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
-def test_renders_in_headless_chromium(tmp_path, make_run, heaps):
+def test_renders_in_headless_chromium(tmp_path, make_run, heaps, chromium):
     from PIL import Image, ImageStat
 
     run = make_run(tmp_path, n_heaps=len(heaps))
     report = write_report(run, tmp_path / "report.html")
     url = report.resolve().as_uri()
     # 1. DOM after load: the page's self-check records every chart image's size and ink.
-    p = _chromium(["--virtual-time-budget=10000", "--dump-dom", url], tmp_path / "profile1")
+    p = chromium(["--virtual-time-budget=10000", "--dump-dom", url], tmp_path / "profile1")
     assert p.returncode == 0, p.stderr[-2000:]
     dom = p.stdout
     body = re.search(r"<body([^>]*)>", dom)
@@ -84,7 +60,7 @@ def test_renders_in_headless_chromium(tmp_path, make_run, heaps):
     assert n_svgs >= 46  # roses and monthly mini charts
     # 2. Screenshot: a real, non-blank page of the requested size.
     shot = tmp_path / "report.png"
-    p = _chromium(
+    p = chromium(
         [f"--screenshot={shot}", "--window-size=1280,2000", "--virtual-time-budget=10000", url],
         tmp_path / "profile2",
     )
@@ -105,14 +81,14 @@ def test_renders_in_headless_chromium(tmp_path, make_run, heaps):
     reason="chromium or pdftotext (poppler-utils) is not installed",
 )
 @pytest.mark.parametrize("lang", ["de", "en"])
-def test_prints_on_a4_one_page_per_heap_sheet(default_run, tmp_path, lang):
+def test_prints_on_a4_one_page_per_heap_sheet(default_run, tmp_path, lang, chromium):
     """Chromium's print to PDF of a default run's report: A4 pages, and every heap sheet on
     exactly one page. (Chromium shrinks the whole document when anything is wider than the
     page, which hid sheets of 1.3 pages until the ranking table was given a fixed layout.)"""
     run = default_run
     report = write_report(run, tmp_path / "report.html", lang=lang)
     pdf = tmp_path / "report.pdf"
-    p = _chromium(
+    p = chromium(
         [
             f"--print-to-pdf={pdf}",
             "--no-pdf-header-footer",

@@ -1,66 +1,44 @@
-"""Batch reruns: the full pipeline once per weather file, terrain computed once and reused.
-
-Layout of ``DIR``::
-
-    DIR/runs/<weather-stem>-<key8>/   one result folder per weather file (the ``run`` layout)
-    DIR/summary.csv                   per heap: mean, min, max, std, P50, P90 of PV, wind, total
-                                      energy; rank statistics (mean, best, worst; share in top 10)
-    DIR/failures.csv                  weather files that failed, with the reason
-    DIR/manifest.json                 every input with its hash and outcome
+"""The batch proper: plan, run every weather file (in parallel), write tables and manifest.
 
 Resumable: a run folder is keyed by the SHA-256 of the weather file and the hash of everything else
 that determines it (registry, DEMs, parameters). A folder whose manifest carries the same key is
 skipped unless ``force``; each folder is written atomically, so a batch killed midway leaves only
-complete folders and a rerun computes only the missing ones.
-
-Statistics per quantity use the runs that have a value (``<q>_energy_n_runs``; PV energy is
-NaN for a wind-only weather file). Rank statistics: ``rank_mean``, ``rank_best``, ``rank_worst``
-over the runs in which the heap is ranked (``n_ranked``; empty if never ranked, e.g. unsuitable
-heaps); ``share_top10`` over all runs, a run in which the heap is unranked counting as not in the
-top 10.
-
-P50 and P90: P50 is the median over weather years; P90 (exceeded with 90 % probability) is
-``P50 − 1.2816 σ`` — the normal-distribution quantile z₀.₉ = 1.2816 with σ the sample standard
-deviation (ddof = 1) across years, the usual approach in energy-yield assessments (IEC 61400-15
-practice for wind; the quantile is the standard normal Φ⁻¹(0.9)). With one file σ is undefined and
-P90 is left empty.
+complete folders and a rerun computes only the missing ones. The statistics options
+(:class:`SummaryOptions`) act on the summary only, so changing them reuses every run.
 """
 
 from __future__ import annotations
 
-import glob
-import hashlib
 import logging
 import os
 import time
-import zipfile
+from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from . import _io
-from . import results as results_folder
-from .config import Config
-from .errors import HaldenError, OutputError
+from .. import _io
+from .. import results as results_folder
+from ..config import Config
+from ..errors import HaldenError, OutputError
+from .inputs import expand_weather_args, weather_sha256
+from .kinds import KIND_TEXT, WeatherKind, check_pooling, folder_kind, pooled_text
+from .limits import MIN_YEARS, P90_METHODS, Z_P90
+from .stats import summarise
 
 log = logging.getLogger("haldenenergie.batch")
-
-#: z-score of the 90 % exceedance quantile of a normal distribution (Φ⁻¹(0.9) = 1.28155).
-Z_P90 = 1.2816
-#: Rank threshold for the "share of runs in the top 10" statistic (issue 6).
-TOP_N = 10
-WEATHER_SUFFIXES = {".dat", ".csv", ".txt", ".epw", ".json"}
-#: File-name prefix of a DWD CDC station product (``produkt_ff_stunde_..._01078.txt``).
-CDC_PRODUCT_PREFIX = "produkt_"
 
 
 @dataclass
 class BatchOutcome:
-    """What happened to one weather file of a batch (``status``: done, skipped or failed)."""
+    """What happened to one weather file of a batch (``status``: done, skipped or failed).
+
+    ``kind`` is the kind of its weather (:class:`~haldenenergie.batch.kinds.WeatherKind`), known
+    for the runs that completed.
+    """
 
     weather: Path
     status: str  # "done", "skipped", "failed"
@@ -68,96 +46,36 @@ class BatchOutcome:
     reason: str = ""
     seconds: float = 0.0
     sha256: str = ""
+    kind: WeatherKind | None = None
 
 
-def is_cdc_station_folder(path: Path) -> bool:
-    """True if ``path`` is a folder of DWD CDC station products: one weather input, not many.
+@dataclass(frozen=True)
+class SummaryOptions:
+    """How ``summary.csv`` pools the runs (none of it enters the run keys).
 
-    A DWD CDC station's data come as ``produkt_*.txt`` files (one per variable) or as the zip
-    files holding them (DWD CDC dataset descriptions, opendata.dwd.de/climate_environment/CDC/);
-    the weather reader combines the products of such a folder into one series.
+    Attributes
+    ----------
+    pool_anyway : pool weather files of different kinds into one P50/P90 (``--pool-anyway``).
+    min_years : fewest comparable years for a P90 (``--min-years``;
+        :data:`haldenenergie.batch.stats.MIN_YEARS`).
+    p90_method : ``"normal"`` or ``"empirical"`` (``--p90-method``).
     """
-    if not path.is_dir():
-        return False
-    for x in path.iterdir():
-        if not x.is_file():
-            continue
-        if x.name.startswith(CDC_PRODUCT_PREFIX):
-            return True
-        if x.suffix.lower() == ".zip" and _zip_holds_cdc_products(x):
-            return True
-    return False
 
+    pool_anyway: bool = False
+    min_years: int = MIN_YEARS
+    p90_method: str = P90_METHODS[0]
 
-def _zip_holds_cdc_products(path: Path) -> bool:
-    try:
-        with zipfile.ZipFile(path) as z:
-            return any(Path(n).name.startswith(CDC_PRODUCT_PREFIX) for n in z.namelist())
-    except (OSError, zipfile.BadZipFile):
-        return False
-
-
-def _folder_inputs(p: Path) -> list[Path]:
-    """The weather inputs of a folder: itself if a CDC station folder, else its weather files.
-
-    In an ordinary folder, each subfolder that is a CDC station folder counts as one input.
-    """
-    if is_cdc_station_folder(p):
-        return [p]
-    return sorted(
-        x
-        for x in p.iterdir()
-        if not x.name.startswith(".")
-        and (
-            (x.is_file() and x.suffix.lower() in WEATHER_SUFFIXES and x.name.lower() != "readme.md")
-            or is_cdc_station_folder(x)
-        )
-    )
-
-
-def expand_weather_args(args: Sequence[str | os.PathLike]) -> list[Path]:
-    """Files, folders and globs → a sorted, de-duplicated list of weather inputs.
-
-    A folder stands for its weather files, except a DWD CDC station folder
-    (:func:`is_cdc_station_folder`), which is one input (so is a glob match that is one).
-    """
-    out: list[Path] = []
-    for a in args:
-        s = str(a)
-        p = Path(s)
-        if p.is_dir():
-            out.extend(_folder_inputs(p))
-        elif any(ch in s for ch in "*?["):
-            matches = sorted(Path(m) for m in glob.glob(s))
-            if not matches:
-                raise HaldenError(f"{s}: the pattern matches no file; check the glob")
-            out.extend(m for m in matches if m.is_file() or is_cdc_station_folder(m))
-        elif p.is_file():
-            out.append(p)
-        else:
-            raise HaldenError(f"{s}: weather file or folder not found; check the path")
-    seen, uniq = set(), []
-    for p in out:
-        r = p.resolve()
-        if r not in seen:
-            seen.add(r)
-            uniq.append(p)
-    return uniq
-
-
-def weather_sha256(path: Path) -> str:
-    """SHA-256 of a weather input: of a file its bytes; of a folder its files' names and hashes.
-
-    The same digest as the weather reader records in ``WeatherMeta.sha256``.
-    """
-    if not path.is_dir():
-        return _io.sha256_file(path)
-    h = hashlib.sha256()
-    for p in sorted(path.iterdir()):
-        if p.is_file():
-            h.update(p.name.encode())
-            h.update(_io.sha256_file(p).encode())
-    return h.hexdigest()
+    def check(self) -> None:
+        """HaldenError for a minimum below 2 years or an unknown method."""
+        if self.min_years < 2:
+            raise HaldenError(
+                f"--min-years {self.min_years}: a standard deviation needs at least 2 years; "
+                f"pass 2 or more (default {MIN_YEARS})"
+            )
+        if self.p90_method not in P90_METHODS:
+            raise HaldenError(
+                f"--p90-method {self.p90_method!r}: unknown; use one of {', '.join(P90_METHODS)}"
+            )
 
 
 def run_key(weather_sha: str, context_hash: str) -> str:
@@ -193,7 +111,7 @@ def _one(
     ``registry_warnings`` go into the run's manifest with the weather's and terrain's warnings;
     ``tz`` is the zone of naive time stamps (reader option, recorded as ``weather_options``).
     """
-    from . import pipeline
+    from .. import pipeline
 
     t0 = time.perf_counter()
     data, meta = pipeline.load_weather(weather_path, config, tz)
@@ -225,53 +143,9 @@ def _worker(args):
         return "failed", f"{weather_path}: unexpected {type(exc).__name__}: {exc}"
 
 
-def summarise(folders: Sequence[Path]) -> pd.DataFrame:
-    """Per-heap statistics across the results of several runs (one folder per weather file)."""
-    frames = []
-    for i, f in enumerate(folders):
-        df = results_folder.read_results(f, typed=False)
-        df["_run"] = i
-        frames.append(df)
-    if not frames:
-        return pd.DataFrame()
-    allr = pd.concat(frames, ignore_index=True)
-    allr["wind_energy_mwh_per_a"] = allr["wind_energy_mwh_per_a"].fillna(0.0)
-    allr["total_energy_mwh_per_a"] = allr["pv_energy_mwh_per_a"] + allr["wind_energy_mwh_per_a"]
-    g = allr.groupby("heap_id", sort=True)
-    out = g[["name", "city"]].first()
-    out["n_runs"] = g["_run"].nunique()
-    for q, col in [
-        ("pv", "pv_energy_mwh_per_a"),
-        ("wind", "wind_energy_mwh_per_a"),
-        ("total", "total_energy_mwh_per_a"),
-    ]:
-        s = g[col]
-        # runs with a value (PV is NaN for a wind-only weather file); statistics use these
-        out[f"{q}_energy_n_runs"] = s.count()
-        out[f"{q}_energy_mean_mwh_per_a"] = s.mean()
-        out[f"{q}_energy_min_mwh_per_a"] = s.min()
-        out[f"{q}_energy_max_mwh_per_a"] = s.max()
-        out[f"{q}_energy_std_mwh_per_a"] = s.std(ddof=1)
-        out[f"{q}_energy_p50_mwh_per_a"] = s.median()
-        out[f"{q}_energy_p90_mwh_per_a"] = (
-            out[f"{q}_energy_p50_mwh_per_a"] - Z_P90 * out[f"{q}_energy_std_mwh_per_a"]
-        )
-    if "rank" in allr:
-        r = g["rank"]
-        out["n_ranked"] = r.count()
-        out["rank_mean"] = r.mean()
-        out["rank_best"] = r.min()
-        out["rank_worst"] = r.max()
-        out[f"share_top{TOP_N}"] = g["rank"].apply(lambda s: float(np.mean(s <= TOP_N)))
-    out = out.reset_index()
-    if "rank_mean" in out:
-        out = out.sort_values(["rank_mean", "heap_id"]).reset_index(drop=True)
-    return out
-
-
 def _options_extra(tz: str | None) -> dict:
     """``{"weather_options": {...}}`` for a manifest if reader options were given, else ``{}``."""
-    from .pipeline import weather_options
+    from ..pipeline import weather_options
 
     return {"weather_options": weather_options(tz)} if weather_options(tz) else {}
 
@@ -337,10 +211,10 @@ def _execute(todo: list, args: list, jobs: int, record: Callable) -> None:
         return
     # Import the stage modules before the workers start: with the fork start method (Linux)
     # they inherit them instead of each paying ~1 s of imports (benchmarks/bench_batch.py).
-    from .pv import simulate  # noqa: F401
-    from .suitability import classification, score  # noqa: F401
-    from .weather import read  # noqa: F401
-    from .wind import simulate as _wind_simulate  # noqa: F401
+    from ..pv import simulate  # noqa: F401
+    from ..suitability import classification, score  # noqa: F401
+    from ..weather import read  # noqa: F401
+    from ..wind import simulate as _wind_simulate  # noqa: F401
 
     with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as ex:
         futs = {ex.submit(_worker, a): t for t, a in zip(todo, args, strict=True)}
@@ -350,12 +224,48 @@ def _execute(todo: list, args: list, jobs: int, record: Callable) -> None:
             record(i, f, folder, sha, status, val)
 
 
-def _write_tables(out_dir: Path, ordered: list[BatchOutcome]) -> None:
-    """``summary.csv`` of the completed runs and ``failures.csv``, each written atomically."""
-    ok_folders = [o.folder for o in ordered if o.status in ("done", "skipped")]
-    summary = summarise(ok_folders)
-    with _io.atomic_path(out_dir / "summary.csv") as tmp:
-        summary.to_csv(tmp, index=False)
+def _weather_table(ordered: list[BatchOutcome]) -> pd.DataFrame:
+    """``weather.csv``: every weather file with its outcome and kind (empty kind if it failed)."""
+    rows = []
+    for o in ordered:
+        k = o.kind
+        rows.append(
+            {
+                "weather_file": str(o.weather),
+                "outcome": o.status,
+                "kind": k.kind if k else "",
+                "kind_text": k.text if k else "",
+                "year": k.year if k and k.year else pd.NA,
+                "station": k.station if k else "",
+                "data_source": k.data_source if k else "",
+                "source_period": k.source_period if k else "",
+                "sha256": o.sha256,
+            }
+        )
+    return pd.DataFrame(rows, columns=list(WEATHER_COLUMNS))
+
+
+#: Columns of ``weather.csv``.
+WEATHER_COLUMNS = (
+    "weather_file",
+    "outcome",
+    "kind",
+    "kind_text",
+    "year",
+    "station",
+    "data_source",
+    "source_period",
+    "sha256",
+)
+
+
+def _write_csv(df: pd.DataFrame, path: Path) -> None:
+    with _io.atomic_path(path) as tmp:
+        df.to_csv(tmp, index=False)
+
+
+def _write_side_tables(out_dir: Path, ordered: list[BatchOutcome]) -> None:
+    """``failures.csv`` and ``weather.csv``, each written atomically."""
     failures = pd.DataFrame(
         [
             {"weather_file": str(o.weather), "sha256": o.sha256, "reason": o.reason}
@@ -364,8 +274,67 @@ def _write_tables(out_dir: Path, ordered: list[BatchOutcome]) -> None:
         ],
         columns=["weather_file", "sha256", "reason"],
     )
-    with _io.atomic_path(out_dir / "failures.csv") as tmp:
-        failures.to_csv(tmp, index=False)
+    _write_csv(failures, out_dir / "failures.csv")
+    _write_csv(_weather_table(ordered), out_dir / "weather.csv")
+
+
+def _summary(out_dir: Path, ordered: list[BatchOutcome], options: SummaryOptions) -> dict:
+    """Check the pooling, write ``summary.csv``; the manifest's ``statistics`` entry.
+
+    Raises :class:`~haldenenergie.batch.kinds.MixedWeatherError` (after removing a stale
+    ``summary.csv``) for different kinds of weather without ``pool_anyway``.
+    """
+    ok = [o for o in ordered if o.status in ("done", "skipped")]
+    kinds = [o.kind or WeatherKind("unknown") for o in ok]
+    try:
+        pooled = check_pooling(kinds, [o.weather.name for o in ok], out_dir, options.pool_anyway)
+    except HaldenError:
+        (out_dir / "summary.csv").unlink(missing_ok=True)
+        raise
+    described = pooled_text(kinds)
+    warnings = []
+    if pooled:
+        warnings.append(
+            f"{out_dir}: pooled different kinds of weather into one P50/P90: {described}"
+        )
+        log.warning("%s", warnings[-1])
+    table = summarise(
+        [o.folder for o in ok],
+        min_years=options.min_years,
+        p90_method=options.p90_method,
+        weather_kinds=described,
+        pooled=described if pooled else "",
+    )
+    _write_csv(table, out_dir / "summary.csv")
+    return {
+        "weather_kinds": dict(Counter(k.group_text for k in kinds)),
+        "pooled_different_kinds": pooled,
+        "p90_method": options.p90_method,
+        "p90_min_years": options.min_years,
+        "p90_z": Z_P90,
+        "warnings": warnings,
+    }
+
+
+def _weather_record(o: BatchOutcome) -> dict:
+    rec = {
+        "role": "weather",
+        "path": str(o.weather),
+        "sha256": o.sha256,
+        "outcome": o.status,
+        "folder": str(o.folder) if o.folder else None,
+        "reason": o.reason,
+        "seconds": round(o.seconds, 3),
+    }
+    if o.kind is not None:
+        rec |= {
+            "kind": o.kind.kind,
+            "kind_text": KIND_TEXT.get(o.kind.kind, o.kind.kind),
+            "year": o.kind.year,
+            "station": o.kind.station,
+            "source_period": o.kind.source_period,
+        }
+    return rec
 
 
 def _batch_manifest(
@@ -376,20 +345,9 @@ def _batch_manifest(
     config: Config,
     extra: dict,
 ) -> dict:
-    """The batch folder's manifest: registry, every weather file with its outcome, the DEMs."""
+    """The batch folder's manifest: registry, every weather file with outcome and kind, DEMs."""
     inputs = [{**shared[0], "path": str(Path(registry_path))}]
-    inputs += [
-        {
-            "role": "weather",
-            "path": str(o.weather),
-            "sha256": o.sha256,
-            "outcome": o.status,
-            "folder": str(o.folder) if o.folder else None,
-            "reason": o.reason,
-            "seconds": round(o.seconds, 3),
-        }
-        for o in ordered
-    ]
+    inputs += [_weather_record(o) for o in ordered]
     dem_sha = {r["path"]: r["sha256"] for r in shared if r["role"] == "dem"}
     for p in dem_paths:
         inputs.append(
@@ -411,14 +369,15 @@ def run_batch(
     force: bool = False,
     on_done: Callable[[BatchOutcome], None] | None = None,
     tz: str | None = None,
+    options: SummaryOptions | None = None,
 ) -> list[BatchOutcome]:
-    """Run the pipeline for every weather file; write run folders, summary, failures, manifest.
+    """Run the pipeline for every weather file; write run folders, tables and manifest.
 
     Parameters
     ----------
     weather_args : weather files, folders and globs (:func:`expand_weather_args`); a DWD CDC
         station folder is one weather input.
-    out_dir : the batch folder (see the module docstring for its layout).
+    out_dir : the batch folder (see :mod:`haldenenergie.batch` for its layout).
     registry_path : heap registry (GeoJSON).
     dem_paths : DEM files/folders; empty uses parametric terrain.
     config : parameters in effect; ``None`` uses the defaults.
@@ -427,20 +386,26 @@ def run_batch(
     on_done : called with each :class:`BatchOutcome` as it is known.
     tz : time zone of naive time stamps in the weather files (``UTC``, ``+01:00``,
         ``Europe/Berlin``); part of every run's key and recorded in the manifests.
+    options : how the summary pools the runs (:class:`SummaryOptions`; default: refuse to pool
+        different kinds, P90 from :data:`~haldenenergie.batch.stats.MIN_YEARS` years, normal).
 
     Returns
     -------
     One :class:`BatchOutcome` per weather file, in the order of the files. Raises nothing for a
     bad weather file (it is recorded as failed); raises :class:`HaldenError` for a bad registry,
-    DEM or config, which would fail every run.
+    DEM or config, which would fail every run, and
+    :class:`~haldenenergie.batch.kinds.MixedWeatherError` when the completed runs are of
+    different kinds of weather and ``options.pool_anyway`` is not set (the run folders, tables
+    other than ``summary.csv`` and the manifest are written first).
     """
-    from . import pipeline
-    from .config import load_config
+    from .. import pipeline
+    from ..config import load_config
+    from ..weather.read import check_tz
 
+    options = options or SummaryOptions()
+    options.check()
     config = config or load_config()
     pipeline.check_config(config)
-    from .weather.read import check_tz
-
     check_tz(tz)  # a typo in --tz fails before any work
     out_dir = Path(out_dir)
     files = _check_inputs(weather_args, out_dir)
@@ -451,16 +416,29 @@ def run_batch(
     except OSError as exc:
         raise _io.write_error(out_dir, exc) from None
     with _io.output_lock(out_dir):  # a second batch into the same folder fails at once
-        return _run_locked(
+        ordered, extra, man_args = _run_locked(
             files, out_dir, runs_dir, registry_path, dem_paths, config, jobs, force, on_done, tz
         )
+        _write_side_tables(out_dir, ordered)
+        try:
+            extra["statistics"] = _summary(out_dir, ordered, options)
+        except HaldenError as exc:
+            extra["statistics"] = {"refused": str(exc)}
+            raise
+        finally:
+            _io.write_json(out_dir / "manifest.json", _batch_manifest(ordered, *man_args, extra))
+    return ordered
 
 
 def _run_locked(
     files, out_dir, runs_dir, registry_path, dem_paths, config, jobs, force, on_done, tz=None
 ):
-    """The batch proper, while holding the lock of ``out_dir``."""
-    from . import pipeline
+    """The runs proper, while holding the lock of ``out_dir``.
+
+    Returns the outcomes (with the kind of each completed run's weather), the manifest's extra
+    entries and the other arguments of :func:`_batch_manifest`.
+    """
+    from .. import pipeline
 
     heaps, registry_warnings = pipeline.load_heaps_with_warnings(registry_path)
     terrains = pipeline.compute_terrain(heaps, config, dem_paths)  # once, reused by every run
@@ -475,13 +453,13 @@ def _run_locked(
     ]
     _execute(todo, args, jobs, _recorder(outcomes, on_done))
     ordered = [outcomes[i] for i in range(len(files))]
-    _write_tables(out_dir, ordered)
+    for o in ordered:
+        if o.status in ("done", "skipped"):
+            o.kind = folder_kind(o.folder)
     extra = {"jobs": jobs, "force": force, "config_sha256": config_hash}
     extra["context_sha256"] = context_hash
     extra.update(_options_extra(tz))
-    man = _batch_manifest(ordered, shared, registry_path, dem_paths, config, extra)
-    _io.write_json(out_dir / "manifest.json", man)
-    return ordered
+    return ordered, extra, (shared, registry_path, dem_paths, config)
 
 
 def _check_inputs(weather_args: Sequence, out_dir: Path) -> list[Path]:
