@@ -95,3 +95,12 @@ def test_heap_warning_summary_kinds_and_cut():
 def test_manifest_heap_warnings():
     texts = ["heap haniel: DEM footprint 4 ha vs registry 10 ha", "weather: far away"]
     assert manifest_heap_warnings(texts) == [("haniel", "DEM footprint 4 ha vs registry 10 ha")]
+
+
+def test_run_summary_separates_technical_and_suitable(tmp_path, cli):
+    """The CLI prints the technical potential and, apart, the suitable uses that the totals,
+    the report's headline and the exports count (issue 14: '0,0 MW' vs '210.0 MW')."""
+    out = cli("run", "--heap", "haniel", "--heap", "hoheward", "--out", tmp_path / "o").stdout
+    assert "(technical potential of all heaps, before constraints)" in out
+    assert "suitable uses (counted in the totals): PV" in out
+    assert "wind not assessed on" in out and "--residential" in out

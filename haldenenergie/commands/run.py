@@ -111,9 +111,32 @@ def run(
         log,
         where="manifest.json 'warnings'",
     )
-    _echo_summary(result.results, out_dir)
+    _echo_summary(result.results, out_dir, result.totals)
     _echo_provenance(result.manifest, result.results)
     click.echo(f"done in {time.perf_counter() - t0:.1f} s")
+
+
+def _echo_suitable(totals) -> None:
+    """The suitable uses, as counted in the totals, the report's headline and the exports."""
+    if totals is None or "group" not in getattr(totals, "columns", ()):
+        return
+    t = totals.set_index("group")
+    if "total_suitable" not in t.index:
+        return
+    row = t.loc["total_suitable"]
+    line = (
+        f"suitable uses (counted in the totals): PV {row['pv_capacity_mwp']:,.1f} MWp, "
+        f"{row['pv_energy_mwh_per_a'] / 1000:,.1f} GWh/a; new wind {row['wind_capacity_mw']:,.1f} "
+        f"MW, {row['wind_energy_mwh_per_a'] / 1000:,.1f} GWh/a"
+    )
+    if "wind_not_assessed" in t.index and t.loc["wind_not_assessed", "heaps"] > 0:
+        pending = t.loc["wind_not_assessed"]
+        line += (
+            f"; wind not assessed on {int(pending['heaps'])} heaps "
+            f"({pending['wind_capacity_mw']:,.1f} MW: distance to housing unknown, pass "
+            "--residential)"
+        )
+    click.echo(line)
 
 
 def _echo_provenance(manifest: dict, results) -> None:
@@ -124,7 +147,7 @@ def _echo_provenance(manifest: dict, results) -> None:
         click.echo(line)
 
 
-def _echo_summary(res, out_dir: Path) -> None:
+def _echo_summary(res, out_dir: Path, totals=None) -> None:
     """Print what the run wrote and its key figures (capacities, energies, classes)."""
     n = len(res)
     pv = res["pv_energy_mwh_per_a"].sum(min_count=1)
@@ -147,7 +170,9 @@ def _echo_summary(res, out_dir: Path) -> None:
         f"PV potential {res['pv_capacity_mwp'].sum():,.1f} MWp, {pv_text}; "
         f"new wind {res['wind_capacity_mw'].fillna(0).sum():,.1f} MW, {wind / 1000:,.1f} GWh/a; "
         f"existing wind {res['existing_wind_energy_mwh_per_a'].fillna(0).sum() / 1000:,.1f} GWh/a"
+        " (technical potential of all heaps, before constraints)"
     )
+    _echo_suitable(totals)
     if "class" in res:
         counts = res["class"].value_counts().to_dict()
         click.echo("classes: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))

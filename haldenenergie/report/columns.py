@@ -129,6 +129,9 @@ def fmt_value(col: str, value: Any, lang: str = "de") -> str:
         return "0"
     if col.endswith("_year") or col == "year":
         return str(int(value)) if isnum(value) else str(value)
+    step = labels.display(col).step if labels.known(col) else None
+    if step and isnum(value):  # e.g. households to hundreds: the label table's one rule
+        value = float(labels.round_step(float(value), step))
     by_name = _fmt_by_name(col, value, lang)
     if by_name is not None:
         return by_name

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import labels
 from ..results import manifest_warnings
 from .charts import CLASS_COLORS, class_color
 from .columns import column_label, fmt_value, unit_of
@@ -175,6 +176,9 @@ def _cards_from_totals(overall: pd.Series, lang: str) -> list[tuple[str, str]]:
             continue
         u = unit_of(hit[0])[0] if hit[0] and unit_of(hit[0]) else unit
         value = hit[1]
+        step = labels.display(hit[0]).step if hit[0] and labels.known(hit[0]) else None
+        if step:  # households to hundreds, as in the exports (data/labels.toml)
+            value = float(labels.round_step(value, step))
         if u == "MWh/a" and abs(value) >= 10_000:
             value, u, dec = value / 1000, "GWh/a", 1
         cards.append((lbl(key, lang), f"{fmt_number(value, dec, lang)} {u}".strip()))
