@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -58,7 +59,7 @@ def export(results_dir: Path, fmt: str | None, lang: str | None, out: Path, over
     from .. import export as ex
 
     if ex.is_stdout(out):
-        ex.export_stream(results_dir, fmt, click.get_text_stream("stdout"), lang=lang)
+        ex.export_stream(results_dir, fmt, sys.stdout, lang=lang)
         return
     path = ex.export_results(results_dir, fmt, out, lang=lang, overwrite=overwrite)
     click.echo(f"wrote {path}")
