@@ -118,22 +118,7 @@ def weather():
 @_reader_options
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output (a JSON list).")
 @click.pass_context
-def info(
-    ctx,
-    files,
-    fmt,
-    allow_partial,
-    mapping,
-    units,
-    tz,
-    label,
-    latitude,
-    longitude,
-    elevation_m,
-    wind_speed_height_m,
-    config_path,
-    as_json,
-):
+def info(ctx, files, fmt, allow_partial, config_path, as_json, **opts):
     """Describe weather files: format, location, period, step, annual GHI, means, gaps.
 
     A bad file is reported (one line on stderr) and the others are still shown; the exit code is 1
@@ -141,32 +126,31 @@ def info(
     """
     from ..weather import summarize
 
+    def read(path):
+        return _read(path, fmt, allow_partial, config_path, **opts)
+
+    _each_file(ctx, files, read, summarize, _format_info, as_json)
+
+
+def _each_file(ctx, files, read, describe, as_text, as_json: bool) -> None:
+    """Read and describe each file; a bad file is one line on stderr and the others go on.
+
+    ``read(path) -> (data, meta)``, ``describe(data, meta) -> dict`` (with ``path``),
+    ``as_text(dict) -> str``; prints the texts, or one JSON list with ``--json``; exit code 1 if
+    any file failed.
+    """
     results, failed = [], 0
     for path in files:
         try:
-            data, meta = _read(
-                path,
-                fmt,
-                allow_partial,
-                config_path,
-                mapping=mapping,
-                units=units,
-                tz=tz,
-                label=label,
-                latitude=latitude,
-                longitude=longitude,
-                elevation_m=elevation_m,
-                wind_speed_height_m=wind_speed_height_m,
-            )
+            data, meta = read(path)
         except HaldenError as exc:
             failed += 1
             click.echo(f"error: {exc}", err=True)
             results.append({"path": str(path), "error": str(exc)})
             continue
-        s = summarize(data, meta)
-        results.append(s)
+        results.append(describe(data, meta))
         if not as_json:
-            click.echo(_format_info(s))
+            click.echo(as_text(results[-1]))
     if as_json:
         click.echo(json.dumps(results, indent=2, ensure_ascii=False, default=str))
     if failed:
@@ -247,16 +231,11 @@ def check_timing_cmd(ctx, files, fmt, allow_partial, config_path, max_shift_min,
     """
     from ..weather.timing import check_timing
 
-    results, failed = [], 0
-    for path in files:
-        try:
-            data, meta = _read(path, fmt, allow_partial, config_path, **opts)
-        except HaldenError as exc:
-            failed += 1
-            click.echo(f"error: {exc}", err=True)
-            results.append({"path": str(path), "error": str(exc)})
-            continue
-        d = {"path": str(path), "format": meta.source_format, "latitude_deg": meta.latitude}
+    def read(path):
+        return _read(path, fmt, allow_partial, config_path, **opts)
+
+    def describe(data, meta):
+        d = {"path": meta.path, "format": meta.source_format, "latitude_deg": meta.latitude}
         d["longitude_deg"] = meta.longitude
         if meta.irradiance_available:
             rep = check_timing(
@@ -265,13 +244,9 @@ def check_timing_cmd(ctx, files, fmt, allow_partial, config_path, max_shift_min,
             d.update(rep.to_dict())
         else:
             d["verdict"] = "not checked: the file has no irradiance"
-        results.append(d)
-        if not as_json:
-            click.echo(_format_timing(results[-1]))
-    if as_json:
-        click.echo(json.dumps(results, indent=2, ensure_ascii=False))
-    if failed:
-        ctx.exit(1)
+        return d
+
+    _each_file(ctx, files, read, describe, _format_timing, as_json)
 
 
 def _format_timing(d: dict) -> str:
@@ -309,41 +284,13 @@ def _format_timing(d: dict) -> str:
 )
 @overwrite_option
 @_reader_options
-def convert(
-    file,
-    out,
-    overwrite,
-    fmt,
-    allow_partial,
-    mapping,
-    units,
-    tz,
-    label,
-    latitude,
-    longitude,
-    elevation_m,
-    wind_speed_height_m,
-    config_path,
-):
+def convert(file, out, overwrite, fmt, allow_partial, config_path, **opts):
     """Read FILE in any supported format and write the canonical hourly UTC CSV."""
     from .._io import check_can_write
     from ..weather import write_weather
 
     check_can_write(out, overwrite, kind="file", inputs=[file])
-    data, meta = _read(
-        file,
-        fmt,
-        allow_partial,
-        config_path,
-        mapping=mapping,
-        units=units,
-        tz=tz,
-        label=label,
-        latitude=latitude,
-        longitude=longitude,
-        elevation_m=elevation_m,
-        wind_speed_height_m=wind_speed_height_m,
-    )
+    data, meta = _read(file, fmt, allow_partial, config_path, **opts)
     comments = (
         (f"converted from: {Path(file).name} (format {meta.source_format}, sha256 {meta.sha256})"),
         *[f"note: {n}" for n in meta.notes],
