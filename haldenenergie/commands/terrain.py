@@ -98,7 +98,7 @@ def log_heap_warnings(
     "reserved_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="GeoJSON polygons (WGS84) of landmarks/reserved areas excluded "
+    help="Landmarks/reserved areas (GeoJSON, GeoPackage, Shapefile or FlatGeobuf) excluded "
     "from PV and turbine sites (buffered by [terrain] reserved_buffer_m).",
 )
 @click.option(
