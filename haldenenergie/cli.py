@@ -53,6 +53,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "haldenenergie.commands.batch:batch",
         "Rerun everything for many weather files; P50/P90.",
     ),
+    "layers": (
+        "haldenenergie.commands.layers:layers",
+        "Fetch and inspect constraint layers (forest, housing, protected areas ...).",
+    ),
+    "wind": (
+        "haldenenergie.commands.wind:wind",
+        "List and check the wind turbine library.",
+    ),
     "config": (
         "haldenenergie.commands.config:config",
         "Show the parameters in effect with sources.",

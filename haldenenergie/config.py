@@ -36,6 +36,7 @@ from .errors import ConfigError
 from .params import param  # noqa: F401  (stage modules used to import it from here)
 
 if TYPE_CHECKING:  # the section classes, imported only for type checkers (they stay light)
+    from .layers.config import LayersConfig
     from .pv.config import PVConfig
     from .suitability.config import SuitabilityConfig
     from .terrain.config import TerrainConfig
@@ -49,6 +50,7 @@ SECTIONS: dict[str, str] = {
     "pv": "haldenenergie.pv.config:PVConfig",
     "wind": "haldenenergie.wind.config:WindConfig",
     "suitability": "haldenenergie.suitability.config:SuitabilityConfig",
+    "layers": "haldenenergie.layers.config:LayersConfig",
 }
 
 
@@ -235,6 +237,7 @@ class Config:
     pv: PVConfig
     wind: WindConfig
     suitability: SuitabilityConfig
+    layers: LayersConfig
     origin: str = "defaults"
 
     def to_dict(self) -> dict[str, dict[str, Any]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..params import param
+from .loss_params import LossParams
 
 #: Allowed wake model names (checked on config load).
 WAKE_MODELS = ("jensen", "dena_mean", "none")
@@ -24,7 +25,7 @@ SITE_SHAPES = ("ellipse", "rectangle")
 
 
 @dataclass(frozen=True)
-class WindConfig:
+class WindConfig(LossParams):
     """Parameters of the wind stage (each with unit, source and range; see ``config show``)."""
 
     turbine_type: str = param(

@@ -1,0 +1,1 @@
+"""Constraint layers: forest, housing, protected areas, landmarks, heap outlines, open land."""
