@@ -48,6 +48,12 @@ SUITABLE, UNSUITABLE, NOT_ASSESSED = "suitable", "unsuitable", "not-assessed"
 #: Private column of :func:`haldenenergie.suitability.rank_results`: "layer" where the distance to
 #: housing came from the residential layer (for the source named in the reasons).
 DISTANCE_SOURCE_COLUMN = "_housing_distance_source"
+#: Results column written by the terrain stage (``HeapTerrain.housing_distance_source``): where a
+#: residential layer covered the heap it starts with "layer" and the distance is measured from the
+#: turbine site, whose cells nearer than the minimum were already removed.
+TERRAIN_SOURCE_COLUMN = "housing_distance_source"
+#: Source names (English, German) of a distance measured from the turbine site.
+SITE_SOURCE = ("residential layer, from the turbine site", "Wohngebiets-Layer, ab Anlagenstandort")
 
 
 def owner_group(owner: Any) -> str:
@@ -143,9 +149,15 @@ def housing_distance(
 ) -> tuple[float | None, str, str]:
     """Distance to housing [m] the classification uses, and its source in English and German.
 
-    The registry's value comes first; else the results row's ``housing_distance_m`` (named as
-    from the residential layer where :func:`rank_results` took it from there); None = unknown.
+    A distance the terrain stage measured from the turbine site with a covering residential layer
+    (``housing_distance_source`` starting with "layer", not "only nearness proven") comes first
+    (source :data:`SITE_SOURCE`). Else the registry's value; else the results row's
+    ``housing_distance_m`` (named as from the residential layer where :func:`rank_results` took it
+    from there); None = unknown.
     """
+    site = _site_distance(row)
+    if site is not None:
+        return site, *SITE_SOURCE
     dist = facts.get("housing_distance_m") if facts is not None else None
     if dist is not None:
         return dist, "registry", "Register"
@@ -155,6 +167,28 @@ def housing_distance(
     if row.get(DISTANCE_SOURCE_COLUMN) == "layer":
         return from_row, "residential layer", "Wohngebiets-Layer"
     return from_row, "results.csv", "results.csv"
+
+
+def _site_distance(row: Mapping[str, Any]) -> float | None:
+    """The distance [m] measured from the turbine site by a covering layer, else None."""
+    src = row.get(TERRAIN_SOURCE_COLUMN)
+    if is_blank(src) or not str(src).startswith("layer") or "only nearness" in str(src):
+        return None
+    dist = number(row, "housing_distance_m")
+    return None if math.isnan(dist) else dist
+
+
+def _housing_removed_all(row: Mapping[str, Any], dist: float | None, src, thr: float) -> bool:
+    """Whether the housing distance removed every turbine position (site measured by a layer).
+
+    True when the site distance is below the minimum and the site shrank (or its gross area is
+    unknown); the caller has already found that no new turbine fits.
+    """
+    if src[0] != SITE_SOURCE[0] or dist is None or dist >= thr:
+        return False
+    gross = number(row, "turbine_site_area_gross_ha")
+    net = number(row, "turbine_site_area_ha")
+    return math.isnan(gross) or math.isnan(net) or gross > net + 1e-9
 
 
 def _wind_by_distance(
@@ -177,6 +211,17 @@ def _wind_by_distance(
             f"per Wohngebiets-Layer (--residential) angeben",
         )
         return NOT_ASSESSED
+    if dist < thr and src[0] == SITE_SOURCE[0]:
+        why.add(
+            f"wind suitable: {int(n_new)} turbine position(s) >= {fmt_num(thr)} m from housing; "
+            f"site within {fmt_num(thr)} m removed (nearest housing {fmt_num(dist)} m from the "
+            f"turbine site, {src[0]}), {fmt_num(w_energy)} MWh/a",
+            f"Wind geeignet: {int(n_new)} Anlagenstandort(e) >= {fmt_num(thr, 0, 'de')} m von "
+            f"der Wohnbebauung; Standortfläche innerhalb {fmt_num(thr, 0, 'de')} m entfernt "
+            f"(nächste Wohnbebauung {fmt_num(dist, 0, 'de')} m vom Anlagenstandort, {src[1]}), "
+            f"{fmt_num(w_energy, 0, 'de')} MWh/a",
+        )
+        return SUITABLE
     if dist < thr:
         why.add(
             f"wind: {fmt_num(dist)} m to housing < {fmt_num(thr)} m minimum ({src[0]})",
@@ -212,6 +257,17 @@ def _wind_outcome(
             f"Wind nicht bewertet: kein Windergebnis{status}",
         )
         return NOT_ASSESSED
+    if n_new < cfg.min_new_turbines and _housing_removed_all(
+        row, dist, src, cfg.min_housing_distance_m
+    ):
+        thr = cfg.min_housing_distance_m
+        why.add(
+            f"wind: no turbine position >= {fmt_num(thr)} m from housing (nearest housing "
+            f"{fmt_num(dist)} m from the turbine site, {src[0]})",
+            f"Wind: kein Anlagenstandort >= {fmt_num(thr, 0, 'de')} m von der Wohnbebauung "
+            f"(nächste Wohnbebauung {fmt_num(dist, 0, 'de')} m vom Anlagenstandort, {src[1]})",
+        )
+        return UNSUITABLE
     if n_new < cfg.min_new_turbines:
         one = cfg.min_new_turbines == 1
         why.add(
@@ -304,7 +360,8 @@ def classify_heap(
         fired: list[dict] = []
         owner, access = row.get("owner"), None
     else:
-        fired = evaluate_rules(facts, cfg.rules)
+        # Rules may test results columns too (``results.<column>``, e.g. protected_area_ha).
+        fired = evaluate_rules({**facts, "results": row}, cfg.rules)
         owner = facts.get("owner") if not is_blank(facts.get("owner")) else row.get("owner")
         access = facts.get("access")
     block_pv = [r for r in fired if "block_pv" in r["effects"]]

@@ -6,6 +6,12 @@ ALKIS / ATKIS Basis-DLM residential land use of NRW, or OpenStreetMap ``landuse=
 gives it. Distances are measured in ETRS89 / UTM zone 32N (EPSG:25832). The layer is read by
 :func:`haldenenergie.geo.read_vector_layer` (GeoJSON in WGS84 as RFC 7946 requires, or a
 GeoPackage / Shapefile in any CRS).
+
+This is the point distance of the ``[suitability] residential_areas_path`` layer. With a
+``residential`` constraint layer (issue 11) the terrain stage measures the distance from the
+turbine site instead and removes site cells nearer than the minimum
+(:func:`haldenenergie.terrain.constraints.site_housing`); its ``housing_distance_source``
+("layer ...") makes the classification prefer that distance.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError
 from ..geo import read_vector_layer, to_metric
+from ..layers.model import EXTENT_MARGIN_M
 from .values import is_blank
 
 if TYPE_CHECKING:
@@ -24,11 +31,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("haldenenergie.suitability")
 
-#: Margin [m] around a residential layer's bounding box within which the layer is taken to
-#: describe a heap's surroundings. Assumption: 2 km is over three times the 600 m rule (RVR 2022)
-#: and ~1.5 km beyond the turbine distances that matter; a heap farther outside than that (e.g.
-#: a layer of one city and a heap in the next) is not covered by the layer.
-LAYER_EXTENT_MARGIN_M = 2000.0
+#: Margin [m] around a layer's bounding box within which it describes a heap's surroundings:
+#: the one value of every constraint layer (:data:`haldenenergie.layers.model.EXTENT_MARGIN_M`).
+LAYER_EXTENT_MARGIN_M = EXTENT_MARGIN_M
 
 
 def read_residential_union(path: str | Path) -> Any:

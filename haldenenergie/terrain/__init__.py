@@ -21,6 +21,11 @@ parametric
     Parametric mode: a heap's surface synthesised from area, height and form.
 reserved
     Reserved areas (landmarks, art works, reserves) read, buffered and rasterised.
+constraints
+    Constraint layers (forest, open land, protected, landmark, residential, heap outlines) on
+    each heap's grid: PV exclusions, housing distance from the turbine site, outlines.
+window
+    DEM mode: locating and reading a heap's window, delineating it.
 limits, plausibility
     Plausibility limits (``[terrain]`` parameters) and checks of DEM terrain: vertical units,
     nodata holes, flank slopes, DEM vs registry.
@@ -60,7 +65,7 @@ if TYPE_CHECKING:  # the lazily imported names, for type checkers and IDEs
         remove_small_patches,
         slope_aspect_horn,
     )
-    from .parametric import parametric_facts, synthesize_heap
+    from .parametric import parametric_facts, synthesize_heap, synthesize_on_outline
     from .plausibility import DemUnitsError, fact_mismatch_warnings
     from .reserved import read_reserved_areas
     from .stage import (
@@ -95,6 +100,7 @@ _LAZY: dict[str, str] = {
     "slope_aspect_horn": ".grid",
     "parametric_facts": ".parametric",
     "synthesize_heap": ".parametric",
+    "synthesize_on_outline": ".parametric",
     "read_reserved_areas": ".reserved",
     "HeapTerrain": ".stage",
     "fact_mismatch_warnings": ".plausibility",
@@ -155,6 +161,7 @@ __all__ = [
     "slope_aspect_horn",
     "surfaces_table",
     "synthesize_heap",
+    "synthesize_on_outline",
     "terrain_for_heaps",
     "terrain_table",
 ]

@@ -3,13 +3,16 @@
 :func:`analyse_grid` takes an elevation grid (from a DEM window or synthesised), the heap's
 footprint and its base level, and derives everything :class:`~haldenenergie.terrain.HeapTerrain`
 reports: slope and aspect by Horn (1981); classes of plateau / berm / flank (tilt band x aspect
-sector); exclusions (reserved, too steep, north-facing, contiguous patches < ``min_patch_area_m2``,
-1,500 m2 by default after the RVR heap energy analysis, 2022); horizon profiles from the heap's own
+sector); exclusions (reserved; the constraint layers protected, landmark, forest; too steep,
+north-facing, contiguous patches < ``min_patch_area_m2``, 1,500 m2 by default after the RVR heap
+energy analysis, 2022); horizon profiles from the heap's own
 surface; the half-height distance L (Taylor & Lee 1984) and the area able to host a turbine
 foundation. All areas are planimetric (map) areas [ha].
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -44,6 +47,9 @@ def analyse_grid(
     cfg: TerrainConfig,
     reserved: ArrayLike | None = None,
     summit_rc: tuple[int, int] | None = None,
+    layer_masks: Mapping[str, ArrayLike] | None = None,
+    site_exclude: ArrayLike | None = None,
+    forest: ArrayLike | None = None,
 ) -> dict:
     """Classify a heap's surface and derive everything :class:`HeapTerrain` reports.
 
@@ -57,6 +63,13 @@ def analyse_grid(
     cfg : TerrainConfig.
     reserved : bool array of reserved cells (buffer already applied) or None.
     summit_rc : (row, col) of the summit; default: centre of the highest cells.
+    layer_masks : {reason: bool array} of constraint-layer exclusions, applied after
+        ``reserved`` in the order given (:data:`~.columns.EXCLUSION_REASONS`: protected,
+        landmark, forest); reasons not given are left out of ``excluded``.
+    site_exclude : bool array of cells no turbine site may use (protected areas, landmark
+        buffers), in addition to ``reserved``.
+    forest : bool array of forest cells (after open land) for the surfaces' forest/open split;
+        None = no forest layer (the split columns are NaN).
 
     Returns
     -------
@@ -64,7 +77,8 @@ def analyse_grid(
     plateau_area_ha, pv_usable_area_ha, turbine_site_area_ha, half_height_distance_m,
     plateau_max_inscribed_diameter_m, mean_flank_slope_deg, summit_rc, surfaces (DataFrame),
     excluded (dict reason -> ha), class_map (int array: -1 none, 0 plateau, 1 berm, 2+ flanks),
-    usable (bool array), slope_deg, aspect_deg.
+    usable (bool array), slope_deg, aspect_deg, turbine_candidate and turbine_site (bool arrays:
+    the cells fit for a foundation, and those where a whole foundation disc fits).
     """
     z = np.asarray(z, dtype="float64")
     foot = np.asarray(footprint, dtype=bool) & np.isfinite(z)
@@ -79,10 +93,14 @@ def analyse_grid(
     res_mask = (
         (np.asarray(reserved, dtype=bool) & foot) if reserved is not None else np.zeros_like(foot)
     )
-    usable, excluded = _exclusions(valid, slope, aspect, res_mask, res_m, cfg)
+    layers = {k: np.asarray(v, dtype=bool) & foot for k, v in (layer_masks or {}).items()}
+    usable, excluded = _exclusions(valid, slope, aspect, res_mask, res_m, cfg, layers)
     surfaces = _surfaces(z, res_m, class_map, usable, slope, aspect, edges, cfg)
+    _forest_split(surfaces, class_map, usable, forest, res_m, edges)
     plateau = class_map == _PLATEAU
-    site_area = _turbine_site_area(z, res_m, foot, slope, res_mask, base_m, height, cfg)
+    no_site = res_mask if site_exclude is None else res_mask | np.asarray(site_exclude, bool)
+    candidate, site = _turbine_site(z, res_m, foot, slope, no_site, base_m, height, cfg)
+    site_area = site.sum() * cell_ha
     flank_slopes = slope[class_map >= _FLANK0]
     return {
         "footprint_area_ha": float(foot.sum() * cell_ha),
@@ -102,6 +120,8 @@ def analyse_grid(
         "usable": usable,
         "slope_deg": slope,
         "aspect_deg": aspect,
+        "turbine_candidate": candidate,
+        "turbine_site": site,
     }
 
 
@@ -124,22 +144,34 @@ def _classify(z, slope, aspect, valid, base_m, height, cfg: TerrainConfig):
     return class_map, edges
 
 
-def _exclusions(valid, slope, aspect, res_mask, res_m: float, cfg: TerrainConfig):
-    """Cells usable for PV and the area excluded per reason [ha], in the order applied."""
+def _exclusions(valid, slope, aspect, res_mask, res_m: float, cfg: TerrainConfig, layers=None):
+    """Cells usable for PV and the area excluded per reason [ha], in the order applied.
+
+    Order: reserved, the constraint layers of ``layers`` (protected, landmark, forest, in the
+    order given), too steep, north-facing, small patches; each cell counts for the first reason
+    that removes it.
+    """
     cell_ha = res_m * res_m / 1e4
-    too_steep = valid & ~res_mask & (slope > cfg.max_mounting_slope_deg)
+    gone = res_mask.copy()
+    layer_ha = {}
+    for reason, mask in (layers or {}).items():
+        hit = valid & mask & ~gone
+        layer_ha[reason] = hit.sum() * cell_ha
+        gone |= hit
+    too_steep = valid & ~gone & (slope > cfg.max_mounting_slope_deg)
     north = (
         valid
-        & ~res_mask
+        & ~gone
         & ~too_steep
         & (slope >= cfg.north_min_slope_deg)
         & in_azimuth_sector(aspect, *cfg.north_sector_deg)
     )
-    candidate = valid & ~res_mask & ~too_steep & ~north
+    candidate = valid & ~gone & ~too_steep & ~north
     usable = remove_small_patches(candidate, res_m * res_m, cfg.min_patch_area_m2)
     small = candidate & ~usable
     excluded = {
         "reserved": res_mask.sum() * cell_ha,
+        **layer_ha,
         "too_steep": too_steep.sum() * cell_ha,
         "north": north.sum() * cell_ha,
         "small_patch": small.sum() * cell_ha,
@@ -226,10 +258,11 @@ def _class_label(k: int, edges, aspect_deg) -> tuple[str, str, str, str, float]:
     return f"flank_{sec}_{tband}", "flank", tband, sec, _circular_mean_deg(aspect_deg)
 
 
-def _turbine_site_area(z, res_m, foot, slope, res_mask, base_m, height, cfg: TerrainConfig):
-    """Area [ha] where a level ``turbine_site_diameter_m`` disc fits.
+def _turbine_site(z, res_m, foot, slope, res_mask, base_m, height, cfg: TerrainConfig):
+    """Cells fit for a foundation, and cells where a level ``turbine_site_diameter_m`` disc fits.
 
-    Cells count when level enough, high enough (top part of the heap) and not reserved.
+    Cells are fit when level enough, high enough (top part of the heap) and not excluded
+    (``res_mask``: reserved, protected, landmark buffer). Returns (candidate, site) bool arrays.
     """
     site = (
         foot
@@ -238,7 +271,42 @@ def _turbine_site_area(z, res_m, foot, slope, res_mask, base_m, height, cfg: Ter
         & (z >= base_m + cfg.turbine_site_min_rel_height * height)
         & ~res_mask
     )
-    return disc_opening(site, res_m, cfg.turbine_site_diameter_m).sum() * (res_m * res_m / 1e4)
+    return site, disc_opening(site, res_m, cfg.turbine_site_diameter_m)
+
+
+def site_opening(candidate, res_m: float, cfg: TerrainConfig):
+    """Cells where a whole ``turbine_site_diameter_m`` disc fits into ``candidate`` (bool array)."""
+    return disc_opening(candidate, res_m, cfg.turbine_site_diameter_m)
+
+
+def _forest_split(surfaces, class_map, usable, forest, res_m: float, edges) -> None:
+    """Add the forest/open split columns to ``surfaces`` (in place; NaN without a forest layer).
+
+    ``usable_open_area_ha``: usable cells outside forest; ``forest_area_ha`` / ``open_area_ha``:
+    the class's cells in / outside forest [ha].
+    """
+    cols = ("usable_open_area_ha", "forest_area_ha", "open_area_ha")
+    if forest is None or surfaces.empty:
+        for c in cols:
+            surfaces[c] = np.nan
+        return
+    cell_ha = res_m * res_m / 1e4
+    forest = np.asarray(forest, dtype=bool)
+    n = 2 + 8 * (len(edges) - 1)
+    valid = class_map >= 0
+
+    def count(mask):
+        return np.bincount(class_map[valid & mask].ravel(), minlength=n) * cell_ha
+
+    per = {
+        "usable_open_area_ha": count(usable & ~forest),
+        "forest_area_ha": count(forest),
+        "open_area_ha": count(~forest),
+    }
+    # the rows of _surfaces: classes with usable cells, in class-code order
+    codes = np.flatnonzero(np.bincount(class_map[usable & valid].ravel(), minlength=n))
+    for c in cols:
+        surfaces[c] = [float(per[c][k]) for k in codes]
 
 
 def _summit_centre(z, foot, summit, height):

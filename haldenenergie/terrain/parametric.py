@@ -222,3 +222,61 @@ def parametric_facts(heap: Any, cfg: TerrainConfig) -> tuple[float, float, str, 
         base = cfg.default_base_elevation_m
         assumed.append(f"base_elevation_m={_fmt(base)} (default: median base of the fact table)")
     return float(area), float(height), form, base, assumed
+
+
+def synthesize_on_outline(outline_m: Any, height_m: float, form: str, cfg: TerrainConfig) -> dict:
+    """Synthesise a heap's surface inside a drawn outline (a ``heap_outline`` layer polygon).
+
+    Parameters
+    ----------
+    outline_m : shapely Polygon in EPSG:25832 [m].
+    height_m : relative height [m].
+    form : one of ``BUILD_FORMS``.
+    cfg : TerrainConfig.
+
+    Returns
+    -------
+    dict as :func:`synthesize_heap`, plus ``transform`` (affine.Affine of the grid, north-up).
+
+    Notes
+    -----
+    The outline is rasterised at ``parametric_resolution_m`` (coarsened below
+    ``parametric_max_cells``); the form's radial profile (plateau, flank, berms) is laid over the
+    distance d to the outline's edge, normalised by the largest d (the inscribed radius b):
+    rho = 1 - d / b, so a circular outline gives :func:`synthesize_heap`'s cone or table. The
+    landscape form's rolling top is not modelled on outlines (assumption: a plateau).
+    """
+    from affine import Affine
+    from scipy import ndimage
+
+    from .reserved import rasterize
+
+    if form not in BUILD_FORMS:
+        raise ConfigError(f"form {form!r} unknown; choose one of {', '.join(BUILD_FORMS)}")
+    minx, miny, maxx, maxy = outline_m.bounds
+    half = max(maxx - minx, maxy - miny) / 2
+    res, n = _grid_size(half / 1.08, None, cfg)
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    tr = Affine(res, 0.0, cx - n * res / 2, 0.0, -res, cy + n * res / 2)
+    foot = rasterize(outline_m, (n, n), tr)
+    d = ndimage.distance_transform_edt(foot) * res - res / 2
+    b = float(d.max()) if foot.any() else 0.0
+    shape = _plan_shape(max(math.pi * b * b / 1e4, 1e-6), height_m, _round_form(form), cfg)
+    pts_r, pts_z = _radial_profile(shape, cfg.berm_width_m)
+    rho = np.where(foot, 1.0 - d / max(b, 1e-9), 1.0)
+    frac = np.interp(rho, pts_r, pts_z, right=0.0)
+    return {
+        "z_rel": shape.height_m * np.where(foot, frac, 0.0),
+        "res_m": res,
+        "footprint": foot,
+        "plateau_share": shape.rho_p**2,
+        "flank_slope_deg": shape.flank_deg,
+        "n_berms": shape.n_berms,
+        "warnings": shape.warnings,
+        "transform": tr,
+    }
+
+
+def _round_form(form: str) -> str:
+    """The form whose round profile is laid over an outline (elongated: its outline is drawn)."""
+    return "table" if form in ("elongated", "landscape") else form

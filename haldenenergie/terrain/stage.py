@@ -32,13 +32,20 @@ import pandas as pd
 from scipy import ndimage
 
 from ..errors import TerrainError
-from ..geo import to_metric, wgs84_transformer
+from ..geo import wgs84_transformer
 from .analysis import analyse_grid
 from .columns import EXCLUSION_REASONS, HEAP_COLUMNS, SURFACE_COLUMNS
 from .config import TerrainConfig
-from .delineate import delineate_heap, footprint_min_rise_auto
+from .constraints import (
+    LayerContext,
+    grid_layers,
+    heap_outline,
+    layer_context,
+    layer_fields,
+    pv_kwargs,
+)
 from .dem import DemFileError, DemSource
-from .parametric import parametric_facts, synthesize_heap
+from .parametric import parametric_facts, synthesize_heap, synthesize_on_outline
 from .plausibility import (
     check_elevation_range,
     check_vertical_units,
@@ -49,6 +56,7 @@ from .plausibility import (
     peak_height,
 )
 from .reserved import rasterize, reserved_geometry
+from .window import _delineate, _heap_xy, _min_rise, _read_heap_window
 
 log = logging.getLogger("haldenenergie.terrain")
 
@@ -76,7 +84,18 @@ class HeapTerrain:
     assumed : facts that were assumed, e.g. ``"height_rel_m=48.5 (default: median ...)"``.
     warnings : e.g. why DEM mode fell back to parametric.
     surfaces : one row per usable PV surface class (SURFACE_COLUMNS).
-    excluded : area excluded by reason [ha]: reserved, too_steep, north, small_patch.
+    excluded : area excluded by reason [ha] (EXCLUSION_REASONS; a layer reason is absent, i.e.
+        NaN in the table, where its layer was not given or does not cover the heap).
+    turbine_site_area_gross_ha : turbine site area before the housing distance [ha].
+    forest_area_ha, open_area_ha : footprint in / outside forest (forest layer, open land
+        removed) [ha]; NaN without a covering forest layer.
+    protected_area_ha : footprint in protected areas [ha]; NaN without a covering layer.
+    housing_distance_m : from the nearest turbine-site cell to housing (residential layer), else
+        the registry's distance [m]; NaN unknown.
+    housing_distance_source : "registry", "layer <file> (<schema>), from turbine site", ...;
+        "" unknown.
+    layers_used, layers_not_assessed : ";"-joined layer kinds that covered this heap / that were
+        given but do not cover it.
     """
 
     heap_id: str
@@ -100,6 +119,14 @@ class HeapTerrain:
         default_factory=lambda: pd.DataFrame(columns=list(SURFACE_COLUMNS))
     )
     excluded: dict = field(default_factory=dict)
+    turbine_site_area_gross_ha: float = float("nan")
+    forest_area_ha: float = float("nan")
+    open_area_ha: float = float("nan")
+    protected_area_ha: float = float("nan")
+    housing_distance_m: float = float("nan")
+    housing_distance_source: str = ""
+    layers_used: str = ""
+    layers_not_assessed: str = ""
 
     def to_row(self) -> dict:
         """One flat row for CSV output (HEAP_COLUMNS)."""
@@ -109,24 +136,23 @@ class HeapTerrain:
             if k not in ("assumed", "warnings") and not k.startswith("excluded_")
         }
         for reason in EXCLUSION_REASONS:
-            row[f"excluded_{reason}_ha"] = self.excluded.get(reason, 0.0)
+            row[f"excluded_{reason}_ha"] = self.excluded.get(reason, float("nan"))
         row["assumed"] = "; ".join(self.assumed)
         row["warnings"] = "; ".join(self.warnings)
         return {k: row[k] for k in HEAP_COLUMNS}
 
 
-def _heap_xy(heap):
-    """The heap's registry point in EPSG:25832 [m], or None without a position."""
-    lat, lon = getattr(heap, "lat", None), getattr(heap, "lon", None)
-    if lat is None or lon is None or not (np.isfinite(lat) and np.isfinite(lon)):
-        return None
-    return wgs84_transformer().transform(lon, lat)
-
-
-def _parametric(heap, cfg: TerrainConfig, reserved=None, warnings=()) -> HeapTerrain:
+def _parametric(heap, cfg: TerrainConfig, reserved=None, warnings=(), ctx=None) -> HeapTerrain:
     """Parametric terrain of one heap (synthesised surface, reserved areas where it is placed)."""
+    ctx = ctx or LayerContext()
+    xy = _heap_xy(heap)
+    outline, note = heap_outline(ctx, xy)
     area, height, form, base, assumed = parametric_facts(heap, cfg)
-    syn = synthesize_heap(area, height, form, cfg)
+    if outline is not None:
+        syn = synthesize_on_outline(outline, height, form, cfg)
+        assumed = [a for a in assumed if not a.startswith("area_ha=")] + [note]
+    else:
+        syn = synthesize_heap(area, height, form, cfg)
     # The synthetic shape itself is an assumption even where every fact is known: list it.
     berms = f", {syn['n_berms']} berm(s)" if syn.get("n_berms") else ""
     shape = (
@@ -137,26 +163,32 @@ def _parametric(heap, cfg: TerrainConfig, reserved=None, warnings=()) -> HeapTer
     z = base + syn["z_rel"]
     res = syn["res_m"]
     warns = list(warnings) + syn["warnings"]
-    xy = _heap_xy(heap)
     geom = reserved_geometry(cfg, reserved)
-    res_mask = None
+    res_mask = tr = None
     if xy is not None:
         from affine import Affine
 
         n = z.shape[0]
-        tr = Affine(res, 0.0, xy[0] - n * res / 2, 0.0, -res, xy[1] + n * res / 2)
+        tr = syn.get("transform") or Affine(
+            res, 0.0, xy[0] - n * res / 2, 0.0, -res, xy[1] + n * res / 2
+        )
         if geom is not None:
             res_mask = rasterize(geom, z.shape, tr)
     elif geom is not None:
         warns.append("reserved areas not applied: heap has no position")
-    out = analyse_grid(z, res, syn["footprint"], base, cfg, reserved=res_mask)
+    if xy is None and ctx.active:
+        warns.append("constraint layers not applied: heap has no position")
+    gl = grid_layers(ctx, syn["footprint"], tr, res)
+    warns += gl.warnings
+    out = analyse_grid(z, res, syn["footprint"], base, cfg, reserved=res_mask, **pv_kwargs(gl))
+    extra = layer_fields(ctx, gl, out, tr, res, cfg, heap, note)
     for w in flank_slope_warnings(out["mean_flank_slope_deg"], cfg):
         log.warning("heap %s: parametric terrain: %s", heap.id, w)
         warns.append(w)
     lat, lon = getattr(heap, "lat", None), getattr(heap, "lon", None)
     if xy is None:
         lat = lon = None
-    return _make(heap.id, "parametric", out, res, assumed, warns, lat, lon)
+    return _make(heap.id, "parametric", out, res, assumed, warns, lat, lon, extra)
 
 
 #: Figures of :func:`analyse_grid` copied into :class:`HeapTerrain` as they are.
@@ -174,8 +206,8 @@ _FIGURES = (
 )
 
 
-def _make(heap_id, source, out, res, assumed, warnings, lat, lon) -> HeapTerrain:
-    """HeapTerrain from the result of :func:`analyse_grid`."""
+def _make(heap_id, source, out, res, assumed, warnings, lat, lon, extra=None) -> HeapTerrain:
+    """HeapTerrain from the result of :func:`analyse_grid` (``extra``: the layer fields)."""
     return HeapTerrain(
         heap_id=heap_id,
         terrain_source=source,
@@ -187,12 +219,15 @@ def _make(heap_id, source, out, res, assumed, warnings, lat, lon) -> HeapTerrain
         warnings=tuple(warnings),
         surfaces=out["surfaces"],
         excluded=out["excluded"],
+        **(extra or {}),
     )
 
 
-def _from_dem(heap, cfg: TerrainConfig, dem: DemSource, reserved=None) -> HeapTerrain:
+def _from_dem(heap, cfg: TerrainConfig, dem: DemSource, reserved=None, ctx=None) -> HeapTerrain:
     """DEM terrain of one heap: read its window, check and fill it, delineate it, analyse it."""
-    xy, fp_m, z, tr, used = _read_heap_window(heap, cfg, dem)
+    ctx = ctx or LayerContext()
+    outline, note = heap_outline(ctx, _heap_xy(heap))
+    xy, fp_m, z, tr, used = _read_heap_window(heap, cfg, dem, outline)
     label = "+".join(used) if used else dem.label
     rise, assumed = _min_rise(cfg, dem.native_resolution_m(used))
     cfg = dataclasses.replace(cfg, footprint_min_rise_m=rise)
@@ -212,7 +247,12 @@ def _from_dem(heap, cfg: TerrainConfig, dem: DemSource, reserved=None) -> HeapTe
         )
     geom = reserved_geometry(cfg, reserved)
     res_mask = rasterize(geom, z.shape, tr) if geom is not None else None
-    out = analyse_grid(z, res, foot, base, cfg, reserved=res_mask, summit_rc=summit_rc)
+    gl = grid_layers(ctx, foot & np.isfinite(z), tr, res)
+    out = analyse_grid(
+        z, res, foot, base, cfg, reserved=res_mask, summit_rc=summit_rc, **pv_kwargs(gl)
+    )
+    extra = layer_fields(ctx, gl, out, tr, res, cfg, heap, note)
+    warns += gl.warnings
     check_vertical_units(out["summit_elevation_m"], out["relative_height_m"], heap, cfg, label)
     warns += fact_mismatch_warnings(
         heap, out["relative_height_m"], out["footprint_area_ha"], cfg.fact_mismatch_factor
@@ -224,81 +264,8 @@ def _from_dem(heap, cfg: TerrainConfig, dem: DemSource, reserved=None) -> HeapTe
     sx, sy = tr.c + (sc + 0.5) * res, tr.f - (sr + 0.5) * res
     lon, lat = wgs84_transformer(inverse=True).transform(sx, sy)
     names = "+".join(used) if len(used) <= 3 else f"{used[0]}+{len(used) - 1} more"
-    return _make(heap.id, f"dem:{names}", out, res, assumed, warns, float(lat), float(lon))
-
-
-def _read_heap_window(heap, cfg: TerrainConfig, dem: DemSource):
-    """Locate the heap and read its DEM window: (xy, footprint in EPSG:25832, z, transform, used).
-
-    The window is ``window_half_size_m`` around the registry point, widened to hold a registry
-    footprint polygon plus 500 m; without a point, the polygon's representative point is used.
-    """
-    footprint_geom = getattr(heap, "footprint", None)
-    xy = _heap_xy(heap)
-    if xy is None and footprint_geom is None:
-        raise TerrainError(
-            f"heap {heap.id}: no coordinates or footprint to locate it in DEM "
-            f"{dem.label}; add a Point or Polygon geometry to the registry"
-        )
-    fp_m = None
-    half = cfg.window_half_size_m
-    if footprint_geom is not None:
-        fp_m = to_metric(footprint_geom)
-        if xy is None:
-            c = fp_m.representative_point()
-            xy = (c.x, c.y)
-        minx, miny, maxx, maxy = fp_m.bounds
-        half = max(
-            half,
-            max(abs(maxx - xy[0]), abs(minx - xy[0]), abs(maxy - xy[1]), abs(miny - xy[1])) + 500.0,
-        )
-    z, tr, used = dem.read_window(xy, half, cfg.resolution_m, heap.id)
-    return xy, fp_m, z, tr, used
-
-
-def _min_rise(cfg: TerrainConfig, native_res_m: float) -> tuple[float, list[str]]:
-    """footprint_min_rise_m in effect [m] (configured, or auto by the native pixel size).
-
-    Returns the value and the ``assumed`` entry that records it.
-    """
-    if cfg.footprint_min_rise_m > 0:
-        rise = cfg.footprint_min_rise_m
-        return rise, [f"footprint_min_rise_m={rise:g} (configured)"]
-    rise = round(footprint_min_rise_auto(native_res_m), 2)
-    return rise, [
-        f"footprint_min_rise_m={rise:g} (auto for the DEM's native pixel size "
-        + f"~{native_res_m:.3g} m)"
-    ]
-
-
-def _delineate(heap, cfg: TerrainConfig, dem: DemSource, z, tr, xy, within):
-    """Footprint, summit (row, col) and base [m a.s.l.] of the heap in its window.
-
-    Raises TerrainError (a DEM fallback reason) when the DEM holds only nodata near the heap,
-    the heap cannot be delineated, or nothing rises enough above the base level.
-    """
-    res = cfg.resolution_m
-    seed = (int((tr.f - xy[1]) // res), int((xy[0] - tr.c) // res))
-    rr, cc = np.ogrid[0 : z.shape[0], 0 : z.shape[1]]
-    near = np.hypot(rr - seed[0], cc - seed[1]) * res <= max(cfg.summit_search_radius_m, res)
-    probe = within if within is not None and within.any() else near
-    if not np.isfinite(z[probe]).any():
-        raise TerrainError(
-            f"{dem.label}: DEM holds only nodata at heap {heap.id} ({getattr(heap, 'lat', None)}, "
-            f"{getattr(heap, 'lon', None)}); use a DEM with data there or leave --dem out"
-        )
-    try:
-        foot, summit_rc, base = delineate_heap(z, res, seed, cfg, within=within)
-    except ValueError as exc:
-        raise TerrainError(f"{dem.label}: cannot delineate heap {heap.id} ({exc})") from None
-    if foot.sum() * res * res < cfg.min_patch_area_m2:
-        raise TerrainError(
-            f"{dem.label}: no heap found at heap {heap.id}: nothing rises "
-            f"{cfg.footprint_min_rise_m:g} m above the base level within "
-            f"{cfg.summit_search_radius_m:g} m of its point at {res:g} m resolution; check the "
-            "heap's coordinates, give a footprint polygon, or use a finer DEM"
-        )
-    return foot, summit_rc, base
+    assumed = assumed + [note] if note else assumed
+    return _make(heap.id, f"dem:{names}", out, res, assumed, warns, float(lat), float(lon), extra)
 
 
 def heap_terrain(
@@ -306,6 +273,10 @@ def heap_terrain(
     cfg: TerrainConfig | None = None,
     dem: DemSource | None = None,
     reserved: Any = None,
+    *,
+    layers: Any = None,
+    min_housing_distance_m: float = 600.0,
+    layers_cfg: Any = None,
 ) -> HeapTerrain:
     """Terrain of one heap: from ``dem`` if given, else parametric from the heap's facts.
 
@@ -317,6 +288,13 @@ def heap_terrain(
     dem : DemSource from :func:`open_dem`, or None for parametric terrain.
     reserved : shapely geometry in EPSG:25832 of reserved areas (buffer applied); default: read
         from ``cfg.reserved_areas_path`` if set.
+    layers : :class:`haldenenergie.layers.LayerSet` or None: constraint layers (forest,
+        residential, protected, landmark, heap_outline, open_land; :mod:`.constraints`).
+        None or an empty set: the terrain without layers.
+    min_housing_distance_m : minimum distance of a turbine to housing [m] (600 m, RVR heap
+        energy analysis 2022); turbine-site cells nearer to a residential layer are removed.
+    layers_cfg : LayersConfig or None (``landmark_buffer_m`` [m], ``forest_clearing_max_ha``
+        [ha]; defaults in :mod:`.constraints`).
 
     Raises
     ------
@@ -326,9 +304,10 @@ def heap_terrain(
         that are not metres (:mod:`~haldenenergie.terrain.plausibility`).
     """
     cfg = cfg or TerrainConfig()
+    ctx = layer_context(layers, cfg, layers_cfg, min_housing_distance_m)
     if dem is None:
-        return _parametric(heap, cfg, reserved)
-    return _from_dem(heap, cfg, dem, reserved)
+        return _parametric(heap, cfg, reserved, ctx=ctx)
+    return _from_dem(heap, cfg, dem, reserved, ctx=ctx)
 
 
 def terrain_for_heaps(
@@ -338,6 +317,10 @@ def terrain_for_heaps(
     fallback: bool = True,
     reserved: Any = None,
     progress: Callable[[], object] | None = None,
+    *,
+    layers: Any = None,
+    min_housing_distance_m: float = 600.0,
+    layers_cfg: Any = None,
 ) -> dict[str, HeapTerrain]:
     """Terrain of many heaps.
 
@@ -355,6 +338,8 @@ def terrain_for_heaps(
         Reserved areas (default: from ``cfg.reserved_areas_path``).
     progress : callable, optional
         Called once per heap (e.g. a progress bar update).
+    layers, min_housing_distance_m, layers_cfg
+        Constraint layers and their thresholds, as for :func:`heap_terrain`.
 
     Returns
     -------
@@ -371,13 +356,14 @@ def terrain_for_heaps(
     """
     cfg = cfg or TerrainConfig()
     geom = reserved_geometry(cfg, reserved)
+    ctx = layer_context(layers, cfg, layers_cfg, min_housing_distance_m)
     out: dict[str, HeapTerrain] = {}
     fell_back: dict[str, str] = {}  # heap id -> short reason
     for heap in heaps:
         if dem is None:
-            out[heap.id] = _parametric(heap, cfg, geom)
+            out[heap.id] = _parametric(heap, cfg, geom, ctx=ctx)
         else:
-            out[heap.id] = _dem_or_fallback(heap, cfg, dem, geom, fallback, fell_back)
+            out[heap.id] = _dem_or_fallback(heap, cfg, dem, geom, fallback, fell_back, ctx)
         if progress is not None:
             progress()
     if dem is not None and out and len(fell_back) == len(out):
@@ -396,14 +382,14 @@ def terrain_for_heaps(
     return out
 
 
-def _dem_or_fallback(heap, cfg, dem, geom, fallback: bool, fell_back: dict) -> HeapTerrain:
+def _dem_or_fallback(heap, cfg, dem, geom, fallback: bool, fell_back: dict, ctx) -> HeapTerrain:
     """DEM terrain of a heap; with ``fallback``, parametric terrain if the DEM cannot serve it.
 
     A fallback is recorded in ``fell_back`` (heap id -> short reason). A DEM file problem
     (:class:`DemFileError`) is never answered by a fallback: the file is broken for every heap.
     """
     try:
-        return _from_dem(heap, cfg, dem, geom)
+        return _from_dem(heap, cfg, dem, geom, ctx=ctx)
     except DemFileError:
         raise
     except TerrainError as exc:
@@ -412,7 +398,7 @@ def _dem_or_fallback(heap, cfg, dem, geom, fallback: bool, fell_back: dict) -> H
         msg = f"DEM not used, parametric instead: {exc}"
         log.info("heap %s: %s", heap.id, msg)
         fell_back[heap.id] = _fallback_reason(str(exc))
-        return _parametric(heap, cfg, geom, warnings=[msg])
+        return _parametric(heap, cfg, geom, warnings=[msg], ctx=ctx)
 
 
 def _raise_none_served(dem: DemSource, fell_back: dict) -> None:
