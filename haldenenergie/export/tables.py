@@ -221,10 +221,19 @@ def committee_table(results: pd.DataFrame, lang: str = "de", columns=None) -> pd
 
 
 def totals_view(totals: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
-    """Totals with the group label of ``lang`` (column ``group_label``) and no other label."""
+    """Totals with the group label of ``lang`` (column ``group_label``) and no other label.
+
+    The PV upper-bound label (``pv_basis`` English, ``pv_basis_de`` German) is kept in the
+    language of ``lang`` as column ``pv_basis``, right after the group label.
+    """
     check_lang(lang)
     df = totals.copy()
     label = "group_de" if lang == "de" else "group_en"
     if label in df:
         df.insert(1, "group_label", df[label])
+    basis = "pv_basis_de" if lang == "de" else "pv_basis"
+    if basis in df:
+        text = df[basis].fillna("").astype(str)
+        df = df.drop(columns=[c for c in ("pv_basis", "pv_basis_de") if c in df.columns])
+        df.insert(2 if "group_label" in df else 1, "pv_basis", text)
     return df[[c for c in df.columns if c not in ("group_en", "group_de")]]

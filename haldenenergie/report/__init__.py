@@ -25,8 +25,12 @@ sections), :mod:`.html` (the page), :mod:`.write` (the file), :mod:`.text`, :mod
 :mod:`.fmt` (texts, column labels, number formats), :mod:`.translate` (German renderings of the
 run's English technical notes). The first page opens with a boxed provenance notice
 (:func:`haldenenergie.results.provenance.provenance`): weather (the synthetic reference year
-flagged as not for planning figures), terrain source per heap count, constraint layers, assumed
-facts.
+flagged as not for planning figures), terrain source per heap count, constraint layers used
+(file, schema) and missing, assumed facts, and the PV upper bound when no forest layer was used.
+Under the key figures, :mod:`.honest` adds the PV basis, the part of the total from heaps with
+facts missing and the wind potential not assessed (also beside the new-wind figure); the ranking
+shows the "facts missing" group after the known heaps; section 6 shows the wind calibration
+(manifest ``wind_calibration``) or that the wind model is not calibrated.
 """
 
 from __future__ import annotations

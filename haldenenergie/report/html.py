@@ -77,6 +77,7 @@ def provenance_box(data: ReportData, lang: str) -> str:
     items = []
     for i, line in enumerate(prov.lines(lang)):
         cls = ' class="synthetic"' if i == 0 and prov.weather.synthetic else ""
+        cls = ' class="upper-bound"' if i == 4 else cls
         items.append(f"<li{cls}>{esc(line)}</li>")
     synthetic = " synthetic" if prov.weather.synthetic else ""
     return (

@@ -13,6 +13,7 @@ from .columns import column_label, fmt_value
 from .data import ReportData, num, parameter_rows, suitable_uses, total_energy
 from .elements import badge, img, na
 from .fmt import esc, fmt_number, get, isnum, linkify, param_value, slug, split_list
+from .honest import calibration_block
 from .map import map_chart
 from .text import LABELS, LANGS, lbl, param_doc, value_label, yes_no
 from .translate import technical_text
@@ -145,6 +146,27 @@ def _ranking_row(r: pd.Series, energy: float, pv_ok: bool, wind_ok: bool, lang: 
     )
 
 
+def _group_row(df: pd.DataFrame, i: int, lang: str) -> str:
+    """A heading row where a ranking group starts ("" elsewhere or with one group only).
+
+    Known heaps are ranked 1..k, heaps with facts missing (area or height assumed) after them,
+    k+1..n (``rank_group``, :mod:`haldenenergie.suitability.facts`).
+    """
+    if "rank_group" not in df.columns:
+        return ""
+    groups = df["rank_group"].fillna("").astype(str)
+    if not groups.eq("facts missing").any():
+        return ""
+    g = groups.iloc[i]
+    if g == "" or (i > 0 and groups.iloc[i - 1] == g):
+        return ""
+    if g == "facts missing":
+        text = lbl("group_facts_missing", lang)
+    else:
+        text = lbl("group_known", lang).replace("{n}", str(int(groups.eq(g).sum())))
+    return f'<tr class="rank-group"><td colspan="{len(_RANKING_HEAD)}">{esc(text)}</td></tr>'
+
+
 def ranking_section(df: pd.DataFrame, lang: str) -> str:
     """Section 4: the ranking table (rank order) with notes on brackets and robust candidates."""
     out = [f'<section id="ranking" class="major"><h2>4 {esc(lbl("ranking", lang))}</h2>']
@@ -161,7 +183,8 @@ def ranking_section(df: pd.DataFrame, lang: str) -> str:
     )
     pv_ok, wind_ok = suitable_uses(df)
     rows = [
-        _ranking_row(r, energy.iloc[i], bool(pv_ok[i]), bool(wind_ok[i]), lang)
+        _group_row(df, i, lang)
+        + _ranking_row(r, energy.iloc[i], bool(pv_ok[i]), bool(wind_ok[i]), lang)
         for i, r in df.iterrows()
     ]
     cols = "".join(f'<col style="width:{w}%">' for w in RANKING_COL_WIDTHS_PCT)
@@ -287,6 +310,7 @@ def assumptions_section(
     out = [f'<section id="assumptions" class="major"><h2>6 {esc(lbl("assumptions", lang))}</h2>']
     m = data.manifest
     out.append(run_warnings_block(m, lang))
+    out.append(calibration_block(m, lang))
     params = m.get("parameters") if m is not None else None
     rows = parameter_rows(params if isinstance(params, Mapping) else {}, describe_rows)
     if m is None or not rows:

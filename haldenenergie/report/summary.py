@@ -17,6 +17,7 @@ from .columns import column_label, fmt_value, unit_of
 from .data import ReportData, manifest_inputs, num, total_energy
 from .elements import is_numeric_col, kv, table
 from .fmt import esc, fmt_number, fmt_time, get, is_float, isnum, linkify, maybe_float
+from .honest import honesty_notes, layers_cell, wind_card_value
 from .text import LABELS, LANGS, class_label, lbl, value_label
 from .translate import technical_text
 
@@ -205,6 +206,8 @@ def _key_figures(data: ReportData, df: pd.DataFrame, lang: str) -> str:
     overall = _overall_row(data.totals)
     cards = [(lbl("n_heaps", lang), fmt_number(len(df), 0, lang))]
     cards += _cards_from_results(df, lang) if overall is None else _cards_from_totals(overall, lang)
+    wind_key = lbl("wind_capacity", lang)
+    cards = [(k, wind_card_value(data.totals, v, lang) if k == wind_key else v) for k, v in cards]
     out = (
         '<div class="cards">'
         + "".join(
@@ -218,7 +221,7 @@ def _key_figures(data: ReportData, df: pd.DataFrame, lang: str) -> str:
         what = get(overall, f"{cls}_{lang}") if cls else None
         if what:
             out += f'<p class="note">{esc(lbl("key_figures", lang))}: {esc(what)}</p>'
-    return out
+    return out + honesty_notes(data.totals, data.results, lang)
 
 
 def _factors_html(totals: pd.DataFrame, factors: list[tuple[str, str]], lang: str) -> str:
@@ -275,7 +278,9 @@ def _totals_block(data: ReportData, df: pd.DataFrame, lang: str) -> str:
     """Totals by class with their factors and the existing turbines, or sums of results.csv."""
     out = [f"<h3>{esc(lbl('totals_by_class', lang))}</h3>"]
     if data.totals is not None and not data.totals.empty:
-        totals, factors = _split_totals(data.totals)
+        # the PV basis labels are shown once, under the key figures (honesty_notes)
+        shown = data.totals.drop(columns=["pv_basis", "pv_basis_de"], errors="ignore")
+        totals, factors = _split_totals(shown)
         out.append(f'<div class="tablewrap">{_totals_html(totals, lang)}</div>')
         out.append(_factors_html(data.totals, factors, lang))
         out.append(_existing_wind_note(df, lang))
@@ -334,6 +339,7 @@ def _input_rows(data: ReportData, df: pd.DataFrame, lang: str) -> list[tuple[str
     rows = [
         (lbl("weather", lang), _weather_cell(m, lang)),
         (lbl("terrain", lang), _terrain_cell(m, df, lang)),
+        (lbl("constraint_layers", lang), layers_cell(m, data.results, lang)),
         (lbl("registry", lang), reg or esc(lbl("not_available", lang))),
         (lbl("config", lang), cfg),
     ]

@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..suitability.basis import forest_considered, pv_basis_text
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
@@ -113,6 +115,9 @@ class Provenance:
     layers_used : constraint-layer kinds (:data:`LAYER_KINDS` order, then others) the run used.
     layers_missing : kinds of :data:`LAYER_KINDS` the run did not use.
     layer_files : kind -> file name(s) of the layers used.
+    layer_schemas : kind -> schema mapping name(s) of the layers used ("" if not recorded).
+    n_forest : heaps whose results column ``layers_used`` names a ``forest`` layer (0 when the
+        column is absent: no layers).
     n_assumed : heaps with at least one registry fact replaced by a default.
     assumed_heaps : their heap ids (results order).
     assumed_facts : fact name -> number of heaps for which it was assumed.
@@ -128,6 +133,8 @@ class Provenance:
     layers_used: tuple[str, ...] = ()
     layers_missing: tuple[str, ...] = LAYER_KINDS
     layer_files: Mapping[str, str] = field(default_factory=dict)
+    layer_schemas: Mapping[str, str] = field(default_factory=dict)
+    n_forest: int = 0
     n_assumed: int = 0
     assumed_heaps: tuple[str, ...] = ()
     assumed_facts: Mapping[str, int] = field(default_factory=dict)
@@ -143,15 +150,33 @@ class Provenance:
 
         Returns
         -------
-        list of str, one line each for weather, terrain, layers and assumptions.
+        list of str, one line each for weather, terrain, layers and assumptions, then the PV
+        basis (:func:`pv_basis_text`) when the PV figures are a technical upper bound.
         """
         de = lang == "de"
-        return [
+        lines = [
             _weather_line(self.weather, de),
             _terrain_line(self, de),
             _layers_line(self, de),
             _assumptions_line(self, de),
         ]
+        basis = self.pv_basis_text(lang)
+        if basis:
+            lines.append("PV: " + basis)
+        return lines
+
+    def pv_basis_text(self, lang: str = "en") -> str:
+        """The upper-bound label of the PV figures ("" when every heap had a forest layer).
+
+        Parameters
+        ----------
+        lang : ``"de"`` or ``"en"``.
+
+        Returns
+        -------
+        str, see :func:`pv_basis_text`.
+        """
+        return pv_basis_text(self.n_forest, self.n_heaps, lang)
 
 
 def provenance(manifest: Mapping | None, results: pd.DataFrame | None = None) -> Provenance:
@@ -168,7 +193,7 @@ def provenance(manifest: Mapping | None, results: pd.DataFrame | None = None) ->
     Provenance
     """
     m = manifest if isinstance(manifest, Mapping) else {}
-    used, files = _layers(m)
+    used, files, schemas = _layers(m)
     terrain = _terrain_counts(results)
     assumed, facts = _assumed(results)
     return Provenance(
@@ -180,6 +205,8 @@ def provenance(manifest: Mapping | None, results: pd.DataFrame | None = None) ->
         layers_used=used,
         layers_missing=tuple(k for k in LAYER_KINDS if k not in used),
         layer_files=files,
+        layer_schemas=schemas,
+        n_forest=int(sum(forest_considered(results))),
         n_assumed=len(assumed),
         assumed_heaps=tuple(assumed),
         assumed_facts=facts,
@@ -338,40 +365,57 @@ def _layer_kind(name: str) -> str | None:
 
 
 def _layer_candidates(m: Mapping):
-    """(name, path) pairs that may name a constraint layer: inputs, parameters, ``layers``."""
+    """(name, path, schema) that may name a constraint layer: inputs, parameters, ``layers``.
+
+    ``layers`` is a mapping kind -> path(s), or a list of records ``{"kind", "path", "schema",
+    "sha256", "n_features"}`` (as the pipeline writes it).
+    """
     for item in m.get("inputs") or []:
         if isinstance(item, Mapping):
-            yield _text(item.get("role")), item.get("path")
+            yield _text(item.get("role")), item.get("path"), _text(item.get("schema"))
     params = m.get("parameters")
     if isinstance(params, Mapping):
         for section in params.values():
             if isinstance(section, Mapping):
-                yield from ((str(k), v) for k, v in section.items() if str(k).endswith("_path"))
+                yield from ((str(k), v, "") for k, v in section.items() if str(k).endswith("_path"))
     elif isinstance(params, list):
         for r in params:
             if isinstance(r, Mapping) and str(r.get("key", "")).endswith("_path"):
-                yield str(r["key"]), r.get("value")
+                yield str(r["key"]), r.get("value"), ""
     layers = m.get("layers")
     if isinstance(layers, Mapping):
-        yield from ((str(k), v) for k, v in layers.items())
+        yield from ((str(k), v, "") for k, v in layers.items())
     elif isinstance(layers, list):
         for r in layers:
             if isinstance(r, Mapping):
-                yield _text(r.get("kind") or r.get("role")), r.get("path") or r.get("file")
+                yield (
+                    _text(r.get("kind") or r.get("role")),
+                    r.get("path") or r.get("file"),
+                    _text(r.get("schema")),
+                )
 
 
-def _layers(m: Mapping) -> tuple[tuple[str, ...], dict[str, str]]:
+def _add_unique(have: list[str], new) -> None:
+    have.extend(n for n in new if n and n not in have)
+
+
+def _layers(m: Mapping) -> tuple[tuple[str, ...], dict[str, str], dict[str, str]]:
     files: dict[str, list[str]] = {}
-    for name, path in _layer_candidates(m):
+    schemas: dict[str, list[str]] = {}
+    for name, path, schema in _layer_candidates(m):
         kind = _layer_kind(name)
         paths = path if isinstance(path, (list, tuple)) else [path]
         names = [_text(p).replace("\\", "/").rsplit("/", 1)[-1] for p in paths if _text(p)]
         if kind is None or not names:
             continue
-        have = files.setdefault(kind, [])
-        have.extend(n for n in names if n not in have)
+        _add_unique(files.setdefault(kind, []), names)
+        _add_unique(schemas.setdefault(kind, []), [schema])
     used = tuple(k for k in LAYER_KINDS if k in files)
-    return used, {k: ", ".join(files[k]) for k in used}
+    return (
+        used,
+        {k: ", ".join(files[k]) for k in used},
+        {k: ", ".join(schemas[k]) for k in used},
+    )
 
 
 def _layers_line(p: Provenance, de: bool) -> str:
@@ -380,8 +424,14 @@ def _layers_line(p: Provenance, de: bool) -> str:
             return _DE_VERBS[kind in _DE_PLURAL][which]
         return ("used", "missing")[which]
 
+    def where(kind: str) -> str:
+        schema = p.layer_schemas.get(kind, "")
+        if schema:
+            schema = ("; Schema " if de else "; schema ") + schema
+        return f" ({p.layer_files.get(kind, '')}{schema})" if p.layer_files.get(kind) else ""
+
     i = 1 if de else 0
-    used = [f"{_LAYER_NAMES[k][i]} {verb(k, 0)}" for k in p.layers_used]
+    used = [f"{_LAYER_NAMES[k][i]} {verb(k, 0)}{where(k)}" for k in p.layers_used]
     missing = [f"{_LAYER_NAMES[k][i]} {verb(k, 1)}" for k in p.layers_missing]
     return ("Ebenen: " if de else "Layers: ") + ", ".join(used + missing)
 

@@ -14,6 +14,13 @@ Three steps, each a pure function on tables (no file access):
 3. :func:`totals_table` (:mod:`.totals`) — capacity, energy, households supplied and CO2 avoided
    per class, for all suitable heaps, and for the turbines already standing (reported apart).
 
+Honest without layers (:mod:`.basis`, :mod:`.facts`): heaps whose area or height the parametric
+terrain assumed are ranked in a group "facts missing" after the known heaps (``rank_group``; ranks
+continue), a cone whose assumed area is implausible for its height is flagged
+(``area_implausible``), the totals state the part from those heaps (rows ``facts_missing``,
+``technical_facts_missing``) and label PV as the technical upper bound where no forest layer was
+used (``pv_basis``, ``pv_basis_de``).
+
 :func:`rank_results` (:mod:`.ranking`) runs the three steps; it is what ``haldenenergie rank``
 and the pipeline call. The parameters are :class:`SuitabilityConfig` (:mod:`.config`, which
 imports nothing heavy); distances to housing may come from a residential layer (:mod:`.housing`).
@@ -81,6 +88,19 @@ _EXPORTS: dict[str, str] = {
     "households_supplied": "totals",
     "co2_avoided_t_per_a": "totals",
     "totals_table": "totals",
+    # basis (PV upper bound, facts assumed)
+    "PV_UPPER_BOUND": "basis",
+    "FACT_COLUMNS": "basis",
+    "layer_kinds_of": "basis",
+    "forest_considered": "basis",
+    "pv_basis_text": "basis",
+    "assumed_facts": "basis",
+    "cone_area_ha": "basis",
+    # facts missing (ranking groups)
+    "KNOWN": "facts",
+    "FACTS_MISSING": "facts",
+    "ConeLimits": "facts",
+    "facts_missing_frame": "facts",
     # housing
     "LAYER_EXTENT_MARGIN_M": "housing",
     "read_residential_union": "housing",

@@ -17,6 +17,7 @@ import pandas as pd
 from ..errors import ConfigError, OutputError
 from .classification import CLASSES, DISTANCE_SOURCE_COLUMN, classify
 from .config import SuitabilityConfig
+from .facts import FACTS_MISSING, KNOWN, ConeLimits, facts_missing_frame
 from .housing import housing_distances_from_layer
 from .score import SCORE_PARTS, score_and_rank
 from .totals import totals_table
@@ -39,9 +40,12 @@ RANK_COLUMNS: tuple[str, ...] = (
     "score",
     *SCORE_PARTS,
     "rank",
+    "rank_group",
     "rank_best",
     "rank_worst",
     "robust_top",
+    "facts_missing",
+    "area_implausible",
     "reasons",
     "reasons_de",
 )
@@ -121,8 +125,29 @@ def _add_layer_distances(base: pd.DataFrame, heaps: list[Heap], scfg: Suitabilit
     base["housing_distance_m"] = given.fillna(layer).astype(float)
 
 
+def _terrain_of(cfg: Any, terrain: Any) -> Any:
+    """The terrain config whose cone ranges test assumed areas (given, the Config's, or None)."""
+    return terrain if terrain is not None else getattr(cfg, "terrain", None)
+
+
+def _add_facts(cls: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
+    """Append the facts-missing reasons to the classification's and add the two columns."""
+    cls = cls.copy()
+    for col in ("reasons", "reasons_de"):
+        extra = facts[col]
+        has = extra.ne("")
+        joined = cls[col].astype(str).where(cls[col].astype(str).eq(""), cls[col] + "; ")
+        cls.loc[has, col] = joined[has] + extra[has]
+    cls["facts_missing"] = facts["facts_missing"]
+    cls["area_implausible"] = facts["area_implausible"]
+    return cls
+
+
 def rank_results(
-    results_df: pd.DataFrame, heaps: Iterable[Heap] | None, cfg: Any = None
+    results_df: pd.DataFrame,
+    heaps: Iterable[Heap] | None,
+    cfg: Any = None,
+    terrain: Any = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Classify, score, rank and total the heaps of a results table.
 
@@ -136,12 +161,16 @@ def rank_results(
         missing here are classified without constraints and with unknown distance to housing
         (said in their reasons).
     cfg : :class:`SuitabilityConfig`, or a :class:`haldenenergie.config.Config` (its
-        ``.suitability`` is used), or None for the defaults.
+        ``.suitability`` is used, and its ``.terrain`` as ``terrain``), or None for the defaults.
+    terrain : ``TerrainConfig`` whose cone flank-slope and plateau ranges flag implausible assumed
+        areas (default: the Config's, else the ``[terrain]`` defaults).
 
     Returns
     -------
     ranked_df : the results with :data:`RANK_COLUMNS` added, sorted by rank (ranked heaps first),
-        then the unranked by class order and heap id; index reset.
+        then the unranked by class order and heap id; index reset. Heaps whose area or height
+        was assumed (``facts_missing``) are ranked after the known heaps (``rank_group``
+        "known" / "facts missing"; ranks continue: known 1..k, facts missing k+1..n).
     totals_df : :func:`haldenenergie.suitability.totals.totals_table`.
 
     Raises
@@ -158,7 +187,12 @@ def rank_results(
         _add_layer_distances(base, heaps, scfg)
     cls = classify(base, heaps, scfg)
     base = base.drop(columns=[DISTANCE_SOURCE_COLUMN], errors="ignore")
-    sc = score_and_rank(base, cls, scfg)
+    facts = facts_missing_frame(base, ConeLimits.from_terrain(_terrain_of(cfg, terrain)))
+    cls = _add_facts(cls, facts)
+    known = facts["facts_missing"].eq("").to_numpy()
+    sc = score_and_rank(base, cls, scfg, known=known)
+    ranked_mask = sc["rank"].notna()
+    sc["rank_group"] = np.where(ranked_mask, np.where(known, KNOWN, FACTS_MISSING), "")
     # housing_distance_m: the value the classification used (registry first, else the results').
     base = base.drop(columns=[c for c in ("housing_distance_m",) if c in base.columns])
     ranked = pd.concat([base, cls.drop(columns=["_wind_counted"]), sc], axis=1)
@@ -187,6 +221,7 @@ def sort_by_rank(df: pd.DataFrame) -> pd.DataFrame:
 #: Columns of ``ranking.csv`` (those present), in this order.
 RANKING_COLUMNS: tuple[str, ...] = (
     "rank",
+    "rank_group",
     "heap_id",
     "name",
     "city",
@@ -197,6 +232,8 @@ RANKING_COLUMNS: tuple[str, ...] = (
     "rank_best",
     "rank_worst",
     "robust_top",
+    "facts_missing",
+    "area_implausible",
     "suitable_energy_mwh_per_a",
     "energy_density_mwh_per_ha_a",
     "pv_suitability",

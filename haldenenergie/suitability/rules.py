@@ -20,7 +20,8 @@ from .values import fmt_value, is_blank
 if TYPE_CHECKING:
     from ..registry import Heap
 
-#: Registry fields a rule may test ("properties.<key>" tests a raw registry property).
+#: Registry fields a rule may test ("properties.<key>" tests a raw registry property,
+#: "results.<column>" a column of the heap's results row, e.g. ``results.protected_area_ha``).
 RULE_FIELDS: tuple[str, ...] = (
     "landmark",
     "nature_protection",
@@ -109,10 +110,11 @@ def _check_fields(rule: Mapping[str, Any], where: str) -> None:
     if not _is_list(fields):
         raise ConfigError(f'{where}.fields must be a non-empty list, e.g. ["constraints"]')
     for f in fields:
-        if not (f in RULE_FIELDS or (isinstance(f, str) and f.startswith("properties."))):
+        prefixed = isinstance(f, str) and f.startswith(("properties.", "results."))
+        if not (f in RULE_FIELDS or prefixed):
             raise ConfigError(
                 f"{where}.fields: unknown field {f!r}; use one of "
-                f"{', '.join(RULE_FIELDS)} or properties.<key>"
+                f"{', '.join(RULE_FIELDS)}, properties.<key> or results.<column>"
             )
 
 
@@ -210,8 +212,15 @@ def rule_facts(heap: Heap) -> dict[str, Any]:
 
 
 def _field_value(facts: Mapping[str, Any], field: str) -> Any:
-    if field.startswith("properties."):
-        return facts.get("properties", {}).get(field.split(".", 1)[1])
+    """A rule field's value: registry fact, raw property, or results column (``results.<col>``).
+
+    ``results.<col>`` reads ``facts["results"]`` (the heap's results row, where the caller adds
+    it); without it the value is blank and the rule does not fire.
+    """
+    for prefix in ("properties.", "results."):
+        if field.startswith(prefix):
+            table = facts.get(prefix[:-1]) or {}
+            return table.get(field.split(".", 1)[1]) if isinstance(table, Mapping) else None
     return facts.get(field)
 
 

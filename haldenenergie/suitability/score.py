@@ -23,23 +23,34 @@ SCORE_PARTS: tuple[str, ...] = tuple(f"score_{c}" for c in CRITERIA)
 SCORE_DECIMALS = 3
 
 
-def _share_of_max(x: np.ndarray) -> np.ndarray:
-    """Share of the maximum, x / max(x), with NaN -> 0 (ratio scale; the best heap scores 1)."""
+def _share_of_max(x: np.ndarray, ref: np.ndarray | None = None) -> np.ndarray:
+    """Share of the maximum, x / max(x), with NaN -> 0 (ratio scale; the best heap scores 1).
+
+    With ``ref`` (bool mask) the maximum is taken over those heaps only and shares are capped at
+    1, so that heaps outside ``ref`` (facts missing) cannot move the scores of the others.
+    """
     x = np.where(np.isfinite(x) & (x > 0), x, 0.0)
-    m = x.max() if x.size else 0.0
-    return x / m if m > 0 else np.zeros_like(x)
+    base = x if ref is None or not np.any(ref) else x[np.asarray(ref, bool)]
+    m = base.max() if base.size else 0.0
+    return np.minimum(x / m, 1.0) if m > 0 else np.zeros_like(x)
 
 
-def criteria_matrix(ranked: pd.DataFrame, cls: pd.DataFrame, cfg: SuitabilityConfig) -> np.ndarray:
+def criteria_matrix(
+    ranked: pd.DataFrame,
+    cls: pd.DataFrame,
+    cfg: SuitabilityConfig,
+    ref: np.ndarray | None = None,
+) -> np.ndarray:
     """Normalised criteria of the ranked heaps, shape (n, 5) in :data:`CRITERIA` order.
 
     energy, energy_density: share of the best ranked heap [0, 1]; yield: mean over the counted
     uses of PV specific yield and wind full-load hours, each as a share of the best heap with
     that use [0, 1]; ownership: availability factor [0, 1]; constraints: -min(penalty, cap) / cap
-    [-1, 0].
+    [-1, 0]. ``ref`` (bool per row, optional): the heaps whose best values set the scale (the
+    known heaps; shares of the others are capped at 1); None: all rows.
     """
-    energy = _share_of_max(cls["suitable_energy_mwh_per_a"].to_numpy(float))
-    density = _share_of_max(cls["energy_density_mwh_per_ha_a"].to_numpy(float))
+    energy = _share_of_max(cls["suitable_energy_mwh_per_a"].to_numpy(float), ref)
+    density = _share_of_max(cls["energy_density_mwh_per_ha_a"].to_numpy(float), ref)
     pv_on = cls["pv_suitability"].eq(SUITABLE).to_numpy()
     wind_on = cls["_wind_counted"].to_numpy(bool)
 
@@ -48,8 +59,8 @@ def criteria_matrix(ranked: pd.DataFrame, cls: pd.DataFrame, cfg: SuitabilityCon
             return pd.to_numeric(ranked[name], errors="coerce").to_numpy(float)
         return np.full(len(ranked), np.nan)
 
-    q_pv = _share_of_max(np.where(pv_on, col("pv_specific_yield_kwh_per_kwp"), 0.0))
-    q_wind = _share_of_max(np.where(wind_on, col("wind_full_load_hours_h"), 0.0))
+    q_pv = _share_of_max(np.where(pv_on, col("pv_specific_yield_kwh_per_kwp"), 0.0), ref)
+    q_wind = _share_of_max(np.where(wind_on, col("wind_full_load_hours_h"), 0.0), ref)
     n_uses = pv_on.astype(int) + wind_on.astype(int)
     yield_ = np.where(
         n_uses > 0,
@@ -120,12 +131,30 @@ def weight_scenarios(cfg: SuitabilityConfig) -> np.ndarray:
     return np.array(rows)
 
 
+def _group_ranks(
+    crit: np.ndarray, energy: np.ndarray, ids: list[str], cfg: SuitabilityConfig
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Parts, score, rank and (best, worst) rank over the weight scenarios of one group."""
+    parts, score = score_parts(crit, cfg.weights)
+    rank = order_by_score(score, energy, ids)[0]
+    _, scores_all = score_parts(crit, weight_scenarios(cfg))
+    ranks_all = order_by_score(scores_all, energy, ids)
+    return parts, score, rank, np.vstack([ranks_all.min(axis=0), ranks_all.max(axis=0)])
+
+
 def score_and_rank(
-    results: pd.DataFrame, cls: pd.DataFrame, cfg: SuitabilityConfig
+    results: pd.DataFrame,
+    cls: pd.DataFrame,
+    cfg: SuitabilityConfig,
+    known: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Score, parts, rank, best/worst rank and ``robust_top`` for the heaps with a suitable use.
 
     Heaps of class ``unsuitable`` or ``not-assessed`` get no score and no rank (NaN).
+    ``known`` (bool per row, optional) splits the ranked heaps into two groups: the known heaps
+    (True) are ranked 1..k, the heaps with facts missing (False) after them, k+1..n; each group
+    has its own best/worst rank (within the group's numbers), the known heaps' best values set the
+    score scale, and only known heaps can be ``robust_top``. None: one group (all known).
     Returns a frame indexed like ``results``.
     """
     out = pd.DataFrame(index=results.index)
@@ -135,20 +164,23 @@ def score_and_rank(
     mask = cls["class"].isin(RANKED_CLASSES).to_numpy()
     if not mask.any():
         return out
+    known = np.ones(len(results), bool) if known is None else np.asarray(known, bool)
     sub, csub = results[mask], cls[mask]
-    crit = criteria_matrix(sub, csub, cfg)
-    parts, score = score_parts(crit, cfg.weights)
+    crit = criteria_matrix(sub, csub, cfg, ref=known[mask])
     energy = csub["suitable_energy_mwh_per_a"].to_numpy(float)
-    ids = sub["heap_id"].astype(str).tolist()
-    rank = order_by_score(score, energy, ids)[0]
-    _, scores_all = score_parts(crit, weight_scenarios(cfg))
-    ranks_all = order_by_score(scores_all, energy, ids)
-    idx = sub.index
-    out.loc[idx, "score"] = score
-    for k, name in enumerate(SCORE_PARTS):
-        out.loc[idx, name] = parts[:, k]
-    out.loc[idx, "rank"] = rank
-    out.loc[idx, "rank_best"] = ranks_all.min(axis=0)
-    out.loc[idx, "rank_worst"] = ranks_all.max(axis=0)
-    out.loc[idx, "robust_top"] = ranks_all.max(axis=0) <= cfg.robust_top_n
+    ids = np.asarray(sub["heap_id"].astype(str).tolist(), dtype=object)
+    offset = 0
+    for group, is_known in ((known[mask], True), (~known[mask], False)):
+        if not group.any():
+            continue
+        parts, score, rank, spread = _group_ranks(crit[group], energy[group], list(ids[group]), cfg)
+        idx = sub.index[group]
+        out.loc[idx, "score"] = score
+        for k, name in enumerate(SCORE_PARTS):
+            out.loc[idx, name] = parts[:, k]
+        out.loc[idx, "rank"] = rank + offset
+        out.loc[idx, "rank_best"] = spread[0] + offset
+        out.loc[idx, "rank_worst"] = spread[1] + offset
+        out.loc[idx, "robust_top"] = (spread[1] <= cfg.robust_top_n) & is_known
+        offset += int(group.sum())
     return out

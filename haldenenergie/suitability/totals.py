@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from .basis import forest_considered, pv_basis_text
 from .classification import CLASSES, NOT_ASSESSED, RANKED_CLASSES, SUITABLE
 from .config import SuitabilityConfig
 
@@ -27,6 +28,10 @@ TOTAL_GROUPS: dict[str, tuple[str, str]] = {
         "total new potential of suitable uses",
         "Summe neues Potenzial geeigneter Nutzungen",
     ),
+    "facts_missing": (
+        "of which from heaps with facts missing (area or height assumed; in the total above)",
+        "davon aus Halden mit fehlenden Fakten (Fläche oder Höhe angenommen; in der Summe oben)",
+    ),
     "wind_not_assessed": (
         "wind potential not assessed (distance to housing unknown; not in total)",
         "Windpotenzial nicht bewertet (Abstand zur Wohnbebauung unbekannt; nicht in Summe)",
@@ -34,6 +39,10 @@ TOTAL_GROUPS: dict[str, tuple[str, str]] = {
     "technical": (
         "technical potential before constraints (all heaps, all uses)",
         "technisches Potenzial vor Restriktionen (alle Halden, alle Nutzungen)",
+    ),
+    "technical_facts_missing": (
+        "of which from heaps with facts missing (area or height assumed; in the line above)",
+        "davon aus Halden mit fehlenden Fakten (Fläche oder Höhe angenommen; in der Zeile oben)",
     ),
     "existing_wind": (
         "existing wind turbines (already built; not new potential)",
@@ -58,6 +67,8 @@ TOTAL_COLUMNS: tuple[str, ...] = (
     "household_consumption_year",
     "co2_factor_g_per_kwh",
     "co2_factor_year",
+    "pv_basis",
+    "pv_basis_de",
 )
 
 
@@ -101,6 +112,7 @@ class _Uses:
             "wind_capacity_mw": float(self.w_cap[w].sum()),
             "wind_energy_mwh_per_a": we,
             "energy_mwh_per_a": pe + we,
+            "_pv_heaps": p,
         }
 
 
@@ -122,7 +134,26 @@ def _existing_row(ranked: pd.DataFrame) -> dict:
         "wind_capacity_mw": cap_exist,
         "wind_energy_mwh_per_a": float(e_exist.sum()),
         "energy_mwh_per_a": float(e_exist.sum()),
+        "_pv_heaps": np.zeros(len(ranked), bool),
     }
+
+
+def _facts_missing(ranked: pd.DataFrame) -> np.ndarray:
+    """Heaps whose area or height was assumed (ranking column ``facts_missing`` non-empty)."""
+    if "facts_missing" not in ranked:
+        return np.zeros(len(ranked), bool)
+    return ranked["facts_missing"].fillna("").astype(str).str.strip().ne("").to_numpy()
+
+
+def _pv_basis(rows: list[dict], forest: np.ndarray, lang: str) -> list[str | None]:
+    """Per row, the PV upper-bound label for the heaps whose PV the row counts.
+
+    None where there is no label (as a blank cell reads back from ``totals.csv``).
+    """
+    return [
+        pv_basis_text(int((r["_pv_heaps"] & forest).sum()), int(r["_pv_heaps"].sum()), lang) or None
+        for r in rows
+    ]
 
 
 def totals_table(ranked: pd.DataFrame, cfg: SuitabilityConfig) -> pd.DataFrame:
@@ -131,31 +162,41 @@ def totals_table(ranked: pd.DataFrame, cfg: SuitabilityConfig) -> pd.DataFrame:
     Parameters
     ----------
     ranked : classified results (``class``, ``pv_suitability``, ``wind_suitability`` and the
-        capacity [MWp, MW] and energy [MWh a-1] columns of the results).
+        capacity [MWp, MW] and energy [MWh a-1] columns of the results; ``facts_missing`` and
+        ``layers_used`` where present).
     cfg : the suitability parameters (household use [kWh a-1], CO2 factor [g kWh-1]).
 
     Returns
     -------
     DataFrame with :data:`TOTAL_COLUMNS`, one row per :data:`TOTAL_GROUPS` entry. Class rows and
     the total count only the suitable uses of each heap (a heap of class ``pv`` contributes its PV
-    only). ``households`` and ``co2_avoided_t_per_a`` use the configured factors, which are
-    repeated in every row with their year.
+    only); ``facts_missing`` and ``technical_facts_missing`` are the parts of the total and of the
+    technical potential from heaps whose area or height was assumed. ``households`` and
+    ``co2_avoided_t_per_a`` use the configured factors, which are repeated in every row with their
+    year. ``pv_basis`` / ``pv_basis_de``: the PV upper-bound label of the row ("" when every heap
+    whose PV it counts had a forest layer, or it counts no PV: None).
     """
     n = len(ranked)
     uses = _Uses(ranked)
     cls = ranked["class"].astype(str).to_numpy()
     pv_on = ranked["pv_suitability"].to_numpy() == SUITABLE
     wind_on = ranked["wind_suitability"].to_numpy() == SUITABLE
+    missing = _facts_missing(ranked)
     rows = [uses.row(c, cls == c, pv_on, wind_on) for c in CLASSES]
-    rows.append(uses.row("total_suitable", np.isin(cls, RANKED_CLASSES), pv_on, wind_on))
+    suitable = np.isin(cls, RANKED_CLASSES)
+    rows.append(uses.row("total_suitable", suitable, pv_on, wind_on))
+    rows.append(uses.row("facts_missing", suitable & missing, pv_on, wind_on))
     pending = (ranked["wind_suitability"].to_numpy() == NOT_ASSESSED) & (
         uses.w_n >= cfg.min_new_turbines
     )
     none, every = np.zeros(n, bool), np.ones(n, bool)
     rows.append(uses.row("wind_not_assessed", pending, none, pending))
     rows.append(uses.row("technical", every, every, every))
+    rows.append(uses.row("technical_facts_missing", missing, every, every))
     rows.append(_existing_row(ranked))
-    df = pd.DataFrame(rows)
+    forest = np.asarray(forest_considered(ranked), bool)
+    basis_en, basis_de = _pv_basis(rows, forest, "en"), _pv_basis(rows, forest, "de")
+    df = pd.DataFrame(rows).drop(columns=["_pv_heaps"])
     df["group_en"] = df["group"].map(lambda g: TOTAL_GROUPS[g][0])
     df["group_de"] = df["group"].map(lambda g: TOTAL_GROUPS[g][1])
     df["households"] = households_supplied(df["energy_mwh_per_a"], cfg)
@@ -164,4 +205,6 @@ def totals_table(ranked: pd.DataFrame, cfg: SuitabilityConfig) -> pd.DataFrame:
     df["household_consumption_year"] = cfg.household_consumption_year
     df["co2_factor_g_per_kwh"] = cfg.co2_factor_g_per_kwh
     df["co2_factor_year"] = cfg.co2_factor_year
+    df["pv_basis"] = basis_en
+    df["pv_basis_de"] = basis_de
     return df[list(TOTAL_COLUMNS)]

@@ -146,7 +146,9 @@ def test_provenance_box_on_the_first_page(results_dir, render):
     for lang, head in (("de", "Herkunft der Zahlen"), ("en", "Where the figures come from")):
         html = render(results_dir, lang)
         box = html[html.index('<aside class="provenance') : html.index("</aside>")]
-        assert head in box and box.count("<li") == 4
+        # weather, terrain, layers, assumptions, and the PV upper bound (no forest layer)
+        assert head in box and box.count("<li") == 5
+        assert 'class="upper-bound"' in box
         assert html.index('<aside class="provenance') < html.index('<nav class="toc"')
 
 

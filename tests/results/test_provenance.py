@@ -113,7 +113,10 @@ def test_layers_used_from_inputs_parameters_and_layers_entry():
     assert p.layers_missing == ("protected", "landmark", "heap_outline")
     assert p.layer_files["residential"] == "wohnen.geojson"
     de = p.lines("de")[2]
-    assert de.startswith("Ebenen: Wohnbebauung genutzt, Sperrflächen genutzt, Wald genutzt")
+    assert de.startswith(
+        "Ebenen: Wohnbebauung genutzt (wohnen.geojson), Sperrflächen genutzt (reserved.geojson), "
+        "Wald genutzt (wald.gpkg)"
+    )
     assert de.endswith("Schutzgebiete fehlen, Landmarken fehlen, Haldenumrisse fehlen")
     assert "residential areas used" in p.lines("en")[2]
 
@@ -220,4 +223,36 @@ def test_try2015_run(cli, weather_dir, tmp_path):
     )
     assert en[1] == "Terrain: 0 heaps from DEM, 2 parametric"
     # the CLI summary ends with the same lines (English), before the timing
-    assert res.stdout.splitlines()[-5:-1] == en
+    assert res.stdout.splitlines()[-1 - len(en) : -1] == en
+    assert en[-1] == "PV: technical upper bound, forest and land use not considered"
+
+
+def test_layers_list_form_with_schema_and_forest_per_heap():
+    """The pipeline's ``manifest["layers"]`` records; ``layers_used`` per heap gives the basis."""
+    m = _synth_manifest(
+        layers=[
+            {
+                "kind": "forest",
+                "path": "/d/wald.shp",
+                "schema": "atkis",
+                "sha256": "ab",
+                "n_features": 4,
+            },
+            {"kind": "residential", "path": "/d/osm.pbf", "schema": "osm", "sha256": "cd"},
+        ]
+    )
+    res = _results().assign(layers_used=["forest;residential", "forest", "", None, "residential"])
+    p = provenance(m, res)
+    assert p.layers_used == ("residential", "forest")
+    assert p.layer_schemas == {"residential": "osm", "forest": "atkis"}
+    assert p.n_forest == 2
+    en, de = p.lines("en"), p.lines("de")
+    assert "forest used (wald.shp; schema atkis)" in en[2]
+    assert "Wald genutzt (wald.shp; Schema atkis)" in de[2]
+    assert en[-1] == (
+        "PV: forest layer on 2 of 5 heaps only; PV of the other 3: technical upper bound, "
+        "forest and land use not considered"
+    )
+    assert de[-1].startswith("PV: Waldebene nur auf 2 von 5 Halden")
+    every = provenance(m, res.assign(layers_used="forest"))
+    assert every.pv_basis_text("en") == "" and len(every.lines("en")) == 4

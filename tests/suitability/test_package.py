@@ -27,6 +27,6 @@ def test_config_section_builds_without_pandas():
         "cfg.check('defaults')\n"
         "heavy = [m for m in ('pandas', 'geopandas', 'shapely', 'scipy') if m in sys.modules]\n"
         "assert not heavy, heavy\n"
-        "assert len(cfg.rules) == 14\n"
+        "assert len(cfg.rules) == 15\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -33,7 +33,15 @@ def _trigger(rule):
     }
 
 
-@pytest.mark.parametrize("rid", list(S.DEFAULT_RULES))
+#: Default rules on registry facts (the others test a results column, ``results.<column>``).
+REGISTRY_RULES = [
+    rid
+    for rid, rule in S.DEFAULT_RULES.items()
+    if not any(f.startswith("results.") for f in rule["fields"])
+]
+
+
+@pytest.mark.parametrize("rid", REGISTRY_RULES)
 def test_each_default_rule_has_its_documented_effect(rid, heap, row, classify_one):
     rule = S.DEFAULT_RULES[rid]
     base = classify_one(row("a"), heap("a"))

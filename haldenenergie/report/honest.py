@@ -1,0 +1,207 @@
+"""What the first page says about the basis of its figures (issue 11: honest without layers).
+
+- :func:`pv_basis_of`: the PV upper-bound label ("forest and land use not considered") of the
+  headline, from ``totals.csv`` (``pv_basis`` / ``pv_basis_de`` of the overall row) or, without
+  it, from the results' ``layers_used``.
+- :func:`honesty_notes`: the boxed notes under the key figures: the PV basis, the part of the
+  total from heaps with facts missing, the wind potential not assessed.
+- :func:`wind_card_value`: the new-wind key figure with the not-assessed potential beside it
+  instead of a bare "0,0 MW".
+- :func:`layers_cell`: the constraint layers used (file, schema) and missing, for "data used".
+- :func:`calibration_block`: the wind model's calibration against operating turbines (manifest
+  ``wind_calibration``), or the one line that it was not calibrated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from ..results.provenance import provenance
+from ..suitability.basis import forest_considered, pv_basis_text
+from .fmt import esc, fmt_number, get, isnum
+from .text import lbl
+
+
+def _row(totals: pd.DataFrame | None, group: str) -> pd.Series | None:
+    """The totals row of ``group`` (None without totals or the row)."""
+    if totals is None or "group" not in totals.columns:
+        return None
+    hit = totals[totals["group"].astype(str) == group]
+    return hit.iloc[0] if len(hit) else None
+
+
+def pv_basis_of(totals: pd.DataFrame | None, results: pd.DataFrame | None, lang: str) -> str:
+    """The PV upper-bound label of the headline ("" when forest was considered on every heap).
+
+    Parameters
+    ----------
+    totals : ``totals.csv`` (its ``total_suitable`` row's ``pv_basis`` / ``pv_basis_de``), or None.
+    results : the results (``layers_used`` per heap), used when the totals have no label column.
+    lang : ``"de"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+    """
+    row = _row(totals, "total_suitable")
+    col = "pv_basis_de" if lang == "de" else "pv_basis"
+    if row is not None and col in row.index:
+        v = get(row, col)
+        return "" if v is None else str(v).strip()
+    forest = forest_considered(results)
+    return pv_basis_text(sum(forest), len(forest), lang)
+
+
+def _energy(v: Any, lang: str) -> str:
+    """An energy [MWh/a] as GWh/a from 10 GWh/a up, else MWh/a."""
+    x = float(v) if isnum(v) else float("nan")
+    if abs(x) >= 10_000:
+        return f"{fmt_number(x / 1000, 1, lang)} GWh/a"
+    return f"{fmt_number(x, 0, lang)} MWh/a"
+
+
+def _facts_missing_note(totals: pd.DataFrame | None, lang: str) -> str:
+    row = _row(totals, "facts_missing")
+    if row is None or not (isnum(get(row, "heaps")) and float(row["heaps"]) > 0):
+        return ""
+    total = _row(totals, "total_suitable")
+    share = ""
+    if total is not None and isnum(get(total, "energy_mwh_per_a")) and total["energy_mwh_per_a"]:
+        pct = 100.0 * float(row["energy_mwh_per_a"]) / float(total["energy_mwh_per_a"])
+        share = f" ({fmt_number(pct, 0, lang)} %)"
+    n = fmt_number(row["heaps"], 0, lang)
+    return (
+        f"{lbl('facts_missing_share', lang)}: {_energy(row['energy_mwh_per_a'], lang)}{share} "
+        f"{lbl('on_heaps', lang)} {n} {lbl('heaps_lc_short', lang)}. "
+        f"{lbl('facts_missing_group_note', lang)}"
+    )
+
+
+def _wind_pending(totals: pd.DataFrame | None) -> pd.Series | None:
+    row = _row(totals, "wind_not_assessed")
+    if row is None or not (isnum(get(row, "heaps")) and float(row["heaps"]) > 0):
+        return None
+    return row
+
+
+def wind_card_value(totals: pd.DataFrame | None, value: str, lang: str) -> str:
+    """The new-wind key figure, with the not-assessed capacity beside it when there is one.
+
+    Parameters
+    ----------
+    totals : ``totals.csv`` or None.
+    value : the figure as shown (e.g. ``"0,0 MW"``).
+    lang : ``"de"`` or ``"en"``.
+
+    Returns
+    -------
+    str, e.g. ``"0,0 MW (+189,0 MW nicht bewertet)"``.
+    """
+    row = _wind_pending(totals)
+    if row is None:
+        return value
+    mw = fmt_number(row["wind_capacity_mw"], 1, lang)
+    return f"{value} (+{mw} MW {lbl('wind_not_assessed_short', lang)})"
+
+
+def _wind_note(totals: pd.DataFrame | None, lang: str) -> str:
+    row = _wind_pending(totals)
+    if row is None:
+        return ""
+    return (
+        f"{lbl('wind_not_assessed_note', lang)}: {fmt_number(row['wind_capacity_mw'], 1, lang)} "
+        f"MW, {_energy(row['wind_energy_mwh_per_a'], lang)} {lbl('on_heaps', lang)} "
+        f"{fmt_number(row['heaps'], 0, lang)} {lbl('heaps_lc_short', lang)}."
+    )
+
+
+def honesty_notes(totals: pd.DataFrame | None, results: pd.DataFrame | None, lang: str) -> str:
+    """The notes under the key figures: PV basis, facts-missing share, wind not assessed.
+
+    Parameters
+    ----------
+    totals : ``totals.csv`` or None.
+    results : the results (for the PV basis without totals).
+    lang : ``"de"`` or ``"en"``.
+
+    Returns
+    -------
+    str, a ``<div class="warn honest">`` with one paragraph per note, or "" if there is none.
+    """
+    items = []
+    basis = pv_basis_of(totals, results, lang)
+    if basis:
+        items.append(
+            f'<p class="pv-basis"><b>{esc(lbl("pv_basis", lang))}: {esc(basis)}</b>. '
+            f"{esc(lbl('pv_upper_bound_why', lang))}</p>"
+        )
+    items += [
+        f"<p>{esc(t)}</p>"
+        for t in (_facts_missing_note(totals, lang), _wind_note(totals, lang))
+        if t
+    ]
+    return f'<div class="warn honest">{"".join(items)}</div>' if items else ""
+
+
+def layers_cell(manifest: Mapping | None, results: pd.DataFrame | None, lang: str) -> str:
+    """The constraint layers used (file, schema) and missing, as HTML for "data used"."""
+    line = provenance(manifest, results).lines(lang)[2]
+    return esc(line.split(": ", 1)[1] if ": " in line else line)
+
+
+def _calibration_rows(rows: Any, lang: str) -> str:
+    if not isinstance(rows, list) or not rows:
+        return ""
+    keys = ("heap_id", "reported_mwh_per_a", "modelled_mwh_per_a", "ratio")
+    head = "".join(f"<th>{esc('ID' if k == 'heap_id' else lbl(k, lang))}</th>" for k in keys)
+    body = []
+    for r in rows:
+        if not isinstance(r, Mapping):
+            continue
+        cells = [f"<td>{esc(r.get('heap_id'))}</td>"]
+        cells += [
+            f'<td class="n">{esc(fmt_number(r.get(k), 2 if k == "ratio" else 0, lang))}</td>'
+            for k in keys[1:]
+        ]
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def calibration_block(manifest: Mapping | None, lang: str) -> str:
+    """The wind calibration (manifest ``wind_calibration``) as a small table, or one line.
+
+    Parameters
+    ----------
+    manifest : the run's manifest; ``wind_calibration`` = ``{"method", "applied", "factor",
+        "rows": [{"heap_id", "reported_mwh_per_a", "modelled_mwh_per_a", "ratio"}],
+        "loo_error_pct", "note"}``.
+    lang : ``"de"`` or ``"en"``.
+
+    Returns
+    -------
+    str, a heading with the method, factor and leave-one-out error and the fit table; or the
+    line "wind model not calibrated against operating turbines".
+    """
+    cal = manifest.get("wind_calibration") if isinstance(manifest, Mapping) else None
+    head = f'<h3 id="wind-calibration">{esc(lbl("wind_calibration", lang))}</h3>'
+    if not isinstance(cal, Mapping) or not cal:
+        return f'{head}<p class="note">{esc(lbl("wind_not_calibrated", lang))}</p>'
+    applied = (
+        ("ja" if lang == "de" else "yes")
+        if cal.get("applied")
+        else ("nein" if lang == "de" else "no")
+    )
+    bits = [
+        f"{lbl('calibration_method', lang)}: {cal.get('method') or '–'}",
+        f"{lbl('calibration_applied', lang)}: {applied}",
+        f"{lbl('calibration_factor', lang)}: {fmt_number(cal.get('factor'), 3, lang)}",
+        f"{lbl('calibration_loo', lang)}: {fmt_number(cal.get('loo_error_pct'), 1, lang)} %",
+    ]
+    note = f"<p class='note'>{esc(cal.get('note'))}</p>" if cal.get("note") else ""
+    return (
+        f"{head}<p>{esc('; '.join(bits))}</p>"
+        f'<div class="tablewrap">{_calibration_rows(cal.get("rows"), lang)}</div>{note}'
+    )
