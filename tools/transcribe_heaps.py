@@ -53,6 +53,18 @@ def _number(text: str, column: str, row: int) -> int | float | None:
         ) from None
 
 
+def _add_reported_yields(rows: list[dict], path: Path) -> None:
+    """Add the reported yields of existing turbines (existing_turbine_yields.csv) to the rows."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        yields = {r["heap_id"]: r for r in csv.DictReader(fh)}
+    for row in rows:
+        y = yields.get(row["id"])
+        row["existing_wind_reported_mwh_per_a"] = y["reported_energy_mwh_per_a"] if y else ""
+        row["existing_wind_reported_source"] = (
+            f"{y['reported_as']} ({y['turbines']}): {y['sources']}" if y else ""
+        )
+
+
 def transcribe(csv_path: Path = DEFAULT_CSV) -> dict:
     """Return the registry FeatureCollection (a dict) transcribed from the fact table."""
     sys.path.insert(0, str(ROOT))
@@ -60,6 +72,7 @@ def transcribe(csv_path: Path = DEFAULT_CSV) -> dict:
 
     with open(csv_path, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
+    _add_reported_yields(rows, csv_path.parent / "existing_turbine_yields.csv")
     missing = [c for c in PROPERTY_ORDER if c != "housing_distance_m" and c not in rows[0]]
     if missing:
         raise SystemExit(f"{csv_path}: columns {missing} missing; the registry needs them")

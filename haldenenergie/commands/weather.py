@@ -195,8 +195,14 @@ def _format_info(s: dict) -> str:
         ),
         f"  gaps:          {gaps}",
     ]
-    if s["roughness_length_m"] is not None:
-        lines.append(f"  roughness:     {s['roughness_length_m']:g} m")
+    if s.get("anemometer_height_m") is not None:
+        lines.append(
+            f"  anemometer:    {s['anemometer_height_m']:g} m above ground "
+            f"({s.get('anemometer_height_source') or 'file'})"
+        )
+    z0 = s.get("station_roughness_length_m")
+    z0_text = f"{z0:g} m" if z0 is not None else "regional ([wind] roughness_length_m)"
+    lines.append(f"  station z0:    {z0_text} ({s.get('station_roughness_source') or '-'})")
     for w in s["warnings"]:
         lines.append(f"  warning:       {w}")
     return "\n".join(lines)

@@ -20,12 +20,14 @@ from .model import (
     ACCESS,
     FORMS,
     HEIGHT_ASL_RANGE_M,
+    HIGH_REPORTED_CAPACITY_FACTOR,
     INTEGER_PROPERTIES,
     LARGE_AREA_HA,
     LARGE_HOUSING_DISTANCE_M,
     MAX_AREA_HA,
     MAX_EXISTING_WIND_COUNT,
     MAX_HEIGHT_REL_M,
+    MAX_REPORTED_CAPACITY_FACTOR,
     MAX_TURBINE_HUB_HEIGHT_M,
     MAX_TURBINE_RATED_KW,
     MAX_TURBINE_ROTOR_DIAMETER_M,
@@ -277,6 +279,38 @@ def check_turbine_details(props: dict, num: dict, add: AddProblem) -> None:
         )
 
 
+def check_reported_yield(props: dict, num: dict, add: AddProblem) -> None:
+    """A reported yield [MWh a-1] is positive, has a source and turbines; capacity factor <= 1."""
+    key = "existing_wind_reported_mwh_per_a"
+    e = num.get(key)
+    if e is None:
+        if props.get("existing_wind_reported_source"):
+            add(key, "a source is given but no yield; write the yield in MWh per year", "warning")
+        return
+    if e <= 0:
+        add(key, f"{e} must be > 0 [MWh a-1]; write null if no yield is reported")
+        return
+    if not props.get("existing_wind_reported_source"):
+        add(
+            "existing_wind_reported_source",
+            "a reported yield needs its source; say where it comes from (URL)",
+        )
+    count, kw = num.get("existing_wind_count"), num.get("existing_wind_rated_kw")
+    if not count:
+        add(key, "a yield is reported but existing_wind_count is 0 or null; write the count")
+    elif kw:
+        cf = e / (count * kw * 8.76)  # MWh / (kW x 8760 h / 1000)
+        if cf > MAX_REPORTED_CAPACITY_FACTOR:
+            add(key, f"{e:g} MWh/a is a capacity factor of {cf:.2f} > 1; is it in kWh?")
+        elif cf > HIGH_REPORTED_CAPACITY_FACTOR:
+            add(
+                key,
+                f"{e:g} MWh/a is a capacity factor of {cf:.2f}, high for inland turbines "
+                f"(> {HIGH_REPORTED_CAPACITY_FACTOR:g}); check value and turbine count",
+                "warning",
+            )
+
+
 def check_sources(props: dict, num: dict, add: AddProblem) -> None:
     """Every heap says where its values come from (warning)."""
     if not props.get("sources"):
@@ -295,6 +329,7 @@ PROPERTY_CHECKS: tuple[Check, ...] = (
     check_housing_distance,
     check_turbine_numbers,
     check_turbine_details,
+    check_reported_yield,
     check_sources,
 )
 

@@ -25,7 +25,9 @@ __all__ = [
     "LARGE_AREA_HA",
     "LARGE_HOUSING_DISTANCE_M",
     "MAX_AREA_HA",
+    "HIGH_REPORTED_CAPACITY_FACTOR",
     "MAX_EXISTING_WIND_COUNT",
+    "MAX_REPORTED_CAPACITY_FACTOR",
     "MAX_HEIGHT_REL_M",
     "MAX_TURBINE_HUB_HEIGHT_M",
     "MAX_TURBINE_RATED_KW",
@@ -95,6 +97,8 @@ PROPERTY_ORDER: tuple[str, ...] = (
     "existing_wind_hub_height_m",
     "existing_wind_rotor_diameter_m",
     "existing_wind_since",
+    "existing_wind_reported_mwh_per_a",
+    "existing_wind_reported_source",
     "landmark",
     "nature_protection",
     "access",
@@ -112,6 +116,7 @@ NUMERIC_PROPERTIES: tuple[str, ...] = (
     "existing_wind_rated_kw",
     "existing_wind_hub_height_m",
     "existing_wind_rotor_diameter_m",
+    "existing_wind_reported_mwh_per_a",
     "housing_distance_m",
 )
 #: Properties that must be whole JSON numbers (or null).
@@ -178,6 +183,13 @@ MAX_TURBINE_HUB_HEIGHT_M = 250.0
 MAX_TURBINE_ROTOR_DIAMETER_M = 250.0
 #: Largest plausible number of turbines on/at one heap (error above); the fact table's maximum is 4.
 MAX_EXISTING_WIND_COUNT = 50
+#: Largest plausible capacity factor of a reported annual yield (error above): German onshore
+#: turbines reach ~20-35 % (Fraunhofer IEE Windmonitor; BWE); 1.0 is physically impossible, so a
+#: yield above count x rated power x 8760 h is a unit mistake (kWh for MWh).
+MAX_REPORTED_CAPACITY_FACTOR = 1.0
+#: Reported capacity factor above which a warning is given: the best inland sites stay below
+#: ~45 % (assumption: well above the 20-35 % of German onshore fleets, Fraunhofer IEE Windmonitor).
+HIGH_REPORTED_CAPACITY_FACTOR = 0.45
 #: Largest plausible distance to housing [m] (warning above): no point of the densely settled Ruhr
 #: area is more than a few km from houses.
 LARGE_HOUSING_DISTANCE_M = 5000.0
@@ -215,6 +227,11 @@ class ExistingWind:
         Rotor diameter [m].
     since : str or None
         Year(s) of commissioning as stated.
+    reported_mwh_per_a : float or None
+        Reported annual yield of ALL the heap's existing turbines together [MWh a-1] (operator
+        reports, press releases); the wind stage's calibration compares its model with it.
+    reported_source : str or None
+        Where ``reported_mwh_per_a`` comes from (URLs).
     """
 
     count: int = 0
@@ -224,6 +241,8 @@ class ExistingWind:
     hub_height_m: float | None = None
     rotor_diameter_m: float | None = None
     since: str | None = None
+    reported_mwh_per_a: float | None = None
+    reported_source: str | None = None
 
     @classmethod
     def from_properties(cls, props: dict) -> ExistingWind:
@@ -248,6 +267,8 @@ class ExistingWind:
             hub_height_m=_float(props.get("existing_wind_hub_height_m")),
             rotor_diameter_m=_float(props.get("existing_wind_rotor_diameter_m")),
             since=None if since is None else str(since),
+            reported_mwh_per_a=_float(props.get("existing_wind_reported_mwh_per_a")),
+            reported_source=props.get("existing_wind_reported_source"),
         )
 
 

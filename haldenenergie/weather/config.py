@@ -142,6 +142,26 @@ class WeatherConfig:
         doc="Anemometer height assumed where a file does not state it (CDC, generic CSV).",
     )
 
+    anemometer_height_m: float = param(
+        0.0,
+        unit="m",
+        min=0.0,
+        max=300.0,
+        source="user input (station documentation, e.g. DWD CDC Metadaten_Geraete_"
+        "Windgeschwindigkeit 'Geberhoehe ueber Grund')",
+        doc="height the wind was measured at; overrides the file/reader (0 = from the file)",
+    )
+    station_roughness_length_m: float = param(
+        0.0,
+        unit="m",
+        min=0.0,
+        max=3.0,
+        source="user input; Wieringa (1992), J. Wind Eng. Ind. Aerodyn. 41-44: 0.03 m open "
+        "(airports), 0.25-0.5 m mixed/suburban, 1-2 m city centres",
+        doc="roughness length of the station's surroundings; overrides the file/station table "
+        "(0 = from file/table)",
+    )
+
     max_file_size_mb: float = param(
         200.0,
         unit="MB",

@@ -78,7 +78,10 @@ class WeatherMeta:
     period_start, period_end : pandas.Timestamp, first and last interval start (UTC).
     step : str, step of the canonical series (``"1h"``); source_step : str, step in the file.
     wind_speed_height_m : float [m]; temp_air_height_m : float [m].
-    roughness_length_m : float or None [m], where the file gives one (windpowerlib CSV).
+    roughness_length_m : float or None [m], roughness length of the station's surroundings: from
+        the file (windpowerlib CSV) or the station table (airport 0.03 m); None = the regional z0
+        of the wind stage describes the series (TRY grid cells, reanalysis). Its source is the
+        ``station roughness: ...`` line of ``notes``.
     n_gaps_filled : int, values filled by interpolation (all columns).
     n_gaps : int, gaps (runs of missing hours/values) found; n_long_gaps_dropped : int.
     partial : bool, series shorter than a year (or with dropped long gaps).
@@ -120,6 +123,11 @@ class WeatherMeta:
     time_convention: str = TIME_CONVENTION
     notes: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
+
+    @property
+    def anemometer_height_m(self) -> float:
+        """Height the wind was measured at [m] (the same as ``wind_speed_height_m``)."""
+        return self.wind_speed_height_m
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able dict (timestamps as ISO strings)."""

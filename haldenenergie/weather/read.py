@@ -15,6 +15,7 @@ from .config import WeatherConfig
 from .filecheck import check_readable
 from .model import WeatherMeta
 from .readers import FORMAT_ALIASES, FORMATS, Probe
+from .readers.station import apply_station_overrides
 from .validate import finish
 
 #: Exceptions of a reader on a malformed file that become a one-line WeatherError.
@@ -161,6 +162,7 @@ def read_weather(
         ) from None
     meta = WeatherMeta(path=str(path), sha256=_sha_of(path), source_format=raw.source_format)
     data = finish(raw, meta, cfg, allow_partial, path)
+    apply_station_overrides(meta, cfg)  # [weather] anemometer_height_m, station_roughness_length_m
     return data, meta
 
 

@@ -7,6 +7,13 @@ from typing import Any
 import pandas as pd
 
 from .model import WeatherMeta
+from .readers.station import station_roughness
+
+
+def _height_source(meta: WeatherMeta) -> str:
+    """Where the anemometer height comes from (the reader's or the override's note)."""
+    note = next((n for n in meta.notes if n.startswith("anemometer")), "")
+    return note or "reader default for the format (WMO-No. 8 standard height 10 m)"
 
 
 def _iso(t: pd.Timestamp | None) -> str | None:
@@ -28,6 +35,7 @@ def summarize(data: pd.DataFrame, meta: WeatherMeta) -> dict[str, Any]:
         ``wind_speed_height_m`` [m], period (UTC interval starts), step, gaps, hash, notes,
         warnings.
     """
+    z0, z0_src = station_roughness(meta)
     ghi = data["ghi"]
     annual = None
     if meta.irradiance_available and ghi.notna().any():
@@ -52,6 +60,10 @@ def summarize(data: pd.DataFrame, meta: WeatherMeta) -> dict[str, Any]:
         "wind_speed_height_m": meta.wind_speed_height_m,
         "extra_wind_heights_m": list(meta.extra_wind_heights_m),
         "roughness_length_m": meta.roughness_length_m,
+        "anemometer_height_m": meta.anemometer_height_m,
+        "anemometer_height_source": _height_source(meta),
+        "station_roughness_length_m": z0,
+        "station_roughness_source": z0_src,
         "n_gaps": meta.n_gaps,
         "n_gaps_filled": meta.n_gaps_filled,
         "n_long_gaps_dropped": meta.n_long_gaps_dropped,

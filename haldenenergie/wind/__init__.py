@@ -26,7 +26,14 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .config import HEIGHT_REFERENCES, ROUGHNESS_SOURCES, SITE_SHAPES, WAKE_MODELS, WindConfig
+from .config import (
+    CALIBRATION_METHODS,
+    HEIGHT_REFERENCES,
+    ROUGHNESS_SOURCES,
+    SITE_SHAPES,
+    WAKE_MODELS,
+    WindConfig,
+)
 
 #: Re-exported name -> submodule that defines it (loaded on first access).
 _LAZY = {
@@ -49,11 +56,15 @@ _LAZY = {
     "site_layout": "layout",
     "PER_HEAP_COLUMNS": "results",
     "WindResult": "results",
+    "AtlasSample": "atlas",
+    "sample_atlas": "atlas",
+    "fit_calibration": "calibration",
     "simulate_wind": "simulate",
     "turbine_energy": "simulate",
 }
 
 __all__ = [
+    "CALIBRATION_METHODS",
     "HEIGHT_REFERENCES",
     "ROUGHNESS_SOURCES",
     "SITE_SHAPES",

@@ -20,6 +20,9 @@ WAKE_MODELS = ("jensen", "dena_mean", "none")
 ROUGHNESS_SOURCES = ("config", "weather", "blending")
 #: Allowed references of the hub height (above the surroundings or the local ground).
 HEIGHT_REFERENCES = ("surroundings", "local")
+#: Allowed calibration methods (issue 12): none, or one hub-wind factor fitted to the reported
+#: yields of the existing turbines in the registry.
+CALIBRATION_METHODS = ("none", "existing-turbines")
 #: Allowed shapes a turbine site is approximated by.
 SITE_SHAPES = ("ellipse", "rectangle")
 
@@ -109,23 +112,29 @@ class WindConfig(LossParams):
         doc="regional roughness length z0 for the logarithmic profile",
     )
     roughness_source: str = param(
-        "config",
+        "blending",
         choices=ROUGHNESS_SOURCES,
-        source="assumption: DWD TRY winds are gridded to the local 1 km cell (urban/suburban in "
-        "the Ruhr; DWD/BBSR (2017) handbook of the location-specific test reference years), so "
-        "the regional z0 describes them",
-        doc="z0 for the profile: 'config' (regional roughness_length_m), 'weather' (the station's "
-        "own z0 from the weather file, else regional), 'blending' (station z0 up to "
+        source="two-roughness profile (Wieringa 1986, Q. J. R. Meteorol. Soc. 112, 867-889): "
+        "the station's own z0 (weather file or station table, e.g. airport 0.03 m) from the "
+        "anemometer up to blending_height_m, the regional z0 above; series without a station z0 "
+        "(DWD TRY grid cells, reanalysis: DWD/BBSR 2017 TRY handbook) use the regional z0 "
+        "throughout",
+        doc="z0 for the profile: 'config' (regional roughness_length_m for every series), "
+        "'weather' (the station's own z0, else regional), 'blending' (station z0 up to "
         "blending_height_m, regional above)",
     )
     blending_height_m: float = param(
-        60.0,
+        130.0,
         unit="m",
         min=10.0,
-        max=200.0,
-        source="Wieringa (1986), Q. J. R. Meteorol. Soc. 112: blending height of order 50-100 m "
-        "over heterogeneous terrain",
-        doc="blending height for roughness_source='blending'",
+        max=300.0,
+        source="Elliott (1958), Trans. Amer. Geophys. Union 39(6), 1048-1054: internal boundary "
+        "layer depth d = z0' (0.75 - 0.03 M) (x/z0')^0.8, M = ln(z0 upwind / z0 downwind), z0' "
+        "the larger z0: regional 0.3 m upwind, airport 0.03 m, x ~1 km of open station terrain "
+        "upwind of the anemometer gives d ~130 m (assumption: x); Wieringa (1986) gives "
+        "blending heights of order 50-100 m for heterogeneous terrain",
+        doc="height up to which the station's roughness shapes the profile "
+        "(roughness_source='blending')",
     )
     height_reference: str = param(
         "surroundings",
@@ -172,13 +181,32 @@ class WindConfig(LossParams):
         "10 % of the atlas band)",
         doc="scale the series so its mean at atlas_reference_height_m over flat ground equals this",
     )
+    wind_atlas_path: str = param(
+        "",
+        unit="path",
+        source="Global Wind Atlas 3 GeoTIFF as published (DTU/World Bank, "
+        "https://globalwindatlas.info/download/gis-files; Davis et al. 2023, BAMS 104(8)), e.g. "
+        "DEU_wind-speed_100m.tif, or any raster of long-term mean wind speed [m s-1]",
+        doc="wind-atlas raster sampled (bilinear) at each heap: the series is scaled per heap so "
+        "its flat-ground mean at the atlas height equals the atlas value; empty = off (then "
+        "atlas_mean_wind_speed_m_s, if set, scales region-wide)",
+    )
+    calibration: str = param(
+        "none",
+        choices=CALIBRATION_METHODS,
+        source="issue 12: one hub-wind-speed factor solved (scipy brentq) so that the modelled "
+        "yields of the registry's existing turbines sum to their reported yields",
+        doc="'existing-turbines': apply the fitted factor to the NEW turbines' hub wind; 'none': "
+        "the fit is still computed and reported (WindResult.calibration), not applied",
+    )
     atlas_reference_height_m: float = param(
         135.0,
         unit="m",
         min=10.0,
         max=250.0,
         source="LANUV NRW wind atlas reference height",
-        doc="height of the atlas mean wind speed",
+        doc="height of the atlas mean wind speed (scalar atlas, and a raster whose file name does "
+        "not state it as GWA's 'wind-speed_<H>m' does)",
     )
     density_correction: bool = param(
         True,

@@ -2,8 +2,23 @@
 
 Wind speeds are extrapolated from the measured height closest to the target height (as
 windpowerlib's ``ModelChain`` does) with windpowerlib's logarithmic profile. The roughness length
-z0 is the regional one, the station's own (from the weather file), or the station's up to a
-blending height and the regional one above it (Wieringa 1986, Q. J. R. Meteorol. Soc. 112).
+z0 is the regional one, the station's own (from the weather file), or - the default,
+``roughness_source = "blending"`` - the station's up to a blending height and the regional one
+above it (Wieringa 1986, Q. J. R. Meteorol. Soc. 112): with u(z) = u*/kappa ln(z/z0), the
+station's u* follows from the anemometer reading and the station z0, gives u(h_b) at the blending
+height h_b (where the flow no longer feels the station's own surface; Elliott 1958: the internal
+boundary layer of ~1 km of open airport terrain is ~130 m deep), and u(h_b) fixes the regional
+u* above it. A series without a station z0 (TRY grid cells, reanalysis) uses the regional z0
+throughout. An airport (z0 0.03 m) and an urban series thus no longer share one z0: Düsseldorf
+airport 2024 gives 5.96 m/s at 135 m over flat ground (7.15 m/s with the urban z0 for both),
+TRY2015 Essen 5.74 m/s.
+
+Limitation (measured, not corrected): the profile is neutral, so the hub wind inherits the
+daytime maximum of the 10 m anemometer. TRY2015 Essen at 135 m: night (22-04 MEZ) / day (10-16
+MEZ) mean = 0.75, the same ratio as at 10 m; observed hub-height winds over land at 100-150 m
+peak at night in a stable boundary layer (e.g. Cabauw mast; Emeis 2013, Wind Energy
+Meteorology, Springer, ch. 3), so the hourly pattern (not the mean the atlas / calibration fix)
+is inverted. A stability-dependent profile is not implemented.
 """
 
 from __future__ import annotations
@@ -159,7 +174,9 @@ def profile_speed(wx: WindInputs, z_m: np.ndarray, cfg: WindConfig) -> tuple[np.
     z0_reg = cfg.roughness_length_m
     note = ""
     station = wx.roughness
-    if cfg.roughness_source in ("weather", "blending") and station is None:
+    if cfg.roughness_source == "weather" and station is None:
+        # 'blending' without a station z0 is the documented case of TRY grid cells and
+        # reanalysis (the regional z0 describes them; the weather notes say so): no note
         note = f"no station roughness in the weather data: regional z0 {z0_reg:g} m used"
     out = np.empty((len(wx.index), len(z)))
     for h in np.unique(src_h):

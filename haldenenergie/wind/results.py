@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .config import WindConfig
+from .losses import LossSplit, any_curtailment, split_losses
 from .turbines import TurbineSpec
 
 #: Columns of :attr:`WindResult.per_heap`: the wind columns of the run's result table, then
@@ -32,10 +33,27 @@ PER_HEAP_COLUMNS = (
     "wind_speedup_fraction",
     "wind_wake_loss_fraction",
     "wind_atlas_factor",
+    "wind_atlas_m_s",
     "existing_wind_turbine_type",
     "existing_wind_capacity_mw",
     "existing_wind_full_load_hours_h",
+    # energy chain of the new turbines (gross = energy + the losses), see wind.losses
+    "wind_gross_energy_mwh_per_a",
+    "wind_loss_availability_mwh_per_a",
+    "wind_loss_electrical_mwh_per_a",
+    "wind_loss_bat_mwh_per_a",
+    "wind_loss_noise_mwh_per_a",
+    "wind_loss_shadow_mwh_per_a",
 )
+#: Loss columns -> :class:`~haldenenergie.wind.losses.LossSplit` attribute.
+LOSS_COLUMNS = {
+    "wind_gross_energy_mwh_per_a": "gross",
+    "wind_loss_availability_mwh_per_a": "availability",
+    "wind_loss_electrical_mwh_per_a": "electrical",
+    "wind_loss_bat_mwh_per_a": "bat",
+    "wind_loss_noise_mwh_per_a": "noise",
+    "wind_loss_shadow_mwh_per_a": "shadow",
+}
 MONTHS = list(range(1, 13))
 
 
@@ -50,12 +68,15 @@ class WindResult:
     monthly_existing : same for the existing turbines [MWh].
     info : run-level figures: atlas_factor, mean_wind_speed_ref_m_s (flat ground, at the atlas
         reference height, before scaling), roughness and notes.
+    calibration : the hub-wind calibration against reported yields (set by the stage; empty
+        when not computed).
     """
 
     per_heap: pd.DataFrame
     monthly: pd.DataFrame
     monthly_existing: pd.DataFrame
     info: dict
+    calibration: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -85,14 +106,22 @@ class Totals:
 
 
 def _new_figures(
-    net: np.ndarray, pfree: np.ndarray, n: int, spec: TurbineSpec, cfg: WindConfig, tot: Totals
+    split: LossSplit,
+    net: np.ndarray,
+    pfree: np.ndarray,
+    n: int,
+    spec: TurbineSpec,
+    cfg: WindConfig,
+    tot: Totals,
 ) -> tuple[dict, np.ndarray]:
     """Per-heap figures of the new turbines and their energy per time step [MWh]."""
     cap_kw = n * spec.nominal_power_kw
-    e_series = net.sum(axis=1) * tot.to_mwh if n else np.zeros(tot.steps)
+    e_series = split.net.sum(axis=1) * tot.to_mwh if n else np.zeros(tot.steps)
     e_sum = float(e_series.sum())
+    # wake loss: uncurtailed net against the free-stream power after the same losses
+    e_uncurt = float(net.sum()) * tot.to_mwh if n else 0.0
     gross_free = float(pfree.sum()) * tot.to_mwh * cfg.availability * (1 - cfg.electrical_loss)
-    wake_loss = (1 - e_sum / gross_free) if n > 1 and gross_free > 0 else 0.0
+    wake_loss = (1 - e_uncurt / gross_free) if n > 1 and gross_free > 0 else 0.0
     e = e_sum * tot.annual
     figures = {
         "wind_turbines_new": int(n),
@@ -104,6 +133,8 @@ def _new_figures(
         "wind_capacity_factor": e_sum / (cap_kw / 1e3 * tot.hours) if n else float("nan"),
         "wind_wake_loss_fraction": wake_loss,
     }
+    for col, attr in LOSS_COLUMNS.items():
+        figures[col] = float(getattr(split, attr).sum()) * tot.to_mwh * tot.annual if n else 0.0
     return figures, e_series
 
 
@@ -153,7 +184,9 @@ def heap_row(
     spec_new : the new turbine type.
     cfg : wind configuration.
     tot : how powers become energies.
-    run : run-level figures: ``atlas`` (factor [-]) and ``notes`` (list of str).
+    run : run-level figures: ``atlas`` (factor [-]), ``notes`` (list of str) and, optionally,
+        ``curtailment`` (:class:`~haldenenergie.wind.losses.CurtailmentWindows` or None from
+        :func:`~haldenenergie.wind.losses.windows_for_run`); without it no curtailment applies.
 
     Returns
     -------
@@ -161,22 +194,45 @@ def heap_row(
         monthly energy (12,) of the new and of the existing turbines [MWh].
     """
     net, vfree, pfree = new
-    fig_new, e_series = _new_figures(net, pfree, heap["n_new"], spec_new, cfg, tot)
-    fig_old, monthly_old = _existing_figures(
-        None if old is None else old[0], heap["n_exist"], heap["spec_old"], tot
-    )
+    windows = run.get("curtailment")
+    split = split_losses(net, vfree, spec_new.nominal_power_kw, cfg, windows)
+    fig_new, e_series = _new_figures(split, net, pfree, heap["n_new"], spec_new, cfg, tot)
+    old_net = None
+    if old is not None:
+        rated_old = heap["spec_old"].nominal_power_kw
+        old_net = split_losses(old[0], old[1], rated_old, cfg, windows).net
+    fig_old, monthly_old = _existing_figures(old_net, heap["n_exist"], heap["spec_old"], tot)
     values = {
         **fig_new,
         **fig_old,
         "wind_mean_speed_hub_m_s": float(vfree[:, 0].mean()),
-        "wind_notes": "; ".join(run["notes"] + heap["notes"]),
+        "wind_notes": "; ".join(run["notes"] + _loss_notes(cfg, windows) + heap["notes"]),
         "wind_rotor_diameter_m": spec_new.rotor_diameter_m,
         "wind_hub_height_above_surroundings_m": heap["z_prof"],
         "wind_speedup_fraction": heap["ds"],
         "wind_atlas_factor": run["atlas"],
+        "wind_atlas_m_s": float("nan"),  # set per heap by the stage where an atlas is used
     }
     row = {"heap_id": hid, **{c: values[c] for c in PER_HEAP_COLUMNS}}
     return row, tot.monthly(e_series), monthly_old
+
+
+def _loss_notes(cfg: WindConfig, windows: Any) -> list[str]:
+    """Notes on the curtailments (none when they are all off)."""
+    if not any_curtailment(cfg):
+        return []
+    if windows is None:
+        return ["curtailments configured but not applied (no curtailment windows in this run)"]
+    on = [
+        k
+        for k, flag in (
+            ("bat", cfg.bat_curtailment),
+            ("noise", cfg.noise_curtailment),
+            ("shadow", cfg.shadow_shutdown_hours_per_a > 0),
+        )
+        if flag
+    ]
+    return [f"curtailment applied: {', '.join(on)}", *windows.notes]
 
 
 def _monthly_frame(monthly: dict[str, np.ndarray]) -> pd.DataFrame:

@@ -28,15 +28,18 @@ apart. The single-turbine path (:func:`turbine_energy`) is tested against a plai
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ._values import num
+from .atlas import atlas_factors
+from .calibration import calibration_flags, fit_calibration
 from .config import WindConfig
 from .layout import existing_layout, new_turbine_layout
+from .losses import windows_for_run
 from .physics import air_density, hill_speedup, power_curve_density_corrected, thrust_coefficient
 from .resource import WindInputs, profile_speed, wind_directions, wind_inputs
 from .results import Totals, WindResult, build_result, heap_row, turbine_info
@@ -45,9 +48,14 @@ from .wakes import jensen_wake_factors
 
 log = logging.getLogger("haldenenergie.wind")
 
-#: Below this mean wind speed at the atlas height over flat ground [m s-1] the run warns: the NRW
-#: wind atlas fields (LANUV; Global Wind Atlas, DTU) give mostly 6.0-6.5 m s-1 at 135 m.
-LOW_MEAN_WIND_M_S = 5.5
+#: Plausible long-term mean wind speed over flat ground at 135 m in the Ruhr [m s-1]; outside it
+#: (and without an atlas) the run warns. Global Wind Atlas 3 (DTU; Davis et al. 2023, BAMS 104(8))
+#: shows ~5.5-6.5 m s-1 at 100 m and ~6-7 m s-1 at 150 m over the Ruhr lowlands; the LANUV NRW
+#: Energieatlas wind fields at 135 m are mostly 5.5-7.0 m s-1 away from the ridges (assumption:
+#: band read from these published maps, not a statistic).
+PLAUSIBLE_MEAN_WIND_M_S = (5.5, 7.0)
+#: Height of the plausibility band [m] (the LANUV wind atlas's 135 m field).
+PLAUSIBLE_HEIGHT_M = 135.0
 
 
 # --------------------------------------------------------------------------------------------------
@@ -64,6 +72,7 @@ class _Group:
     z_density: list = field(default_factory=list)  # height for density [m]
     speedup: list = field(default_factory=list)  # dS per column
     wake: list = field(default_factory=list)  # (heap_id, positions, column slice)
+    kind: list = field(default_factory=list)  # 'new' / 'old' per turbine column
 
 
 def _speedup(cfg: WindConfig, height_rel_m: float, half_height_m: float, hub_m: float) -> float:
@@ -105,6 +114,7 @@ class _Columns:
         z_prof = hh + Hc if cfg.height_reference == "surroundings" else hh
         ds = _speedup(cfg, Hc, L, hh)
         g.heap_of += [hid] * n
+        g.kind += [kind] * n
         g.z_profile += [z_prof] * n
         g.z_local += [hh] * n
         g.z_density += [hh + Hc] * n
@@ -118,8 +128,8 @@ class _Columns:
 # --------------------------------------------------------------------------------------------------
 # power of a group
 # --------------------------------------------------------------------------------------------------
-def _hub_speed(g: _Group, wx: WindInputs, cfg: WindConfig, atlas: float) -> np.ndarray:
-    """Free-stream hub wind (T, M) [m s-1]: lifted profile or Taylor & Lee, times the atlas."""
+def _hub_speed(g: _Group, wx: WindInputs, cfg: WindConfig, scale: np.ndarray) -> np.ndarray:
+    """Free-stream hub wind (T, M) [m s-1]: lifted profile or Taylor & Lee, times ``scale`` (M,)."""
     v, _ = profile_speed(wx, np.array(g.z_profile), cfg)
     ds = np.array(g.speedup)
     if np.any(ds > 0):
@@ -128,7 +138,7 @@ def _hub_speed(g: _Group, wx: WindInputs, cfg: WindConfig, atlas: float) -> np.n
         # of the same hill effect; the larger one is used, never their product (double count).
         v_tl, _ = profile_speed(wx, np.array(g.z_local), cfg)
         v = np.maximum(v, v_tl * (1.0 + ds)[None, :])
-    return v * atlas
+    return v * np.asarray(scale, float)[None, :]
 
 
 def _waked_speed(
@@ -154,10 +164,13 @@ def _waked_speed(
 
 
 def _group_power(
-    g: _Group, wx: WindInputs, cfg: WindConfig, atlas: float, dirs: np.ndarray
+    g: _Group, wx: WindInputs, cfg: WindConfig, scale: np.ndarray, dirs: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Net power [kW] (T, M), free-stream hub speed (T, M), gross power without wakes (T, M)."""
-    v = _hub_speed(g, wx, cfg, atlas)
+    """Net power [kW] (T, M), free-stream hub speed (T, M), gross power without wakes (T, M).
+
+    ``scale`` (M,) multiplies the hub wind of each column (atlas and calibration factors) [-].
+    """
+    v = _hub_speed(g, wx, cfg, scale)
     rho = air_density(wx, np.array(g.z_density)) if cfg.density_correction else None
     cw, cp = g.spec.curve_wind_speed_m_s, g.spec.curve_power_kw
     veff, wake_cols = _waked_speed(g, v, cfg, dirs)
@@ -173,12 +186,16 @@ def _group_power(
 
 
 def _columns_power(
-    cols: _Columns, wx: WindInputs, cfg: WindConfig, atlas: float, dirs: np.ndarray
+    cols: _Columns, wx: WindInputs, cfg: WindConfig, scale: dict, dirs: np.ndarray
 ) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """(net power, free-stream speed, power without wakes) per (heap, 'new'/'old')."""
+    """(net power, free-stream speed, power without wakes) per (heap, 'new'/'old').
+
+    ``scale`` : (heap id, kind) -> hub-wind factor [-] (1 where missing).
+    """
     results = {}
     for key, g in cols.groups.items():
-        net, vfree, pfree = _group_power(g, wx, cfg, atlas, dirs)
+        sc = np.array([scale.get(hk, 1.0) for hk in zip(g.heap_of, g.kind, strict=True)])
+        net, vfree, pfree = _group_power(g, wx, cfg, sc, dirs)
         for (hid, kind), (gk, sl) in cols.where.items():
             if gk == key:
                 results[(hid, kind)] = (net[:, sl], vfree[:, sl], pfree[:, sl])
@@ -200,33 +217,32 @@ def _year_factors(wx: WindInputs, meta: Any) -> tuple[float, np.ndarray]:
     return annual, monthly
 
 
-def _atlas_factor(wx: WindInputs, cfg: WindConfig) -> tuple[float, float]:
-    """(scaling factor [-], mean flat-ground wind at the atlas height [m s-1])."""
-    v_ref, _ = profile_speed(wx, np.array([cfg.atlas_reference_height_m]), cfg)
-    mean_ref = float(np.mean(v_ref))
-    if cfg.atlas_mean_wind_speed_m_s > 0 and mean_ref > 0:
-        return cfg.atlas_mean_wind_speed_m_s / mean_ref, mean_ref
-    return 1.0, mean_ref
+def _plausibility_warning(wx: WindInputs, cfg: WindConfig) -> float:
+    """Warn when the flat-ground mean at 135 m leaves the regional band; return that mean."""
+    v, _ = profile_speed(wx, np.array([PLAUSIBLE_HEIGHT_M]), cfg)
+    mean = float(np.mean(v))
+    lo, hi = PLAUSIBLE_MEAN_WIND_M_S
+    if not lo <= mean <= hi:
+        log.warning(
+            "mean wind speed %.2f m/s at %g m over flat ground is outside the Ruhr atlas band "
+            "%.1f-%.1f m/s (Global Wind Atlas / LANUV); consider [wind] wind_atlas_path, "
+            'atlas_mean_wind_speed_m_s or calibration = "existing-turbines"',
+            mean,
+            PLAUSIBLE_HEIGHT_M,
+            lo,
+            hi,
+        )
+    return mean
 
 
 def _run_notes(
-    wx: WindInputs, meta: Any, cfg: WindConfig, atlas: float, mean_ref: float, dir_note: str
+    wx: WindInputs, meta: Any, cfg: WindConfig, atlas_run: dict, dir_note: str
 ) -> list[str]:
-    """Notes that hold for every heap of the run (and the low-wind warning)."""
+    """Notes that hold for every heap of the run (and the plausibility warning)."""
     _, rough_note = profile_speed(wx, np.array([cfg.hub_height_m]), cfg)
-    if cfg.atlas_mean_wind_speed_m_s <= 0 and mean_ref < LOW_MEAN_WIND_M_S:
-        log.warning(
-            "mean wind speed %.2f m/s at %g m over flat ground is well below the NRW atlas "
-            "band 6.0-6.5 m/s; consider [wind] atlas_mean_wind_speed_m_s",
-            mean_ref,
-            cfg.atlas_reference_height_m,
-        )
-    notes = [n for n in (dir_note, rough_note) if n]
-    if atlas != 1.0:
-        notes.append(
-            f"wind scaled x{atlas:.3f} to the atlas mean {cfg.atlas_mean_wind_speed_m_s:g} "
-            f"m/s at {cfg.atlas_reference_height_m:g} m"
-        )
+    if not atlas_run["source"]:
+        atlas_run["mean_135m_m_s"] = _plausibility_warning(wx, cfg)
+    notes = [n for n in (dir_note, rough_note, atlas_run["note"]) if n]
     if bool(getattr(meta, "partial", False)):
         notes.append(
             "weather covers part of a year: energies scaled to a year "
@@ -249,13 +265,16 @@ def _totals(wx: WindInputs, meta: Any) -> Totals:
 
 
 def _run_info(
-    cfg: WindConfig, atlas: float, mean_ref: float, spec_new: TurbineSpec, notes: list[str]
+    cfg: WindConfig, atlas: dict, atlas_run: dict, spec_new: TurbineSpec, notes: list[str]
 ) -> dict[str, Any]:
     """Run-level figures of :attr:`WindResult.info`."""
+    facs = sorted(set(atlas.values())) or [1.0]
     return {
-        "atlas_factor": atlas,
-        "mean_wind_speed_ref_m_s": mean_ref,
-        "atlas_reference_height_m": cfg.atlas_reference_height_m,
+        "atlas_factor": facs[0] if len(facs) == 1 else float(np.mean(facs)),
+        "mean_wind_speed_ref_m_s": atlas_run["mean_ref_m_s"],
+        "atlas_reference_height_m": atlas_run["height_m"],
+        "atlas_source": atlas_run["source"],
+        "atlas_method": atlas_run["method"],
         "roughness_source": cfg.roughness_source,
         "roughness_length_m": cfg.roughness_length_m,
         "new_turbine": turbine_info(spec_new),
@@ -310,6 +329,8 @@ def _add_heap(h: Any, t: Any, cfg: WindConfig, spec_new: TurbineSpec, cols: _Col
         "ds": ds,
         "n_exist": n_exist,
         "spec_old": spec_old,
+        "L": L,
+        "old_flag": old_note,
         "notes": notes,
     }
 
@@ -344,16 +365,21 @@ def simulate_wind(
     check_config(cfg)
     wx = wind_inputs(data, meta)
     spec_new = new_turbine(cfg)
-    atlas, mean_ref = _atlas_factor(wx, cfg)
+    atlas, atlas_m_s, atlas_run = atlas_factors(wx, cfg, heaps)
     dirs, dir_note = wind_directions(wx)
-    common = _run_notes(wx, meta, cfg, atlas, mean_ref, dir_note)
+    common = _run_notes(wx, meta, cfg, atlas_run, dir_note)
 
     cols = _Columns(cfg)
     setups = {str(h.id): _add_heap(h, terrains.get(str(h.id)), cfg, spec_new, cols) for h in heaps}
-    power = _columns_power(cols, wx, cfg, atlas, dirs)
-
     tot = _totals(wx, meta)
-    run = {"atlas": atlas, "notes": common}
+    calib = _calibration(heaps, setups, wx, cfg, atlas, dirs, tot)
+    f_new = calib["factor"] if calib["applied"] else 1.0
+    scale = {(hid, "new"): atlas[hid] * f_new for hid in setups}
+    scale |= {(hid, "old"): atlas[hid] for hid in setups}
+    power = _columns_power(cols, wx, cfg, scale, dirs)
+
+    run = {"atlas": 1.0, "notes": common + ([calib["note"]] if calib["applied"] else [])}
+    run["curtailment"] = windows_for_run(wx, data, meta, cfg)
     rows, monthly, monthly_old = [], {}, {}
     for h in heaps:
         hid = str(h.id)
@@ -363,9 +389,36 @@ def simulate_wind(
             hid, r, power[(hid, "new")], old, spec_new, cfg, tot, run
         )
         rows.append(row)
-    return build_result(
-        rows, monthly, monthly_old, _run_info(cfg, atlas, mean_ref, spec_new, common)
+    res = build_result(
+        rows, monthly, monthly_old, _run_info(cfg, atlas, atlas_run, spec_new, common)
     )
+    res.per_heap["wind_atlas_factor"] = [atlas[i] for i in res.per_heap.index]
+    res.per_heap["wind_atlas_m_s"] = [atlas_m_s[i] for i in res.per_heap.index]
+    res.calibration = calib
+    return res
+
+
+def _calibration(
+    heaps: list, setups: dict, wx: WindInputs, cfg: WindConfig, atlas: dict, dirs, tot: Totals
+) -> dict:
+    """The hub-wind calibration against reported yields (:mod:`.calibration`), always computed."""
+    reported, flags, cal = {}, {}, _Columns(cfg)
+    for h in heaps:
+        hid, r = str(h.id), setups[str(h.id)]
+        ew = getattr(h, "existing_wind", None)
+        rep = getattr(ew, "reported_mwh_per_a", None)
+        if rep is None or r["spec_old"] is None:
+            continue
+        reported[hid] = float(rep)
+        flags[hid] = calibration_flags(ew, r["old_flag"], num(getattr(h, "height_rel_m", None)))
+        pos = existing_layout(r["n_exist"], r["spec_old"].rotor_diameter_m, cfg)
+        cal.add("old", hid, r["spec_old"], pos, r["H"], r["L"])
+
+    def energy(f: float) -> dict:
+        p = _columns_power(cal, wx, cfg, {(i, "old"): atlas[i] * f for i in reported}, dirs)
+        return {i: float(p[(i, "old")][0].sum()) * tot.to_mwh * tot.annual for i in reported}
+
+    return fit_calibration(energy, reported, flags, cfg.calibration)
 
 
 def turbine_energy(
@@ -397,9 +450,11 @@ def turbine_energy(
     cfg = cfg or WindConfig()
     wx = wind_inputs(data, meta)
     spec = turbine or new_turbine(cfg)
-    atlas, _ = _atlas_factor(wx, cfg)
+    _, _, atlas_run = atlas_factors(wx, replace(cfg, wind_atlas_path=""), [])
+    t = cfg.atlas_mean_wind_speed_m_s
+    atlas = t / atlas_run["mean_ref_m_s"] if t > 0 and atlas_run["mean_ref_m_s"] > 0 else 1.0
     cols = _Columns(cfg)
     cols.add("new", "x", spec, np.zeros((1, 2)), float(height_rel_m), half_height_distance_m)
     (g,) = cols.groups.values()
-    net, _, _ = _group_power(g, wx, cfg, atlas, np.zeros(len(wx.index)))
+    net, _, _ = _group_power(g, wx, cfg, np.array([atlas]), np.zeros(len(wx.index)))
     return pd.Series(net[:, 0] * wx.dt_h / 1e3, index=wx.index, name="wind_energy_mwh")

@@ -1,6 +1,10 @@
 """Turbines of the wind stage: windpowerlib's library, user power curves, substitutes, checks.
 
 New turbines are a windpowerlib (oedb) type or a user power curve (``[wind] power_curve_csv``).
+Every curve is checked on loading (:mod:`~haldenenergie.wind.curve_check`): a user curve whose power
+coefficient exceeds the Betz limit is refused; a library curve with a packaged data-sheet correction
+(``data/turbine_corrections.csv``, e.g. E-101/3050) is replaced by it with a warning and a note, and
+a library curve above the Betz limit without one is refused.
 Existing turbines from the registry are modelled as built; where their model is not in
 windpowerlib's library a stated substitute (``data/turbine_substitutes.csv``) or the configured
 stand-in type is used and flagged. :func:`check_config` checks the names of a configuration
@@ -13,6 +17,7 @@ import csv
 import difflib
 import functools
 import io
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +30,9 @@ from ..errors import TurbineError
 from ..resources import data_path
 from ._values import num
 from .config import WindConfig
+from .curve_check import BETZ_LIMIT, check_curve, corrected_curve
+
+log = logging.getLogger("haldenenergie.wind")
 
 #: How to list windpowerlib's turbine types (appended to an unknown-type error).
 LIST_TURBINES_HINT = (
@@ -113,6 +121,44 @@ def _oedb_turbine(turbine_type: str) -> tuple[float, float, tuple, tuple]:
     )
 
 
+@functools.lru_cache(maxsize=64)
+def library_curve(turbine_type: str) -> tuple[float, float, tuple, tuple, str, str]:
+    """A library type's checked curve: (rated [kW], rotor [m], speeds, powers [kW], source, note).
+
+    A type listed in ``data/turbine_corrections.csv`` gets the corrected data-sheet curve (with a
+    warning, once per run, and a note); a library curve above the Betz limit without a
+    correction is refused.
+
+    Parameters
+    ----------
+    turbine_type : windpowerlib type (must be in :func:`turbine_types`).
+
+    Raises
+    ------
+    TurbineError
+        Library curve above the Betz limit and no packaged correction.
+    """
+    p_kw, d_m, ws, pw = _oedb_turbine(turbine_type)
+    chk = check_curve(ws, pw, d_m, p_kw)
+    corr = corrected_curve(turbine_type)
+    if corr is not None:
+        note = (
+            f"{turbine_type}: windpowerlib curve (max Cp {chk.max_cp:.2f}"
+            + (f" > Betz {BETZ_LIMIT:.3f}" if chk.above_betz else "")
+            + f") replaced by {corr[4]}"
+        )
+        log.warning("%s", note)
+        return (*corr[:4], corr[4], note)
+    if chk.above_betz:
+        raise TurbineError(
+            f"windpowerlib type {turbine_type}: power curve reaches Cp {chk.max_cp:.3f} at "
+            f"{chk.max_cp_wind_speed_m_s:g} m/s, above the Betz limit {BETZ_LIMIT:.3f}; no "
+            "corrected curve is packaged: give the data sheet's curve as [wind] power_curve_csv "
+            "or choose another type (haldenenergie wind turbines --check)"
+        )
+    return p_kw, d_m, ws, pw, f"windpowerlib oedb ({turbine_type})", ""
+
+
 def _check_turbine_type(turbine_type: str, origin: str) -> None:
     """Raise the one-line TurbineError (with close matches) for a type not in the library."""
     types = turbine_types()
@@ -154,7 +200,7 @@ def load_turbine(
         Unknown type or type without a power curve; the message lists close matches.
     """
     _check_turbine_type(turbine_type, origin)
-    p_kw, d_m, ws, pw = _oedb_turbine(turbine_type)
+    p_kw, d_m, ws, pw, source, _ = library_curve(turbine_type)
     name = turbine_type
     if rated_kw_cap:
         pw = tuple(min(p, float(rated_kw_cap)) for p in pw)
@@ -167,7 +213,7 @@ def load_turbine(
         hub_height_m=float(hub_height_m),
         curve_wind_speed_m_s=ws,
         curve_power_kw=pw,
-        source=f"windpowerlib oedb ({turbine_type})",
+        source=source,
         flag=flag,
     )
 
@@ -262,13 +308,21 @@ def read_power_curve(path: str | Path, hub_height_m: float) -> TurbineSpec:
     Raises
     ------
     TurbineError
-        Unreadable file, missing header or column, non-increasing wind speeds, negative power.
+        Unreadable file, missing header or column, non-increasing wind speeds, negative power,
+        power coefficient above the Betz limit.
     """
     p = Path(path)
     meta, rows = _split_curve_file(p)
     src, d_m = _curve_header(p, meta, rows)
     ws_a, pw_a = _curve_values(p, rows)
     p_nom = float(meta.get("nominal_power_kw") or pw_a.max())
+    chk = check_curve(ws_a, pw_a, d_m, p_nom)
+    if chk.above_betz:
+        raise TurbineError(
+            f"{p}: power coefficient {chk.max_cp:.3f} at {chk.max_cp_wind_speed_m_s:g} m/s "
+            f"exceeds the Betz limit {BETZ_LIMIT:.3f} (Cp = P / (0.5 * 1.225 kg/m3 * A * v^3), "
+            f"rotor {d_m:g} m); check rotor_diameter_m and that power_kw is in kW for this rotor"
+        )
     return TurbineSpec(
         name=meta.get("name", p.stem),
         nominal_power_kw=p_nom,
@@ -343,6 +397,9 @@ def _substitute(model: str, hub: float) -> tuple[TurbineSpec, str] | None:
                 + ("" if np.isfinite(hub) else f", hub {h:g} m assumed")
                 + f" ({row.reason})"
             )
+            if str(row.substitute_type) in turbine_types():
+                corr_note = library_curve(str(row.substitute_type))[5]
+                flag += f"; {corr_note}" if corr_note else ""
             spec = load_turbine(
                 str(row.substitute_type),
                 h,
@@ -377,8 +434,10 @@ def existing_turbine(existing: Any, cfg: WindConfig) -> tuple[TurbineSpec | None
     hub = num(getattr(existing, "hub_height_m", None))
     if wtype and wtype in turbine_types():
         h = hub if np.isfinite(hub) else cfg.existing_unknown_hub_height_m
-        note = "" if np.isfinite(hub) else f"existing hub height assumed {h:g} m"
-        return load_turbine(wtype, h), note
+        notes = [] if np.isfinite(hub) else [f"existing hub height assumed {h:g} m"]
+        spec = load_turbine(wtype, h)
+        notes += [library_curve(wtype)[5]] if library_curve(wtype)[5] else []
+        return spec, "; ".join(notes)
     sub = _substitute(model, hub)
     if sub is not None:
         return sub

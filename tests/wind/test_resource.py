@@ -88,3 +88,24 @@ def test_multi_height_input_via_weather_reader(shared_dir, modelchain_mwh, plain
     heaps, terr = _heaps_terrains()
     res = wind.simulate_wind(heaps, terr, data, meta, WindConfig())
     assert res.per_heap["wind_energy_mwh_per_a"].ge(0).all()
+
+
+def test_blending_analytic_two_roughness_profile(berlin, meta):
+    """Station z0 up to the blending height, regional above: u = u(10) ln(hb/z0s)/ln(10/z0s)
+    x ln(z/z0r)/ln(hb/z0r) (Wieringa 1986)."""
+    frame = berlin.drop(columns=[("wind_speed", 80.0), ("roughness_length", 0.0)])
+    wx = wind.resource.wind_inputs(frame, meta())
+    wx.roughness = np.full(len(wx.index), 0.03)
+    cfg = WindConfig(roughness_source="blending", blending_height_m=130.0, roughness_length_m=0.3)
+    v, note = wind.resource.profile_speed(wx, np.array([135.0]), cfg)
+    factor = np.log(130 / 0.03) / np.log(10 / 0.03) * np.log(135 / 0.3) / np.log(130 / 0.3)
+    assert_allclose(v[:, 0], wx.wind[10.0] * factor, rtol=1e-12)
+    assert note == ""
+    # without a station z0 (TRY grid cell) blending is the regional profile, silently
+    wx.roughness = None
+    v2, note2 = wind.resource.profile_speed(wx, np.array([135.0]), cfg)
+    v3, _ = wind.resource.profile_speed(
+        wx, np.array([135.0]), WindConfig(roughness_source="config")
+    )
+    assert_allclose(v2, v3, rtol=0) and note2 == ""
+    assert WindConfig().roughness_source == "blending"

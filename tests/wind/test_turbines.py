@@ -108,9 +108,94 @@ def test_existing_turbine_order_of_choice():
 
     assert wind.existing_turbine(ew(count=0), cfg) == (None, "")
     spec, note = wind.existing_turbine(ew("Enercon E-101", "E-101/3050"), cfg)
-    assert spec.name == "E-101/3050" and note == "existing hub height assumed 98 m"
+    assert spec.name == "E-101/3050" and note.startswith("existing hub height assumed 98 m; ")
+    assert "E-101/3050: windpowerlib curve (max Cp 0.62 > Betz 0.593) replaced by ENERCON" in note
+    assert spec.nominal_power_kw == 3050 and max(spec.curve_power_kw) == 3050
     spec, note = wind.existing_turbine(ew("Enercon E-138 EP3", hub=131), cfg)
     assert spec.name == "E-141/4200 capped 3500 kW" and spec.nominal_power_kw == 3500
     assert max(spec.curve_power_kw) == 3500 and "substitute" in note and spec.flag == note
     spec, note = wind.existing_turbine(ew("unknown maker"), cfg)
     assert spec.name == "E-82/2300" and "assumed E-82/2300 at 98 m" in note
+
+
+# --------------------------------------------------------------------------------------------------
+# power coefficient (issue 12, part 4)
+# --------------------------------------------------------------------------------------------------
+def test_power_coefficient_of_a_synthetic_curve_by_hand():
+    """Cp = P / (0.5 rho A v^3): D = 100 m, v = 8 m/s, P = 1500 kW by hand:
+    A = pi 100^2 / 4 = 7853.98 m2; 0.5 * 1.225 * 7853.98 * 512 = 2,463,008 W; Cp = 0.60901."""
+    import numpy as np
+
+    from haldenenergie.wind.curve_check import BETZ_LIMIT, check_curve, power_coefficient
+
+    v = np.array([0.0, 4.0, 8.0, 12.0])
+    p = np.array([0.0, 100.0, 1500.0, 3000.0])
+    cp = power_coefficient(v, p, 100.0)
+    wind_w = 0.5 * 1.225 * (np.pi * 100.0**2 / 4.0) * v[1:] ** 3
+    assert_allclose(cp[1:], p[1:] * 1e3 / wind_w, rtol=1e-12)
+    assert_allclose(cp[2], 1.5e6 / 2463008.6, rtol=1e-6) and cp[0] == 0.0
+    chk = check_curve(v, p, 100.0, 3000.0)
+    assert chk.max_cp_wind_speed_m_s == 8.0 and chk.above_betz and BETZ_LIMIT == 16 / 27
+    assert chk.problems == ("Cp>Betz",)
+    assert_allclose(chk.specific_power_w_m2, 3e6 / (np.pi * 2500), rtol=1e-12)
+    chk = check_curve(v, [0, 100, 900, 2900], 100.0, 3000.0)
+    assert chk.problems == ("rated not reached",)
+    chk = check_curve([3, 5, 7, 9, 11], [10, 300, 200, 2000, 2000], 100.0, 2000.0)
+    assert chk.problems == ("non-monotonic",)
+
+
+def test_user_curve_above_betz_is_refused_in_one_line(tmp_path):
+    bad = tmp_path / "too_good.csv"
+    # 1500 kW at 8 m/s on a 100 m rotor: Cp 0.609 > 16/27
+    bad.write_text(
+        "# source: invented\n# rotor_diameter_m: 100\nwind_speed_m_s,power_kw\n"
+        "4,100\n8,1500\n12,3000\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(TurbineError) as exc:
+        wind.read_power_curve(bad, 100)
+    msg = str(exc.value)
+    assert "\n" not in msg and str(bad) in msg
+    assert "power coefficient 0.609 at 8 m/s exceeds the Betz limit 0.593" in msg
+    assert "check rotor_diameter_m" in msg
+    with pytest.raises(TurbineError, match="Betz"):
+        wind.check_config(WindConfig(power_curve_csv=str(bad)))
+
+
+def test_library_e101_is_replaced_by_the_data_sheet_curve(caplog):
+    """windpowerlib's E-101/3050 curve is its E-115/3000 curve (max Cp 0.62 on a 101 m rotor);
+    the packaged data-sheet curve (ENERCON product overview) has max Cp 0.478 and 3050 kW."""
+    import numpy as np
+
+    from haldenenergie.wind.curve_check import check_curve
+    from haldenenergie.wind.turbines import _oedb_turbine, library_curve
+
+    p_kw, d_m, ws, pw = _oedb_turbine("E-101/3050")
+    assert_allclose(check_curve(ws, pw, d_m, p_kw).max_cp, 0.624, atol=5e-4)
+    _, _, ws115, pw115 = _oedb_turbine("E-115/3000")  # the library's mix-up itself:
+    assert np.max(np.abs(np.interp(ws115, ws, pw) - np.array(pw115))) <= 1.0  # same curve, kW
+    library_curve.cache_clear()
+    with caplog.at_level("WARNING", logger="haldenenergie.wind"):
+        spec = wind.load_turbine("E-101/3050", 99)
+    assert "replaced by ENERCON" in caplog.text
+    assert "ENERCON Produkt 04/2017" in spec.source and spec.nominal_power_kw == 3050
+    chk = check_curve(spec.curve_wind_speed_m_s, spec.curve_power_kw, 101, 3050)
+    assert chk.problems == () and and_allclose(chk.max_cp, 0.478, atol=1e-3)
+    # data sheet Cp column = P / (0.5 rho A v^3) of its own power column, within rounding
+    from haldenenergie.wind.curve_check import power_coefficient, read_corrections
+
+    rows = read_corrections()
+    cp = power_coefficient(rows["wind_speed_m_s"], rows["power_kw"], 101.0)
+    assert np.max(np.abs(cp - rows["power_coefficient"])) < 2e-3
+
+
+def and_allclose(a, b, atol):
+    """True when a and b agree within atol (for combined asserts)."""
+    return abs(a - b) <= atol
+
+
+def test_library_curve_above_betz_without_correction_is_refused():
+    with pytest.raises(TurbineError) as exc:
+        wind.load_turbine("V164/8000", 100)
+    msg = str(exc.value)
+    assert "\n" not in msg and "V164/8000" in msg and "Betz" in msg and "power_curve_csv" in msg

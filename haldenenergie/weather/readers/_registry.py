@@ -52,6 +52,19 @@ FORMATS: dict[str, ReaderSpec] = {}
 FORMAT_ALIASES: dict[str, str] = {}
 
 
+def _with_station_roughness(reader: Reader) -> Reader:
+    """The reader, then the station roughness from the file or the station table (see station)."""
+    from .station import table_roughness
+
+    def read(path: Path, text_head: str, opts: dict) -> RawSeries:
+        raw = reader(path, text_head, opts)
+        table_roughness(raw)
+        return raw
+
+    read.__doc__, read.__name__ = reader.__doc__, getattr(reader, "__name__", "reader")
+    return read
+
+
 def register(
     name: str,
     description: str,
@@ -71,7 +84,9 @@ def register(
     """
 
     def deco(reader: Reader) -> Reader:
-        FORMATS[name] = ReaderSpec(reader, description, detect, tuple(aliases), containers)
+        FORMATS[name] = ReaderSpec(
+            _with_station_roughness(reader), description, detect, tuple(aliases), containers
+        )
         for a in aliases:
             FORMAT_ALIASES[a] = name
         return reader

@@ -21,6 +21,7 @@ from .._util import lines_str, localize, short
 from ..model import RawSeries, period_text
 from ..units import to_canonical
 from ._registry import Probe, register
+from .station import CDC_WIND_DEVICE_PREFIX, cdc_anemometer_height
 
 #: CDC column -> (canonical, unit). Hourly: FF (F, D), TU (TT_TU), P0 (P0), ST (FG_LBERG, FD_LBERG
 #: [J cm-2 per hour]); 10-minute: FF (FF_10, DD_10), TU (TT_10, PP_10), SOLAR (GS_10, DS_10
@@ -50,22 +51,26 @@ _NOTE = (
 )
 
 
+#: Members of a CDC zip/folder that are read: products, station geography, wind sensor devices.
+_MEMBER_PREFIXES = ("produkt_", "Metadaten_Geographie", CDC_WIND_DEVICE_PREFIX)
+
+
 def cdc_members(path: Path) -> list[tuple[str, bytes]]:
-    """(name, bytes) of every produkt_* / Metadaten_Geographie* text in a file, folder or zip."""
+    """(name, bytes) of the produkt_* / Metadaten_Geographie* / wind-device texts of a CDC path."""
     items: list[tuple[str, bytes]] = []
 
     def from_zip(zp: Path):
         with zipfile.ZipFile(zp) as z:
             for n in z.namelist():
                 b = Path(n).name
-                if b.startswith(("produkt_", "Metadaten_Geographie")):
+                if b.startswith(_MEMBER_PREFIXES):
                     items.append((b, z.read(n)))
 
     if path.is_dir():
         for p in sorted(path.iterdir()):
             if p.suffix.lower() == ".zip":
                 from_zip(p)
-            elif p.name.startswith("produkt_") or p.name.startswith("Metadaten_Geographie"):
+            elif p.name.startswith(_MEMBER_PREFIXES):
                 items.append((p.name, p.read_bytes()))
     elif zipfile.is_zipfile(path):
         from_zip(path)
@@ -216,6 +221,7 @@ def read_cdc(path: Path, text_head: str, opts: dict) -> RawSeries:
         data = data.groupby(level=0).mean()
     data = data.sort_index()
     lat, lon, elev, sname = _station_location(path, members, opts)
+    height, height_note = _anemometer(members, data, opts)
     sid = next(iter(stations)) if stations else "?"
     source = f"DWD CDC station {sid}" if isinstance(sid, int) else "DWD CDC"
     return RawSeries(
@@ -227,9 +233,26 @@ def read_cdc(path: Path, text_head: str, opts: dict) -> RawSeries:
         elevation_m=elev,
         data_source=source,
         source_period=period_text(pd.DatetimeIndex(data.index)),
-        wind_speed_height_m=float(opts.get("wind_speed_height_m") or 10.0),
-        notes=[_NOTE],
+        wind_speed_height_m=height,
+        notes=[_NOTE, height_note],
         warnings=warnings,
+    )
+
+
+def _anemometer(members: list, data: pd.DataFrame, opts: dict) -> tuple[float, str]:
+    """Anemometer height [m] and note: option, the station's wind device metadata, else 10 m."""
+    if opts.get("wind_speed_height_m"):
+        h = float(opts["wind_speed_height_m"])
+        return h, f"anemometer {h:g} m above ground (reader option wind_speed_height_m)"
+    end = f"{pd.DatetimeIndex(data.index).max():%Y%m%d}" if len(data) else None
+    for name, blob in members:
+        if name.startswith(CDC_WIND_DEVICE_PREFIX):
+            found = cdc_anemometer_height(blob, end)
+            if found is not None:
+                return found
+    return 10.0, (
+        "anemometer 10 m above ground assumed (no Metadaten_Geraete_Windgeschwindigkeit file; "
+        "WMO-No. 8 standard height)"
     )
 
 

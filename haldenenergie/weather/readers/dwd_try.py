@@ -374,7 +374,7 @@ def read_try2010(path: Path, text_head: str, opts: dict) -> RawSeries:
         latitude=round(lat, 5),
         longitude=round(lon, 5),
         elevation_m=elev,
-        wind_speed_height_m=float(opts.get("wind_speed_height_m") or 10.0),
+        wind_speed_height_m=_try2010_height(lat, lon, opts),
         typical_year=year,
         warnings=warnings,
         row_numbers=lines,
@@ -389,9 +389,36 @@ def read_try2010(path: Path, text_head: str, opts: dict) -> RawSeries:
         ),
         f"typical year labelled {year}; first hour moved to the end of the year (UTC)",
         _COMMON_NOTE,
-        (
-            "DWD notes that the Essen anemometer stands at about 15 m although the header says "
-            "10 m; pass wind_speed_height_m=15 to use that"
-        ),
+        _try2010_height_note(raw.wind_speed_height_m, lat, lon, opts),
     ]
     return raw
+
+
+#: TRY2010 Essen station (WMO 10410, Essen-Bredeney, 51 deg 24' N 6 deg 58' E) and its anemometer
+#: height [m]: DWD's TRY2010 documentation states that the Essen anemometer stands at about 15 m
+#: although the file header says 10 m (DWD 2011, Handbuch Testreferenzjahre 2010; assumption to
+#: verify against DWD CDC Metadaten_Geraete_Windgeschwindigkeit of station 01303 Essen-Bredeney).
+TRY2010_ESSEN = (51.40, 6.967, 15.0)
+
+
+def _near_essen(lat: float, lon: float) -> bool:
+    """The TRY2010 station is Essen-Bredeney (within ~3 km; assumption: rounding of the header)."""
+    return abs(lat - TRY2010_ESSEN[0]) < 0.03 and abs(lon - TRY2010_ESSEN[1]) < 0.05
+
+
+def _try2010_height(lat: float, lon: float, opts: dict) -> float:
+    """Anemometer height [m]: the option, 15 m at Essen, else the header's 10 m."""
+    if opts.get("wind_speed_height_m"):
+        return float(opts["wind_speed_height_m"])
+    return TRY2010_ESSEN[2] if _near_essen(lat, lon) else 10.0
+
+
+def _try2010_height_note(h: float, lat: float, lon: float, opts: dict) -> str:
+    if opts.get("wind_speed_height_m"):
+        return f"anemometer {h:g} m above ground (reader option wind_speed_height_m)"
+    if _near_essen(lat, lon):
+        return (
+            f"anemometer {h:g} m above ground: DWD notes that the Essen anemometer stands at about "
+            "15 m although the TRY2010 header says 10 m (override: [weather] anemometer_height_m)"
+        )
+    return "anemometer 10 m above ground as the TRY2010 header states"

@@ -1,0 +1,191 @@
+"""Calibration of the hub-height wind against the reported yields of the existing heap turbines.
+
+ONE factor ``f`` multiplies the modelled hub-height wind speed (after profile, speed-up and atlas
+scaling). Physical meaning: the weather series' long-term level at hub height is the least
+certain link of the chain (a 10 m urban anemometer extrapolated over ~125 m, one year instead of
+the long-term climate); a multiplicative factor on the wind speed changes the scale of the wind
+speed distribution (Weibull A) and keeps its shape and the hourly pattern, the same adjustment a
+long-term correction (measure-correlate-predict with a ratio method) applies. ``f`` is the root
+of
+
+    sum_i E_i(f) = sum_i R_i
+
+over the heaps used in the fit (``E_i`` modelled net yield of heap i's existing turbines with the
+hub wind times ``f``, ``R_i`` its reported yield [MWh a-1]), found with
+``scipy.optimize.brentq`` in [0.5, 2.0] (assumption: a larger correction than x2 means a wrong
+input, not a bias to calibrate away).
+
+Heaps whose modelled turbines rest on assumptions are flagged: ``hub assumed`` (no hub height in
+the registry), ``type assumed`` (the stand-in type for an unknown model), ``height unknown`` (no
+relative heap height) are EXCLUDED from the fit and only predicted with it; ``type substitute``
+(a stated model modelled by a documented substitute curve) stays in the fit, flagged.
+
+The leave-one-out check refits without each fitted heap and predicts it: ``loo_ratio``; excluded
+heaps are predicted by the full fit, which does not contain them, so their ``ratio_calibrated`` is
+already out of sample. ``loo_error_pct`` is the root mean square of ``loo_ratio - 1`` [%] over
+the fitted heaps (NaN with fewer than two).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+#: Search interval of the factor [-] (assumption, see the module docstring).
+FACTOR_BOUNDS = (0.5, 2.0)
+#: Flags that exclude a heap from the fit (its model rests on assumed turbine data).
+EXCLUDING_FLAGS = ("hub assumed", "type assumed", "height unknown")
+
+EnergyFn = Callable[[float], dict]
+
+
+def calibration_flags(existing: object, spec_flag: str, height_rel_m: float) -> list[str]:
+    """Flags of a heap's existing-turbine model for the fit.
+
+    Parameters
+    ----------
+    existing : ``registry.ExistingWind`` (windpowerlib_type, hub_height_m, model).
+    spec_flag : the note of :func:`haldenenergie.wind.turbines.existing_turbine` (mentions
+        'substitute' for a substitute curve, 'not in windpowerlib: assumed' for the stand-in).
+    height_rel_m : relative height of the heap [m] (NaN = unknown).
+
+    Returns
+    -------
+    list of str : subset of 'hub assumed', 'type assumed', 'type substitute', 'height unknown'.
+    """
+    flags = []
+    if getattr(existing, "hub_height_m", None) is None:
+        flags.append("hub assumed")
+    if "substitute" in spec_flag:
+        flags.append("type substitute")
+    elif "not in windpowerlib: assumed" in spec_flag:
+        flags.append("type assumed")
+    if not (isinstance(height_rel_m, float | int) and math.isfinite(height_rel_m)):
+        flags.append("height unknown")
+    return flags
+
+
+def _solve(energy: EnergyFn, ids: list[str], reported: dict) -> float:
+    """Factor f with sum of modelled = sum of reported over ``ids`` (NaN if no root in bounds)."""
+    from scipy.optimize import brentq
+
+    target = sum(reported[i] for i in ids)
+
+    def g(f: float) -> float:
+        e = energy(f)
+        return sum(e[i] for i in ids) - target
+
+    lo, hi = FACTOR_BOUNDS
+    g_lo, g_hi = g(lo), g(hi)
+    if not (g_lo <= 0 <= g_hi):
+        return float("nan")
+    return float(brentq(g, lo, hi, xtol=1e-6))
+
+
+def _cached(energy: EnergyFn) -> EnergyFn:
+    cache: dict[float, dict] = {}
+
+    def fn(f: float) -> dict:
+        key = round(float(f), 9)
+        if key not in cache:
+            cache[key] = energy(key)
+        return cache[key]
+
+    return fn
+
+
+def _empty(method: str, note: str) -> dict:
+    return {
+        "method": method,
+        "applied": False,
+        "factor": 1.0,
+        "rows": [],
+        "loo_error_pct": float("nan"),
+        "note": note,
+    }
+
+
+def fit_calibration(energy: EnergyFn, reported: dict, flags: dict, method: str = "none") -> dict:
+    """Fit the hub-wind factor to reported yields and report the fit.
+
+    Parameters
+    ----------
+    energy : f [-] -> {heap id: modelled net yield of its existing turbines [MWh a-1]} with the
+        hub wind multiplied by f.
+    reported : heap id -> reported yield [MWh a-1] (heaps with existing turbines modelled).
+    flags : heap id -> list of flags (:func:`calibration_flags`).
+    method : ``[wind] calibration`` ('none' or 'existing-turbines').
+
+    Returns
+    -------
+    dict : ``method``, ``applied`` (bool: the factor is applied to the NEW turbines), ``factor``
+        [-], ``rows`` (heap_id, reported_mwh_per_a, modelled_mwh_per_a (uncalibrated), ratio,
+        ratio_calibrated, loo_ratio, flags, used_in_fit), ``loo_error_pct`` [%], ``note``.
+    """
+    if not reported:
+        return _empty(
+            method, "no reported yields of existing turbines in the registry: nothing calibrated"
+        )
+    energy = _cached(energy)
+    ids = sorted(reported)
+    used = [i for i in ids if not set(flags.get(i, [])) & set(EXCLUDING_FLAGS)]
+    note = ""
+    if not used:
+        used = ids
+        note = "every heap with a reported yield has assumed turbine data: all used, flagged; "
+    factor = _solve(energy, used, reported)
+    if not math.isfinite(factor):
+        out = _empty(method, note + f"no factor in {FACTOR_BOUNDS} matches the reported yields")
+        out["rows"] = _rows(energy, ids, used, reported, flags, 1.0, {})
+        return out
+    loo = {}
+    if len(used) > 1:
+        for i in used:
+            f_i = _solve(energy, [j for j in used if j != i], reported)
+            loo[i] = energy(f_i)[i] / reported[i] if math.isfinite(f_i) else float("nan")
+    rows = _rows(energy, ids, used, reported, flags, factor, loo)
+    errs = [(loo[i] - 1.0) ** 2 for i in used if i in loo and math.isfinite(loo[i])]
+    loo_err = 100.0 * math.sqrt(sum(errs) / len(errs)) if len(errs) > 1 else float("nan")
+    excluded = [i for i in ids if i not in used]
+    note += (
+        f"hub wind x{factor:.3f} fitted on {', '.join(used)}"
+        + (f"; excluded (assumed data, predicted only): {', '.join(excluded)}" if excluded else "")
+        + ("; applied to the new turbines" if method == "existing-turbines" else "; not applied")
+    )
+    return {
+        "method": method,
+        "applied": method == "existing-turbines",
+        "factor": factor,
+        "rows": rows,
+        "loo_error_pct": loo_err,
+        "note": note,
+    }
+
+
+def _rows(
+    energy: EnergyFn,
+    ids: list[str],
+    used: list[str],
+    reported: dict,
+    flags: dict,
+    factor: float,
+    loo: dict,
+) -> list[dict]:
+    """One row per heap with a reported yield."""
+    e1, ef = energy(1.0), energy(factor)
+    rows = []
+    for i in ids:
+        r = reported[i]
+        rows.append(
+            {
+                "heap_id": i,
+                "reported_mwh_per_a": r,
+                "modelled_mwh_per_a": e1[i],
+                "ratio": e1[i] / r,
+                "ratio_calibrated": ef[i] / r,
+                "loo_ratio": loo.get(i, ef[i] / r if i not in used else float("nan")),
+                "flags": list(flags.get(i, [])),
+                "used_in_fit": i in used,
+            }
+        )
+    return rows
