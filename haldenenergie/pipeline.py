@@ -19,19 +19,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from . import _io
 from . import results as results_folder
+from .assemble import (
+    STATUS_NO_PV,
+    add_stage_columns,
+    add_totals_and_status,
+    fact_rows,
+    monthly_table,
+    surface_table,
+)
 from .config import Config, load_config
 from .errors import HaldenError, RegistryError
+from .layers.config import KINDS as LAYER_KINDS
 from .results import build_manifest, input_records
 
 log = logging.getLogger("haldenenergie.pipeline")
 
-#: ``status`` of every heap when the weather file has no irradiance (e.g. windpowerlib CSV).
-STATUS_NO_PV = "wind only: weather has no irradiance, PV energy not computed"
 
 #: Columns of results.csv in this order: the block issue 4 asks for, then further detail.
 RESULT_COLUMNS: list[str] = (
@@ -45,7 +51,8 @@ existing_wind_energy_mwh_per_a assumptions
 status lat lon membership area_ha height_rel_m form summit_elevation_m base_elevation_m
 plateau_area_ha turbine_site_area_ha half_height_distance_m wind_turbine_type wind_hub_height_m
 wind_capacity_factor wind_mean_speed_hub_m_s wind_notes total_energy_mwh_per_a
-housing_distance_m weather_partial
+housing_distance_m housing_distance_source forest_area_ha open_area_ha protected_area_ha
+turbine_site_area_gross_ha layers_used layers_not_assessed weather_partial
 """
 ).split()
 
@@ -105,12 +112,48 @@ def load_heaps_with_warnings(registry_path, heap_ids: Sequence[str] = ()) -> tup
     return _select_heaps(heaps, heap_ids, registry_path), warnings
 
 
-def compute_terrain(heaps, config: Config, dem_paths: Sequence[Path] = ()) -> dict:
-    """Terrain of every heap: DEM where one covers it, parametric otherwise (with a warning)."""
+def load_constraint_layers(config: Config) -> Any:
+    """The constraint layers of a run: ``[layers]`` (with ``--layer`` and ``--layers`` applied).
+
+    ``[suitability] residential_areas_path`` (``--residential``) is the residential layer where
+    ``[layers] residential`` is empty. Returns a :class:`haldenenergie.layers.LayerSet` (empty,
+    and falsy, when no layer is given).
+
+    Raises
+    ------
+    LayerError : a layer file is missing, unreadable, has no CRS, matches no schema or holds no
+        features of its kind (one line naming the file).
+    """
+    from .layers import load_layers
+
+    extra: dict[str, list[str]] = {}
+    residential = config.suitability.residential_areas_path
+    if residential and not config.layers.residential:
+        extra["residential"] = [residential]
+    return load_layers(config.layers, extra)
+
+
+def compute_terrain(heaps, config: Config, dem_paths: Sequence[Path] = (), layers=None) -> dict:
+    """Terrain of every heap: DEM where one covers it, parametric otherwise (with a warning).
+
+    ``layers`` (:func:`load_constraint_layers`; read from ``config`` when None) exclude forest,
+    protected areas and landmarks from PV, replace footprints by heap outlines and give the
+    distance from each turbine site to housing.
+    """
     from . import terrain
 
+    if layers is None:
+        layers = load_constraint_layers(config)
     dem = terrain.open_dem(list(dem_paths), xyz_crs=config.terrain.xyz_crs) if dem_paths else None
-    terrains = terrain.terrain_for_heaps(heaps, config.terrain, dem=dem, fallback=True)
+    terrains = terrain.terrain_for_heaps(
+        heaps,
+        config.terrain,
+        dem=dem,
+        fallback=True,
+        layers=layers or None,
+        min_housing_distance_m=config.suitability.min_housing_distance_m,
+        layers_cfg=config.layers,
+    )
     _log_terrain_warnings(heaps, terrains)
     return terrains
 
@@ -130,6 +173,36 @@ def _log_terrain_warnings(heaps, terrains: dict) -> None:
             len(heaps),
             shown,
         )
+
+
+def apply_mastr(heaps, mastr_path) -> tuple[list, list[str]]:
+    """Heaps with their existing-turbine facts from a Marktstammdatenregister export.
+
+    The units of the export (:func:`haldenenergie.wind.mastr.read_mastr`: the bulk
+    ``EinheitenWind*.xml`` or the web CSV) are assigned to heaps by location
+    (:func:`~haldenenergie.wind.mastr.existing_from_mastr`); a heap with units gets their type,
+    rated power, hub height, rotor and commissioning year instead of the registry's (its
+    reported yield is kept). Returns the heaps and one note per heap changed.
+    """
+    import dataclasses
+
+    from .wind.mastr import existing_from_mastr, read_mastr
+
+    facts = existing_from_mastr(list(heaps), read_mastr(mastr_path))
+    notes = [f"heap {hid}: existing turbines from MaStR ({f.source})" for hid, f in facts.items()]
+    out = [
+        dataclasses.replace(h, existing_wind=facts[h.id].existing_wind) if h.id in facts else h
+        for h in heaps
+    ]
+    log.warning(
+        "%s: MaStR units found on %d of %d heaps (%s); their existing-turbine facts replace the "
+        "registry's",
+        mastr_path,
+        len(facts),
+        len(out),
+        ", ".join(facts) or "none",
+    )
+    return out, notes
 
 
 def check_station_distance(heaps, meta, config: Config) -> list[str]:
@@ -193,87 +266,6 @@ def weather_options(tz: str | None = None) -> dict[str, str]:
     return {} if tz is None else {"tz": str(tz)}
 
 
-def _surface_table(heaps, terrains: dict) -> pd.DataFrame:
-    """The PV surfaces of every heap in one table (column ``heap_id`` added)."""
-    surfaces = []
-    for h in heaps:
-        s = terrains[h.id].surfaces
-        if s is not None and len(s):
-            surfaces.append(s.assign(heap_id=h.id))
-    return pd.concat(surfaces, ignore_index=True) if surfaces else pd.DataFrame(columns=["heap_id"])
-
-
-def _fact_rows(heaps, terrains: dict) -> pd.DataFrame:
-    """Registry facts and terrain of every heap, indexed by heap id (``heap_id`` kept)."""
-    rows = []
-    for h in heaps:
-        t = terrains[h.id]
-        rows.append(
-            {
-                "heap_id": h.id,
-                "name": h.name,
-                "city": h.city,
-                "owner": h.owner,
-                "membership": h.membership,
-                "lat": h.lat,
-                "lon": h.lon,
-                "area_ha": h.area_ha,
-                "height_rel_m": h.height_rel_m,
-                "form": h.form,
-                "housing_distance_m": h.housing_distance_m,
-                "terrain_source": t.terrain_source,
-                "footprint_area_ha": t.footprint_area_ha,
-                "relative_height_m": t.relative_height_m,
-                "summit_elevation_m": t.summit_elevation_m,
-                "base_elevation_m": t.base_elevation_m,
-                "plateau_area_ha": t.plateau_area_ha,
-                "turbine_site_area_ha": t.turbine_site_area_ha,
-                "half_height_distance_m": t.half_height_distance_m,
-                "assumptions": "; ".join(list(t.assumed) + list(t.warnings)),
-            }
-        )
-    return pd.DataFrame(rows).set_index("heap_id", drop=False)
-
-
-def _add_stage_columns(res: pd.DataFrame, pv_per_heap: pd.DataFrame, wind_per_heap) -> None:
-    """Add the PV and wind per-heap columns to ``res`` (in place; no PV surface = 0 PV)."""
-    pvh = pv_per_heap.reindex(res.index)
-    for col in [
-        "pv_usable_area_ha",
-        "pv_capacity_mwp",
-        "pv_energy_mwh_per_a",
-        "pv_specific_yield_kwh_per_kwp",
-    ]:
-        res[col] = pvh.get(col, np.nan)
-    # A heap without usable PV surfaces has zero PV (not unknown).
-    for col in ["pv_usable_area_ha", "pv_capacity_mwp", "pv_energy_mwh_per_a"]:
-        res[col] = res[col].fillna(0.0)
-    wh = wind_per_heap.reindex(res.index)
-    for col in wh.columns:
-        res[col] = wh[col]
-
-
-def _add_totals_and_status(res: pd.DataFrame, pv_computed: bool, meta) -> None:
-    """Total energy [MWh/a], ``status`` and ``weather_partial`` (in place)."""
-    if pv_computed:
-        res["total_energy_mwh_per_a"] = res["pv_energy_mwh_per_a"].fillna(0) + res[
-            "wind_energy_mwh_per_a"
-        ].fillna(0)
-        res["status"] = "ok"
-    else:
-        from .pv import NO_IRRADIANCE_NOTE
-
-        # Wind-only weather: PV energy is unknown (NaN), not zero, where there is PV capacity;
-        # the total is unknown there too (wind alone would understate it).
-        unknown = res["pv_capacity_mwp"] > 0
-        res.loc[unknown, "pv_energy_mwh_per_a"] = np.nan
-        res["pv_specific_yield_kwh_per_kwp"] = np.nan
-        res["total_energy_mwh_per_a"] = res["wind_energy_mwh_per_a"].fillna(0).where(~unknown)
-        res["status"] = STATUS_NO_PV
-        log.warning("%s: %s", getattr(meta, "path", "weather"), NO_IRRADIANCE_NOTE)
-    res["weather_partial"] = bool(getattr(meta, "partial", False))
-
-
 def compute(heaps, terrains: dict, data: pd.DataFrame, meta, config: Config) -> RunResult:
     """PV, wind and ranking for ``heaps`` with precomputed ``terrains`` and one weather series.
 
@@ -291,20 +283,20 @@ def compute(heaps, terrains: dict, data: pd.DataFrame, meta, config: Config) -> 
     from . import pv, suitability, wind
 
     t0 = time.perf_counter()
-    surf = _surface_table(heaps, terrains)
+    surf = surface_table(heaps, terrains)
     pv_res = pv.simulate_pv(surf, data, meta, config.pv)
     t1 = time.perf_counter()
     wind_res = wind.simulate_wind(heaps, terrains, data, meta, config.wind)
     t2 = time.perf_counter()
     log.info("PV %.2f s, wind %.2f s for %d heaps", t1 - t0, t2 - t1, len(heaps))
 
-    res = _fact_rows(heaps, terrains)
-    _add_stage_columns(res, pv_res.per_heap, wind_res.per_heap)
+    res = fact_rows(heaps, terrains)
+    add_stage_columns(res, pv_res.per_heap, wind_res.per_heap)
     pv_computed = pv.irradiance_available(data, meta)
-    _add_totals_and_status(res, pv_computed, meta)
+    add_totals_and_status(res, pv_computed, meta)
     res = res.reset_index(drop=True)
 
-    monthly = _monthly(
+    monthly = monthly_table(
         pv_res.monthly,
         wind_res.monthly,
         [h.id for h in heaps],
@@ -312,7 +304,9 @@ def compute(heaps, terrains: dict, data: pd.DataFrame, meta, config: Config) -> 
     )
     surfaces_out = pv_res.per_surface if getattr(pv_res, "per_surface", None) is not None else surf
 
-    ranked, totals = suitability.rank_results(res, heaps, config.suitability)
+    ranked, totals = suitability.rank_results(
+        res, heaps, config.suitability, terrain=config.terrain
+    )
     cols = [c for c in RESULT_COLUMNS if c in ranked.columns]
     ranked = ranked[cols + [c for c in ranked.columns if c not in cols]]
     return RunResult(
@@ -322,38 +316,8 @@ def compute(heaps, terrains: dict, data: pd.DataFrame, meta, config: Config) -> 
         totals=totals,
         manifest={},
         heaps=list(heaps),
+        info={"wind_calibration": getattr(wind_res, "calibration", None) or {}},
     )
-
-
-def _monthly(
-    pv_monthly: pd.DataFrame, wind_monthly: pd.DataFrame, ids, keep_nan: bool = False
-) -> pd.DataFrame:
-    """Long table heap_id, month, pv/wind/total energy [MWh] from two heap × month tables.
-
-    Heaps absent from a table (no PV surface, no turbine) get 0. With ``keep_nan`` the stages'
-    NaN (a month a partial weather series does not cover; PV without irradiance) stay NaN: not
-    known, so not presented as zero.
-    """
-    months = list(range(1, 13))
-    pvm = pv_monthly.reindex(index=ids, columns=months)
-    wim = wind_monthly.reindex(index=ids, columns=months)
-    if keep_nan:
-        absent_pv = ~pvm.index.isin(pv_monthly.index)
-        absent_wind = ~wim.index.isin(wind_monthly.index)
-        pvm.loc[absent_pv] = pvm.loc[absent_pv].fillna(0.0)
-        wim.loc[absent_wind] = wim.loc[absent_wind].fillna(0.0)
-    else:
-        pvm, wim = pvm.fillna(0.0), wim.fillna(0.0)
-    out = pd.DataFrame(
-        {
-            "heap_id": np.repeat(ids, 12),
-            "month": np.tile(months, len(ids)),
-            "pv_energy_mwh": pvm.to_numpy().ravel(),
-            "wind_energy_mwh": wim.to_numpy().ravel(),
-        }
-    )
-    out["total_energy_mwh"] = out["pv_energy_mwh"] + out["wind_energy_mwh"]
-    return out
 
 
 def write_results(run: RunResult, out_dir, overwrite: bool = False) -> Path:
@@ -377,6 +341,7 @@ def _run_inputs(registry_path, weather_path, dem_paths, config: Config) -> list[
     """Every input path of a run: an output that is or holds one of them is refused."""
     paths = [registry_path, weather_path, *dem_paths]
     paths += [config.terrain.reserved_areas_path, config.suitability.residential_areas_path]
+    paths += [getattr(config.layers, k) for k in (*LAYER_KINDS, "dir")]
     if config.origin != "defaults":
         paths.append(config.origin)
     return [Path(p) for p in paths if p]
@@ -392,6 +357,7 @@ def run(
     overwrite: bool = False,
     progress: Callable[[str], None] | None = None,
     tz: str | None = None,
+    mastr: str | Path | None = None,
 ) -> RunResult:
     """Run every stage for all (or the selected) heaps; write ``out_dir`` if given.
 
@@ -408,6 +374,8 @@ def run(
     progress : optional callback receiving the name of each stage as it starts.
     tz : time zone of naive time stamps in the weather file (:func:`load_weather`); recorded in
         the manifest as ``weather_options``.
+    mastr : Marktstammdatenregister export whose wind units fill the heaps' existing-turbine
+        facts (:func:`apply_mastr`); recorded in the manifest's inputs.
 
     Returns
     -------
@@ -418,10 +386,12 @@ def run(
     from .weather.read import check_tz
 
     check_tz(tz)  # a typo in --tz fails before any work
-    stages = (registry_path, weather_path, dem_paths, config, heap_ids, progress, tz)
+    stages = (registry_path, weather_path, dem_paths, config, heap_ids, progress, tz, mastr)
     if out_dir is None:
         return _run_stages(*stages)
-    inputs = _run_inputs(registry_path, weather_path, dem_paths, config)
+    inputs = _run_inputs(registry_path, weather_path, dem_paths, config) + (
+        [Path(mastr)] if mastr else []
+    )
     _io.check_can_write(out_dir, overwrite, kind="dir", inputs=inputs)  # before the work
     try:
         result = _run_stages(*stages)
@@ -433,7 +403,7 @@ def run(
 
 
 def _run_stages(
-    registry_path, weather_path, dem_paths, config, heap_ids, progress, tz=None
+    registry_path, weather_path, dem_paths, config, heap_ids, progress, tz=None, mastr=None
 ) -> RunResult:
     """The stages of :func:`run` up to the manifest (nothing written)."""
     import datetime as _dt
@@ -443,17 +413,23 @@ def _run_stages(
     started = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
     say("registry")
     heaps, registry_warnings = load_heaps_with_warnings(registry_path, heap_ids)
+    if mastr:
+        heaps, notes = apply_mastr(heaps, mastr)
+        registry_warnings = [*registry_warnings, *notes]
     say("weather")
     data, meta = load_weather(weather_path, config, tz)
     distance_warnings = check_station_distance(heaps, meta, config)
     say("terrain")
-    terrains = compute_terrain(heaps, config, dem_paths)
+    layers = load_constraint_layers(config)
+    terrains = compute_terrain(heaps, config, dem_paths, layers=layers)
     say("pv+wind")
     result = compute(heaps, terrains, data, meta, config)
     extra = {"started_utc": started, "elapsed_s": round(time.perf_counter() - t0, 3)}
     extra["warnings"] = run_warnings(heaps, terrains, meta, registry_warnings, distance_warnings)
     if weather_options(tz):
         extra["weather_options"] = weather_options(tz)
+    extra["layers"] = layers.records() if layers else []
+    extra["wind_calibration"] = result.info.get("wind_calibration", {})
     result.manifest = build_manifest(
         "run",
         registry_path,
@@ -464,6 +440,8 @@ def _run_stages(
         extra=extra,
         weather_sha256=getattr(meta, "sha256", None) or None,
     )
+    if mastr:
+        result.manifest["inputs"].append(_io.file_record(Path(mastr).resolve(), "mastr"))
     return result
 
 
@@ -472,13 +450,16 @@ from .rerank import rerank, resolve_registry, resolve_suitability  # noqa: E402
 
 __all__ = [
     "RESULT_COLUMNS",
+    "STATUS_NO_PV",
     "HaldenError",
     "RunResult",
     "build_manifest",
+    "apply_mastr",
     "check_station_distance",
     "compute",
     "compute_terrain",
     "input_records",
+    "load_constraint_layers",
     "load_heaps",
     "load_heaps_with_warnings",
     "load_weather",

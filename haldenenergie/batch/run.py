@@ -125,7 +125,12 @@ def _one(
         dem_paths,
         config,
         (),
-        extra={"batch_key": key, "warnings": warnings, **_options_extra(tz)},
+        extra={
+            "batch_key": key,
+            "warnings": warnings,
+            **_options_extra(tz),
+            "wind_calibration": result.info.get("wind_calibration", {}),
+        },
         shared_inputs=shared_inputs,
         weather_sha256=weather_sha256,
     )

@@ -56,6 +56,68 @@ reserved_option = click.option(
     "keep, leisure use) excluded from PV and turbine sites, buffered by [terrain] "
     "reserved_buffer_m.",
 )
+
+
+def _parse_layers(ctx, param, values) -> dict[str, str]:
+    """``--layer KIND=PATH`` values as {kind: path}; a bad kind, a missing file: usage error."""
+    from ..layers.config import KINDS
+
+    out: dict[str, str] = {}
+    for value in values or ():
+        kind, sep, path = str(value).partition("=")
+        kind = kind.strip().replace("-", "_")
+        if not sep or not path:
+            raise click.BadParameter(
+                f"{value!r}: write KIND=PATH, e.g. --layer forest=wald.gpkg", param_hint="--layer"
+            )
+        if kind not in KINDS:
+            raise click.BadParameter(
+                f"{value!r}: unknown layer kind '{kind}'; kinds are {', '.join(KINDS)}",
+                param_hint="--layer",
+            )
+        if kind in out:
+            raise click.BadParameter(
+                f"{value!r}: a second {kind} layer; give one file per kind (merge files first, "
+                "e.g. with ogr2ogr -append)",
+                param_hint="--layer",
+            )
+        if not Path(path).exists():
+            raise click.BadParameter(f"{value!r}: file {path} not found", param_hint="--layer")
+        out[kind] = path
+    return out
+
+
+#: --layer KIND=PATH (run, terrain, batch): the [layers] KIND path from the command line.
+layer_option = click.option(
+    "--layer",
+    "layers",
+    multiple=True,
+    metavar="KIND=PATH",
+    callback=_parse_layers,
+    help="Constraint layer of a kind (forest, residential, protected, landmark, heap_outline, "
+    "open_land): OSM .osm/.osm.pbf/Overpass GeoJSON, ATKIS/ALKIS or CORINE Shapefile/"
+    "GeoPackage, Copernicus TCD or ESA WorldCover GeoTIFF, or plain polygons; repeatable. Same "
+    "as [layers] KIND = PATH.",
+)
+#: --layers DIR (run, terrain, batch): a folder written by 'haldenenergie layers fetch-osm'.
+layers_dir_option = click.option(
+    "--layers",
+    "layers_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Folder written by 'haldenenergie layers fetch-osm' (OSM data around the heaps with its "
+    "layers.json); every layer kind is read from it. Same as [layers] dir.",
+)
+#: --wind-atlas FILE (run, batch): [wind] wind_atlas_path from the command line.
+wind_atlas_option = click.option(
+    "--wind-atlas",
+    "wind_atlas",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Long-term mean wind speed raster (Global Wind Atlas GeoTIFF as published, or any "
+    "raster in m/s): the series is scaled per heap to match it. Same as [wind] wind_atlas_path.",
+)
+
 overwrite_option = click.option(
     "--overwrite",
     is_flag=True,
@@ -101,12 +163,24 @@ def get_config(
     reserved: Path | None = None,
     allow_partial: bool = False,
     allow_distant: bool = False,
+    *,
+    layers: dict[str, str] | None = None,
+    layers_dir: Path | None = None,
+    wind_atlas: Path | None = None,
 ):
     """Defaults, then the TOML file, then command-line overrides.
 
-    The overrides are --residential, --reserved, --allow-partial and --allow-distant-weather.
+    The overrides are --residential, --reserved, --allow-partial, --allow-distant-weather,
+    --layer KIND=PATH, --layers DIR and --wind-atlas.
     """
-    overrides = {}
+    overrides: dict[str, dict] = {}
+    lay = {k: str(v) for k, v in (layers or {}).items()}
+    if layers_dir is not None:
+        lay["dir"] = str(layers_dir)
+    if lay:
+        overrides["layers"] = lay
+    if wind_atlas is not None:
+        overrides["wind"] = {"wind_atlas_path": str(wind_atlas)}
     weather = {}
     if allow_partial:
         weather["allow_partial"] = True

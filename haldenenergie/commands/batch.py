@@ -18,12 +18,15 @@ from ._common import (
     config_option,
     dem_option,
     get_config,
+    layer_option,
+    layers_dir_option,
     registry_option,
     registry_path,
     reserved_option,
     residential_option,
     show_progress,
     tz_option,
+    wind_atlas_option,
 )
 
 
@@ -70,6 +73,9 @@ from ._common import (
 @registry_option
 @residential_option
 @reserved_option
+@layer_option
+@layers_dir_option
+@wind_atlas_option
 @allow_partial_option
 @allow_distant_option
 @tz_option
@@ -88,6 +94,9 @@ def batch(
     registry,
     residential,
     reserved,
+    layers,
+    layers_dir,
+    wind_atlas,
     allow_partial,
     allow_distant,
     tz,
@@ -117,7 +126,16 @@ def batch(
     """
     from ..batch import SummaryOptions, expand_weather_args, run_batch
 
-    cfg = get_config(config_path, residential, reserved, allow_partial, allow_distant)
+    cfg = get_config(
+        config_path,
+        residential,
+        reserved,
+        allow_partial,
+        allow_distant,
+        layers=layers,
+        layers_dir=layers_dir,
+        wind_atlas=wind_atlas,
+    )
     with _progress_bar(ctx, len(expand_weather_args(weather))) as bar:
 
         def on_done(o):

@@ -15,6 +15,8 @@ from ._common import (
     dem_option,
     get_config,
     heap_option,
+    layer_option,
+    layers_dir_option,
     overwrite_option,
     registry_option,
     registry_path,
@@ -22,7 +24,9 @@ from ._common import (
     residential_option,
     show_progress,
     tz_option,
+    wind_atlas_option,
 )
+from .run_summary import echo_provenance, echo_summary
 from .terrain import log_heap_warnings, manifest_heap_warnings
 
 log = logging.getLogger("haldenenergie.run")
@@ -44,6 +48,17 @@ log = logging.getLogger("haldenenergie.run")
 @registry_option
 @residential_option
 @reserved_option
+@layer_option
+@layers_dir_option
+@wind_atlas_option
+@click.option(
+    "--mastr",
+    "mastr",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Marktstammdatenregister export of wind units (bulk EinheitenWind*.xml or the web "
+    "CSV): fills each heap's existing turbines (type, power, hub, rotor, year) by location.",
+)
 @click.option(
     "--out",
     "out_dir",
@@ -66,6 +81,10 @@ def run(
     registry,
     residential,
     reserved,
+    layers,
+    layers_dir,
+    wind_atlas,
+    mastr,
     allow_partial,
     allow_distant,
     tz,
@@ -83,10 +102,21 @@ def run(
       haldenenergie run --weather half-year.csv --allow-partial --out out-part/
       haldenenergie run --weather cdc-station-01078/ --out out-cdc/
       haldenenergie run --weather windpowerlib-naive.csv --tz UTC --out out-wpl/
+      haldenenergie run --layer forest=wald.gpkg --layer residential=wohnen.shp --out out-lay/
+      haldenenergie run --layers osm-layers/ --out out-osm/
     """
     from .. import pipeline
 
-    cfg = get_config(config_path, residential, reserved, allow_partial, allow_distant)
+    cfg = get_config(
+        config_path,
+        residential,
+        reserved,
+        allow_partial,
+        allow_distant,
+        layers=layers,
+        layers_dir=layers_dir,
+        wind_atlas=wind_atlas,
+    )
     progress = show_progress(ctx)
     t0 = time.perf_counter()
 
@@ -105,74 +135,13 @@ def run(
         overwrite=overwrite,
         progress=stage,
         tz=tz,
+        mastr=mastr,
     )
     log_heap_warnings(
         manifest_heap_warnings(result.manifest.get("warnings") or []),
         log,
         where="manifest.json 'warnings'",
     )
-    _echo_summary(result.results, out_dir, result.totals)
-    _echo_provenance(result.manifest, result.results)
+    echo_summary(result.results, out_dir, result.totals)
+    echo_provenance(result.manifest, result.results)
     click.echo(f"done in {time.perf_counter() - t0:.1f} s")
-
-
-def _echo_suitable(totals) -> None:
-    """The suitable uses, as counted in the totals, the report's headline and the exports."""
-    if totals is None or "group" not in getattr(totals, "columns", ()):
-        return
-    t = totals.set_index("group")
-    if "total_suitable" not in t.index:
-        return
-    row = t.loc["total_suitable"]
-    line = (
-        f"suitable uses (counted in the totals): PV {row['pv_capacity_mwp']:,.1f} MWp, "
-        f"{row['pv_energy_mwh_per_a'] / 1000:,.1f} GWh/a; new wind {row['wind_capacity_mw']:,.1f} "
-        f"MW, {row['wind_energy_mwh_per_a'] / 1000:,.1f} GWh/a"
-    )
-    if "wind_not_assessed" in t.index and t.loc["wind_not_assessed", "heaps"] > 0:
-        pending = t.loc["wind_not_assessed"]
-        line += (
-            f"; wind not assessed on {int(pending['heaps'])} heaps "
-            f"({pending['wind_capacity_mw']:,.1f} MW: distance to housing unknown, pass "
-            "--residential)"
-        )
-    click.echo(line)
-
-
-def _echo_provenance(manifest: dict, results) -> None:
-    """Print where the figures come from: weather, terrain sources, layers, assumed facts."""
-    from ..results import provenance
-
-    for line in provenance(manifest, results).lines("en"):
-        click.echo(line)
-
-
-def _echo_summary(res, out_dir: Path, totals=None) -> None:
-    """Print what the run wrote and its key figures (capacities, energies, classes)."""
-    n = len(res)
-    pv = res["pv_energy_mwh_per_a"].sum(min_count=1)
-    wind = res["wind_energy_mwh_per_a"].fillna(0).sum()
-    pv_text = (
-        "PV energy not computed (weather without irradiance)"
-        if res["pv_energy_mwh_per_a"].isna().any()
-        else f"{pv / 1000:,.1f} GWh/a"
-    )
-    click.echo(
-        f"{n} heaps → {out_dir}/ (results.csv, results.geojson, monthly.csv, manifest.json, "
-        f"ranking.csv, totals.csv, surfaces.csv)"
-    )
-    if res["weather_partial"].any():
-        click.echo(
-            "weather covers part of a year: annual energies are scaled up and flagged "
-            "(weather_partial)"
-        )
-    click.echo(
-        f"PV potential {res['pv_capacity_mwp'].sum():,.1f} MWp, {pv_text}; "
-        f"new wind {res['wind_capacity_mw'].fillna(0).sum():,.1f} MW, {wind / 1000:,.1f} GWh/a; "
-        f"existing wind {res['existing_wind_energy_mwh_per_a'].fillna(0).sum() / 1000:,.1f} GWh/a"
-        " (technical potential of all heaps, before constraints)"
-    )
-    _echo_suitable(totals)
-    if "class" in res:
-        counts = res["class"].value_counts().to_dict()
-        click.echo("classes: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))

@@ -16,6 +16,8 @@ from ._common import (
     dem_option,
     get_config,
     heap_option,
+    layer_option,
+    layers_dir_option,
     overwrite_option,
     registry_option,
     registry_path,
@@ -101,6 +103,8 @@ def log_heap_warnings(
     help="Landmarks/reserved areas (GeoJSON, GeoPackage, Shapefile or FlatGeobuf) excluded "
     "from PV and turbine sites (buffered by [terrain] reserved_buffer_m).",
 )
+@layer_option
+@layers_dir_option
 @click.option(
     "--resolution",
     "resolution_m",
@@ -133,6 +137,8 @@ def terrain(
     heap_ids,
     config_path,
     reserved_path,
+    layers,
+    layers_dir,
     resolution_m,
     surfaces,
     strict,
@@ -155,17 +161,29 @@ def terrain(
       haldenenergie terrain
       haldenenergie terrain --dem srtm_ruhr.tif --heap haniel
       haldenenergie terrain --dem dgm1_tiles/ --surfaces --out surfaces.csv
+      haldenenergie terrain --layer forest=wald.gpkg --layer heap_outline=halden.shp
     """
     from .. import _io
-    from ..pipeline import load_heaps
+    from ..pipeline import load_constraint_layers, load_heaps
     from ..terrain import open_dem, surfaces_table, terrain_for_heaps, terrain_table
 
     reg = registry_path(registry)
     if out_path is not None:  # before the work: existing output, write access, free space, lock
         inputs = [reg, *dem_paths, *([reserved_path] if reserved_path else [])]
+        inputs += [Path(p) for p in (layers or {}).values()]
+        inputs += [layers_dir] if layers_dir else []
         _io.check_can_write(out_path, overwrite, kind="file", inputs=inputs)
+    full = get_config(config_path, layers=layers, layers_dir=layers_dir)
     cfg = _terrain_config(config_path, reserved_path, resolution_m)
     heaps = load_heaps(reg, heap_ids)
+    kw = {}
+    constraint_layers = load_constraint_layers(full)
+    if constraint_layers:
+        kw = {
+            "layers": constraint_layers,
+            "min_housing_distance_m": full.suitability.min_housing_distance_m,
+            "layers_cfg": full.layers,
+        }
     dem = open_dem(list(dem_paths), xyz_crs=cfg.xyz_crs) if dem_paths else None
     fallback = len(heaps) > 1 and not strict
     if show_progress():
@@ -173,10 +191,10 @@ def terrain(
             length=len(heaps), label="terrain", file=click.get_text_stream("stderr")
         ) as bar:
             terrains = terrain_for_heaps(
-                heaps, cfg, dem=dem, fallback=fallback, progress=lambda: bar.update(1)
+                heaps, cfg, dem=dem, fallback=fallback, progress=lambda: bar.update(1), **kw
             )
     else:
-        terrains = terrain_for_heaps(heaps, cfg, dem=dem, fallback=fallback)
+        terrains = terrain_for_heaps(heaps, cfg, dem=dem, fallback=fallback, **kw)
     for h in heaps:
         for w in terrains[h.id].warnings:
             log.info("heap %s: %s", h.id, w)

@@ -39,7 +39,16 @@ PER_HEAP_COLUMNS = (
     "pv_scaled_to_year",
 )
 #: Optional terrain columns copied into ``PVResult.per_surface`` when present.
-PASSTHROUGH_COLUMNS = ("terrain_source", "tilt_band", "azimuth_sector", "area_ha")
+#: The forest/open split of a surface class (NaN where no forest layer covers the heap).
+PASSTHROUGH_COLUMNS = (
+    "terrain_source",
+    "tilt_band",
+    "azimuth_sector",
+    "area_ha",
+    "forest_area_ha",
+    "open_area_ha",
+    "usable_open_area_ha",
+)
 #: Warning of a run on weather without irradiance.
 NO_IRRADIANCE_NOTE = (
     "PV energy not computed: the weather file has no irradiance (wind only); "

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import _io
+from ..layers.config import KINDS as LAYER_KINDS
 from .folder import RANKING, RESULTS, TOTALS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -115,10 +116,16 @@ def input_records(registry_path, dem_paths, config: Config) -> list[dict]:
         _io.file_record(f, "dem")
         for f in _io.expand_files(Path(p).resolve() for p in dem_paths or ())
     )
-    for role, path in (
+    roles = [
         ("reserved_areas", config.terrain.reserved_areas_path),
         ("residential_areas", config.suitability.residential_areas_path),
-    ):
+    ]
+    layers = getattr(config, "layers", None)
+    if layers is not None:
+        roles += [(f"{kind}_layer", getattr(layers, kind)) for kind in LAYER_KINDS]
+        if layers.dir and (Path(layers.dir) / "layers.json").is_file():
+            roles.append(("layers_dir", str(Path(layers.dir) / "layers.json")))
+    for role, path in roles:
         if path and Path(path).is_file():
             inputs.append(_io.file_record(Path(path).resolve(), role))
     if config.origin != "defaults" and Path(config.origin).is_file():
