@@ -28,8 +28,14 @@ from .resource import WindInputs, profile_speed
 
 #: Mean wind speeds above this in an atlas [m s-1] mean a wrong unit (km/h) or a wrong layer: the
 #: highest long-term means of the Global Wind Atlas at 100-200 m over land stay below ~15 m s-1
-#: (Davis et al. 2023); 30 m s-1 leaves a wide margin (assumption).
-MAX_ATLAS_WIND_M_S = 30.0
+#: (Davis et al. 2023, Bull. Am. Meteorol. Soc. 104, E1507-E1525). A km/h file of a windy region
+#: (6 m/s = 21.6 km/h) exceeds it.
+MAX_ATLAS_WIND_M_S = 15.0
+#: Plausible long-term mean at a heap [m s-1] (10-200 m above ground, inland Germany): the Global
+#: Wind Atlas gives ~4-9 m/s at 100-150 m for inland Germany (coasts ~9-10 m/s), ~3 m/s at 10 m
+#: in sheltered places; outside (2, 12) m/s the file is taken to hold another unit or layer (a
+#: calm km/h file: 4 m/s = 14.4 km/h). Assumption: a wide band around the GWA values.
+HEAP_ATLAS_BAND_M_S = (2.0, 12.0)
 #: Height in a GWA file name: ``..._wind-speed_100m.tif`` (GWA download naming, see module doc).
 _HEIGHT_IN_NAME = re.compile(r"wind[-_]speed[-_](\d+(?:\.\d+)?)\s*m", re.IGNORECASE)
 
@@ -128,7 +134,8 @@ def sample_atlas(path: str | Path, points: dict, config_height_m: float = 135.0)
     Raises
     ------
     WeatherError
-        File unreadable, a heap outside the raster or on nodata, or values > 30 m/s (km/h?).
+        File unreadable, a heap outside the raster or on nodata, values > 15 m/s anywhere or outside
+        2-12 m/s at a heap (km/h or another layer?).
     """
     from pyproj import Transformer
 
@@ -156,6 +163,13 @@ def sample_atlas(path: str | Path, points: dict, config_height_m: float = 135.0)
             raise WeatherError(
                 f"{p}: wind atlas: heap {hid} at {lat:.4f} N {lon:.4f} E is outside the raster "
                 "or on nodata; use an atlas that covers all heaps (e.g. the country file)"
+            )
+        lo, hi = HEAP_ATLAS_BAND_M_S
+        if not lo <= v <= hi:
+            raise WeatherError(
+                f"{p}: wind atlas: {v:.2f} at heap {hid} is not a plausible long-term mean wind "
+                f"speed in m/s ({lo:g}-{hi:g} m/s inland); is the raster in km/h (divide by 3.6) "
+                "or another layer? Give mean wind speed in m/s"
             )
         out[hid] = v
     return AtlasSample(str(p), height, hsrc, out)

@@ -166,3 +166,21 @@ def test_plausibility_band_warns_without_atlas(tmp_path, caplog):
     with caplog.at_level("WARNING", logger="haldenenergie.wind"):
         simulate_wind(heaps, {}, weak, meta, WindConfig(wind_atlas_path=str(p)))
     assert "atlas band" not in caplog.text
+
+
+@pytest.mark.slow
+def test_cli_wind_atlas_scales_each_heap(tmp_path, cli, invoke):
+    """``run --wind-atlas``: every heap gets the atlas value and a factor; a bad one is one line."""
+    import pandas as pd
+
+    band = np.full((200, 600), 6.25, dtype="float32")  # 6.5-8.0 E, 51.3-51.8 N
+    p = _write(tmp_path / "atlas.tif", band)
+    out = tmp_path / "run"
+    cli("run", "--heap", "haniel", "--heap", "hoppenbruch", "--wind-atlas", p, "--out", out)
+    res = pd.read_csv(out / "results.csv").set_index("heap_id")
+    assert res["wind_atlas_m_s"].tolist() == pytest.approx([6.25, 6.25])
+    # TRY-calibrated synthetic year: 5.7 m/s at 135 m over flat ground -> factor ~1.09
+    assert ((res["wind_atlas_factor"] > 1.0) & (res["wind_atlas_factor"] < 1.2)).all()
+    bad = _write(tmp_path / "kmh.tif", band * 3.6)  # km/h, not m/s
+    r = invoke("run", "--heap", "haniel", "--wind-atlas", bad, "--out", tmp_path / "bad")
+    assert r.exit_code == 1 and "kmh.tif" in r.stderr and "Traceback" not in r.output
