@@ -30,6 +30,18 @@ ratio is the speed-up the (shared) machine can give at that moment — the ceili
 ``--env KEY=VALUE`` (repeatable) adds environment variables to the batch subprocesses, e.g. to try
 ``OPENBLAS_NUM_THREADS=1`` or glibc malloc tuning. ``--keep`` keeps the generated weather and the
 batch folders (their path is printed).
+
+Dask overhead (issue 15)::
+
+    python benchmarks/bench_batch.py --dask [--files 8] [--jobs 2] [--repeats 3]
+
+runs the same files with the same ``--jobs`` alternately on the local process pool and with
+``--cluster local`` (a ``dask.distributed.LocalCluster`` of ``--jobs`` single-threaded workers),
+``--repeats`` times each, BLAS/OpenMP threads pinned to 1 in both (``OPENBLAS_NUM_THREADS``,
+``OMP_NUM_THREADS``, ``MKL_NUM_THREADS``; the CLI itself sets ``OPENBLAS_NUM_THREADS=1``), and
+prints the medians, the overhead of the Dask path (median wall difference, whole command: cluster
+start and stop, worker imports, terrain once per worker) and the median time of one file inside
+its worker on either path.
 """
 
 from __future__ import annotations
@@ -192,12 +204,17 @@ def make_weather(folder: Path, n: int) -> list[Path]:
 
 
 def run_batch(
-    files: list[Path], out: Path, jobs: int, heaps: str | None, env: dict | None = None
+    files: list[Path],
+    out: Path,
+    jobs: int,
+    heaps: str | None,
+    env: dict | None = None,
+    extra: list[str] | None = None,
 ) -> dict:
     """One ``haldenenergie batch`` subprocess; wall time and memory figures."""
     exe = shutil.which("haldenenergie")
     cmd = [exe] if exe else [sys.executable, "-m", "haldenenergie.cli"]
-    cmd += ["batch", *map(str, files), "--out", str(out), "--jobs", str(jobs)]
+    cmd += ["batch", *map(str, files), "--out", str(out), "--jobs", str(jobs), *(extra or [])]
     if heaps:
         cmd += ["--heaps", heaps]
     gnu = GNU_TIME.exists()
@@ -285,6 +302,12 @@ def _parse(argv) -> argparse.Namespace:
         "OPENBLAS_NUM_THREADS=1",
     )
     ap.add_argument(
+        "--dask",
+        action="store_true",
+        help="compare the local pool with --cluster local (same files and --jobs; issue 15)",
+    )
+    ap.add_argument("--repeats", type=int, default=3, help="repeats of each path with --dask")
+    ap.add_argument(
         "--no-ceiling",
         action="store_true",
         help="skip the pure-Python 2-process calibration of the machine",
@@ -370,6 +393,42 @@ def _print_targets(rows: list[dict], sizes: list[int], jobs_list: list[int], cei
     print("commands: " + "; ".join(sorted({r["cmd"] for r in rows})))
 
 
+#: BLAS/OpenMP thread pinning of the --dask comparison (both paths): one thread per process.
+PINNED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def compare_dask(files: list[Path], jobs: int, work: Path, args, env: dict) -> dict:
+    """Pool vs ``--cluster local``, alternating, ``args.repeats`` times each: medians [s]."""
+    import statistics
+
+    env = {**PINNED, **env}
+    walls: dict[str, list[float]] = {"pool": [], "dask": []}
+    per_file: dict[str, list[float]] = {"pool": [], "dask": []}
+    for rep in range(args.repeats):
+        for path, extra in (("pool", []), ("dask", ["--cluster", "local"])):
+            out = work / f"cmp_{path}_{rep}"
+            shutil.rmtree(out, ignore_errors=True)
+            r = run_batch(files, out, jobs, args.heaps, env, extra)
+            walls[path].append(r["wall_s"])
+            per_file[path].append(r["per_file_s"])
+            print(f"  {path:<4} repeat {rep + 1}: {r['wall_s']:6.1f} s", flush=True)
+            shutil.rmtree(out, ignore_errors=True)
+    med = {k: statistics.median(v) for k, v in walls.items()}
+    med_file = {k: statistics.median(v) for k, v in per_file.items()}
+    print(
+        f"\n{len(files)} files, --jobs {jobs}, {args.repeats} repeats, "
+        f"{' '.join(f'{k}={v}' for k, v in env.items())}\n"
+        f"median wall: pool {med['pool']:.1f} s, --cluster local {med['dask']:.1f} s -> Dask "
+        f"overhead {med['dask'] - med['pool']:+.1f} s ({med['dask'] / med['pool']:.2f}x), "
+        f"{(med['dask'] - med['pool']) / len(files):+.2f} s per file\n"
+        f"median time of one file in its worker: pool {med_file['pool']:.2f} s, "
+        f"dask {med_file['dask']:.2f} s\n"
+        f"all walls: pool {[round(x, 1) for x in walls['pool']]}, "
+        f"dask {[round(x, 1) for x in walls['dask']]}"
+    )
+    return {"median_wall_s": med, "median_file_s": med_file, "walls_s": walls}
+
+
 def main(argv=None) -> int:
     args = _parse(argv)
     env = dict(e.split("=", 1) for e in args.env)
@@ -403,6 +462,9 @@ def main(argv=None) -> int:
             f"generated {len(files)} weather years in {time.perf_counter() - t:.1f} s "
             f"({work / 'weather'})"
         )
+        if args.dask:
+            compare_dask(files, jobs_list[-1], work, args, env)
+            return 0
         rows = _run_all(files, sizes, jobs_list, work, args, env)
         _print_table(rows)
         _print_targets(rows, sizes, jobs_list, ceiling)

@@ -16,15 +16,20 @@ Reports, in one process:
 
 from __future__ import annotations
 
-import argparse
-import dataclasses
-import sys
-import time
-import warnings
-from pathlib import Path
+import os
 
-import numpy as np
-import pandas as pd
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # as haldenenergie.cli; before numpy is imported
+
+import argparse  # noqa: E402
+import dataclasses  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+import warnings  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_TRY = ROOT / ".." / "shared" / "data" / "weather" / "TRY2015_essen_jahr.dat"

@@ -29,18 +29,22 @@ machine is shared).
 
 from __future__ import annotations
 
-import argparse
-import cProfile
-import dataclasses
-import io
 import os
-import pstats
-import statistics
-import sys
-import tempfile
-import time
-import warnings
-from pathlib import Path
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # as haldenenergie.cli; before numpy is imported
+
+import argparse  # noqa: E402
+import cProfile  # noqa: E402
+import dataclasses  # noqa: E402
+import io  # noqa: E402
+import pstats  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+import warnings  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 T_IMPORT0 = time.perf_counter()
 

@@ -7,12 +7,17 @@ range checks) over N runs after one warm-up run (imports of pvlib/pandas exclude
 
 from __future__ import annotations
 
-import argparse
-import statistics
-import time
-from pathlib import Path
+import os
 
-from haldenenergie.weather import read_weather
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # as haldenenergie.cli; before numpy is imported
+
+import argparse  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from haldenenergie.weather import read_weather  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FILE = (

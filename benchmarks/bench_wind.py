@@ -9,9 +9,14 @@ ratio.
 
 from __future__ import annotations
 
-import sys
-import time
-from pathlib import Path
+import os
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # as haldenenergie.cli; before numpy is imported
+
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,11 +1,13 @@
 """Assembling a run's tables from the stages' outputs: facts, terrain, PV, wind, monthly.
 
-:func:`haldenenergie.pipeline.compute` calls these; they are pure table work (no stage runs here).
+:func:`haldenenergie.pipeline.compute` calls these; they are pure table work (no stage runs here),
+as are the run's warning list (:func:`run_warnings`) and the terrain stage's warning line.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -156,3 +158,37 @@ def monthly_table(
     )
     out["total_energy_mwh"] = out["pv_energy_mwh"] + out["wind_energy_mwh"]
     return out
+
+
+def _log_terrain_warnings(heaps, terrains: dict) -> None:
+    """One stderr line naming the heaps whose terrain has warnings; each warning with -v."""
+    warned = [h.id for h in heaps if terrains[h.id].warnings]
+    for h in heaps:
+        for w in terrains[h.id].warnings:
+            log.info("heap %s: %s", h.id, w)
+    if warned:
+        shown = ", ".join(warned[:8]) + (f" and {len(warned) - 8} more" if len(warned) > 8 else "")
+        log.warning(
+            "terrain: %d of %d heaps have warnings (%s); each is listed in manifest.json "
+            "'warnings' and the 'assumptions' column of results.csv (and logged with -v)",
+            len(warned),
+            len(heaps),
+            shown,
+        )
+
+
+def run_warnings(heaps, terrains: dict, meta, *more: Sequence[str]) -> list[str]:
+    """Every warning of a run, once each, for the manifest's ``warnings`` list.
+
+    Parameters
+    ----------
+    heaps, terrains : the run's heaps and their terrain (warnings prefixed ``heap <id>:``).
+    meta : weather metadata (its ``warnings``).
+    more : further lists (registry warnings, station distance) in the order given.
+    """
+    out = [str(w) for w in getattr(meta, "warnings", None) or []]
+    for lst in more:
+        out.extend(str(w) for w in lst)
+    for h in heaps:
+        out.extend(f"heap {h.id}: {w}" for w in terrains[h.id].warnings)
+    return list(dict.fromkeys(out))

@@ -25,10 +25,12 @@ from . import _io
 from . import results as results_folder
 from .assemble import (
     STATUS_NO_PV,
+    _log_terrain_warnings,
     add_stage_columns,
     add_totals_and_status,
     fact_rows,
     monthly_table,
+    run_warnings,
     surface_table,
 )
 from .config import Config, load_config
@@ -69,6 +71,8 @@ class RunResult:
     heaps: list = field(default_factory=list)
     #: How it was made beyond the manifest (:func:`rerank`: ``registry``, ``config_origin``).
     info: dict = field(default_factory=dict)
+    #: heap id -> HeapTerrain of the run (its polygons go to results.gpkg); empty when re-ranked.
+    terrains: dict = field(default_factory=dict)
 
 
 def _select_heaps(heaps, heap_ids: Sequence[str], registry_path) -> list:
@@ -158,23 +162,6 @@ def compute_terrain(heaps, config: Config, dem_paths: Sequence[Path] = (), layer
     return terrains
 
 
-def _log_terrain_warnings(heaps, terrains: dict) -> None:
-    """One stderr line naming the heaps whose terrain has warnings; each warning with -v."""
-    warned = [h.id for h in heaps if terrains[h.id].warnings]
-    for h in heaps:
-        for w in terrains[h.id].warnings:
-            log.info("heap %s: %s", h.id, w)
-    if warned:
-        shown = ", ".join(warned[:8]) + (f" and {len(warned) - 8} more" if len(warned) > 8 else "")
-        log.warning(
-            "terrain: %d of %d heaps have warnings (%s); each is listed in manifest.json "
-            "'warnings' and the 'assumptions' column of results.csv (and logged with -v)",
-            len(warned),
-            len(heaps),
-            shown,
-        )
-
-
 def apply_mastr(heaps, mastr_path) -> tuple[list, list[str]]:
     """Heaps with their existing-turbine facts from a Marktstammdatenregister export.
 
@@ -226,23 +213,6 @@ def check_station_distance(heaps, meta, config: Config) -> list[str]:
     return list(found or [])
 
 
-def run_warnings(heaps, terrains: dict, meta, *more: Sequence[str]) -> list[str]:
-    """Every warning of a run, once each, for the manifest's ``warnings`` list.
-
-    Parameters
-    ----------
-    heaps, terrains : the run's heaps and their terrain (warnings prefixed ``heap <id>:``).
-    meta : weather metadata (its ``warnings``).
-    more : further lists (registry warnings, station distance) in the order given.
-    """
-    out = [str(w) for w in getattr(meta, "warnings", None) or []]
-    for lst in more:
-        out.extend(str(w) for w in lst)
-    for h in heaps:
-        out.extend(f"heap {h.id}: {w}" for w in terrains[h.id].warnings)
-    return list(dict.fromkeys(out))
-
-
 def load_weather(
     weather_path: str | Path | None, config: Config, tz: str | None = None
 ) -> tuple[pd.DataFrame, Any]:
@@ -266,7 +236,9 @@ def weather_options(tz: str | None = None) -> dict[str, str]:
     return {} if tz is None else {"tz": str(tz)}
 
 
-def compute(heaps, terrains: dict, data: pd.DataFrame, meta, config: Config) -> RunResult:
+def compute(
+    heaps, terrains: dict, data: pd.DataFrame, meta, config: Config, keep_hourly: bool = False
+) -> RunResult:
     """PV, wind and ranking for ``heaps`` with precomputed ``terrains`` and one weather series.
 
     Parameters
@@ -275,18 +247,22 @@ def compute(heaps, terrains: dict, data: pd.DataFrame, meta, config: Config) -> 
     terrains : heap id -> terrain result (:func:`compute_terrain`).
     data, meta : weather series and its metadata (:func:`load_weather`).
     config : parameters in effect.
+    keep_hourly : keep the wind stage's series per heap in ``info["wind_series"]``
+        (:func:`haldenenergie.api.hourly.wind_series_during`); the results do not change.
 
     Returns
     -------
     RunResult with an empty manifest (the caller adds it).
     """
     from . import pv, suitability, wind
+    from .api.hourly import wind_series_during
 
     t0 = time.perf_counter()
     surf = surface_table(heaps, terrains)
     pv_res = pv.simulate_pv(surf, data, meta, config.pv)
     t1 = time.perf_counter()
-    wind_res = wind.simulate_wind(heaps, terrains, data, meta, config.wind)
+    with wind_series_during(keep_hourly) as wind_series:
+        wind_res = wind.simulate_wind(heaps, terrains, data, meta, config.wind)
     t2 = time.perf_counter()
     log.info("PV %.2f s, wind %.2f s for %d heaps", t1 - t0, t2 - t1, len(heaps))
 
@@ -316,7 +292,9 @@ def compute(heaps, terrains: dict, data: pd.DataFrame, meta, config: Config) -> 
         totals=totals,
         manifest={},
         heaps=list(heaps),
-        info={"wind_calibration": getattr(wind_res, "calibration", None) or {}},
+        terrains=dict(terrains),
+        info={"wind_calibration": getattr(wind_res, "calibration", None) or {}}
+        | ({"wind_series": wind_series} if keep_hourly else {}),
     )
 
 
@@ -339,7 +317,8 @@ def check_config(config: Config) -> None:
 
 def _run_inputs(registry_path, weather_path, dem_paths, config: Config) -> list[Path]:
     """Every input path of a run: an output that is or holds one of them is refused."""
-    paths = [registry_path, weather_path, *dem_paths]
+    paths = [p for p in (registry_path, weather_path) if isinstance(p, (str, Path))]
+    paths += list(dem_paths)
     paths += [config.terrain.reserved_areas_path, config.suitability.residential_areas_path]
     paths += [getattr(config.layers, k) for k in (*LAYER_KINDS, "dir")]
     if config.origin != "defaults":
@@ -358,14 +337,17 @@ def run(
     progress: Callable[[str], None] | None = None,
     tz: str | None = None,
     mastr: str | Path | None = None,
+    *,
+    keep_hourly: bool = False,
 ) -> RunResult:
     """Run every stage for all (or the selected) heaps; write ``out_dir`` if given.
 
     Parameters
     ----------
-    registry_path : heap registry (GeoJSON).
-    weather_path : weather file (or DWD CDC station folder/zip); ``None`` uses the embedded
-        synthetic default year.
+    registry_path : heap registry (GeoJSON), or the heaps themselves (``registry.Heap`` objects;
+        the manifest then records no registry file).
+    weather_path : weather file (or DWD CDC station folder/zip), or a ``(data, meta)`` pair of
+        :func:`haldenenergie.weather.read_weather`; ``None`` uses the embedded synthetic year.
     dem_paths : DEM files/folders; empty uses parametric terrain for every heap.
     config : parameters in effect; ``None`` uses the defaults.
     heap_ids : restrict the run to these heaps.
@@ -376,10 +358,12 @@ def run(
         the manifest as ``weather_options``.
     mastr : Marktstammdatenregister export whose wind units fill the heaps' existing-turbine
         facts (:func:`apply_mastr`); recorded in the manifest's inputs.
+    keep_hourly : keep the wind series of every heap (:func:`compute`).
 
     Returns
     -------
-    RunResult : its manifest lists every warning of the run (``warnings``; also on stderr).
+    RunResult : ``manifest["warnings"]`` lists every warning (also on stderr); ``info["context"]``
+    the ``terrains``, ``data``, ``meta`` and ``config`` of the run (for results.gpkg, hourly).
     """
     config = config or load_config()
     check_config(config)
@@ -387,14 +371,15 @@ def run(
 
     check_tz(tz)  # a typo in --tz fails before any work
     stages = (registry_path, weather_path, dem_paths, config, heap_ids, progress, tz, mastr)
+    keep = {"keep_hourly": keep_hourly}
     if out_dir is None:
-        return _run_stages(*stages)
+        return _run_stages(*stages, **keep)
     inputs = _run_inputs(registry_path, weather_path, dem_paths, config) + (
         [Path(mastr)] if mastr else []
     )
     _io.check_can_write(out_dir, overwrite, kind="dir", inputs=inputs)  # before the work
     try:
-        result = _run_stages(*stages)
+        result = _run_stages(*stages, **keep)
         (progress or (lambda s: None))("write")
         write_results(result, out_dir, overwrite=overwrite)
     finally:
@@ -403,7 +388,15 @@ def run(
 
 
 def _run_stages(
-    registry_path, weather_path, dem_paths, config, heap_ids, progress, tz=None, mastr=None
+    registry_path,
+    weather_path,
+    dem_paths,
+    config,
+    heap_ids,
+    progress,
+    tz=None,
+    mastr=None,
+    keep_hourly=False,
 ) -> RunResult:
     """The stages of :func:`run` up to the manifest (nothing written)."""
     import datetime as _dt
@@ -412,18 +405,25 @@ def _run_stages(
     t0 = time.perf_counter()
     started = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
     say("registry")
-    heaps, registry_warnings = load_heaps_with_warnings(registry_path, heap_ids)
+    from_file = isinstance(registry_path, (str, Path))
+    heaps, registry_warnings = (
+        load_heaps_with_warnings(registry_path, heap_ids)
+        if from_file
+        else (_select_heaps(registry_path, heap_ids, "heaps given"), [])
+    )
     if mastr:
         heaps, notes = apply_mastr(heaps, mastr)
         registry_warnings = [*registry_warnings, *notes]
     say("weather")
-    data, meta = load_weather(weather_path, config, tz)
+    given = isinstance(weather_path, tuple)
+    data, meta = weather_path if given else load_weather(weather_path, config, tz)
     distance_warnings = check_station_distance(heaps, meta, config)
     say("terrain")
     layers = load_constraint_layers(config)
     terrains = compute_terrain(heaps, config, dem_paths, layers=layers)
     say("pv+wind")
-    result = compute(heaps, terrains, data, meta, config)
+    result = compute(heaps, terrains, data, meta, config, keep_hourly=keep_hourly)
+    result.info["context"] = dict(terrains=terrains, data=data, meta=meta, config=config)
     extra = {"started_utc": started, "elapsed_s": round(time.perf_counter() - t0, 3)}
     extra["warnings"] = run_warnings(heaps, terrains, meta, registry_warnings, distance_warnings)
     if weather_options(tz):
@@ -432,17 +432,25 @@ def _run_stages(
     extra["wind_calibration"] = result.info.get("wind_calibration", {})
     result.manifest = build_manifest(
         "run",
-        registry_path,
+        registry_path if from_file else None,
         meta,
         dem_paths,
         config,
         heap_ids,
-        extra=extra,
+        extra=extra if from_file else {**extra, "registry": "registry.Heap objects (no file)"},
         weather_sha256=getattr(meta, "sha256", None) or None,
+        shared_inputs=None if from_file else _inputs_without_registry(dem_paths, config),
     )
     if mastr:
         result.manifest["inputs"].append(_io.file_record(Path(mastr).resolve(), "mastr"))
     return result
+
+
+def _inputs_without_registry(dem_paths, config: Config) -> list[dict]:
+    """The manifest's input records of a run on heap objects: DEM, layers, config (no registry)."""
+    from .resources import default_registry_path
+
+    return input_records(default_registry_path(), dem_paths, config)[1:]
 
 
 # Re-ranking a written folder lives in :mod:`haldenenergie.rerank`; kept importable from here.

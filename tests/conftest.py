@@ -135,3 +135,41 @@ def write_cdc_station(folder: Path) -> Path:
 def cdc_folder(tmp_path_factory) -> Path:
     """A DWD CDC station folder (several produkt_*.txt files of station 1078)."""
     return write_cdc_station(tmp_path_factory.mktemp("cdc") / "cdc-01078")
+
+
+def assert_frames_close(
+    new: pd.DataFrame, old: pd.DataFrame, what: str, rtol: float = 1e-9, added_ok: bool = False
+) -> None:
+    """Same columns in the same order, numbers to ``rtol`` relative (no absolute slack), text equal.
+
+    ``added_ok``: ``new`` may have more columns (a new figure); every column of ``old`` must stay,
+    in the same order (the golden run).
+    """
+    import numpy as np
+
+    if added_ok:
+        kept = [c for c in new.columns if c in set(old.columns)]
+        assert kept == list(old.columns), f"{what}: recorded columns removed or reordered"
+    else:
+        assert list(new.columns) == list(old.columns), f"{what}: columns differ"
+    assert len(new) == len(old), f"{what}: {len(new)} rows, expected {len(old)}"
+    for col in old.columns:
+        a, b = new[col], old[col]
+        if pd.api.types.is_numeric_dtype(b) and pd.api.types.is_numeric_dtype(a):
+            np.testing.assert_allclose(
+                a.to_numpy(float),
+                b.to_numpy(float),
+                rtol=rtol,
+                atol=0.0,
+                equal_nan=True,
+                err_msg=f"{what}: column {col}",
+            )
+        else:
+            got = a.fillna("").astype(str).tolist()
+            assert got == b.fillna("").astype(str).tolist(), f"{what}: column {col} differs"
+
+
+@pytest.fixture(scope="session")
+def frames_close():
+    """:func:`assert_frames_close` (helpers reach tests as fixtures: importlib import mode)."""
+    return assert_frames_close

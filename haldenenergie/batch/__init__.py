@@ -11,12 +11,18 @@ Layout of ``DIR``::
                                       winter / projection, typical year, synthetic)
     DIR/failures.csv                  weather files that failed, with the reason
     DIR/manifest.json                 every input with its hash, outcome and kind; the statistics
+    DIR/shards/<i>-of-<N>/            with ``--shard i/N`` only: the shard's weather.csv,
+                                      failures.csv and manifest.json (``batch collect`` merges
+                                      them into the four files above)
 
 Modules: :mod:`~haldenenergie.batch.inputs` (which files), :mod:`~haldenenergie.batch.run` (the
 runs, resumable), :mod:`~haldenenergie.batch.kinds` (the kind of each weather file; different
 kinds are not pooled into one P50/P90 unless ``pool_anyway``), :mod:`~haldenenergie.batch.stats`
 (the per-heap statistics; P90 only from at least :data:`~haldenenergie.batch.limits.MIN_YEARS`
-comparable years), :mod:`~haldenenergie.batch.limits` (the thresholds).
+comparable years), :mod:`~haldenenergie.batch.limits` (the thresholds),
+:mod:`~haldenenergie.batch.tables` (the tables and manifest), :mod:`~haldenenergie.batch.shards`
+(``--shard i/N`` and ``batch collect``), :mod:`~haldenenergie.batch.cluster` (Dask executors,
+``--cluster``; Dask is optional and imported only there).
 
 The names below are imported on first use, so ``import haldenenergie.batch`` (and the CLI) stays
 free of pandas until a batch runs.
@@ -45,9 +51,14 @@ _NAMES = {
     "Z_P90": "limits",
     "BatchOutcome": "run",
     "SummaryOptions": "run",
+    "WorkerContext": "run",
     "_context": "run",
     "run_batch": "run",
     "run_key": "run",
+    "collect_batch": "shards",
+    "parse_shard": "shards",
+    "shard_indices": "shards",
+    "cluster_executor": "cluster",
     "summarise": "stats",
 }
 

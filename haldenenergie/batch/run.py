@@ -5,29 +5,37 @@ that determines it (registry, DEMs, parameters). A folder whose manifest carries
 skipped unless ``force``; each folder is written atomically, so a batch killed midway leaves only
 complete folders and a rerun computes only the missing ones. The statistics options
 (:class:`SummaryOptions`) act on the summary only, so changing them reuses every run.
+
+Execution: the runs go to any :class:`concurrent.futures.Executor` (``executor``; e.g. a Dask
+``Client.get_executor()``, :mod:`haldenenergie.batch.cluster`), by default a local process pool
+of ``jobs`` processes (one job: in this process). Every executor gets the same tasks: paths, keys
+and the config (:class:`WorkerContext`), never weather data or terrain. A worker reads the
+registry, DEMs and layers from the same (shared) paths, checks that they hash as the batch hashed
+them, and computes the terrain once per worker process (:func:`_shared_state`; the local pool's
+forked workers inherit it from the batch process). Sharding (``shard``) is in
+:mod:`haldenenergie.batch.shards`.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import socket
+import sys
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
 
 from .. import _io
 from .. import results as results_folder
 from ..config import Config
 from ..errors import HaldenError, OutputError
+from . import shards, tables
 from .inputs import expand_weather_args, weather_sha256
-from .kinds import KIND_TEXT, WeatherKind, check_pooling, folder_kind, pooled_text
-from .limits import MIN_YEARS, P90_METHODS, Z_P90
-from .stats import summarise
+from .kinds import WeatherKind, folder_kind
+from .limits import MIN_YEARS, P90_METHODS
 
 log = logging.getLogger("haldenenergie.batch")
 
@@ -104,12 +112,14 @@ def _one(
     weather_sha256: str | None = None,
     registry_warnings: Sequence[str] = (),
     tz: str | None = None,
+    argv: Sequence[str] | None = None,
 ) -> tuple[str, float]:
     """Worker: read one weather file, compute, write its folder. Returns (status, seconds).
 
     ``shared_inputs`` and ``weather_sha256`` are the hashes the batch already computed;
     ``registry_warnings`` go into the run's manifest with the weather's and terrain's warnings;
-    ``tz`` is the zone of naive time stamps (reader option, recorded as ``weather_options``).
+    ``tz`` is the zone of naive time stamps (reader option, recorded as ``weather_options``);
+    ``argv`` the batch's command line, recorded instead of the worker process's own.
     """
     from .. import pipeline
 
@@ -134,14 +144,95 @@ def _one(
         shared_inputs=shared_inputs,
         weather_sha256=weather_sha256,
     )
+    if argv is not None:
+        result.manifest["argv"] = list(argv)
     results_folder.write_run(folder, result, overwrite=True)
     return "done", time.perf_counter() - t0
 
 
-def _worker(args):
-    weather_path = args[0]
+@dataclass(frozen=True)
+class WorkerContext:
+    """What every run of a batch shares, sent to the workers with each task (paths, no data).
+
+    Attributes
+    ----------
+    registry_path : heap registry (absolute path, read by the worker).
+    dem_paths : DEM files/folders (absolute paths).
+    config : parameters in effect.
+    shared_inputs : the manifest records (with SHA-256) of registry, DEMs, layers, config file.
+    context_hash : hash of all of them (:func:`_context`); a worker that reads different files
+        refuses to run.
+    tz : reader option for naive time stamps.
+    argv : the batch's command line (recorded in every run's manifest, whichever process runs it).
+    """
+
+    registry_path: str
+    dem_paths: tuple[str, ...]
+    config: Config
+    shared_inputs: list
+    context_hash: str
+    tz: str | None = None
+    argv: tuple[str, ...] = ()
+
+
+#: The heaps, registry warnings and terrain of the batch context this process computed last
+#: (key "key": the context hash, "value": the tuple); one entry, so a long-lived process keeps one.
+_STATE: dict = {}
+
+
+def _shared_state(ctx: WorkerContext) -> tuple:
+    """(heaps, registry warnings, terrains) of the batch: computed once per worker process.
+
+    Raises HaldenError if the files under the context's paths do not hash as the batch hashed
+    them (a worker on a host without the shared path, or an input edited during the batch).
+    """
+    from .. import pipeline
+
+    if _STATE.get("key") != ctx.context_hash:
+        _STATE.clear()
+        here = _context(ctx.registry_path, ctx.dem_paths, ctx.config, ctx.tz)[2]
+        if here != ctx.context_hash:
+            raise HaldenError(
+                f"{ctx.registry_path}: registry, DEMs or layers read on worker host "
+                f"{socket.gethostname()} differ from those the batch hashed; workers must read "
+                "the same files from a shared path (and nobody may edit them during the batch)"
+            )
+        lg = logging.getLogger("haldenenergie")
+        level = lg.level
+        lg.setLevel(logging.ERROR)  # the batch process has logged these warnings
+        try:
+            heaps, warnings = pipeline.load_heaps_with_warnings(ctx.registry_path)
+            terrains = pipeline.compute_terrain(heaps, ctx.config, list(ctx.dem_paths))
+        finally:
+            lg.setLevel(level)
+        _STATE.update(key=ctx.context_hash, value=(heaps, warnings, terrains))
+    return _STATE["value"]
+
+
+def _worker(task: tuple) -> tuple[str, float | str]:
+    """One task ``(weather path, folder, key, weather sha256, WorkerContext)`` -> (status, value).
+
+    The value is the seconds of a run that completed or the one-line reason of one that failed;
+    no exception escapes (one bad file must not stop the batch).
+    """
+    weather_path, folder, key, sha, ctx = task
     try:
-        return _one(*args)
+        heaps, registry_warnings, terrains = _shared_state(ctx)
+        return _one(
+            weather_path,
+            folder,
+            key,
+            heaps,
+            terrains,
+            ctx.config,
+            ctx.registry_path,
+            list(ctx.dem_paths),
+            ctx.shared_inputs,
+            sha,
+            registry_warnings,
+            ctx.tz,
+            ctx.argv,
+        )
     except HaldenError as exc:
         return "failed", str(exc)
     except Exception as exc:  # noqa: BLE001 — one bad file must not stop the batch
@@ -175,11 +266,15 @@ def _context(
     return shared, config_hash, _io.sha256_text("|".join(ctx_parts))
 
 
-def _plan(files: list[Path], runs_dir: Path, context_hash: str, force: bool):
-    """(outcomes of the files already done, todo list of (index, file, folder, key, sha256))."""
+def _plan(files: list[Path], share: Sequence[int], runs_dir: Path, context_hash: str, force: bool):
+    """(outcomes of the files already done, todo list of (index, file, folder, key, sha256)).
+
+    Only the files at the indices ``share`` (all of them, or a shard's share) are looked at.
+    """
     done: dict[int, BatchOutcome] = {}
     todo = []
-    for i, f in enumerate(files):
+    for i in share:
+        f = files[i]
         sha = weather_sha256(f)
         key = run_key(sha, context_hash)
         folder = runs_dir / _folder_name(f, key)
@@ -207,161 +302,48 @@ def _recorder(outcomes: dict[int, BatchOutcome], on_done: Callable | None) -> Ca
     return record
 
 
-def _execute(todo: list, args: list, jobs: int, record: Callable) -> None:
-    """Run the workers (in-process for one job or one file, else a process pool)."""
+def _execute(
+    todo: list, tasks: list, jobs: int, record: Callable, executor: Executor | None = None
+) -> None:
+    """Run the tasks: on ``executor``; else in-process for one job or one file, else a pool."""
+    if executor is not None:
+        _drain(executor, todo, tasks, record)
+        return
     if jobs == 1 or len(todo) <= 1:
-        for (i, f, folder, _, sha), a in zip(todo, args, strict=True):
-            status, val = _worker(a)
+        for (i, f, folder, _, sha), task in zip(todo, tasks, strict=True):
+            status, val = _worker(task)
             record(i, f, folder, sha, status, val)
         return
     # Import the stage modules before the workers start: with the fork start method (Linux)
-    # they inherit them instead of each paying ~1 s of imports (benchmarks/bench_batch.py).
+    # they inherit them (and _STATE) instead of each paying ~1 s of imports
+    # (benchmarks/bench_batch.py).
     from ..pv import simulate  # noqa: F401
     from ..suitability import classification, score  # noqa: F401
     from ..weather import read  # noqa: F401
     from ..wind import simulate as _wind_simulate  # noqa: F401
 
     with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as ex:
-        futs = {ex.submit(_worker, a): t for t, a in zip(todo, args, strict=True)}
+        _drain(ex, todo, tasks, record)
+
+
+def _drain(executor: Executor, todo: list, tasks: list, record: Callable) -> None:
+    """Submit every task, record each result as it comes; a lost worker fails its files only.
+
+    On an interrupt the tasks not yet started are cancelled (an executor given by the caller is
+    not shut down: it is the caller's).
+    """
+    futs = {executor.submit(_worker, task): t for t, task in zip(todo, tasks, strict=True)}
+    try:
         for fut in as_completed(futs):
             i, f, folder, _, sha = futs[fut]
-            status, val = fut.result()
+            try:
+                status, val = fut.result()
+            except Exception as exc:  # noqa: BLE001 — a dead worker, not a bad file
+                status, val = "failed", f"{f}: worker lost ({type(exc).__name__}: {exc}); rerun"
             record(i, f, folder, sha, status, val)
-
-
-def _weather_table(ordered: list[BatchOutcome]) -> pd.DataFrame:
-    """``weather.csv``: every weather file with its outcome and kind (empty kind if it failed)."""
-    rows = []
-    for o in ordered:
-        k = o.kind
-        rows.append(
-            {
-                "weather_file": str(o.weather),
-                "outcome": o.status,
-                "kind": k.kind if k else "",
-                "kind_text": k.text if k else "",
-                "year": k.year if k and k.year else pd.NA,
-                "station": k.station if k else "",
-                "data_source": k.data_source if k else "",
-                "source_period": k.source_period if k else "",
-                "sha256": o.sha256,
-            }
-        )
-    return pd.DataFrame(rows, columns=list(WEATHER_COLUMNS))
-
-
-#: Columns of ``weather.csv``.
-WEATHER_COLUMNS = (
-    "weather_file",
-    "outcome",
-    "kind",
-    "kind_text",
-    "year",
-    "station",
-    "data_source",
-    "source_period",
-    "sha256",
-)
-
-
-def _write_csv(df: pd.DataFrame, path: Path) -> None:
-    with _io.atomic_path(path) as tmp:
-        df.to_csv(tmp, index=False)
-
-
-def _write_side_tables(out_dir: Path, ordered: list[BatchOutcome]) -> None:
-    """``failures.csv`` and ``weather.csv``, each written atomically."""
-    failures = pd.DataFrame(
-        [
-            {"weather_file": str(o.weather), "sha256": o.sha256, "reason": o.reason}
-            for o in ordered
-            if o.status == "failed"
-        ],
-        columns=["weather_file", "sha256", "reason"],
-    )
-    _write_csv(failures, out_dir / "failures.csv")
-    _write_csv(_weather_table(ordered), out_dir / "weather.csv")
-
-
-def _summary(out_dir: Path, ordered: list[BatchOutcome], options: SummaryOptions) -> dict:
-    """Check the pooling, write ``summary.csv``; the manifest's ``statistics`` entry.
-
-    Raises :class:`~haldenenergie.batch.kinds.MixedWeatherError` (after removing a stale
-    ``summary.csv``) for different kinds of weather without ``pool_anyway``.
-    """
-    ok = [o for o in ordered if o.status in ("done", "skipped")]
-    kinds = [o.kind or WeatherKind("unknown") for o in ok]
-    try:
-        pooled = check_pooling(kinds, [o.weather.name for o in ok], out_dir, options.pool_anyway)
-    except HaldenError:
-        (out_dir / "summary.csv").unlink(missing_ok=True)
-        raise
-    described = pooled_text(kinds)
-    warnings = []
-    if pooled:
-        warnings.append(
-            f"{out_dir}: pooled different kinds of weather into one P50/P90: {described}"
-        )
-        log.warning("%s", warnings[-1])
-    table = summarise(
-        [o.folder for o in ok],
-        min_years=options.min_years,
-        p90_method=options.p90_method,
-        weather_kinds=described,
-        pooled=described if pooled else "",
-    )
-    _write_csv(table, out_dir / "summary.csv")
-    return {
-        "weather_kinds": dict(Counter(k.group_text for k in kinds)),
-        "pooled_different_kinds": pooled,
-        "p90_method": options.p90_method,
-        "p90_min_years": options.min_years,
-        "p90_z": Z_P90,
-        "warnings": warnings,
-    }
-
-
-def _weather_record(o: BatchOutcome) -> dict:
-    rec = {
-        "role": "weather",
-        "path": str(o.weather),
-        "sha256": o.sha256,
-        "outcome": o.status,
-        "folder": str(o.folder) if o.folder else None,
-        "reason": o.reason,
-        "seconds": round(o.seconds, 3),
-    }
-    if o.kind is not None:
-        rec |= {
-            "kind": o.kind.kind,
-            "kind_text": KIND_TEXT.get(o.kind.kind, o.kind.kind),
-            "year": o.kind.year,
-            "station": o.kind.station,
-            "source_period": o.kind.source_period,
-        }
-    return rec
-
-
-def _batch_manifest(
-    ordered: list[BatchOutcome],
-    shared: list[dict],
-    registry_path,
-    dem_paths,
-    config: Config,
-    extra: dict,
-) -> dict:
-    """The batch folder's manifest: registry, every weather file with outcome and kind, DEMs."""
-    inputs = [{**shared[0], "path": str(Path(registry_path))}]
-    inputs += [_weather_record(o) for o in ordered]
-    dem_sha = {r["path"]: r["sha256"] for r in shared if r["role"] == "dem"}
-    for p in dem_paths:
-        inputs.append(
-            _io.file_record(p, "dem", dem_sha.get(str(Path(p).resolve())))
-            if Path(p).is_file()
-            else {"role": "dem", "path": str(p)}
-        )
-    counts = {f"n_{s}": sum(o.status == s for o in ordered) for s in ("done", "skipped", "failed")}
-    return _io.manifest("batch", inputs, config.to_dict(), extra={**extra, **counts})
+    finally:
+        for fut in futs:
+            fut.cancel()
 
 
 def run_batch(
@@ -375,6 +357,8 @@ def run_batch(
     on_done: Callable[[BatchOutcome], None] | None = None,
     tz: str | None = None,
     options: SummaryOptions | None = None,
+    executor: Executor | None = None,
+    shard: tuple[int, int] | str | None = None,
 ) -> list[BatchOutcome]:
     """Run the pipeline for every weather file; write run folders, tables and manifest.
 
@@ -386,20 +370,28 @@ def run_batch(
     registry_path : heap registry (GeoJSON).
     dem_paths : DEM files/folders; empty uses parametric terrain.
     config : parameters in effect; ``None`` uses the defaults.
-    jobs : parallel processes (default: the number of cores).
+    jobs : parallel processes of the local pool (default: the number of cores); with
+        ``executor`` only recorded in the manifest.
     force : recompute runs that are already done.
     on_done : called with each :class:`BatchOutcome` as it is known.
     tz : time zone of naive time stamps in the weather files (``UTC``, ``+01:00``,
         ``Europe/Berlin``); part of every run's key and recorded in the manifests.
     options : how the summary pools the runs (:class:`SummaryOptions`; default: refuse to pool
         different kinds, P90 from :data:`~haldenenergie.batch.stats.MIN_YEARS` years, normal).
+    executor : any :class:`concurrent.futures.Executor` to run on (a Dask
+        ``Client.get_executor()``, a thread or process pool); not shut down here. Its workers
+        must read the weather files, registry, DEMs and layers under the same absolute paths.
+    shard : ``(i, N)`` or ``"i/N"``: compute only shard i of N
+        (:func:`~haldenenergie.batch.shards.shard_indices`) into ``out_dir/runs/`` and write the
+        shard's tables to ``out_dir/shards/i-of-N/``; no ``summary.csv`` (``batch collect``
+        merges the shards, :func:`~haldenenergie.batch.shards.collect_batch`).
 
     Returns
     -------
-    One :class:`BatchOutcome` per weather file, in the order of the files. Raises nothing for a
-    bad weather file (it is recorded as failed); raises :class:`HaldenError` for a bad registry,
-    DEM or config, which would fail every run, and
-    :class:`~haldenenergie.batch.kinds.MixedWeatherError` when the completed runs are of
+    One :class:`BatchOutcome` per weather file (of the shard), in the order of the files.
+    Raises nothing for a bad weather file (it is recorded as failed); raises
+    :class:`HaldenError` for a bad registry, DEM, config or shard, which would fail every run,
+    and :class:`~haldenenergie.batch.kinds.MixedWeatherError` when the completed runs are of
     different kinds of weather and ``options.pool_anyway`` is not set (the run folders, tables
     other than ``summary.csv`` and the manifest are written first).
     """
@@ -409,62 +401,84 @@ def run_batch(
 
     options = options or SummaryOptions()
     options.check()
+    shard = shards.parse_shard(shard)
     config = config or load_config()
     pipeline.check_config(config)
     check_tz(tz)  # a typo in --tz fails before any work
     out_dir = Path(out_dir)
     files = _check_inputs(weather_args, out_dir)
+    share = shards.shard_indices(len(files), shard)
     jobs = max(1, jobs or os.cpu_count() or 1)
     runs_dir = out_dir / "runs"
+    tables_dir = out_dir if shard is None else shards.shard_dir(out_dir, shard)
     try:
         runs_dir.mkdir(parents=True, exist_ok=True)  # an unwritable --out fails before the work
+        tables_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise _io.write_error(out_dir, exc) from None
-    with _io.output_lock(out_dir):  # a second batch into the same folder fails at once
-        ordered, extra, man_args = _run_locked(
-            files, out_dir, runs_dir, registry_path, dem_paths, config, jobs, force, on_done, tz
-        )
-        _write_side_tables(out_dir, ordered)
-        try:
-            extra["statistics"] = _summary(out_dir, ordered, options)
-        except HaldenError as exc:
-            extra["statistics"] = {"refused": str(exc)}
-            raise
-        finally:
-            _io.write_json(out_dir / "manifest.json", _batch_manifest(ordered, *man_args, extra))
+    run = (registry_path, dem_paths, config, jobs, force, on_done, tz, executor)
+    with _io.output_lock(tables_dir):  # a second batch (shard) into the same folder fails at once
+        ordered, extra, man_args = _run_locked(files, share, runs_dir, *run)
+        if shard is not None:
+            extra["shard"] = shards.shard_record(files, share, shard)
+        _write_tables(out_dir, tables_dir, ordered, extra, man_args, None if shard else options)
     return ordered
 
 
-def _run_locked(
-    files, out_dir, runs_dir, registry_path, dem_paths, config, jobs, force, on_done, tz=None
-):
-    """The runs proper, while holding the lock of ``out_dir``.
+def _write_tables(out_dir, tables_dir, ordered, extra, man_args, options) -> None:
+    """Write the tables, ``summary.csv`` unless ``options`` is None (a shard), the manifest."""
+    tables.write_side_tables(tables_dir, ordered)
+    try:
+        if options is not None:
+            extra["statistics"] = tables.write_summary(out_dir, ordered, options)
+    except HaldenError as exc:
+        extra["statistics"] = {"refused": str(exc)}
+        raise
+    finally:
+        man = tables.batch_manifest(ordered, *man_args, extra)
+        _io.write_json(tables_dir / "manifest.json", man)
 
-    Returns the outcomes (with the kind of each completed run's weather), the manifest's extra
-    entries and the other arguments of :func:`_batch_manifest`.
+
+def _run_locked(
+    files, share, runs_dir, registry_path, dem_paths, config, jobs, force, on_done, tz, executor
+):
+    """The runs proper, while holding the lock of the batch (or shard) folder.
+
+    Returns the outcomes of the files at ``share`` (with the kind of each completed run's
+    weather), the manifest's extra entries and the other arguments of
+    :func:`~haldenenergie.batch.tables.batch_manifest`.
     """
     from .. import pipeline
 
     heaps, registry_warnings = pipeline.load_heaps_with_warnings(registry_path)
-    terrains = pipeline.compute_terrain(heaps, config, dem_paths)  # once, reused by every run
+    terrains = pipeline.compute_terrain(heaps, config, dem_paths)  # bad DEM: fails before runs
     shared, config_hash, context_hash = _context(registry_path, dem_paths, config, tz)
-    outcomes, todo = _plan(files, runs_dir, context_hash, force)
+    _STATE.clear()
+    _STATE.update(key=context_hash, value=(heaps, registry_warnings, terrains))
+    outcomes, todo = _plan(files, share, runs_dir, context_hash, force)
     if on_done:
         for i in sorted(outcomes):
             on_done(outcomes[i])
-    common = (heaps, terrains, config, registry_path, list(dem_paths), shared)
-    args = [
-        (f, folder, key, *common, sha, registry_warnings, tz) for (_, f, folder, key, sha) in todo
-    ]
-    _execute(todo, args, jobs, _recorder(outcomes, on_done))
-    ordered = [outcomes[i] for i in range(len(files))]
+    ctx = WorkerContext(
+        str(Path(registry_path).absolute()),
+        tuple(str(Path(p).absolute()) for p in dem_paths),
+        config,
+        shared,
+        context_hash,
+        tz,
+        tuple(sys.argv),
+    )
+    tasks = [(f.absolute(), folder.absolute(), key, sha, ctx) for (_, f, folder, key, sha) in todo]
+    _execute(todo, tasks, jobs, _recorder(outcomes, on_done), executor)
+    ordered = [outcomes[i] for i in share]
     for o in ordered:
         if o.status in ("done", "skipped"):
             o.kind = folder_kind(o.folder)
     extra = {"jobs": jobs, "force": force, "config_sha256": config_hash}
     extra["context_sha256"] = context_hash
     extra.update(_options_extra(tz))
-    return ordered, extra, (shared, registry_path, dem_paths, config)
+    registry, dems = tables.shared_records(shared, registry_path, dem_paths)
+    return ordered, extra, (registry, dems, config.to_dict())
 
 
 def _check_inputs(weather_args: Sequence, out_dir: Path) -> list[Path]:

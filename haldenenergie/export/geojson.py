@@ -2,20 +2,28 @@
 
 The GeoJSON is for GIS, not for reading: its properties keep the full precision of
 ``results.csv`` and the language-independent column names; no display rule of the label table
-(rounding, per cent, steps) is applied. Committees read the CSV, XLSX and the report.
+(rounding, per cent, steps) is applied. Committees read the CSV, XLSX and the report. It is
+written by the one vector writer of the tool (:func:`haldenenergie.results.gis.write_vector`),
+as ``results.geojson`` and ``results.gpkg`` are.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 import pandas as pd
 
-from .. import _io
+from ..geo import WGS84_CRS
 from ..results import RunFolder
-from .tables import in_rank_order, plain, require_ranked
+from ..results.gis import geojson_text as _geojson_text
+from ..results.gis import points_frame, write_vector
+from .tables import in_rank_order, require_ranked
+
+
+def _points(results: pd.DataFrame):
+    """The heaps in rank order as WGS84 points (id = heap_id; null geometry without lat/lon)."""
+    return points_frame(in_rank_order(results).reset_index(drop=True), WGS84_CRS)
 
 
 def geojson_dict(results: pd.DataFrame) -> dict:
@@ -24,34 +32,12 @@ def geojson_dict(results: pd.DataFrame) -> dict:
     Heaps without finite coordinates get a ``null`` geometry; property names are the column
     names (language-independent).
     """
-    df = in_rank_order(results)
-    feats = []
-    for rec in df.to_dict("records"):
-        props = {k: plain(v) for k, v in rec.items()}
-        lat, lon = props.get("lat"), props.get("lon")
-        geom = None
-        if (
-            isinstance(lat, (int, float))
-            and isinstance(lon, (int, float))
-            and math.isfinite(lat)
-            and math.isfinite(lon)
-        ):
-            geom = {"type": "Point", "coordinates": [float(lon), float(lat)]}
-        feats.append(
-            {
-                "type": "Feature",
-                "id": str(props.get("heap_id")),
-                "geometry": geom,
-                "properties": props,
-            }
-        )
-    return {"type": "FeatureCollection", "features": feats}
+    return json.loads(geojson_text(results))
 
 
 def geojson_text(results: pd.DataFrame) -> str:
     """The GeoJSON of :func:`geojson_dict` as strict JSON text (indent 1, final newline)."""
-    data = _io.strict_json(geojson_dict(results))
-    return json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+    return _geojson_text(_points(results))
 
 
 def write_geojson(folder: RunFolder, path: str | Path, overwrite: bool = False, inputs=()) -> Path:
@@ -60,7 +46,5 @@ def write_geojson(folder: RunFolder, path: str | Path, overwrite: bool = False, 
     Refuses an existing file unless ``overwrite`` (and a file in ``inputs`` always).
     """
     require_ranked(folder)
-    text = geojson_text(folder.results)
-    with _io.atomic_write(path, "w", overwrite=overwrite, inputs=inputs) as fh:
-        fh.write(text)
-    return Path(path)
+    layers = {"heaps": _points(folder.results)}
+    return write_vector(path, layers, overwrite=overwrite, inputs=inputs, driver="GeoJSON")

@@ -8,8 +8,12 @@ WGS84 unless a GeoJSON-2008 ``crs`` member names another CRS; Overpass exports b
 osmtogeojson have the tags as flat properties with ``@id`` or nested in ``properties.tags``),
 GeoPackage, Shapefile and FlatGeobuf in any CRS pyproj knows.
 
-:func:`haldenenergie.geo.read_vector_layer` returns geometries only; :func:`read_vector_table`
-is its attribute-keeping counterpart (the former could later delegate to it).
+This is the one vector reader of the tool: :func:`read_vector_table` reads every vector input
+(``--reserved``, ``--residential``, ``--basemap``, the constraint layers) with one error style,
+``"<path>: <what>: <problem>; <fix>"`` in the caller's error class;
+:func:`haldenenergie.geo.read_vector_layer` is its geometries-only view. Plain GeoJSON is parsed
+and checked feature by feature as RFC 7946 requires (WGS84 lon/lat, valid geometry); everything
+else goes through GDAL/OGR (geopandas with pyogrio).
 """
 
 from __future__ import annotations
@@ -20,8 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..geo import METRIC_CRS
+from ..geo import METRIC_CRS, OGR_SUFFIXES, WGS84_CRS, is_wgs84_crs
 from .errors import LayerError
+
+#: Suffixes always parsed as GeoJSON (RFC 7946, section 12: ".geojson"; ".json" as often used).
+GEOJSON_SUFFIXES: tuple[str, ...] = (".geojson", ".json")
 
 #: OSM layers of GDAL's OSM driver that are read: areas, ways, and nodes (buildings / landmarks as
 #: nodes). GDAL's default osmconf.ini makes a closed way an area only for the keys in its
@@ -54,38 +61,83 @@ def is_osm_path(p: Path) -> bool:
     return name.endswith((".osm", ".osm.pbf", ".pbf"))
 
 
-def read_vector_table(path: str | Path) -> VectorTable:
+def _failer(path: Any, what: str, error: type[Exception]):
+    """``fail(msg)``: raise ``error("<path>: <what>: <msg>")`` (``what`` left out when empty)."""
+    head = f"{path}: {what}: " if what else f"{path}: "
+
+    def fail(msg: str):
+        raise error(head + msg)
+
+    def fail_plain(msg: str):  # "<path>: <msg>", for messages that name ``what`` themselves
+        raise error(f"{path}: {msg}")
+
+    fail.plain = fail_plain
+    fail.what = what or "the layer"
+    return fail
+
+
+def read_vector_table(
+    path: str | Path,
+    what: str = "",
+    *,
+    error: type[Exception] = LayerError,
+    layer: str | None = None,
+    repair: bool = True,
+) -> VectorTable:
     """Read a vector layer with its attributes, reprojected to EPSG:25832 [m].
 
     Parameters
     ----------
     path : str or Path
-        ``.osm`` / ``.osm.pbf``, GeoJSON, GeoPackage, Shapefile or FlatGeobuf.
+        ``.osm`` / ``.osm.pbf``; GeoJSON (RFC 7946 WGS84, or the CRS a GeoJSON-2008 ``crs``
+        member names, as QGIS writes it); GeoPackage, Shapefile (with its ``.prj``) or FlatGeobuf
+        in any CRS pyproj knows.
+    what : str
+        What the layer is, for messages (e.g. ``"reserved areas"``); empty: left out.
+    error : exception class
+        Raised for every problem (default :class:`~haldenenergie.layers.errors.LayerError`).
+    layer : str, optional
+        The layer of a multi-layer GeoPackage; default: all layers with geometry, joined.
+    repair : bool
+        Invalid geometries (self-intersections, as OSM and cadastre extracts hold) are repaired
+        with GEOS ``make_valid``; False: an invalid geometry is an error naming the feature.
 
     Returns
     -------
     VectorTable
         Features without geometry or with empty geometry are left out. OSM tags (also those in
-        ``other_tags`` and nested GeoJSON ``tags``) are columns.
+        ``other_tags`` and nested GeoJSON ``tags``) are columns; column names are lower case.
 
     Raises
     ------
-    LayerError
-        One line naming the file: missing, a folder, unreadable, no CRS, CRS not transformable,
-        GeoJSON coordinates that are not lon/lat.
+    error
+        One line naming the file: missing, a folder, unreadable, not UTF-8 or not valid
+        GeoJSON, no CRS, CRS not transformable, GeoJSON coordinates that are not lon/lat, an
+        invalid geometry (``repair=False``).
     """
     p = Path(path)
+    fail = _failer(path, what, error)
     if not p.exists():
-        raise LayerError(f"{path}: layer file not found; check the path")
+        fail("file not found; check the path")
     if p.is_dir():
-        raise LayerError(
-            f"{path}: is a folder; give a file (a 'layers fetch-osm' folder: --layers)"
-        )
+        fail("path is a folder; give a file (a 'layers fetch-osm' folder: --layers)")
     if is_osm_path(p):
-        return _read_osm(p, str(path))
+        return _read_osm(p, fail)
+    if p.suffix.lower() in GEOJSON_SUFFIXES or (
+        p.suffix.lower() not in OGR_SUFFIXES and _looks_like_json(p)
+    ):
+        data = _load_json(p, fail)
+        if not isinstance(data, dict):
+            fail("not a GeoJSON object; expected a FeatureCollection of Polygons in WGS84")
+        crs = data.get("crs")
+        if crs is None or is_wgs84_crs(crs):
+            frame = _flatten_tags(_lower_columns(_geojson_frame(data, fail, repair)))
+            return VectorTable(frame.to_crs(METRIC_CRS))
+        # GeoJSON 2008 with a named projected CRS: GDAL's GeoJSON driver reads the crs member.
+    names = [layer] if layer is not None else _spatial_layers(p, fail)
     frames = [
-        _to_metric(_flatten_tags(_lower_columns(_read_ogr(p, str(path), layer))), p, str(path))
-        for layer in _spatial_layers(p, str(path))
+        _to_metric(_flatten_tags(_lower_columns(_read_ogr(p, fail, name))), p, fail, repair)
+        for name in names
     ]
     if len(frames) == 1:
         return VectorTable(frames[0])
@@ -96,7 +148,94 @@ def read_vector_table(path: str | Path) -> VectorTable:
     return VectorTable(geopandas.GeoDataFrame(joined, geometry="geometry", crs=METRIC_CRS))
 
 
-def _spatial_layers(p: Path, label: str) -> list[str | None]:
+def _looks_like_json(p: Path) -> bool:
+    """Whether a file's text starts with ``{`` (after a UTF-8 BOM and white space)."""
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(256)
+    except OSError:
+        return True  # the JSON reader reports the problem
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] in (b"{", b"")
+
+
+def _load_json(p: Path, fail) -> Any:
+    """Parsed JSON of a file (a UTF-8 BOM, as Windows editors write it, is tolerated)."""
+    try:
+        with open(p, encoding="utf-8-sig") as fh:
+            return json.load(fh)
+    except UnicodeDecodeError as exc:
+        fail(f"not UTF-8 text ({exc.reason} at byte {exc.start}); give a GeoJSON file")
+    except (OSError, ValueError, RecursionError) as exc:
+        fail.plain(f"cannot read {fail.what} as GeoJSON ({str(exc) or type(exc).__name__})")
+
+
+def _geojson_features(data: dict, fail) -> list:
+    """The features of a FeatureCollection, a Feature, or a bare geometry as one feature."""
+    if data.get("type") == "FeatureCollection":
+        feats = data.get("features")
+        if not isinstance(feats, list):
+            fail("'features' missing or not a list")
+        return feats
+    if data.get("type") == "Feature":
+        return [data]
+    return [{"type": "Feature", "geometry": data}]
+
+
+def _geojson_frame(data: dict, fail, repair: bool) -> Any:
+    """GeoDataFrame (WGS84) of the valid, non-empty features of parsed GeoJSON (RFC 7946)."""
+    import geopandas
+    import pandas as pd
+    from shapely.geometry import shape
+
+    geoms, props = [], []
+    for i, f in enumerate(_geojson_features(data, fail)):
+        if not isinstance(f, dict):
+            fail(f"feature {i}: not a GeoJSON Feature object")
+        g = f.get("geometry")
+        if g is None:
+            continue
+        if not isinstance(g, dict):
+            fail(f"feature {i}: geometry is not a GeoJSON geometry object")
+        try:
+            geom = shape(g)
+        except Exception as exc:  # noqa: BLE001 - shapely raises many types for bad input
+            fail(f"feature {i}: invalid geometry ({str(exc) or type(exc).__name__})")
+        if geom.is_empty:
+            continue
+        minx, miny, maxx, maxy = geom.bounds
+        if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+            fail(
+                f"feature {i}: coordinates ({minx:g}, {miny:g}) are not lon/lat degrees "
+                "(projected metres?) but GeoJSON without 'crs' is WGS84 (RFC 7946); reproject "
+                "the file to EPSG:4326 or name its CRS"
+            )
+        geoms.append(_valid(i, geom, fail, repair))
+        p = f.get("properties")
+        props.append({str(k): _plain(v) for k, v in p.items()} if isinstance(p, dict) else {})
+    table = pd.DataFrame.from_records(props) if props else pd.DataFrame(index=range(0))
+    return geopandas.GeoDataFrame(table, geometry=geopandas.GeoSeries(geoms), crs=WGS84_CRS)
+
+
+def _plain(v: Any) -> Any:
+    """A GeoJSON property value for a column: nested objects as JSON text (tags stay dicts)."""
+    return json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v
+
+
+def _valid(i: int, geom, fail, repair: bool):
+    """``geom``, repaired (``repair``) or refused with GEOS's reason if it is invalid."""
+    import shapely
+
+    if geom.is_valid:
+        return geom
+    if repair:
+        return shapely.make_valid(geom)
+    fail(
+        f"feature {i}: invalid geometry ({shapely.is_valid_reason(geom)}); fix the "
+        "outline, e.g. in QGIS: Vector > Geometry Tools > Fix Geometries"
+    )
+
+
+def _spatial_layers(p: Path, fail) -> list[str | None]:
     """The layers with geometry of a multi-layer GeoPackage, else ``[None]`` (the only layer).
 
     E.g. a Basis-DLM download holds one layer per object group (veg02_f, sie02_f, ...).
@@ -108,40 +247,44 @@ def _spatial_layers(p: Path, label: str) -> list[str | None]:
     try:
         layers = pyogrio.list_layers(p)
     except Exception as exc:  # noqa: BLE001 - pyogrio/GDAL raise various types
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
-        raise LayerError(f"{label}: cannot read as a vector layer ({first})") from None
+        fail(f"cannot read as a vector layer ({_first_line(exc)})")
     spatial = [str(name) for name, gtype in layers if gtype is not None]
     return spatial if len(spatial) > 1 else [None]
 
 
-def _read_ogr(p: Path, label: str, layer: str | None) -> Any:
+def _first_line(exc: Exception) -> str:
+    """The first line of an exception's message (at most 160 characters)."""
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
+
+
+def _read_ogr(p: Path, fail, layer: str | None) -> Any:
+    """One layer of a file through GDAL/OGR (pyogrio)."""
     import geopandas
 
     try:
-        gdf = geopandas.read_file(p, layer=layer, engine="pyogrio")
+        return geopandas.read_file(p, layer=layer, engine="pyogrio")
     except Exception as exc:  # noqa: BLE001 - pyogrio/GDAL raise various types
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
-        raise LayerError(
-            f"{label}: cannot read as a vector layer ({first}); give an OSM (.osm/.osm.pbf), "
-            "GeoJSON, GeoPackage or Shapefile file"
-        ) from None
-    return gdf
+        fail(
+            f"cannot read as a vector layer ({_first_line(exc)}); give an OSM (.osm/.osm.pbf), "
+            "GeoJSON, GeoPackage, Shapefile or FlatGeobuf file"
+        )
 
 
-def _read_osm(p: Path, label: str) -> VectorTable:
+def _read_osm(p: Path, fail) -> VectorTable:
     import geopandas
     import pandas as pd
 
     frames = []
     for layer in OSM_LAYERS:
-        gdf = _read_ogr(p, label, layer)
+        gdf = _read_ogr(p, fail, layer)
         if layer == "lines":
             gdf = _closed_ways_as_areas(gdf)
         frames.append(_osm_tags_frame(gdf))
     crs = frames[0].crs or "EPSG:4326"  # the OSM driver always reports WGS84
     gdf = geopandas.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=crs)
     bounds = _osm_xml_bounds(p) if p.name.lower().endswith(".osm") else None
-    return VectorTable(_to_metric(gdf, p, label), osm_bounds_wgs84=bounds, is_osm_file=True)
+    metric = _to_metric(gdf, p, fail, repair=True)
+    return VectorTable(metric, osm_bounds_wgs84=bounds, is_osm_file=True)
 
 
 def _osm_tags_frame(gdf) -> Any:
@@ -231,35 +374,51 @@ def _flatten_tags(gdf) -> Any:
     return out
 
 
-def _to_metric(gdf, p: Path, label: str) -> Any:
-    """Drop empty geometries, check the CRS and reproject to EPSG:25832."""
+def _to_metric(gdf, p: Path, fail, repair: bool = True) -> Any:
+    """Drop empty geometries, check the CRS, reproject to EPSG:25832, repair or check validity."""
     import numpy as np
 
     gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
     if gdf.crs is None:
-        raise LayerError(
-            f"{label}: layer has no CRS; define one (a Shapefile needs its .prj), e.g. "
+        fail(
+            "layer has no CRS; define one (a Shapefile needs its .prj), e.g. "
             f"ogr2ogr -a_srs EPSG:25832 fixed{p.suffix} {p.name}"
         )
     if gdf.crs.is_geographic and len(gdf):
         minx, miny, maxx, maxy = gdf.total_bounds
         if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-            raise LayerError(
-                f"{label}: coordinates ({minx:g}, {miny:g}) are not lon/lat degrees (projected "
-                "metres?) but the file says WGS84 (GeoJSON without 'crs' is WGS84, RFC 7946); "
-                "reproject the file to EPSG:4326 or name its CRS"
+            fail(
+                f"coordinates ({minx:g}, {miny:g}) do not fit the layer's CRS "
+                f"({gdf.crs.to_string()[:60]}): they are not lon/lat degrees (projected "
+                "metres?); check the CRS or reproject the file to EPSG:4326"
             )
     try:
         metric = gdf.to_crs(METRIC_CRS)
     except Exception as exc:  # noqa: BLE001 - pyproj raises various types
-        raise LayerError(
-            f"{label}: cannot transform its CRS to {METRIC_CRS} ({str(exc).splitlines()[0][:160]})"
-        ) from None
-    if len(metric) and not np.all(np.isfinite(metric.total_bounds)):
-        raise LayerError(
-            f"{label}: coordinates do not fit the layer's CRS ({gdf.crs.to_string()[:60]}) and "
-            f"cannot be transformed to {METRIC_CRS}; check the CRS or reproject the file"
-        )
+        fail(f"cannot transform its CRS to {METRIC_CRS} ({_first_line(exc)})")
+    if len(metric):
+        b = metric.geometry.bounds.to_numpy()
+        bad = np.flatnonzero(~np.isfinite(b).all(axis=1))
+        if bad.size:
+            fail(
+                f"feature {bad[0]}: coordinates do not fit the layer's CRS "
+                f"({gdf.crs.to_string()[:60]}; metres in a lon/lat file?) and cannot be "
+                f"transformed to {METRIC_CRS}; check the CRS or reproject the file"
+            )
     metric = metric.copy()
-    metric["geometry"] = metric.geometry.make_valid()
+    if repair:
+        metric["geometry"] = metric.geometry.make_valid()
+    else:
+        metric["geometry"] = [_valid(i, g, fail, False) for i, g in enumerate(metric.geometry)]
     return metric
+
+
+def first_layer(p: Path) -> str | None:
+    """Name of the first layer of a GeoPackage (None if it cannot be listed: the reader fails)."""
+    import pyogrio
+
+    try:
+        layers = pyogrio.list_layers(p)
+    except Exception:  # noqa: BLE001 - the read that follows reports it in the caller's style
+        return None
+    return str(layers[0][0]) if len(layers) else None

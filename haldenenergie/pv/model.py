@@ -39,6 +39,14 @@ import pandas as pd
 import pvlib
 
 from .config import PVConfig
+from .fused import (
+    cos_incidence,
+    perez_components,
+    perez_hourly,
+    physical_iam,
+    plane_normals,
+    sun_vectors,
+)
 from .inputs import month_matrix, prepare
 from .layout import horizon_sky_view_factor, interp_horizon, row_sky_view_factor
 
@@ -78,24 +86,35 @@ def geometry_from_plan(plan: pd.DataFrame, horizon: np.ndarray) -> Geometry:
     )
 
 
-def _sky_diffuse(tilt, az, wx: dict, sun: dict, cfg: PVConfig) -> tuple:
+def hourly_terms(wx: dict, sun: dict, cfg: PVConfig) -> dict:
+    """What the kernel needs per daytime step only, computed once per run.
+
+    Returns
+    -------
+    dict: sun_vec (T, 3) sun unit vectors [-] (:func:`~haldenenergie.pv.fused.sun_vectors`) and,
+    for the Perez transposition, perez (three (T,) arrays of
+    :func:`~haldenenergie.pv.fused.perez_hourly`) [W m-2].
+    """
+    out = {"sun_vec": sun_vectors(sun["zenith"], sun["azimuth"])}
+    if cfg.transposition_model == "perez":
+        out["perez"] = perez_hourly(
+            wx["dhi"],
+            wx["dni"],
+            sun["dni_extra"],
+            sun["zenith"],
+            sun["airmass"],
+            cfg.perez_model_set,
+        )
+    return out
+
+
+def _sky_diffuse(geo: Geometry, cos_aoi, wx: dict, sun: dict, cfg: PVConfig, hourly) -> tuple:
     """(isotropic, circumsolar, horizon band) sky diffuse on the plane [W m-2]."""
+    if cfg.transposition_model == "perez":
+        return perez_components(hourly["perez"], cos_aoi, geo.tilt)
+    tilt, az = geo.tilt[None, :], geo.azimuth[None, :]
     zen, azi = sun["zenith"][:, None], sun["azimuth"][:, None]
     dni, dhi = wx["dni"][:, None], wx["dhi"][:, None]
-    if cfg.transposition_model == "perez":
-        comp = pvlib.irradiance.perez(
-            tilt,
-            az,
-            dhi,
-            dni,
-            sun["dni_extra"][:, None],
-            zen,
-            azi,
-            sun["airmass"][:, None],
-            model=cfg.perez_model_set,
-            return_components=True,
-        )
-        return comp["poa_isotropic"], comp["poa_circumsolar"], comp["poa_horizon"]
     if cfg.transposition_model == "haydavies":
         comp = pvlib.irradiance.haydavies(
             tilt, az, dhi, dni, sun["dni_extra"][:, None], zen, azi, return_components=True
@@ -104,7 +123,9 @@ def _sky_diffuse(tilt, az, wx: dict, sun: dict, cfg: PVConfig) -> tuple:
     return pvlib.irradiance.isotropic(tilt, dhi), 0.0, 0.0
 
 
-def transposed_irradiance(geo: Geometry, wx: dict, sun: dict, cfg: PVConfig) -> dict:
+def transposed_irradiance(
+    geo: Geometry, wx: dict, sun: dict, cfg: PVConfig, hourly: dict | None = None
+) -> dict:
     """Unshaded plane-of-array components of S surfaces on T daytime steps.
 
     Parameters
@@ -112,27 +133,27 @@ def transposed_irradiance(geo: Geometry, wx: dict, sun: dict, cfg: PVConfig) -> 
     geo : Geometry of S surfaces.
     wx, sun : daytime weather and sun arrays of :func:`haldenenergie.pv.inputs.prepare`.
     cfg : PVConfig (transposition_model, perez_model_set, albedo).
+    hourly : :func:`hourly_terms` of ``wx`` and ``sun`` (computed if None).
 
     Returns
     -------
-    dict of (T, S) arrays: cos_aoi [-], beam, iso, circ, hor (sky diffuse: isotropic,
-    circumsolar, horizon band), ground [W m-2].
+    dict of (T, S) arrays: cos_aoi [-] (one matrix product, used for beam, Perez and IAM),
+    beam, iso, circ, hor (sky diffuse: isotropic, circumsolar, horizon band), ground [W m-2].
     """
-    tilt, az = geo.tilt[None, :], geo.azimuth[None, :]
-    zen, azi = sun["zenith"][:, None], sun["azimuth"][:, None]
-    cos_aoi = pvlib.irradiance.aoi_projection(tilt, az, zen, azi)
+    hourly = hourly if hourly is not None else hourly_terms(wx, sun, cfg)
+    cos_aoi = cos_incidence(hourly["sun_vec"], plane_normals(geo.tilt, geo.azimuth))
     beam = wx["dni"][:, None] * np.maximum(cos_aoi, 0.0)
-    iso, circ, hor = _sky_diffuse(tilt, az, wx, sun, cfg)
+    iso, circ, hor = _sky_diffuse(geo, cos_aoi, wx, sun, cfg, hourly)
     # Perez gives NaN where dhi = 0 (undefined sky clearness); no diffuse then.
     no_dhi = ~(wx["dhi"] > 0)[:, None]
     iso, circ, hor = (
         np.where(no_dhi, 0.0, x)
-        if no_dhi.any()
+        if no_dhi.any() and cfg.transposition_model != "perez"
         else np.broadcast_to(np.asarray(x, float), cos_aoi.shape)
         for x in (iso, circ, hor)
     )
-    ground = pvlib.irradiance.get_ground_diffuse(tilt, wx["ghi"][:, None], albedo=cfg.albedo)
-    ground = np.broadcast_to(np.asarray(ground, float), cos_aoi.shape)
+    ground = pvlib.irradiance.get_ground_diffuse(geo.tilt, 1.0, albedo=cfg.albedo)
+    ground = wx["ghi"][:, None] * np.asarray(ground, float)[None, :]
     return {
         "cos_aoi": cos_aoi,
         "beam": beam,
@@ -198,6 +219,18 @@ def iam_factor(aoi: np.ndarray, cfg: PVConfig) -> np.ndarray:
     return np.nan_to_num(fn(aoi), nan=0.0)
 
 
+def iam_from_cos(cos_aoi: np.ndarray, cfg: PVConfig) -> np.ndarray:
+    """Incidence angle modifier of ``cfg.iam_model`` from the cosine of incidence [-].
+
+    ``physical`` (the default) is evaluated from the cosine itself
+    (:func:`~haldenenergie.pv.fused.physical_iam`); the other models through
+    :func:`iam_factor` at the angle.
+    """
+    if cfg.iam_model == "physical":
+        return physical_iam(cos_aoi)
+    return iam_factor(np.degrees(np.arccos(cos_aoi)), cfg)
+
+
 def _effective_irradiance(
     poa_direct: np.ndarray,
     poa_sky: np.ndarray,
@@ -207,13 +240,13 @@ def _effective_irradiance(
     cfg: PVConfig,
 ) -> np.ndarray:
     """Irradiance the cells convert [W m-2]: IAM on the beam (and on diffuse if configured)."""
-    lit = poa_direct > 0  # IAM only where beam arrives (saves the trigonometry elsewhere)
-    iam = np.zeros_like(cos_aoi)
-    iam[lit] = iam_factor(np.degrees(np.arccos(cos_aoi[lit])), cfg)
-    if cfg.diffuse_iam and cfg.iam_model != "no_loss":
+    if cfg.iam_model == "no_loss":
+        return poa_direct + poa_sky + ground
+    direct = poa_direct * iam_from_cos(cos_aoi, cfg)
+    if cfg.diffuse_iam:
         d = pvlib.iam.marion_diffuse(cfg.iam_model, tilt)
-        return poa_direct * iam + poa_sky * d["sky"][None, :] + ground * d["ground"][None, :]
-    return poa_direct * iam + poa_sky + ground
+        return direct + poa_sky * d["sky"][None, :] + ground * d["ground"][None, :]
+    return direct + poa_sky + ground
 
 
 def ac_power(effective: np.ndarray, poa_global: np.ndarray, wx: dict, cfg: PVConfig) -> np.ndarray:
@@ -243,6 +276,7 @@ def kernel(
     cfg: PVConfig,
     months: np.ndarray,
     keep_series: bool = False,
+    hourly: dict | None = None,
 ) -> dict:
     """AC energy per kWp of S surfaces on the daytime steps (2-D arrays T x S).
 
@@ -253,27 +287,37 @@ def kernel(
     cfg : PVConfig.
     months : (12, T) month indicator matrix (:func:`haldenenergie.pv.inputs.month_matrix`).
     keep_series : also return the (T, S) energy per step.
+    hourly : :func:`hourly_terms` of ``wx`` and ``sun`` (computed if None; :func:`run` computes
+        it once for all blocks).
 
     Returns
     -------
     dict: monthly (12, S) [kWh kWp-1], poa (S,) plane-of-array irradiation after shading and
-    horizon [kWh m-2], poa_unshaded (S,) [kWh m-2], and with ``keep_series`` energy (T, S)
+    horizon [kWh m-2], poa_unshaded (S,) [kWh m-2], poa_shading_loss (S,) the part of
+    poa_unshaded taken by rows and horizon [kWh m-2], and with ``keep_series`` energy (T, S)
     [kWh kWp-1 per step].
     """
     step_h = sun["step_h"]
-    irr = transposed_irradiance(geo, wx, sun, cfg)
+    irr = transposed_irradiance(geo, wx, sun, cfg, hourly)
     beam, iso, circ, hor, ground = (irr[k] for k in ("beam", "iso", "circ", "hor", "ground"))
-    unshaded = beam + iso + circ + hor + ground
     beam_factor, sky_factor = shading_factors(geo, sun, cfg, irr["cos_aoi"].shape)
+    iso_hor = iso + hor
     poa_direct = beam * beam_factor
-    poa_sky = (iso + hor) * sky_factor[None, :] + circ * beam_factor
+    poa_sky = iso_hor * sky_factor[None, :] + circ * beam_factor
     poa_global = poa_direct + poa_sky + ground
     eff = _effective_irradiance(poa_direct, poa_sky, ground, irr["cos_aoi"], geo.tilt, cfg)
     energy = ac_power(eff, poa_global, wx, cfg) * step_h  # kWh per kWp and step
+    to_kwh = step_h / 1000.0
+    unshaded = sum(x.sum(axis=0) for x in (beam, iso, circ, hor, ground))
+    # irradiation the rows and the horizon take away: exactly 0 where nothing is shaded
+    lost = ((beam + circ) * (1.0 - beam_factor)).sum(axis=0) + iso_hor.sum(axis=0) * (
+        1.0 - sky_factor
+    )
     out = {
         "monthly": months @ energy,  # (12, S) kWh/kWp
-        "poa": poa_global.sum(axis=0) * step_h / 1000.0,  # kWh m-2
-        "poa_unshaded": unshaded.sum(axis=0) * step_h / 1000.0,
+        "poa": poa_global.sum(axis=0) * to_kwh,  # kWh m-2
+        "poa_unshaded": unshaded * to_kwh,
+        "poa_shading_loss": lost * to_kwh,
     }
     if keep_series:
         out["energy"] = energy
@@ -297,16 +341,18 @@ def run(geo: Geometry, data: pd.DataFrame, meta, cfg: PVConfig, keep_series: boo
     wx, sun, mid, day = prepare(data, meta)
     mm = month_matrix(mid, day)
     n = len(geo.tilt)
-    res = {"monthly": np.zeros((12, n)), "poa": np.zeros(n), "poa_unshaded": np.zeros(n)}
+    keys = ("poa", "poa_unshaded", "poa_shading_loss")
+    res = {"monthly": np.zeros((12, n)), **{k: np.zeros(n) for k in keys}}
     if keep_series:
         res["energy"] = np.zeros((int(day.sum()), n))
+    hourly = hourly_terms(wx, sun, cfg)
     step = max(1, int(cfg.chunk_surfaces))
     for i0 in range(0, n, step):
         sl = slice(i0, min(n, i0 + step))
-        out = kernel(geo[sl], wx, sun, cfg, mm, keep_series)
+        out = kernel(geo[sl], wx, sun, cfg, mm, keep_series, hourly)
         res["monthly"][:, sl] = out["monthly"]
-        res["poa"][sl] = out["poa"]
-        res["poa_unshaded"][sl] = out["poa_unshaded"]
+        for k in keys:
+            res[k][sl] = out[k]
         if keep_series:
             res["energy"][:, sl] = out["energy"]
     res["day"] = day
@@ -317,7 +363,9 @@ __all__ = [
     "Geometry",
     "ac_power",
     "geometry_from_plan",
+    "hourly_terms",
     "iam_factor",
+    "iam_from_cos",
     "kernel",
     "run",
     "shading_factors",

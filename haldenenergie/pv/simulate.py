@@ -245,7 +245,7 @@ def _simulate_unique_geometries(
     data: pd.DataFrame,
     meta,
     cfg: PVConfig,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Kernel once per unique geometry of the active surfaces; identical rows share a column.
 
     Returns
@@ -253,6 +253,8 @@ def _simulate_unique_geometries(
     monthly_spec : (12, S) energy per kWp in each calendar month of the series [kWh kWp-1]
         (0 for inactive surfaces).
     poa, poa_unshaded : (S,) plane-of-array irradiation of the series [kWh m-2] (NaN inactive).
+    loss : (S,) share of poa_unshaded taken by rows and horizon [-] (NaN inactive; exactly 0
+        where nothing is shaded).
     """
     key = np.column_stack(
         [
@@ -267,10 +269,10 @@ def _simulate_unique_geometries(
     n = len(plan)
     monthly_spec = np.zeros((12, n))
     poa = np.full(n, np.nan)
-    poa_un = np.full(n, np.nan)
+    loss = np.full(n, np.nan)
     if not active.any():
         check_weather(data)
-        return monthly_spec, poa, poa_un
+        return monthly_spec, poa, loss
     uniq, inverse = np.unique(np.round(key[active], 9), axis=0, return_inverse=True)
     geo = Geometry(uniq[:, 0], uniq[:, 1], uniq[:, 2] > 0.5, uniq[:, 3], uniq[:, 4], uniq[:, 5:])
     res = run(geo, data, meta, cfg)
@@ -278,8 +280,9 @@ def _simulate_unique_geometries(
     inv = inverse.ravel()
     monthly_spec[:, idx] = res["monthly"][:, inv]
     poa[idx] = res["poa"][inv]
-    poa_un[idx] = res["poa_unshaded"][inv]
-    return monthly_spec, poa, poa_un
+    un = res["poa_unshaded"][inv]
+    loss[idx] = res["poa_shading_loss"][inv] / np.where(un > 0, un, 1.0)
+    return monthly_spec, poa, loss
 
 
 def _year_scaling(data: pd.DataFrame, meta) -> tuple[float, np.ndarray, bool, list[str]]:
@@ -340,7 +343,7 @@ def simulate_pv(
     surf = _sorted_surfaces(surfaces)
     plan = plan_layout(surf, cfg)
     active = (plan["layout"] != "none").to_numpy()
-    monthly_spec, poa, poa_un = _simulate_unique_geometries(
+    monthly_spec, poa, loss = _simulate_unique_geometries(
         plan, horizon_matrix(surf), active, data, meta, cfg
     )
     annual_f, month_f, scaled, warnings = _year_scaling(data, meta)
@@ -351,7 +354,7 @@ def simulate_pv(
         "energy_mwh_per_a": cap * annual_spec,
         "specific_yield_kwh_per_kwp": np.where(active, annual_spec, np.nan),
         "poa_kwh_per_m2_per_a": poa * annual_f,
-        "shading_loss_fraction": np.where(active, 1 - poa / np.where(active, poa_un, 1), np.nan),
+        "shading_loss_fraction": np.where(active, loss, np.nan),
     }
     per_surface = _per_surface_table(surf, plan, cap, energy)
     per_heap = _per_heap_table(per_surface, active, scaled, with_energy=True)

@@ -2,30 +2,47 @@
 
 Accepted are ``Point`` (summit or centre), ``Polygon`` and ``MultiPolygon`` (footprint) in WGS84
 lon/lat (RFC 7946, section 3.1), or ``null`` where the position is not known.
+
+shapely (and with it numpy) is imported only for polygons: a registry of points, as shipped,
+is checked without it, so that ``haldenenergie heaps list`` starts quickly.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import shapely
-import shapely.errors
-from shapely.geometry import MultiPolygon, Point, Polygon, shape
-
-from ..geo import to_metric
 from ._json import is_number, short
 from .model import MAX_AREA_HA, RUHR_BBOX
 
-__all__ = ["check_geometry", "footprint_area_ha", "locate"]
+if TYPE_CHECKING:
+    from shapely.geometry import MultiPolygon, Polygon
+
+    Footprint = Polygon | MultiPolygon
+
+__all__ = ["LonLatPoint", "check_geometry", "footprint_area_ha", "locate"]
 
 #: ``add(property, message, severity="error")``: records one problem of the current feature.
 AddProblem = Callable[..., None]
 
 #: Nesting depth of the coordinate arrays per supported geometry type.
 _DEPTH = {"Point": 0, "Polygon": 2, "MultiPolygon": 3}
-Footprint = Polygon | MultiPolygon
+
+
+@dataclass(frozen=True)
+class LonLatPoint:
+    """A checked GeoJSON ``Point`` (WGS84 lon/lat [deg]; z dropped), without shapely.
+
+    Has the ``x``, ``y`` and ``geom_type`` of a shapely Point, which is all :func:`locate` uses.
+    """
+
+    x: float
+    y: float
+    geom_type: ClassVar[str] = "Point"
+
+
 _COORDS_HINT = "a Point is [lon, lat], a Polygon [[[lon, lat], ...]] with closed rings"
 
 
@@ -47,6 +64,8 @@ def footprint_area_ha(geom: Polygon | MultiPolygon) -> float:
     EPSG:25832 is the official metric CRS of NRW (ALKIS, DGM1); its scale error in the Ruhr area
     (~0.5 deg west of the 9 E central meridian) is below 0.1 % in area.
     """
+    from ..geo import to_metric
+
     return float(to_metric(geom).area) / 1e4
 
 
@@ -55,7 +74,7 @@ def locate(geom: Any) -> tuple[float | None, float | None, Footprint | None, flo
 
     Parameters
     ----------
-    geom : shapely Point, Polygon, MultiPolygon or None
+    geom : LonLatPoint, shapely Point, Polygon, MultiPolygon or None
         As :func:`check_geometry` returns it (WGS84 lon/lat).
 
     Returns
@@ -68,9 +87,12 @@ def locate(geom: Any) -> tuple[float | None, float | None, Footprint | None, flo
     footprint_area_ha : float or None
         Area of the footprint [ha] (:func:`footprint_area_ha`).
     """
-    if isinstance(geom, Point):
+    kind = getattr(geom, "geom_type", None)
+    if kind == "Point":
         return float(geom.x), float(geom.y), None, None
-    if isinstance(geom, (Polygon, MultiPolygon)):
+    if kind in ("Polygon", "MultiPolygon"):
+        import shapely
+
         footprint = shapely.force_2d(geom)
         c = footprint.centroid
         if not footprint.contains(c):
@@ -91,7 +113,7 @@ def check_geometry(g: Any, add: AddProblem):
 
     Returns
     -------
-    shapely geometry or None
+    LonLatPoint, shapely Polygon or MultiPolygon, or None
         The geometry (WGS84 lon/lat); None if it is null or has an error (recorded).
     """
     if g is None:
@@ -106,16 +128,20 @@ def check_geometry(g: Any, add: AddProblem):
         return None
     if not (_finite_positions(positions, add) and _inside_bbox(positions, add)):
         return None
-    if gtype != "Point" and not _closed_rings(coords, gtype, add):
+    if gtype == "Point":
+        return LonLatPoint(float(coords[0]), float(coords[1]))
+    if not _closed_rings(coords, gtype, add):
         return None
+    import shapely
+    import shapely.errors
+    from shapely.geometry import shape
+
     try:
         geom = shape(g)
     except (ValueError, TypeError, shapely.errors.GEOSException) as exc:
         add("geometry", f"invalid {gtype}: {exc}; {_COORDS_HINT}")
         return None
-    if gtype == "Point" or _plausible_polygon(geom, add):
-        return geom
-    return None
+    return geom if _plausible_polygon(geom, add) else None
 
 
 def _geometry_type(g: Any, add: AddProblem) -> str | None:
@@ -207,6 +233,8 @@ def _closed_rings(coords: list, gtype: str, add: AddProblem) -> bool:
 
 def _plausible_polygon(geom: Polygon | MultiPolygon, add: AddProblem) -> bool:
     """The polygon is valid (no self-intersection) and not larger than :data:`MAX_AREA_HA`."""
+    import shapely
+
     if not geom.is_valid:
         add(
             "geometry",

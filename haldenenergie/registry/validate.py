@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..geo import is_wgs84_crs
 from ._json import json_type, object_pairs, reject_constant, slugify
 from .checks import run_property_checks
 from .form import check_form
@@ -133,7 +132,7 @@ class RegistryChecker:
             self.add(None, "type", f"not a GeoJSON FeatureCollection (got {got!r}); {hint}")
             return None
         crs = data.get("crs")
-        if crs is not None and not is_wgs84_crs(crs):
+        if crs is not None and not _is_wgs84_crs(crs):
             name = json.dumps(crs, ensure_ascii=False)
             self.add(
                 None,
@@ -250,6 +249,17 @@ class RegistryChecker:
                 index=i,
             )
         return fid
+
+
+def _is_wgs84_crs(crs: Any) -> bool:
+    """Whether a GeoJSON (2008) ``crs`` member names WGS84 (see ``geo.is_wgs84_crs``).
+
+    Imported here: :mod:`haldenenergie.geo` imports numpy, and a registry without a ``crs``
+    member (RFC 7946 has none) never needs it.
+    """
+    from ..geo import is_wgs84_crs
+
+    return is_wgs84_crs(crs)
 
 
 def _heap(fid: str, props: dict, geom: Any) -> Heap:

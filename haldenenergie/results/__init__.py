@@ -4,6 +4,8 @@ A run folder (``haldenenergie run --out DIR``, and each ``DIR/runs/<run>/`` of a
 
 ``results.csv``      one row per heap (facts, terrain, PV, wind, class, score, rank)
 ``results.geojson``  the same as GeoJSON (Point geometry where the heap has coordinates)
+``results.gpkg``     GeoPackage (EPSG:25832): heaps, footprints, pv_areas, excluded_areas,
+                     turbines (:mod:`.gis`, the one vector writer)
 ``monthly.csv``      heap_id, month, pv_energy_mwh, wind_energy_mwh, total_energy_mwh
 ``surfaces.csv``     one row per heap and PV surface class (terrain + PV)
 ``ranking.csv``      the ranking with score parts and rank range
@@ -17,9 +19,10 @@ only when everything succeeded, so an interrupted run never leaves half-written 
 back into a :class:`RunFolder`. :func:`register_derived` records an export or report written
 into the folder in its manifest (``"derived"``), so that ``run --overwrite`` may replace it.
 
-Submodules: :mod:`.folder` (the files, reading, writing) and :mod:`.manifest` (building the
-manifest and reading back what it records). Both import only pandas and numpy at import time; the
-ranking helpers of :mod:`haldenenergie.suitability` are imported where a ranking table is written.
+Submodules: :mod:`.folder` (the files, reading, writing), :mod:`.gis` (vector outputs) and
+:mod:`.manifest` (building the manifest and reading back what it records). They import only pandas
+and numpy at import time (geopandas/pyogrio where a vector file is written); the ranking helpers
+of :mod:`haldenenergie.suitability` are imported where a ranking table is written.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from .folder import (
     RANKING,
     RESULTS,
     RESULTS_GEOJSON,
+    RESULTS_GPKG,
     RUN_FILES,
     SURFACES,
     TOTALS,
@@ -65,6 +69,7 @@ __all__ = [
     "RANKING",
     "RESULTS",
     "RESULTS_GEOJSON",
+    "RESULTS_GPKG",
     "RUN_FILES",
     "SURFACES",
     "TOTALS",

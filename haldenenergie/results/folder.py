@@ -22,6 +22,7 @@ log = logging.getLogger("haldenenergie.results")
 
 RESULTS = "results.csv"
 RESULTS_GEOJSON = "results.geojson"
+RESULTS_GPKG = "results.gpkg"
 MONTHLY = "monthly.csv"
 SURFACES = "surfaces.csv"
 RANKING = "ranking.csv"
@@ -31,6 +32,7 @@ MANIFEST = "manifest.json"
 RUN_FILES: tuple[str, ...] = (
     RESULTS,
     RESULTS_GEOJSON,
+    RESULTS_GPKG,
     MONTHLY,
     SURFACES,
     RANKING,
@@ -252,18 +254,18 @@ def read_results(results_dir: str | Path, typed: bool = True) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------------
 
 
+#: ``name`` member of ``results.geojson``.
+GEOJSON_NAME = "haldenenergie results"
+
+
 def results_geojson(results: pd.DataFrame) -> dict:
-    """FeatureCollection of the results (Point geometry where lat/lon are known, else null)."""
-    feats = []
-    for rec in json.loads(results.to_json(orient="records", double_precision=10)):
-        lat, lon = rec.get("lat"), rec.get("lon")
-        geom = (
-            {"type": "Point", "coordinates": [lon, lat]}
-            if lat is not None and lon is not None
-            else None
-        )
-        feats.append({"type": "Feature", "id": rec["heap_id"], "geometry": geom, "properties": rec})
-    return {"type": "FeatureCollection", "name": "haldenenergie results", "features": feats}
+    """FeatureCollection of the results (Point geometry where lat/lon are known, else null).
+
+    Built by the one vector writer (:func:`.gis.geojson_text`): WGS84, full float precision.
+    """
+    from .gis import geojson_text, points_frame
+
+    return json.loads(geojson_text(points_frame(results, "EPSG:4326"), GEOJSON_NAME))
 
 
 def write_run(out_dir: str | Path, run: RunResult, overwrite: bool = False) -> Path:
@@ -273,7 +275,8 @@ def write_run(out_dir: str | Path, run: RunResult, overwrite: bool = False) -> P
     ----------
     out_dir : the folder to create.
     run : :class:`haldenenergie.pipeline.RunResult` with results, monthly, surfaces, totals and
-        manifest; the manifest gets an ``outputs`` list of the files written.
+        manifest (the manifest gets an ``outputs`` list of the files written), and ``terrains``
+        (heap id -> HeapTerrain with ``vectors``) for the polygons of ``results.gpkg``.
     overwrite : replace an existing folder instead of refusing; only a folder this tool wrote is
         replaced (see :func:`haldenenergie._io.check_can_write`).
 
@@ -284,12 +287,19 @@ def write_run(out_dir: str | Path, run: RunResult, overwrite: bool = False) -> P
         is writing it; it cannot be written (disk full, read-only, permission).
     """
     from ..suitability import ranking_table, sort_by_rank
+    from . import gis
 
     out_dir = Path(out_dir)
     inputs = [r.get("path") for r in run.manifest.get("inputs") or () if isinstance(r, dict)]
     with _io.atomic_dir(out_dir, overwrite=overwrite, inputs=inputs) as tmp:
         run.results.to_csv(tmp / RESULTS, index=False)
-        _io.write_json(tmp / RESULTS_GEOJSON, results_geojson(run.results))
+        gis.write_vector(
+            tmp / RESULTS_GEOJSON,
+            {"heaps": gis.points_frame(run.results, "EPSG:4326")},
+            lock=False,
+            name=GEOJSON_NAME,
+        )
+        gis.write_results_gpkg(tmp / RESULTS_GPKG, run, lock=False)
         run.monthly.to_csv(tmp / MONTHLY, index=False)
         run.surfaces.to_csv(tmp / SURFACES, index=False)
         ranking_table(sort_by_rank(run.results)).to_csv(tmp / RANKING, index=False)

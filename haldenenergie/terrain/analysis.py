@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from .columns import SURFACE_COLUMNS
+from .columns import EXCLUSION_REASONS, SURFACE_COLUMNS
 from .config import TerrainConfig
 from .grid import (
     N_HORIZON,
@@ -78,7 +78,10 @@ def analyse_grid(
     plateau_max_inscribed_diameter_m, mean_flank_slope_deg, summit_rc, surfaces (DataFrame),
     excluded (dict reason -> ha), class_map (int array: -1 none, 0 plateau, 1 berm, 2+ flanks),
     usable (bool array), slope_deg, aspect_deg, turbine_candidate and turbine_site (bool arrays:
-    the cells fit for a foundation, and those where a whole foundation disc fits).
+    the cells fit for a foundation, and those where a whole foundation disc fits), footprint
+    (bool array of the analysed cells), exclusion_map (int array: index into
+    :data:`~.columns.EXCLUSION_REASONS` of the reason that removed a cell, -1 none) and
+    class_names (class code -> surface_class of the rows of ``surfaces``).
     """
     z = np.asarray(z, dtype="float64")
     foot = np.asarray(footprint, dtype=bool) & np.isfinite(z)
@@ -94,8 +97,11 @@ def analyse_grid(
         (np.asarray(reserved, dtype=bool) & foot) if reserved is not None else np.zeros_like(foot)
     )
     layers = {k: np.asarray(v, dtype=bool) & foot for k, v in (layer_masks or {}).items()}
-    usable, excluded = _exclusions(valid, slope, aspect, res_mask, res_m, cfg, layers)
+    usable, excluded, exclusion_map = _exclusions(
+        valid, slope, aspect, res_mask, res_m, cfg, layers
+    )
     surfaces = _surfaces(z, res_m, class_map, usable, slope, aspect, edges, cfg)
+    codes = np.flatnonzero(np.bincount(class_map[usable & (class_map >= 0)].ravel()))
     _forest_split(surfaces, class_map, usable, forest, res_m, edges)
     plateau = class_map == _PLATEAU
     no_site = res_mask if site_exclude is None else res_mask | np.asarray(site_exclude, bool)
@@ -122,6 +128,9 @@ def analyse_grid(
         "aspect_deg": aspect,
         "turbine_candidate": candidate,
         "turbine_site": site,
+        "footprint": foot,
+        "exclusion_map": exclusion_map,
+        "class_names": dict(zip(codes.tolist(), surfaces["surface_class"], strict=True)),
     }
 
 
@@ -145,18 +154,21 @@ def _classify(z, slope, aspect, valid, base_m, height, cfg: TerrainConfig):
 
 
 def _exclusions(valid, slope, aspect, res_mask, res_m: float, cfg: TerrainConfig, layers=None):
-    """Cells usable for PV and the area excluded per reason [ha], in the order applied.
+    """Cells usable for PV, the area excluded per reason [ha] and the reason of every cell.
 
     Order: reserved, the constraint layers of ``layers`` (protected, landmark, forest, in the
     order given), too steep, north-facing, small patches; each cell counts for the first reason
-    that removes it.
+    that removes it. The map holds the index into :data:`EXCLUSION_REASONS` (-1: not excluded).
     """
     cell_ha = res_m * res_m / 1e4
     gone = res_mask.copy()
     layer_ha = {}
+    emap = np.full(valid.shape, -1, dtype=np.int16)
+    emap[res_mask] = EXCLUSION_REASONS.index("reserved")
     for reason, mask in (layers or {}).items():
         hit = valid & mask & ~gone
         layer_ha[reason] = hit.sum() * cell_ha
+        emap[hit] = EXCLUSION_REASONS.index(reason)
         gone |= hit
     too_steep = valid & ~gone & (slope > cfg.max_mounting_slope_deg)
     north = (
@@ -169,6 +181,8 @@ def _exclusions(valid, slope, aspect, res_mask, res_m: float, cfg: TerrainConfig
     candidate = valid & ~gone & ~too_steep & ~north
     usable = remove_small_patches(candidate, res_m * res_m, cfg.min_patch_area_m2)
     small = candidate & ~usable
+    for reason, mask in (("too_steep", too_steep), ("north", north), ("small_patch", small)):
+        emap[mask] = EXCLUSION_REASONS.index(reason)
     excluded = {
         "reserved": res_mask.sum() * cell_ha,
         **layer_ha,
@@ -176,7 +190,7 @@ def _exclusions(valid, slope, aspect, res_mask, res_m: float, cfg: TerrainConfig
         "north": north.sum() * cell_ha,
         "small_patch": small.sum() * cell_ha,
     }
-    return usable, excluded
+    return usable, excluded, emap
 
 
 def _surfaces(z, res_m, class_map, usable, slope, aspect, edges, cfg: TerrainConfig):

@@ -262,7 +262,7 @@ def site_housing(
     out : result of :func:`~haldenenergie.terrain.analyse_grid` (``turbine_candidate``,
         ``turbine_site``, ``turbine_site_area_ha`` [ha]); with a covering residential layer,
         ``turbine_site_area_ha`` becomes the area where a foundation disc fits entirely at
-        ``>= min_housing_distance_m`` from housing.
+        ``>= min_housing_distance_m`` from housing (and ``turbine_site`` those cells).
     tr, res : grid transform and cell size [m].
     cfg : TerrainConfig (``turbine_site_diameter_m``).
     heap : the registry heap (``housing_distance_m`` [m], used without a covering layer).
@@ -301,6 +301,7 @@ def site_housing(
             if d < m:
                 keep = site_opening(cand & (dist >= m), res, cfg)
                 out["turbine_site_area_ha"] = float(keep.sum() * res * res / 1e4)
+                out["turbine_site"] = keep
             return res_d
         if d < m:  # a layer around the heap's edge still proves that housing is near
             res_d["housing_distance_m"] = d

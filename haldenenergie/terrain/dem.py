@@ -13,7 +13,10 @@ Accepted inputs (``open_dem``):
 Every heap is read as a window (a square of a few km around the heap) resampled to EPSG:25832 at
 the configured resolution: ``Resampling.average`` when the source is finer than the target (DGM1 1 m
 → 10 m) and ``Resampling.bilinear`` when it is coarser (SRTM 3″ ≈ 60 × 90 m → 10 m). XYZ tiles and
-GeoTIFFs go through exactly the same warp, so the same surface gives the same result in both forms.
+other rasters go through the same warp. A fine EPSG:25832 grid on the working grid (DGM1 GeoTIFF
+tiles, their VRT, DGM1 XYZ tiles with cell-centre points) is instead averaged in blocks shared by
+neighbouring heaps (:mod:`~haldenenergie.terrain.dem_blocks`; GDAL decimates rasters while
+reading): the same averages without reading the window at full resolution, each region once.
 
 Errors are :class:`~haldenenergie.errors.TerrainError` with one line naming the file and the heap.
 """
@@ -31,6 +34,7 @@ import numpy as np
 
 from ..errors import TerrainError
 from ..geo import METRIC_CRS
+from .dem_blocks import BlockCache, decimation_factor
 
 
 class DemFileError(TerrainError):
@@ -124,6 +128,8 @@ class DemSource:
         self.entries = entries
         self.label = label
         self._xyz_cache: OrderedDict = OrderedDict()
+        #: Decimated blocks of fine metric rasters (read once for neighbouring heaps).
+        self.blocks = BlockCache()
         #: Native pixel size [m] of each file read so far, by file name (see :func:`_approx_res_m`).
         self.native_res_m: dict[str, float] = {}
 
@@ -236,6 +242,9 @@ class DemSource:
         src_win = _source_window(win, crs, e.path, heap_id)
         if not _overlap(bounds, src_win):
             return None
+        k = decimation_factor(tr, crs, bounds, dst_tr.a)
+        if k is not None:  # k x k cells averaged (by GDAL while reading); blocks are cached
+            return self.blocks.window(e.path, (tr, nodata, bounds), k, dst_tr, n, z), tr.a
         if z is None:
             z, tr, nodata = self._read_raster_window(e, src_win)
             if z is None:

@@ -1,8 +1,9 @@
 """Reserved areas (landmarks, art works, reserves): excluded from PV and turbine sites.
 
-The layer is read with :func:`haldenenergie.geo.read_vector_layer` (GeoJSON in WGS84, or a
-GeoPackage/Shapefile in any CRS), buffered by ``TerrainConfig.reserved_buffer_m`` and rasterised
-onto each heap's grid.
+The layer is read with :func:`haldenenergie.geo.read_vector_layer`, the geometries-only view of
+the one vector reader :func:`haldenenergie.layers.vector.read_vector_table` (GeoJSON in WGS84, or
+a GeoPackage/Shapefile/FlatGeobuf in any CRS), buffered by ``TerrainConfig.reserved_buffer_m``
+and rasterised onto each heap's grid.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ def read_reserved_areas(path: str, buffer_m: float) -> Any:
     ----------
     path : str
         GeoJSON file (WGS84 lon/lat): a FeatureCollection, a Feature or a bare geometry; or a
-        GeoPackage (``.gpkg``) / Shapefile (``.shp``) in any CRS. Polygons and MultiPolygons are
-        areas; Points and Lines (e.g. a landmark's position) count through the buffer only.
+        GeoPackage (``.gpkg``) / Shapefile (``.shp``) / FlatGeobuf (``.fgb``) in any CRS.
+        Polygons and MultiPolygons are areas; Points and Lines (e.g. a landmark's position)
+        count through the buffer only.
     buffer_m : float
         Keep-clear distance around every geometry [m].
 

@@ -56,6 +56,7 @@ from .plausibility import (
     peak_height,
 )
 from .reserved import rasterize, reserved_geometry
+from .vectors import HeapVectors, heap_vectors
 from .window import _delineate, _heap_xy, _min_rise, _read_heap_window
 
 log = logging.getLogger("haldenenergie.terrain")
@@ -96,6 +97,8 @@ class HeapTerrain:
         "" unknown.
     layers_used, layers_not_assessed : ";"-joined layer kinds that covered this heap / that were
         given but do not cover it.
+    vectors : footprint, PV areas, excluded areas and turbine site as polygons in EPSG:25832
+        (:class:`~.vectors.HeapVectors`); None for a heap without position.
     """
 
     heap_id: str
@@ -127,6 +130,7 @@ class HeapTerrain:
     housing_distance_source: str = ""
     layers_used: str = ""
     layers_not_assessed: str = ""
+    vectors: HeapVectors | None = None
 
     def to_row(self) -> dict:
         """One flat row for CSV output (HEAP_COLUMNS)."""
@@ -182,6 +186,9 @@ def _parametric(heap, cfg: TerrainConfig, reserved=None, warnings=(), ctx=None) 
     warns += gl.warnings
     out = analyse_grid(z, res, syn["footprint"], base, cfg, reserved=res_mask, **pv_kwargs(gl))
     extra = layer_fields(ctx, gl, out, tr, res, cfg, heap, note)
+    if tr is not None:
+        src = "heap_outline" if outline is not None else "parametric"
+        extra["vectors"] = heap_vectors(out, tr, src, out["class_names"])
     for w in flank_slope_warnings(out["mean_flank_slope_deg"], cfg):
         log.warning("heap %s: parametric terrain: %s", heap.id, w)
         warns.append(w)
@@ -252,6 +259,7 @@ def _from_dem(heap, cfg: TerrainConfig, dem: DemSource, reserved=None, ctx=None)
         z, res, foot, base, cfg, reserved=res_mask, summit_rc=summit_rc, **pv_kwargs(gl)
     )
     extra = layer_fields(ctx, gl, out, tr, res, cfg, heap, note)
+    extra["vectors"] = heap_vectors(out, tr, "heap_outline" if note else "dem", out["class_names"])
     warns += gl.warnings
     check_vertical_units(out["summit_elevation_m"], out["relative_height_m"], heap, cfg, label)
     warns += fact_mismatch_warnings(

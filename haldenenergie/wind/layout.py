@@ -208,3 +208,72 @@ def existing_layout(count: int, rotor_diameter_m: float, cfg: WindConfig) -> np.
     s = cfg.spacing_across_rotor_diameters * rotor_diameter_m
     k = np.arange(count) - (count - 1) / 2
     return k[:, None] * s * uc[None, :]
+
+
+#: Fields of :class:`WindConfig` the layout reads (:func:`layout_config`).
+LAYOUT_FIELDS: tuple[str, ...] = (
+    "main_wind_direction_deg",
+    "spacing_along_rotor_diameters",
+    "spacing_across_rotor_diameters",
+    "site_shape",
+    "min_site_area_ha",
+    "subtract_existing",
+)
+
+
+def layout_config(values: Any = None) -> WindConfig:
+    """A :class:`WindConfig` with the layout fields of ``values`` (e.g. a manifest's ``wind``).
+
+    Parameters
+    ----------
+    values : mapping of ``[wind]`` parameters (only :data:`LAYOUT_FIELDS` are used) or None.
+
+    Returns
+    -------
+    WindConfig : defaults for every other field.
+    """
+    import dataclasses
+
+    vals = values if isinstance(values, dict) else {}
+    return dataclasses.replace(WindConfig(), **{k: vals[k] for k in LAYOUT_FIELDS if k in vals})
+
+
+def place_in_site(rel_xy: np.ndarray, site: Any, centre_xy: Any = None) -> np.ndarray:
+    """World positions [m] of layout positions relative to a site, each inside the site polygon.
+
+    The layout (:func:`site_layout`) fits towers into an ellipse of the site's area around its
+    centre; the real site is the polygon where a foundation disc fits. Positions are put at the
+    polygon's centroid (``centre_xy`` if given), in the layout's orientation (east/north axes of
+    EPSG:25832). A position falling outside the polygon is moved to the nearest point of the
+    polygon shrunk by 1 m (or of the polygon itself if nothing is left): the COUNT of towers is a
+    result of the wind stage and is never changed; only where they are drawn.
+
+    Parameters
+    ----------
+    rel_xy : (n, 2) east, north offsets from the site centre [m].
+    site : shapely (Multi)Polygon in EPSG:25832, or None (positions at ``centre_xy``).
+    centre_xy : (x, y) [m] of the centre; default the site's centroid.
+
+    Returns
+    -------
+    numpy.ndarray : (n, 2) x, y in EPSG:25832 [m].
+    """
+    import shapely
+    from shapely.ops import nearest_points
+
+    rel = np.asarray(rel_xy, dtype=float).reshape(-1, 2)
+    if centre_xy is None:
+        c = site.centroid if site is not None and not site.is_empty else None
+        centre_xy = (c.x, c.y) if c is not None else (0.0, 0.0)
+    xy = rel + np.asarray(centre_xy, dtype=float)[None, :]
+    if site is None or site.is_empty or not len(xy):
+        return xy
+    # assumption: 1 m keeps a drawn tower off the site's edge without leaving thin sites empty
+    inner = site.buffer(-1.0)
+    target = site if inner.is_empty else inner
+    pts = shapely.points(xy)
+    out = xy.copy()
+    for i in np.flatnonzero(~shapely.covers(site, pts)):
+        p = nearest_points(target, pts[i])[0]
+        out[i] = (p.x, p.y)
+    return out

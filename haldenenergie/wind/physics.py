@@ -93,7 +93,8 @@ def power_curve_density_corrected(
     Same model as ``windpowerlib.power_output.power_curve_density_correction`` (Svenningsen 2010):
     the curve's wind speeds are scaled by ``(1.225 / rho) ** p(v)`` with ``p = 1/3`` up to
     7.5 m s-1, ``2/3`` from 12.5 m s-1 and linear between; zero outside the curve (below cut-in,
-    above cut-out). windpowerlib loops over time steps; this loops over the curve's segments.
+    above cut-out). windpowerlib loops over time steps; this locates each speed's curve segment
+    with ``np.searchsorted``: cost linear in the array size, independent of the curve's length.
 
     Parameters
     ----------
@@ -118,26 +119,51 @@ def power_curve_density_corrected(
     cw, cp = cw[keep], cp[keep]
     ln_c = np.broadcast_to(np.log(RHO_0_KG_M3 / np.asarray(density, dtype=float)), v.shape)
     expo = np.interp(cw, [7.5, 12.5], [1 / 3, 2 / 3])
-    cache: dict[float, np.ndarray] = {}
+    return _corrected_lookup(v, ln_c, cw, cp, expo)
 
-    def node(j: int) -> np.ndarray:
-        e = float(expo[j])
-        if e not in cache:
-            cache[e] = np.exp(e * ln_c)
-        return cw[j] * cache[e]
 
-    out = np.zeros(v.shape)
-    s0 = node(0)
-    for j in range(len(cw) - 1):
-        s1 = node(j + 1)
-        inside = (v >= s0) & (v <= s1)
-        if cp[j] == cp[j + 1]:
-            out[inside] = cp[j]
-        else:
-            a, b, x = s0[inside], s1[inside], v[inside]
-            out[inside] = cp[j] + (cp[j + 1] - cp[j]) * (x - a) / (b - a)
-        s0 = s1
-    return out
+def _node_speed(cw: np.ndarray, expo: np.ndarray, k: np.ndarray, ln_c: np.ndarray) -> np.ndarray:
+    """Density-scaled speed of curve node ``k`` (elementwise) [m s-1]."""
+    return cw[k] * np.exp(expo[k] * ln_c)
+
+
+def _corrected_lookup(v, ln_c, cw, cp, expo) -> np.ndarray:
+    """Linear interpolation on the density-scaled curve, located by ``np.searchsorted``.
+
+    The node speeds ``cw_j (1.225 / rho) ** p_j`` increase with j. Inside one exponent regime
+    (p = 1/3 below 7.5 m s-1, 2/3 above 12.5 m s-1) ``v (rho / 1.225) ** p`` is the wind speed on
+    the unscaled curve, so one ``searchsorted`` with the regime of ``v`` finds the segment; a
+    fix-up with the exact node speeds moves the few elements near a regime edge by one node. The
+    node speeds and the interpolation are the same arithmetic as the per-segment form (node
+    speed ``cw_j exp(p_j ln(1.225 / rho))``), so results are bit-identical to it.
+    """
+    shape = np.shape(v)
+    n = len(cw)
+    v = np.ascontiguousarray(v, dtype=float).ravel()
+    lc = np.ascontiguousarray(ln_c, dtype=float).ravel()
+    p_v = np.interp(v, [7.5, 12.5], [1 / 3, 2 / 3])
+    k = np.searchsorted(cw, v * np.exp(-p_v * lc), side="right")  # nodes at or below v
+    np.clip(k, 1, n - 1, out=k)  # segment k-1 .. k
+    a = _node_speed(cw, expo, k - 1, lc)
+    b = _node_speed(cw, expo, k, lc)
+    for _ in range(n):  # fix-up near regime edges: move to the segment holding v
+        move = ((a > v) & (k > 1)) | ((b < v) & (k < n - 1))
+        if not move.any():
+            break
+        i = np.flatnonzero(move)
+        k[i] += np.where(a[i] > v[i], -1, 1)
+        a[i] = _node_speed(cw, expo, k[i] - 1, lc[i])
+        b[i] = _node_speed(cw, expo, k[i], lc[i])
+    # the later segment wins where v is on a node (as in the per-segment form)
+    on_next = (b == v) & (k < n - 1)
+    if on_next.any():
+        i = np.flatnonzero(on_next)
+        k[i] += 1
+        a[i], b[i] = b[i], _node_speed(cw, expo, k[i], lc[i])
+    p0, p1 = cp[k - 1], cp[k]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        val = np.where(p0 == p1, p0, p0 + (p1 - p0) * (v - a) / (b - a))
+    return np.where((v >= a) & (v <= b), val, 0.0).reshape(shape)
 
 
 def thrust_coefficient(

@@ -56,6 +56,9 @@ log = logging.getLogger("haldenenergie.wind")
 PLAUSIBLE_MEAN_WIND_M_S = (5.5, 7.0)
 #: Height of the plausibility band [m] (the LANUV wind atlas's 135 m field).
 PLAUSIBLE_HEIGHT_M = 135.0
+#: Turbine columns per block of the power calculation (assumption: 64 columns x 8,760 h x 8 B
+#: = 4.5 MB per (time x turbine) array; no effect on results, bounds the memory of large runs).
+CHUNK_COLUMNS = 64
 
 
 # --------------------------------------------------------------------------------------------------
@@ -97,6 +100,7 @@ class _Columns:
     def __init__(self, cfg: WindConfig):
         self.cfg = cfg
         self.groups: dict[str, _Group] = {}
+        self.calls: list[tuple] = []  # the add() arguments, to rebuild a subset of heaps
         # (heap, 'new'/'old') -> (group key, columns)
         self.where: dict[tuple[str, str], tuple[str, slice]] = {}
 
@@ -105,6 +109,7 @@ class _Columns:
     ) -> tuple[float, float]:
         """Add a heap's turbines of one type; return (dS [-], profile height [m])."""
         cfg = self.cfg
+        self.calls.append((kind, hid, spec, pos, H, L))
         key = f"{spec.name}|{spec.hub_height_m:g}|{spec.source}"
         g = self.groups.setdefault(key, _Group(spec))
         n = len(pos)
@@ -123,6 +128,25 @@ class _Columns:
         g.wake.append((hid, pos, sl))
         self.where[(hid, kind)] = (key, sl)
         return ds, z_prof
+
+    def chunks(self, max_columns: int) -> list[tuple[list[str], _Columns]]:
+        """The heaps in blocks of at most ``max_columns`` turbine columns (at least one heap).
+
+        Returns
+        -------
+        list of (heap ids, the columns of those heaps alone).
+        """
+        out, cur, n = [], None, 0
+        for call in self.calls:
+            hid = call[1]
+            if cur is None or (hid not in cur[0] and n + len(call[3]) > max_columns and n):
+                cur, n = ([], _Columns(self.cfg)), 0
+                out.append(cur)
+            if hid not in cur[0]:
+                cur[0].append(hid)
+            cur[1].add(*call)
+            n += len(call[3])
+        return out
 
 
 # --------------------------------------------------------------------------------------------------
@@ -376,19 +400,23 @@ def simulate_wind(
     f_new = calib["factor"] if calib["applied"] else 1.0
     scale = {(hid, "new"): atlas[hid] * f_new for hid in setups}
     scale |= {(hid, "old"): atlas[hid] for hid in setups}
-    power = _columns_power(cols, wx, cfg, scale, dirs)
-
     run = {"atlas": 1.0, "notes": common + ([calib["note"]] if calib["applied"] else [])}
     run["curtailment"] = windows_for_run(wx, data, meta, cfg)
-    rows, monthly, monthly_old = [], {}, {}
-    for h in heaps:
-        hid = str(h.id)
-        r = setups[hid]
-        old = power[(hid, "old")] if r["spec_old"] is not None else None
-        row, monthly[hid], monthly_old[hid] = heap_row(
-            hid, r, power[(hid, "new")], old, spec_new, cfg, tot, run
-        )
-        rows.append(row)
+    rows, monthly, monthly_old = {}, {}, {}
+    # heaps in blocks of turbine columns: the (time x turbine) arrays of one block only are alive
+    for hids, block in cols.chunks(CHUNK_COLUMNS):
+        power = _columns_power(block, wx, cfg, scale, dirs)
+        for hid in hids:
+            r = setups[hid]
+            old = power[(hid, "old")] if r["spec_old"] is not None else None
+            rows[hid], monthly[hid], monthly_old[hid] = heap_row(
+                hid, r, power[(hid, "new")], old, spec_new, cfg, tot, run
+            )
+        del power
+    order = [str(h.id) for h in heaps]
+    rows = [rows[hid] for hid in order]
+    monthly = {hid: monthly[hid] for hid in order}
+    monthly_old = {hid: monthly_old[hid] for hid in order}
     res = build_result(
         rows, monthly, monthly_old, _run_info(cfg, atlas, atlas_run, spec_new, common)
     )

@@ -90,6 +90,7 @@ def test_manifest_paths_hashes_parameters_timestamps(try2015_run, weather_dir, r
     assert set(man["outputs"]) == {
         "results.csv",
         "results.geojson",
+        "results.gpkg",
         "monthly.csv",
         "surfaces.csv",
         "ranking.csv",

@@ -93,3 +93,37 @@ def test_siting_rotation_and_small_sites():
         for a in (0.5, 5, 20, 60, 150)
     ]
     assert counts == sorted(counts) and counts[0] == 1 and 1 <= counts[-1] <= 8
+
+
+def test_place_in_site_centre_and_moved_inside():
+    """Positions go to the site's centroid; one outside an L-shaped site is moved into it."""
+    import shapely
+
+    from haldenenergie.wind.layout import place_in_site
+
+    sq = shapely.box(1000.0, 2000.0, 1400.0, 2400.0)  # centroid (1200, 2200)
+    xy = place_in_site(np.array([[0.0, 0.0], [100.0, -50.0]]), sq)
+    np.testing.assert_allclose(xy, [[1200.0, 2200.0], [1300.0, 2150.0]])
+    ell = shapely.union_all([shapely.box(0, 0, 400, 100), shapely.box(0, 0, 100, 400)])
+    rel = np.array([[150.0, 150.0], [-200.0, -200.0]])  # both off the L (centroid ~ (117, 117))
+    out = place_in_site(rel, ell)
+    assert len(out) == 2  # the count never changes
+    assert all(ell.covers(shapely.Point(p)) for p in out)
+    # moved to the nearest point of the site shrunk by 1 m
+    inner = ell.buffer(-1.0)
+    for p, r in zip(out, rel + np.array([ell.centroid.x, ell.centroid.y]), strict=True):
+        assert inner.exterior.distance(shapely.Point(p)) < 1e-6
+        assert shapely.Point(p).distance(shapely.Point(r)) == pytest.approx(
+            inner.distance(shapely.Point(r)), abs=1e-6
+        )
+    # a given centre (existing turbines at the registry point), no site: as they are
+    np.testing.assert_allclose(place_in_site(rel, None, (5.0, 6.0)), rel + [5.0, 6.0])
+
+
+def test_layout_config_from_manifest_values():
+    from haldenenergie.wind.layout import layout_config
+
+    cfg = layout_config({"spacing_along_rotor_diameters": 7.0, "turbine_type": "ignored"})
+    assert cfg.spacing_along_rotor_diameters == 7.0
+    assert cfg.site_shape == WindConfig().site_shape
+    assert layout_config(None) == WindConfig()

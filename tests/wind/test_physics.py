@@ -40,3 +40,38 @@ def test_hill_speedup_is_taylor_and_lee():
         wind.hill_speedup(H, L, z, b=2.0, a=3.0), 2.0 * H / L * math.exp(-3 * z / L), rtol=1e-12
     )  # 2-D ridge
     assert_allclose(wind.hill_speedup([H, np.nan, H], [np.nan, L, 0.0], z), 0.0)  # unknown -> 0
+
+
+def _per_segment_reference(v, rho, cw, cp):
+    """The per-segment form of the density-corrected curve (the stage before issue 17)."""
+    ln_c = np.log(1.225 / rho)
+    expo = np.interp(cw, [7.5, 12.5], [1 / 3, 2 / 3])
+    out = np.zeros(v.shape)
+    s0 = cw[0] * np.exp(expo[0] * ln_c)
+    for j in range(len(cw) - 1):
+        s1 = cw[j + 1] * np.exp(expo[j + 1] * ln_c)
+        inside = (v >= s0) & (v <= s1)
+        if cp[j] == cp[j + 1]:
+            out[inside] = cp[j]
+        else:
+            a, b, x = s0[inside], s1[inside], v[inside]
+            out[inside] = cp[j] + (cp[j + 1] - cp[j]) * (x - a) / (b - a)
+        s0 = s1
+    return out
+
+
+def test_searchsorted_lookup_is_bit_identical_to_the_per_segment_form():
+    from haldenenergie.wind.physics import power_curve_density_corrected
+
+    rng = np.random.default_rng(17)
+    cw = np.array([0.0, 2.5, 3.0, 4.0, 5.0, 6.5, 7.5, 8.0, 9.0, 10.0, 11.0, 12.5, 13.0, 25.0])
+    cp = np.array([0.0, 0.0, 20, 90, 250, 600, 900, 1100, 1500, 1900, 2200, 2500, 2500, 2500])
+    v = rng.uniform(0, 30, (500, 6))
+    rho = rng.uniform(1.05, 1.35, (500, 6))
+    # speeds exactly on scaled nodes (closed segments: the later one wins) and at 0
+    j = np.arange(100) % len(cw)
+    expo = np.interp(cw[j], [7.5, 12.5], [1 / 3, 2 / 3])
+    v[:100, 0] = cw[j] * np.exp(expo * np.log(1.225 / rho[:100, 0]))
+    v[100:110, 1] = 0.0
+    ours = power_curve_density_corrected(v, rho, cw, cp)
+    assert np.array_equal(ours, _per_segment_reference(v, rho, cw, cp))

@@ -283,3 +283,18 @@ def test_partial_series_months_not_scaled_from_one_hour(meta, plain):
     assert m.loc[7:12].isna().all()
     assert_allclose(res.per_heap.loc["a", "wind_energy_mwh_per_a"], per_h * 8760, rtol=1e-12)
     assert "scaled to a year" in res.per_heap.loc["a", "wind_notes"]
+
+
+def test_results_independent_of_the_column_blocks(berlin, meta, monkeypatch):
+    from haldenenergie.wind import simulate as ws
+
+    heaps, terr = _heaps_terrains()
+    a = wind.simulate_wind(heaps, terr, berlin, meta(), WindConfig())
+    monkeypatch.setattr(ws, "CHUNK_COLUMNS", 1)  # one heap per block
+    b = wind.simulate_wind(heaps, terr, berlin, meta(), WindConfig())
+    num = a.per_heap.select_dtypes("number").columns
+    assert list(a.per_heap.index) == list(b.per_heap.index)
+    assert np.array_equal(
+        a.per_heap[num].to_numpy(float), b.per_heap[num].to_numpy(float), equal_nan=True
+    )
+    assert np.array_equal(a.monthly.to_numpy(float), b.monthly.to_numpy(float), equal_nan=True)
