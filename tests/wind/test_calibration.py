@@ -98,3 +98,26 @@ def test_registry_calibration_with_try2015(root_dir, weather_dir):
     e0 = res.per_heap["existing_wind_energy_mwh_per_a"]
     e1 = applied.per_heap["existing_wind_energy_mwh_per_a"]
     assert e1.to_numpy() == pytest.approx(e0.to_numpy(), rel=1e-12)  # existing stay as modelled
+
+
+def test_leave_one_out_of_many_heaps_on_the_grid_matches_the_exact_one(monkeypatch):
+    """Above LOO_EXACT_MAX heaps the leave-one-out runs on tabulated energies (linear cost): it
+    agrees with the exact root finds to 1e-3 on an analytic case E_i(f) = a_i f^3."""
+    from haldenenergie.wind import calibration as C
+
+    a = {f"h{i}": 1000.0 * (1 + i) for i in range(9)}
+    reported = {h: v * (1.0 + 0.05 * ((k % 3) - 1)) for k, (h, v) in enumerate(a.items())}
+    calls = []
+
+    def energy(f):
+        calls.append(f)
+        return {h: v * f**3 for h, v in a.items()}
+
+    grid = C.fit_calibration(energy, reported, {}, "none")
+    n_grid_calls = len(set(calls))
+    monkeypatch.setattr(C, "LOO_EXACT_MAX", 100)
+    exact = C.fit_calibration(energy, reported, {}, "none")
+    assert grid["factor"] == exact["factor"]  # the fit itself is always exact
+    for rg, re_ in zip(grid["rows"], exact["rows"], strict=True):
+        assert rg["loo_ratio"] == pytest.approx(re_["loo_ratio"], rel=1e-5)
+    assert n_grid_calls < 50  # 25 grid points + one root find, not 9 root finds
