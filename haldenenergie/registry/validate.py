@@ -26,6 +26,10 @@ _UNREADABLE = object()
 _COLLECTION = '{"type": "FeatureCollection", "features": [...]}'
 
 
+#: Registry files read through GDAL (GeoPackage, Shapefile, FlatGeobuf); others are GeoJSON.
+OGR_REGISTRY_SUFFIXES = (".gpkg", ".shp", ".fgb")
+
+
 class RegistryChecker:
     """Collects problems of one registry file and builds Heaps for features without errors.
 
@@ -78,8 +82,12 @@ class RegistryChecker:
         """The parsed JSON document, or :data:`_UNREADABLE` (problem recorded) if there is none.
 
         A leading UTF-8 byte order mark is skipped: RFC 8259 (section 8.1) forbids writing one but
-        lets parsers ignore it, and Windows editors (Notepad, Excel exports) add it.
+        lets parsers ignore it, and Windows editors (Notepad, Excel exports) add it. A GeoPackage,
+        Shapefile or FlatGeobuf registry (as a GIS user keeps it) is read with GDAL, reprojected
+        to WGS84 and checked as the same GeoJSON (:meth:`_load_ogr`).
         """
+        if self.path.suffix.lower() in OGR_REGISTRY_SUFFIXES:
+            return self._load_ogr()
         text = self._read_text()
         if text is None:
             return _UNREADABLE
@@ -100,6 +108,31 @@ class RegistryChecker:
         except RecursionError:
             self.add(None, "JSON", "nested too deeply to parse; is this a GeoJSON registry?")
         return _UNREADABLE
+
+    def _load_ogr(self):
+        """A GeoPackage / Shapefile / FlatGeobuf registry as the parsed GeoJSON of its features."""
+        if not self.path.is_file():
+            self.add(
+                None, "file", "not found; check the path (default: heaps.geojson of the project)"
+            )
+            return _UNREADABLE
+        try:
+            import geopandas
+
+            gdf = geopandas.read_file(self.path)
+        except Exception as exc:  # noqa: BLE001 - pyogrio/GDAL raise various types
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
+            self.add(None, "file", f"cannot read as GeoPackage/Shapefile/FlatGeobuf ({first})")
+            return _UNREADABLE
+        if gdf.crs is None:
+            self.add(None, "crs", "layer has no CRS; define one (a Shapefile needs its .prj)")
+            return _UNREADABLE
+        try:
+            text = gdf.to_crs("EPSG:4326").to_json(drop_id=True, na="null")
+        except Exception as exc:  # noqa: BLE001 - pyproj raises various types
+            self.add(None, "crs", f"cannot transform to WGS84 ({str(exc).splitlines()[0][:120]})")
+            return _UNREADABLE
+        return json.loads(text, object_pairs_hook=object_pairs, parse_constant=reject_constant)
 
     def _read_text(self) -> str | None:
         """The file's text (UTF-8, BOM skipped); None if it cannot be read (problem recorded)."""
