@@ -64,8 +64,8 @@ log = logging.getLogger("haldenenergie.run")
     "out_dir",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Result folder to create (results.csv, results.geojson, monthly.csv, "
-    "manifest.json, ranking.csv, totals.csv, surfaces.csv).",
+    help="Result folder to create (results.csv, results.geojson, results.gpkg, monthly.csv, "
+    "surfaces.csv, ranking.csv, totals.csv, manifest.json).",
 )
 @allow_partial_option
 @allow_distant_option

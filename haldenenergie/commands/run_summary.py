@@ -68,10 +68,9 @@ def echo_summary(res, out_dir: Path, totals=None) -> None:
         if res["pv_energy_mwh_per_a"].isna().any()
         else f"{pv / 1000:,.1f} GWh/a"
     )
-    click.echo(
-        f"{n} heaps → {out_dir}/ (results.csv, results.geojson, monthly.csv, manifest.json, "
-        f"ranking.csv, totals.csv, surfaces.csv)"
-    )
+    from ..results import RUN_FILES
+
+    click.echo(f"{n} heaps → {out_dir}/ ({', '.join(RUN_FILES)})")
     if res["weather_partial"].any():
         click.echo(
             "weather covers part of a year: annual energies are scaled up and flagged "

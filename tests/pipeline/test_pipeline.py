@@ -61,8 +61,12 @@ def test_default_run_writes_all_files_for_every_heap(default_run, root_dir):
         "ranking.csv",
         "totals.csv",
         "surfaces.csv",
+        "results.gpkg",
     ]:
         assert (out / name).is_file(), name
+    # The summary names every file the folder holds (it lists them from results.RUN_FILES).
+    line = next(ln for ln in r.output.splitlines() if " heaps → " in ln)
+    assert all(p.name in line for p in out.iterdir()), line
     res = pd.read_csv(out / "results.csv")
     assert list(res.columns[: len(REQUIRED_COLUMNS)]) == REQUIRED_COLUMNS
     ids = registry_ids(root_dir)
