@@ -35,8 +35,7 @@ from .assemble import (
 )
 from .config import Config, load_config
 from .errors import HaldenError, RegistryError
-from .layers.config import KINDS as LAYER_KINDS
-from .results import build_manifest, input_records
+from .results.manifest import build_manifest, config_inputs, input_records
 
 log = logging.getLogger("haldenenergie.pipeline")
 
@@ -319,10 +318,7 @@ def _run_inputs(registry_path, weather_path, dem_paths, config: Config) -> list[
     """Every input path of a run: an output that is or holds one of them is refused."""
     paths = [p for p in (registry_path, weather_path) if isinstance(p, (str, Path))]
     paths += list(dem_paths)
-    paths += [config.terrain.reserved_areas_path, config.suitability.residential_areas_path]
-    paths += [getattr(config.layers, k) for k in (*LAYER_KINDS, "dir")]
-    if config.origin != "defaults":
-        paths.append(config.origin)
+    paths += [path for _, path in config_inputs(config)]
     return [Path(p) for p in paths if p]
 
 

@@ -106,6 +106,26 @@ def ranking_manifest_entry(
     }
 
 
+def config_inputs(config: Config) -> list[tuple[str, str]]:
+    """(role, path) of every file or folder the parameters name (empty paths left out).
+
+    The reserved and residential areas, each ``[layers]`` kind, the ``[layers] dir`` folder
+    (role ``layers_dir``) and the config file itself. The one list of them: the manifest records
+    their hashes (:func:`input_records`), and a run refuses an output that is one of them.
+    """
+    roles = [
+        ("reserved_areas", config.terrain.reserved_areas_path),
+        ("residential_areas", config.suitability.residential_areas_path),
+    ]
+    layers = getattr(config, "layers", None)
+    if layers is not None:
+        roles += [(f"{kind}_layer", getattr(layers, kind)) for kind in LAYER_KINDS]
+        roles.append(("layers_dir", layers.dir))
+    if config.origin != "defaults":
+        roles.append(("config", config.origin))
+    return [(role, str(path)) for role, path in roles if path]
+
+
 def input_records(registry_path, dem_paths, config: Config) -> list[dict]:
     """Manifest records (with SHA-256) of the inputs every run of a batch shares.
 
@@ -116,20 +136,11 @@ def input_records(registry_path, dem_paths, config: Config) -> list[dict]:
         _io.file_record(f, "dem")
         for f in _io.expand_files(Path(p).resolve() for p in dem_paths or ())
     )
-    roles = [
-        ("reserved_areas", config.terrain.reserved_areas_path),
-        ("residential_areas", config.suitability.residential_areas_path),
-    ]
-    layers = getattr(config, "layers", None)
-    if layers is not None:
-        roles += [(f"{kind}_layer", getattr(layers, kind)) for kind in LAYER_KINDS]
-        if layers.dir and (Path(layers.dir) / "layers.json").is_file():
-            roles.append(("layers_dir", str(Path(layers.dir) / "layers.json")))
-    for role, path in roles:
-        if path and Path(path).is_file():
-            inputs.append(_io.file_record(Path(path).resolve(), role))
-    if config.origin != "defaults" and Path(config.origin).is_file():
-        inputs.append(_io.file_record(Path(config.origin).resolve(), "config"))
+    for role, path in config_inputs(config):
+        # a fetch-osm folder is recorded by its layers.json (which holds every file's hash)
+        p = Path(path) / "layers.json" if role == "layers_dir" else Path(path)
+        if p.is_file():
+            inputs.append(_io.file_record(p.resolve(), role))
     return inputs
 
 
