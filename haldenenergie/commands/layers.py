@@ -116,6 +116,7 @@ def fetch_osm(ctx, out_dir, registry, heap_ids, buffer_m, endpoint, timeout_s, r
         retries=f.DEFAULT_RETRIES if retries is None else retries,
         pause_s=f.DEFAULT_PAUSE_S if pause_s is None else pause_s,
         force=force,
+        schemas_path=cfg.layers.schemas_path,
         default_area_ha=cfg.terrain.default_area_ha,
         progress=_echo_result,
         log=lambda line: click.echo(f"note: {line}", err=True),

@@ -29,7 +29,7 @@ from typing import Any
 from .. import _io
 from . import fetch_http
 from .fetch_http import FetchError, check_endpoint, fetch_query
-from .fetch_plan import Cluster, overpass_query, plan_clusters
+from .fetch_plan import Cluster, osm_tag_filters, overpass_query, plan_clusters
 
 #: Name of the folder's manifest.
 MANIFEST_FILE = "layers.json"
@@ -188,6 +188,7 @@ def fetch_osm_layers(
     pause_s: float = DEFAULT_PAUSE_S,
     force: bool = False,
     default_area_ha: float = 38.0,
+    schemas_path: str | Path = "",
     progress: Callable[[ClusterResult], None] | None = None,
     log: Callable[[str], None] | None = None,
 ) -> FetchResult:
@@ -206,6 +207,9 @@ def fetch_osm_layers(
     pause_s : [s] pause between two requests.
     force : fetch every cluster again, even if its file is cached.
     default_area_ha : [ha] area of a point heap without ``area_ha`` (for its box).
+    schemas_path : ``[layers] schemas_path`` (``''`` = none): the user schema file whose ``[osm]``
+        rules extend / replace the shipped ones. The query asks for every tag those rules map
+        (:func:`.fetch_plan.osm_tag_filters`), the rules the reader applies to the folder.
     progress : called with each :class:`ClusterResult` as it is done.
     log : called with a line per retried attempt.
 
@@ -217,8 +221,13 @@ def fetch_osm_layers(
     Raises
     ------
     FetchError : bad endpoint or ``out_dir``, or no heap has a position.
+    LayerError : the schema file is unreadable or an ``[osm]`` rule cannot be asked for (before
+        any request).
     """
+    from .schemas import load_schemas
+
     check_endpoint(endpoint)
+    filters = osm_tag_filters(load_schemas(schemas_path), schemas_path)
     out = Path(out_dir)
     clusters, skipped = plan_clusters(heaps, buffer_m, default_area_ha=default_area_ha)
     if not clusters:
@@ -235,7 +244,7 @@ def fetch_osm_layers(
         old_valid = _valid_old_entries(old, out)
         files, failed, requested = [], [], False
         for i, cluster in enumerate(clusters):
-            query = overpass_query(cluster.bbox_wgs84, timeout_s)
+            query = overpass_query(cluster.bbox_wgs84, timeout_s, filters)
             prev = old_valid.get(cluster.name)
             if prev is not None and prev.get("query") != query:
                 prev = None

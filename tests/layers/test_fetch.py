@@ -149,24 +149,14 @@ def test_boxes_are_not_merged_beyond_the_side_limit():
     assert [h for c in clusters for h in c.heap_ids] == [h.id for h in row]
 
 
-def test_query_asks_every_kind_as_complete_osm_xml():
-    q = overpass_query((7.1, 51.4, 7.2, 51.5), 180)
-    assert q.startswith("[out:xml][timeout:180][bbox:51.400000,7.100000,51.500000,7.200000];")
-    assert q.rstrip().endswith("(._;>;);\nout meta;")
-    for needle in (
-        "forest",
-        '"natural"~"^(wood|grassland|heath)$"',
-        "residential",
-        "house",
-        '"boundary"="protected_area"',
-        '"leisure"="nature_reserve"',
-        "spoil_heap",
-        "observatory",
-        "artwork|attraction|viewpoint",
-        '["heritage"]',
-        "meadow|grass",
-    ):
-        assert needle in q
+def test_query_of_each_cluster_is_the_schema_derived_one(heaps):
+    """The tag filters are checked against the [osm] schema in test_fetch_query.py."""
+    from haldenenergie.layers.fetch_plan import osm_tag_filters
+
+    clusters, _ = plan_clusters(heaps, 1000.0)
+    q = overpass_query(clusters[0].bbox_wgs84, 180)
+    assert q == overpass_query(clusters[0].bbox_wgs84, 180, osm_tag_filters())
+    assert all(f"  nwr{f};\n" in q for f in osm_tag_filters())
 
 
 # --- fetching -------------------------------------------------------------------------------------
@@ -378,6 +368,23 @@ def test_cli_fetch_osm_and_info(overpass, tmp_path, invoke):
     assert json.loads(r.stdout)["files"][0]["kinds"]["forest"] == 2
     r = invoke("layers", "info", out / "cluster_02.osm")
     assert r.exit_code == 0 and "osm schema" in r.stdout and "protected 1" in r.stdout
+
+
+def test_cli_fetch_osm_asks_for_the_users_schema_extension(overpass, tmp_path, invoke):
+    """[layers] schemas_path of --config reaches the query: the user's forest rule is fetched."""
+    reg = _registry(tmp_path / "heaps.geojson")
+    user = tmp_path / "schemas.toml"
+    user.write_text("[osm]\nforest = [ { key = 'landcover', values = ['trees'] } ]\n")
+    cfg = tmp_path / "cfg.toml"
+    cfg.write_text(f"[layers]\nschemas_path = '{user.as_posix()}'\n")
+    fake = overpass([ok(NEAR), ok(FAR)])
+    r = invoke("layers", "fetch-osm", "--out", tmp_path / "osm", "--heaps", reg, "--pause", "0",
+               "--config", cfg)  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert all('nwr["landcover"="trees"];' in q["query"] for q in fake.requests)
+    # a user rule replaces the kind's shipped rules: natural=wood (forest) is no longer asked for
+    assert all('nwr["natural"~"^(grassland|heath|scrub)$"];' in q["query"]
+               for q in fake.requests)  # fmt: skip
 
 
 def test_cli_failure_is_one_error_line_and_exit_1(overpass, tmp_path, invoke):
