@@ -14,7 +14,13 @@ from typing import Any
 import numpy as np
 
 from .curve_check import check_curve, corrected_curve
-from .turbines import _oedb_turbine, read_substitutes, turbine_types
+from .turbines import (
+    _oedb_turbine,
+    library_source,
+    read_datasheets,
+    read_substitutes,
+    turbine_types,
+)
 
 #: Columns of :func:`catalogue_rows` (units in the names).
 CATALOGUE_COLUMNS = (
@@ -54,7 +60,7 @@ def catalogue_row(turbine_type: str, used: bool = False) -> dict[str, Any]:
         p_kw, d_m, ws, pw, source = corr
         chk = check_curve(ws, pw, d_m, p_kw)
     else:
-        chk, source = raw, "windpowerlib oedb"
+        chk, source = raw, library_source(turbine_type)
     return {
         "turbine_type": turbine_type,
         "rated_power_kw": p_kw,
@@ -90,7 +96,9 @@ def used_types(cfg: Any, heaps: list | None = None) -> list[str]:
         out.append(cfg.turbine_type)
     if cfg.existing_unknown_type:
         out.append(cfg.existing_unknown_type)
-    subs = read_substitutes()
+    sheets = read_datasheets().drop_duplicates("turbine_type")
+    matchers = [(r.model_regex, r.turbine_type) for r in sheets.itertuples(index=False)]
+    matchers += [(r.match_regex, r.substitute_type) for r in read_substitutes().itertuples()]
     for h in heaps or []:
         ew = getattr(h, "existing_wind", None)
         if ew is None or not ew.count:
@@ -98,9 +106,9 @@ def used_types(cfg: Any, heaps: list | None = None) -> list[str]:
         if ew.windpowerlib_type in known:
             out.append(ew.windpowerlib_type)
             continue
-        for row in subs.itertuples(index=False):
-            if ew.model and re.search(str(row.match_regex), ew.model, flags=re.IGNORECASE):
-                out.append(str(row.substitute_type))
+        for regex, wtype in matchers:
+            if ew.model and re.search(str(regex), ew.model, flags=re.IGNORECASE):
+                out.append(str(wtype))
                 break
     return list(dict.fromkeys(t for t in out if t in known))
 

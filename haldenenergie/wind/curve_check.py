@@ -114,11 +114,40 @@ def check_curve(
     )
 
 
-@functools.lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=4)
+def read_curve_table(file_name: str) -> pd.DataFrame:
+    """A packaged table of power curves, one row per curve point (``data/<file_name>``)."""
+    with data_path(file_name).open("r", encoding="utf-8") as fh:
+        return pd.read_csv(fh, comment="#", dtype={"turbine_type": str, "source": str})
+
+
 def read_corrections() -> pd.DataFrame:
     """The packaged corrected curves ``data/turbine_corrections.csv`` (one row per curve point)."""
-    with data_path(CORRECTIONS_FILE).open("r", encoding="utf-8") as fh:
-        return pd.read_csv(fh, comment="#", dtype={"turbine_type": str, "source": str})
+    return read_curve_table(CORRECTIONS_FILE)
+
+
+def packaged_curve(
+    turbine_type: str, file_name: str = CORRECTIONS_FILE
+) -> tuple[float, float, tuple, tuple, str] | None:
+    """(rated [kW], rotor [m], speeds [m s-1], powers [kW], source) of a packaged curve, or None.
+
+    Parameters
+    ----------
+    turbine_type : turbine type, e.g. ``"E-101/3050"``.
+    file_name : the packaged table (columns turbine_type, nominal_power_kw, rotor_diameter_m,
+        wind_speed_m_s, power_kw, source).
+    """
+    df = read_curve_table(file_name)
+    rows = df[df["turbine_type"] == turbine_type].sort_values("wind_speed_m_s")
+    if rows.empty:
+        return None
+    return (
+        float(rows["nominal_power_kw"].iloc[0]),
+        float(rows["rotor_diameter_m"].iloc[0]),
+        tuple(rows["wind_speed_m_s"].astype(float)),
+        tuple(rows["power_kw"].astype(float)),
+        f"{rows['source'].iloc[0]} (data/{file_name})",
+    )
 
 
 def corrected_curve(turbine_type: str) -> tuple[float, float, tuple, tuple, str] | None:
@@ -128,14 +157,4 @@ def corrected_curve(turbine_type: str) -> tuple[float, float, tuple, tuple, str]
     ----------
     turbine_type : windpowerlib type, e.g. ``"E-101/3050"``.
     """
-    df = read_corrections()
-    rows = df[df["turbine_type"] == turbine_type].sort_values("wind_speed_m_s")
-    if rows.empty:
-        return None
-    return (
-        float(rows["nominal_power_kw"].iloc[0]),
-        float(rows["rotor_diameter_m"].iloc[0]),
-        tuple(rows["wind_speed_m_s"].astype(float)),
-        tuple(rows["power_kw"].astype(float)),
-        f"{rows['source'].iloc[0]} (data/{CORRECTIONS_FILE})",
-    )
+    return packaged_curve(turbine_type, CORRECTIONS_FILE)

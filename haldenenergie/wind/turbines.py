@@ -4,9 +4,10 @@ New turbines are a windpowerlib (oedb) type or a user power curve (``[wind] powe
 Every curve is checked on loading (:mod:`~haldenenergie.wind.curve_check`): a user curve whose power
 coefficient exceeds the Betz limit is refused; a library curve with a packaged data-sheet correction
 (``data/turbine_corrections.csv``, e.g. E-101/3050) is replaced by it with a warning and a note, and
-a library curve above the Betz limit without one is refused.
-Existing turbines from the registry are modelled as built; where their model is not in
-windpowerlib's library a stated substitute (``data/turbine_substitutes.csv``) or the configured
+a library curve above the Betz limit without one is refused. Types windpowerlib lacks join the
+library from packaged data sheets (``data/turbine_datasheets.csv``, e.g. E-138 EP3/3500).
+Existing turbines from the registry are modelled as built; where their model is in neither a
+stated substitute (``data/turbine_substitutes.csv``) or the configured
 stand-in type is used and flagged. :func:`check_config` checks the names of a configuration
 before the stage runs (the config section itself reads no turbine files).
 """
@@ -30,7 +31,13 @@ from ..errors import TurbineError
 from ..resources import data_path
 from ._values import num
 from .config import WindConfig
-from .curve_check import BETZ_LIMIT, check_curve, corrected_curve
+from .curve_check import (
+    BETZ_LIMIT,
+    check_curve,
+    corrected_curve,
+    packaged_curve,
+    read_curve_table,
+)
 
 log = logging.getLogger("haldenenergie.wind")
 
@@ -41,6 +48,8 @@ LIST_TURBINES_HINT = (
 )
 #: Packaged table of substitute types for existing turbines (with reasons and sources).
 SUBSTITUTES_FILE = "turbine_substitutes.csv"
+#: Packaged data-sheet power curves of types windpowerlib's library lacks (with sources).
+DATASHEETS_FILE = "turbine_datasheets.csv"
 
 
 @dataclass(frozen=True)
@@ -94,17 +103,37 @@ class TurbineSpec:
 # --------------------------------------------------------------------------------------------------
 # windpowerlib's library
 # --------------------------------------------------------------------------------------------------
+def read_datasheets() -> pd.DataFrame:
+    """The packaged data-sheet curves ``data/turbine_datasheets.csv`` (one row per curve point)."""
+    return read_curve_table(DATASHEETS_FILE)
+
+
+def datasheet_types() -> tuple[str, ...]:
+    """Types with a packaged data-sheet curve (``data/turbine_datasheets.csv``)."""
+    return tuple(dict.fromkeys(read_datasheets()["turbine_type"]))
+
+
 @functools.lru_cache(maxsize=1)
 def turbine_types() -> tuple[str, ...]:
-    """Turbine types of windpowerlib's (oedb) library that have a power curve."""
+    """Types with a power curve: windpowerlib's (oedb) library and the packaged data sheets."""
     from windpowerlib import data
 
     t = data.get_turbine_types(print_out=False)
-    return tuple(sorted(t.loc[t["has_power_curve"].astype(bool), "turbine_type"].astype(str)))
+    wpl = t.loc[t["has_power_curve"].astype(bool), "turbine_type"].astype(str)
+    return tuple(sorted(set(wpl) | set(datasheet_types())))
+
+
+def _datasheet(turbine_type: str) -> tuple[float, float, tuple, tuple, str] | None:
+    """(rated [kW], rotor [m], speeds, powers [kW], source) of a packaged data sheet, or None."""
+    return packaged_curve(turbine_type, DATASHEETS_FILE)
 
 
 @functools.lru_cache(maxsize=64)
 def _oedb_turbine(turbine_type: str) -> tuple[float, float, tuple, tuple]:
+    """(rated [kW], rotor [m], speeds, powers [kW]) of a library or packaged data-sheet type."""
+    sheet = _datasheet(turbine_type)
+    if sheet is not None:
+        return sheet[:4]
     import warnings
 
     from windpowerlib import WindTurbine
@@ -119,6 +148,12 @@ def _oedb_turbine(turbine_type: str) -> tuple[float, float, tuple, tuple]:
         tuple(pc["wind_speed"].astype(float)),
         tuple(pc["value"].astype(float) / 1e3),
     )
+
+
+def library_source(turbine_type: str) -> str:
+    """Where a library type's uncorrected curve comes from (oedb or a packaged data sheet)."""
+    sheet = _datasheet(turbine_type)
+    return sheet[4] if sheet is not None else f"windpowerlib oedb ({turbine_type})"
 
 
 @functools.lru_cache(maxsize=64)
@@ -156,7 +191,7 @@ def library_curve(turbine_type: str) -> tuple[float, float, tuple, tuple, str, s
             "corrected curve is packaged: give the data sheet's curve as [wind] power_curve_csv "
             "or choose another type (haldenenergie wind turbines --check)"
         )
-    return p_kw, d_m, ws, pw, f"windpowerlib oedb ({turbine_type})", ""
+    return p_kw, d_m, ws, pw, library_source(turbine_type), ""
 
 
 def _check_turbine_type(turbine_type: str, origin: str) -> None:
@@ -410,11 +445,27 @@ def _substitute(model: str, hub: float) -> tuple[TurbineSpec, str] | None:
     return None
 
 
+def _datasheet_match(model: str, hub: float, cfg: WindConfig) -> tuple[TurbineSpec, str] | None:
+    """The packaged data-sheet type whose ``model_regex`` matches the stated model, or None."""
+    if not model:
+        return None
+    sheets = read_datasheets().drop_duplicates("turbine_type")
+    for row in sheets.itertuples(index=False):
+        if re.search(str(row.model_regex), model, flags=re.IGNORECASE):
+            h = hub if np.isfinite(hub) else cfg.existing_unknown_hub_height_m
+            note = f"existing '{model}' modelled with the data-sheet curve {row.turbine_type}"
+            note += "" if np.isfinite(hub) else f", hub {h:g} m assumed"
+            return load_turbine(str(row.turbine_type), h), note
+    return None
+
+
 def existing_turbine(existing: Any, cfg: WindConfig) -> tuple[TurbineSpec | None, str]:
     """Turbine that models a heap's existing turbines as built.
 
-    Order: the registry's windpowerlib type; a substitute from ``data/turbine_substitutes.csv``
-    matched on the stated model; the configured stand-in ``existing_unknown_type``.
+    Order: the registry's windpowerlib type; a packaged data-sheet curve
+    (``data/turbine_datasheets.csv``) matched on the stated model; a substitute from
+    ``data/turbine_substitutes.csv`` matched on the stated model; the configured stand-in
+    ``existing_unknown_type``.
 
     Parameters
     ----------
@@ -438,6 +489,9 @@ def existing_turbine(existing: Any, cfg: WindConfig) -> tuple[TurbineSpec | None
         spec = load_turbine(wtype, h)
         notes += [library_curve(wtype)[5]] if library_curve(wtype)[5] else []
         return spec, "; ".join(notes)
+    sheet = _datasheet_match(model, hub, cfg)
+    if sheet is not None:
+        return sheet
     sub = _substitute(model, hub)
     if sub is not None:
         return sub

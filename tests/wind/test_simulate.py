@@ -168,8 +168,8 @@ def test_existing_turbines_as_built_and_flagged(berlin, meta):
     heaps, terr = _heaps_terrains()
     ph = wind.simulate_wind(heaps, terr, berlin, meta(), WindConfig()).per_heap
     assert ph.loc["g", "existing_wind_turbines"] == 1
-    assert ph.loc["g", "existing_wind_turbine_type"] == "E-141/4200 capped 3500 kW"
-    assert "substitute" in ph.loc["g", "wind_notes"]
+    assert ph.loc["g", "existing_wind_turbine_type"] == "E-138 EP3/3500"  # packaged data sheet
+    assert "data-sheet curve E-138 EP3/3500" in ph.loc["g", "wind_notes"]
     assert ph.loc["g", "wind_turbines_new"] == 0  # site taken by the existing one
     assert ph.loc["h", "existing_wind_turbine_type"] == "E-101/3050"
     assert_allclose(ph.loc["h", "existing_wind_capacity_mw"], 2 * 3.05)

@@ -111,9 +111,13 @@ def test_existing_turbine_order_of_choice():
     assert spec.name == "E-101/3050" and note.startswith("existing hub height assumed 98 m; ")
     assert "E-101/3050: windpowerlib curve (max Cp 0.62 > Betz 0.593) replaced by ENERCON" in note
     assert spec.nominal_power_kw == 3050 and max(spec.curve_power_kw) == 3050
+    # a model with a packaged data sheet is modelled as built (not a substitute, not flagged)
     spec, note = wind.existing_turbine(ew("Enercon E-138 EP3", hub=131), cfg)
-    assert spec.name == "E-141/4200 capped 3500 kW" and spec.nominal_power_kw == 3500
-    assert max(spec.curve_power_kw) == 3500 and "substitute" in note and spec.flag == note
+    assert spec.name == "E-138 EP3/3500" and spec.nominal_power_kw == 3500
+    assert spec.rotor_diameter_m == 138.6 and spec.hub_height_m == 131
+    assert "data-sheet curve E-138 EP3/3500" in note and "substitute" not in note
+    spec, note = wind.existing_turbine(ew("Enercon 3 MW"), cfg)
+    assert spec.name == "E-115/3000" and "substitute" in note and "hub 135 m assumed" in note
     spec, note = wind.existing_turbine(ew("unknown maker"), cfg)
     assert spec.name == "E-82/2300" and "assumed E-82/2300 at 98 m" in note
 
@@ -199,3 +203,37 @@ def test_library_curve_above_betz_without_correction_is_refused():
         wind.load_turbine("V164/8000", 100)
     msg = str(exc.value)
     assert "\n" not in msg and "V164/8000" in msg and "Betz" in msg and "power_curve_csv" in msg
+
+
+# --------------------------------------------------------------------------------------------------
+# packaged data-sheet curves (issue 12, part 4): types windpowerlib lacks
+# --------------------------------------------------------------------------------------------------
+def test_datasheet_e138_ep3_joins_the_library_checked():
+    """E-138 EP3/3500 from the ENERCON product page: values at the data-sheet nodes, Cp below Betz.
+
+    By hand at 6 m/s: A = pi 138.6^2 / 4 = 15,087.5 m2; 0.5 * 1.225 * 15,087.5 * 216 = 1,996,077 W;
+    Cp = 950 kW / 1,996 kW = 0.4759 (the data sheet's maximum).
+    """
+    import numpy as np
+
+    from haldenenergie.wind.catalogue import catalogue_row
+    from haldenenergie.wind.curve_check import BETZ_LIMIT
+    from haldenenergie.wind.turbines import datasheet_types, load_turbine, turbine_types
+
+    assert "E-138 EP3/3500" in datasheet_types() and "E-138 EP3/3500" in turbine_types()
+    spec = load_turbine("E-138 EP3/3500", 131)
+    v, p = np.array(spec.curve_wind_speed_m_s), np.array(spec.curve_power_kw)
+    assert p[v == 8][0] == 2050 and p[v == 12][0] == 3480 and p.max() == 3500
+    assert "enercon.de" in spec.source and "turbine_datasheets.csv" in spec.source
+    row = catalogue_row("E-138 EP3/3500")
+    assert abs(row["max_cp"] - 0.4759) < 5e-4 and row["max_cp_wind_speed_m_s"] == 6
+    assert row["max_cp"] < BETZ_LIMIT and not row["flagged"] and not row["corrected"]
+    assert abs(row["specific_power_w_m2"] - 3.5e6 / 15087.5) < 0.1
+    assert "enercon.de" in row["source"]
+
+
+def test_mastr_type_maps_to_the_datasheet_type():
+    from haldenenergie.wind.mastr import match_windpowerlib_type as match
+
+    assert match("E-138 EP3", 3500.0) == "E-138 EP3/3500"
+    assert match("E-138 EP3 E2", 4200.0) is None
