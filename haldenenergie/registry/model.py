@@ -108,6 +108,11 @@ PROPERTY_ORDER: tuple[str, ...] = (
     "sources",
     "location_hint",
 )
+#: The existing turbines' own facts (what a MaStR unit record describes; the reported yield and
+#: its source are about the heap's operation and stay apart).
+EXISTING_TURBINE_PROPERTIES: tuple[str, ...] = tuple(
+    p for p in PROPERTY_ORDER if p.startswith("existing_wind_") and "_reported" not in p
+)
 #: Properties that must be JSON numbers (or null). Units are in the names.
 NUMERIC_PROPERTIES: tuple[str, ...] = (
     "area_ha",

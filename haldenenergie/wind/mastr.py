@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import RegistryError
+from ..registry.model import EXISTING_TURBINE_PROPERTIES
 
 #: Default assignment radius [m] (assumption: a heap turbine's base stands on the plateau or the
 #: flank; the equivalent circle of a 20-50 ha heap has a 250-400 m radius, and the operators'
@@ -90,16 +91,7 @@ CSV_FIELDS = {
     "Koordinate: Längengrad (WGS84)": "lon",
 }
 #: Columns of :meth:`MastrFacts.properties` (registry property names, plus the source).
-FACT_COLUMNS = (
-    "existing_wind_count",
-    "existing_wind_model",
-    "existing_wind_windpowerlib_type",
-    "existing_wind_rated_kw",
-    "existing_wind_hub_height_m",
-    "existing_wind_rotor_diameter_m",
-    "existing_wind_since",
-    "existing_wind_source",
-)
+FACT_COLUMNS = (*EXISTING_TURBINE_PROPERTIES, "existing_wind_source")
 NUMERIC = ("gross_kw", "rated_kw", "hub_height_m", "rotor_diameter_m", "lat", "lon")
 #: Status values of units left out: MaStR catalogue "EinheitBetriebsstatus" 31 = In Planung,
 #: 38 = Endgültig stillgelegt (open-MaStR's catalogue mapping), and the web export's texts.
