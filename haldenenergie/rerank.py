@@ -54,24 +54,32 @@ def resolve_registry(given: Path | None, manifest: dict) -> Path:
     return default
 
 
-def resolve_suitability(
-    config_path: Path | None, manifest: dict, results_dir: Path
+def resolve_section(
+    section: str, config_path: Path | None, manifest: dict, results_dir: Path
 ) -> tuple[Any, str]:
-    """(SuitabilityConfig, origin) for a rerank.
+    """(section config, origin) for a rerank: ``config_path``'s, else the run's, else defaults.
 
-    The ``[suitability]`` section of ``config_path``, else the run's values from its manifest,
-    else the defaults; ``origin`` says which (a path or ``"defaults"``).
+    The ``[section]`` of ``config_path``, else the values the run recorded in its manifest (so a
+    rerank judges with the parameters the run was made with), else the defaults; ``origin`` says
+    which (a path or ``"defaults"``).
     """
     if config_path is not None:
-        return load_config(config_path).suitability, str(config_path)
-    values = results_folder.suitability_values_from_manifest(manifest)
+        return getattr(load_config(config_path), section), str(config_path)
+    values = results_folder.section_values_from_manifest(manifest, section)
     if values:
         origin = str(Path(results_dir) / results_folder.MANIFEST)
         try:
-            return build_section("suitability", values, origin), origin
+            return build_section(section, values, origin), origin
         except ConfigError as exc:
-            log.warning("ignoring the run's [suitability] parameters (%s); using the defaults", exc)
-    return load_config(None).suitability, "defaults"
+            log.warning("ignoring the run's [%s] parameters (%s); using the defaults", section, exc)
+    return getattr(load_config(None), section), "defaults"
+
+
+def resolve_suitability(
+    config_path: Path | None, manifest: dict, results_dir: Path
+) -> tuple[Any, str]:
+    """(SuitabilityConfig, origin) for a rerank (:func:`resolve_section` of ``[suitability]``)."""
+    return resolve_section("suitability", config_path, manifest, results_dir)
 
 
 def rerank(
@@ -86,8 +94,8 @@ def rerank(
     Parameters
     ----------
     results_dir : folder written by :func:`run` (``results.csv``, ``manifest.json``).
-    config_path : TOML whose ``[suitability]`` section is used; default: the run's recorded
-        ``[suitability]`` values, else the defaults.
+    config_path : TOML whose ``[suitability]`` and ``[terrain]`` sections are used (the latter
+        for the implausible-area check); default: the run's recorded values, else the defaults.
     registry : heap registry (GeoJSON); default: the one the manifest records, else the packaged
         one.
     residential : GeoJSON of residential areas (overrides ``residential_areas_path``).
@@ -111,12 +119,14 @@ def rerank(
     manifest = results_folder.read_manifest(d)
     reg = resolve_registry(registry, manifest)
     cfg, origin = resolve_suitability(config_path, manifest, d)
+    # the cone limits that flag implausible assumed areas are [terrain] parameters of the run
+    terrain, _ = resolve_section("terrain", config_path, manifest, d)
     if residential is not None:
         cfg = dataclasses.replace(cfg, residential_areas_path=str(residential))
         origin += f" + --residential {residential}"
     heaps = load_heaps(reg)
     suitability.check_results(table, str(d / results_folder.RESULTS))
-    ranked, totals = suitability.rank_results(table, heaps, cfg)
+    ranked, totals = suitability.rank_results(table, heaps, cfg, terrain=terrain)
     manifest = dict(manifest, ranking=results_folder.ranking_manifest_entry(cfg, reg, origin))
     if write:
         results_folder.write_rank_outputs(

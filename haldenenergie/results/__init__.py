@@ -58,6 +58,7 @@ from .manifest import (
     manifest_warnings,
     ranking_manifest_entry,
     registry_from_manifest,
+    section_values_from_manifest,
     suitability_values_from_manifest,
 )
 from .provenance import Provenance, WeatherProvenance, provenance
@@ -92,6 +93,7 @@ __all__ = [
     "register_derived",
     "registry_from_manifest",
     "results_geojson",
+    "section_values_from_manifest",
     "suitability_values_from_manifest",
     "write_rank_outputs",
     "write_run",

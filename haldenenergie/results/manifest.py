@@ -73,19 +73,24 @@ def _as_list(v) -> list:
     return [v] if isinstance(v, str) else []
 
 
-def suitability_values_from_manifest(manifest: dict) -> dict | None:
-    """The ``[suitability]`` parameters a run recorded (dict of key -> value), or None."""
+def section_values_from_manifest(manifest: dict, section: str) -> dict | None:
+    """The parameters of one config section a run recorded (dict of key -> value), or None."""
     params = manifest.get("parameters")
-    if isinstance(params, dict) and isinstance(params.get("suitability"), dict):
-        return dict(params["suitability"])
+    if isinstance(params, dict) and isinstance(params.get(section), dict):
+        return dict(params[section])
     if isinstance(params, list):
         vals = {
             r["key"]: r["value"]
             for r in params
-            if isinstance(r, dict) and r.get("section") == "suitability" and "key" in r
+            if isinstance(r, dict) and r.get("section") == section and "key" in r
         }
         return vals or None
     return None
+
+
+def suitability_values_from_manifest(manifest: dict) -> dict | None:
+    """The ``[suitability]`` parameters a run recorded (dict of key -> value), or None."""
+    return section_values_from_manifest(manifest, "suitability")
 
 
 def ranking_manifest_entry(

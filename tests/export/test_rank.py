@@ -124,3 +124,32 @@ def test_rerank_library_call_equals_the_command(folder, tmp_path, cli):
     pd.testing.assert_frame_equal(
         E.read_table(folder / "totals.csv"), res.totals, check_dtype=False
     )
+
+
+@pytest.mark.slow
+def test_rerank_judges_assumed_areas_with_the_runs_terrain_parameters(tmp_path, cli):
+    """`rank` without --config uses the run's recorded [terrain] cone limits, not the defaults.
+
+    Gotthelf: cone of 42 m with an assumed 38 ha. With the default cone flanks (30-37 deg) a cone of
+    42 m covers pi (42 / tan 30 deg)^2 = 1.7 ha, so 38 ha is implausible; with flanks from 1 deg it
+    may cover pi (42 / tan 1 deg)^2 = 1,819 ha, so it is not.
+    """
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(
+        "[terrain]\nform_flank_slope_deg = { cone = [1.0, 37.0], table = [18.0, 27.0], "
+        "terraced = [18.0, 27.0], landscape = [10.0, 20.0], elongated = [18.0, 27.0] }\n",
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    cli("run", "--heap", "gotthelf", "--config", cfg, "--out", out)
+
+    def implausible():
+        r = pd.read_csv(out / "ranking.csv").set_index("heap_id")
+        return bool(r.loc["gotthelf", "area_implausible"])
+
+    assert implausible() is False
+    cli("rank", out)
+    assert implausible() is False  # the run's cone limits, as the run judged
+    (tmp_path / "default.toml").write_text("", "utf-8")
+    cli("rank", out, "--config", tmp_path / "default.toml")
+    assert implausible() is True  # the defaults, when a config without [terrain] is given
