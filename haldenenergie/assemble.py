@@ -161,14 +161,18 @@ def monthly_table(
 
 
 def _log_terrain_warnings(heaps, terrains: dict) -> None:
-    """One stderr line naming the heaps whose terrain has warnings; each warning with -v."""
+    """Each heap's terrain warnings and a count, with -v (info).
+
+    At the default verbosity the command line prints one line per KIND of warning instead
+    (``commands.terrain.log_heap_warnings``): the two summaries said the same twice.
+    """
     warned = [h.id for h in heaps if terrains[h.id].warnings]
     for h in heaps:
         for w in terrains[h.id].warnings:
             log.info("heap %s: %s", h.id, w)
     if warned:
         shown = ", ".join(warned[:8]) + (f" and {len(warned) - 8} more" if len(warned) > 8 else "")
-        log.warning(
+        log.info(
             "terrain: %d of %d heaps have warnings (%s); each is listed in manifest.json "
             "'warnings' and the 'assumptions' column of results.csv (and logged with -v)",
             len(warned),

@@ -377,10 +377,11 @@ def terrain_for_heaps(
     if dem is not None and out and len(fell_back) == len(out):
         _raise_none_served(dem, fell_back)
     if fell_back:
-        # One line at the default verbosity; each heap's reason is in its warnings and with -v.
+        # With -v; at the default verbosity the command line's summary by kind of warning says it
+        # ("DEM not used, parametric instead: N heaps"); each heap's reason is in its warnings.
         ids = list(fell_back)
         shown = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
-        log.warning(
+        log.info(
             "%d of %d heaps not served by the DEM, parametric terrain instead (%s); "
             "each heap's reason is in its 'warnings' column (and logged with -v)",
             len(ids),
