@@ -152,22 +152,79 @@ def layers_cell(manifest: Mapping | None, results: pd.DataFrame | None, lang: st
     return esc(line.split(": ", 1)[1] if ": " in line else line)
 
 
+#: Columns of the calibration table: key, decimals (None: text).
+CALIBRATION_COLUMNS = (
+    ("heap_id", None),
+    ("reported_mwh_per_a", 0),
+    ("modelled_mwh_per_a", 0),
+    ("ratio", 2),
+    ("ratio_calibrated", 2),
+    ("loo_ratio", 2),
+    ("used_in_fit", None),
+    ("calibration_flags", None),
+)
+
+
+def _label_or(key: str, lang: str, fallback: str) -> str:
+    """The report text ``key``, or ``fallback`` where there is none (e.g. a user's method)."""
+    try:
+        return lbl(key, lang)
+    except KeyError:
+        return fallback
+
+
+def _calibration_cell(r: Mapping, key: str, decimals: int | None, lang: str) -> str:
+    if key == "heap_id":
+        return f"<td>{esc(r.get('heap_id'))}</td>"
+    if key == "used_in_fit":
+        used = r.get("used_in_fit")
+        text = (
+            ""
+            if used is None
+            else ("ja" if lang == "de" else "yes")
+            if used
+            else ("nein" if lang == "de" else "no")
+        )
+        return f"<td>{esc(text)}</td>"
+    if key == "calibration_flags":
+        flags = r.get("flags") or []
+        return f"<td>{esc(', '.join(_label_or(f'flag_{f}', lang, str(f)) for f in flags))}</td>"
+    return f'<td class="n">{esc(fmt_number(r.get(key), decimals, lang))}</td>'
+
+
 def _calibration_rows(rows: Any, lang: str) -> str:
     if not isinstance(rows, list) or not rows:
         return ""
-    keys = ("heap_id", "reported_mwh_per_a", "modelled_mwh_per_a", "ratio")
-    head = "".join(f"<th>{esc('ID' if k == 'heap_id' else lbl(k, lang))}</th>" for k in keys)
-    body = []
-    for r in rows:
-        if not isinstance(r, Mapping):
-            continue
-        cells = [f"<td>{esc(r.get('heap_id'))}</td>"]
-        cells += [
-            f'<td class="n">{esc(fmt_number(r.get(k), 2 if k == "ratio" else 0, lang))}</td>'
-            for k in keys[1:]
-        ]
-        body.append(f"<tr>{''.join(cells)}</tr>")
+    cols = [(k, d) for k, d in CALIBRATION_COLUMNS if k == "heap_id" or any(
+        isinstance(r, Mapping) and (k in r or (k == "calibration_flags" and "flags" in r))
+        for r in rows
+    )]  # fmt: skip
+    head = "".join(f"<th>{esc('ID' if k == 'heap_id' else lbl(k, lang))}</th>" for k, _ in cols)
+    body = [
+        "<tr>" + "".join(_calibration_cell(r, k, d, lang) for k, d in cols) + "</tr>"
+        for r in rows
+        if isinstance(r, Mapping)
+    ]
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _calibration_note(cal: Mapping, lang: str) -> str:
+    """The fit in words, in the report's language (the manifest's ``note`` is English)."""
+    rows = [r for r in cal.get("rows") or [] if isinstance(r, Mapping)]
+    if not rows or not all("used_in_fit" in r for r in rows) or not isnum(cal.get("factor")):
+        return str(cal.get("note") or "")
+    used = [str(r.get("heap_id")) for r in rows if r.get("used_in_fit")]
+    excluded = [str(r.get("heap_id")) for r in rows if not r.get("used_in_fit")]
+    parts = [
+        lbl("calibration_note_fit", lang).format(
+            factor=fmt_number(cal.get("factor"), 3, lang), used=", ".join(used) or "–"
+        )
+    ]
+    if excluded:
+        parts.append(lbl("calibration_note_excluded", lang).format(excluded=", ".join(excluded)))
+    key = "calibration_note_applied" if cal.get("applied") else "calibration_note_not_applied"
+    parts.append(lbl(key, lang))
+    return "; ".join(parts)
 
 
 def calibration_block(manifest: Mapping | None, lang: str) -> str:
@@ -194,13 +251,16 @@ def calibration_block(manifest: Mapping | None, lang: str) -> str:
         if cal.get("applied")
         else ("nein" if lang == "de" else "no")
     )
+    method = str(cal.get("method") or "–")
     bits = [
-        f"{lbl('calibration_method', lang)}: {cal.get('method') or '–'}",
+        f"{lbl('calibration_method', lang)}: "
+        + _label_or(f"calibration_method_{method}", lang, method),
         f"{lbl('calibration_applied', lang)}: {applied}",
         f"{lbl('calibration_factor', lang)}: {fmt_number(cal.get('factor'), 3, lang)}",
         f"{lbl('calibration_loo', lang)}: {fmt_number(cal.get('loo_error_pct'), 1, lang)} %",
     ]
-    note = f"<p class='note'>{esc(cal.get('note'))}</p>" if cal.get("note") else ""
+    text = _calibration_note(cal, lang)
+    note = f"<p class='note'>{esc(text)}</p>" if text else ""
     return (
         f"{head}<p>{esc('; '.join(bits))}</p>"
         f'<div class="tablewrap">{_calibration_rows(cal.get("rows"), lang)}</div>{note}'
