@@ -203,6 +203,12 @@ def _format_info(s: dict) -> str:
     z0 = s.get("station_roughness_length_m")
     z0_text = f"{z0:g} m" if z0 is not None else "regional ([wind] roughness_length_m)"
     lines.append(f"  station z0:    {z0_text} ({s.get('station_roughness_source') or '-'})")
+    n_cloud = s.get("cloud_cover_hours") or 0
+    lines.append(
+        f"  cloud cover:   {n_cloud} of {s['n_hours']} h (okta)"
+        if n_cloud
+        else "  cloud cover:   none (with [wind] stability: nights neutral)"
+    )
     for w in s["warnings"]:
         lines.append(f"  warning:       {w}")
     return "\n".join(lines)

@@ -18,10 +18,15 @@ import pandas as pd
 
 log = logging.getLogger("haldenenergie.weather")
 
-#: Canonical columns every series has after reading (``wind_direction`` optional).
+#: Canonical columns every series has after reading (``wind_direction`` and ``cloud_cover_okta``
+#: optional).
 REQUIRED_COLUMNS: tuple[str, ...] = ("ghi", "dhi", "dni", "temp_air", "wind_speed", "pressure")
 IRRADIANCE_COLUMNS: tuple[str, ...] = ("ghi", "dhi", "dni")
-OPTIONAL_COLUMNS: tuple[str, ...] = ("wind_direction",)
+#: Optional columns: kept where a reader has them, filled with the previous value where short
+#: gaps occur, dropped when more than half empty (validate._fill_optional). ``cloud_cover_okta``
+#: is the total cloud cover in eighths of the sky (okta, 0-8; WMO-No. 306 code table 2700, where
+#: 9 = sky obscured is read as 8 by the readers), used by the wind stage's stability classes.
+OPTIONAL_COLUMNS: tuple[str, ...] = ("wind_direction", "cloud_cover_okta")
 
 #: Units of the canonical columns (also the suffixes used in the canonical CSV header).
 CANONICAL_UNITS: dict[str, str] = {
@@ -32,6 +37,7 @@ CANONICAL_UNITS: dict[str, str] = {
     "wind_speed": "m s-1",
     "pressure": "Pa",
     "wind_direction": "deg",
+    "cloud_cover_okta": "okta",
 }
 
 #: Extra heights: ``wind_speed_<h>m`` [m s-1] and ``temp_air_<h>m`` [degC].

@@ -33,7 +33,8 @@ def summarize(data: pd.DataFrame, meta: WeatherMeta) -> dict[str, Any]:
         ``annual_ghi_kwh_m2`` [kWh m-2 a-1] (scaled by ``meta.annual_factor``; None without
         irradiance), ``mean_temp_air_c`` [degC], ``mean_wind_speed_m_s`` [m s-1] at
         ``wind_speed_height_m`` [m], period (UTC interval starts), step, gaps, hash, notes,
-        warnings.
+        warnings, ``cloud_cover_hours`` (hours with a total cloud cover ``cloud_cover_okta``; the
+        wind stage's ``[wind] stability`` needs it for the night classes).
     """
     z0, z0_src = station_roughness(meta)
     ghi = data["ghi"]
@@ -64,6 +65,9 @@ def summarize(data: pd.DataFrame, meta: WeatherMeta) -> dict[str, Any]:
         "anemometer_height_source": _height_source(meta),
         "station_roughness_length_m": z0,
         "station_roughness_source": z0_src,
+        "cloud_cover_hours": (
+            int(data["cloud_cover_okta"].notna().sum()) if "cloud_cover_okta" in data else 0
+        ),
         "n_gaps": meta.n_gaps,
         "n_gaps_filled": meta.n_gaps_filled,
         "n_long_gaps_dropped": meta.n_long_gaps_dropped,

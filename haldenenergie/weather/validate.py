@@ -316,7 +316,7 @@ def _range_error(df, mask, values, path, what: str, unit: str, hint: str, fmt: s
 
 
 def check_ranges(df: pd.DataFrame, cfg: WeatherConfig, path: str | Path) -> None:
-    """Air temperature, wind speeds, pressure and wind direction within their ranges."""
+    """Air temperature, wind speeds, pressure, cloud cover and wind direction in their ranges."""
     t = df["temp_air"].to_numpy(float)
     bad = (t < cfg.temp_air_min_c) | (t > cfg.temp_air_max_c)
     if bad.any():
@@ -355,6 +355,16 @@ def check_ranges(df: pd.DataFrame, cfg: WeatherConfig, path: str | Path) -> None
             "check the unit (--units pressure=hPa)",
             fmt=".0f",
         )
+    if "cloud_cover_okta" in df:
+        n = df["cloud_cover_okta"].to_numpy(float)
+        bad = (n < 0) | (n > 8)  # okta: eighths of the sky (WMO No. 306, code table 2700)
+        if bad.any():
+            i = np.flatnonzero(bad)
+            raise WeatherError(
+                f"{path}: cloud_cover_okta outside 0-8 okta in {len(i)} hours (first "
+                f"{df.index[i[0]]:%Y-%m-%d %H:%M} UTC, {n[i[0]]:g}); give the total cloud cover "
+                "in eighths (a value in tenths or per cent must be converted; 9 = sky obscured)"
+            )
     if "wind_direction" in df:
         d = df["wind_direction"].to_numpy(float)
         bad = (d < 0) | (d > 360)

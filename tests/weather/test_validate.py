@@ -186,3 +186,23 @@ def test_several_years_are_averaged(tmp_path, default_year):
 def test_runs():
     assert runs(np.array([False, True, True, False, True])) == [(1, 2), (4, 1)]
     assert runs(np.zeros(3, bool)) == []
+
+
+def test_cloud_cover_in_tenths_is_refused_in_one_line(tmp_path, default_year, invoke):
+    """Okta are eighths (WMO code table 2700); 10 is a value in tenths (EPW) or a typo."""
+    data0, meta0 = default_year
+    d = data0.copy()
+    d["cloud_cover_okta"] = 4.0
+    d.iloc[100, d.columns.get_loc("cloud_cover_okta")] = 10.0
+    p = tmp_path / "tenths.csv"
+    write_weather(d, meta0, p)
+    with pytest.raises(WeatherError, match=r"cloud_cover_okta outside 0-8 okta in 1 hours") as ei:
+        read_weather(p)
+    assert "\n" not in str(ei.value) and str(p) in str(ei.value)
+    ok = tmp_path / "okta.csv"
+    d.iloc[100, d.columns.get_loc("cloud_cover_okta")] = 8.0
+    write_weather(d, meta0, ok)
+    data, _ = read_weather(ok)
+    assert data["cloud_cover_okta"].between(0, 8).all()
+    r = invoke("weather", "info", ok)
+    assert r.exit_code == 0 and f"cloud cover:   {len(data)} of {len(data)} h (okta)" in r.output

@@ -28,8 +28,10 @@ VARIABLE_MAP: dict[str, str] = {
     "wind_speed": "wind_speed_m_s",
     "pressure": "pressure_pa",
     "wind_direction": "wind_direction_deg",
+    "cloud_cover_okta": "cloud_cover_okta",
 }
-#: number format of each column in the file (0.01 W m-2 and degC, 0.001 m s-1, 0.1 Pa and deg).
+#: number format of each column in the file (0.01 W m-2 and degC, 0.001 m s-1, 0.1 Pa and deg,
+#: 0.001 okta).
 NUMBER_FORMATS: dict[str, str] = {
     "ghi": "{:.2f}",
     "dhi": "{:.2f}",
@@ -38,6 +40,9 @@ NUMBER_FORMATS: dict[str, str] = {
     "wind_speed": "{:.3f}",
     "pressure": "{:.1f}",
     "wind_direction": "{:.1f}",
+    # 0.001 okta: hourly means of 10/15-min values are fractional; keeps a round trip exact
+    # enough for the 3.5-okta night threshold (wind.stability)
+    "cloud_cover_okta": "{:.3f}",
 }
 
 

@@ -58,6 +58,14 @@ VARIABLE_MAP: dict[str, tuple[str, str]] = {
     "p": ("pressure", "hPa"),
     "WR": ("wind_direction", "deg"),
 }
+#: TRY column of the total cloud cover [okta] -> canonical ``cloud_cover_okta``. The header of
+#: TRY2015/TRY2045 and TRY2010 gives ``N Bedeckungsgrad [Achtel] {0..8;9}``; 9 is the synoptic
+#: code "sky obscured (fog, heavy precipitation), cloud amount not visible" (WMO-No. 306, code
+#: table 2700), read as 8 okta (assumption: an obscured sky blocks the night-time radiative cooling
+#: that the stability class stands for as a full cloud cover does).
+CLOUD_COLUMN = "N"
+#: Code of an obscured sky in N (WMO-No. 306 code table 2700) and the okta it is read as.
+CLOUD_OBSCURED_CODE, CLOUD_OBSCURED_OKTA = 9, 8.0
 #: Column order of the TRY2015 / TRY2045 data rows.
 TRY2015_COLUMNS = [
     "RW", "HW", "MM", "DD", "HH", "t", "p", "WR", "WG", "N", "x", "RF", "B", "D", "A", "E", "IL",
@@ -73,7 +81,10 @@ IRRADIANCE_COLUMNS = ("bhi", "dhi", "ghi")
 #: Rows of a complete test reference year [h] (365 days; the TRY has no 29 February).
 HOURS_TYPICAL_YEAR = 8760
 
-_COMMON_NOTE = "GHI = B + D; DNI = B / cos(zenith at interval middle) with low-sun guard"
+_COMMON_NOTE = (
+    "GHI = B + D; DNI = B / cos(zenith at interval middle) with low-sun guard; cloud cover "
+    "N [okta] as cloud_cover_okta (9 = sky obscured read as 8)"
+)
 
 
 def _detect_2015(probe: Probe) -> bool:
@@ -185,8 +196,15 @@ def _to_canonical(path, df, year, lines: np.ndarray) -> pd.DataFrame:
         index=idx,
     )
     out.loc[out["wind_direction"] > 360, "wind_direction"] = np.nan  # 999 = variable/no direction
+    out["cloud_cover_okta"] = _cloud_okta(df[CLOUD_COLUMN].astype(float).to_numpy())
     out["ghi"] = out["bhi"] + out["dhi"]
     return out
+
+
+def _cloud_okta(n: np.ndarray) -> np.ndarray:
+    """TRY ``N`` [okta] as canonical cloud cover: 9 (sky obscured) -> 8, outside 0..9 -> NaN."""
+    okta = np.where(n == CLOUD_OBSCURED_CODE, CLOUD_OBSCURED_OKTA, n)
+    return np.where((okta >= 0) & (okta <= 8), okta, np.nan)
 
 
 def _centre_on_stamp(out: pd.DataFrame) -> pd.DataFrame:

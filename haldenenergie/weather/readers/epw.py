@@ -37,6 +37,16 @@ MISSING_CODES: dict[str, float] = {
     "wind_speed": 999,
     "wind_direction": 999,
 }
+#: EPW field "Total Sky Cover" (pvlib ``total_sky_cover``): tenths of the sky, 0-10, missing >= 99
+#: (EnergyPlus Auxiliary Programs, "EnergyPlus Weather File (EPW) Data Dictionary", field N22:
+#: units tenths, minimum 0, maximum 10, missing 99). Canonical okta = tenths x 8/10.
+SKY_COVER_FIELD, SKY_COVER_MISSING, OKTA_PER_TENTH = "total_sky_cover", 99.0, 0.8
+
+
+def _sky_cover_okta(tenths: np.ndarray) -> np.ndarray:
+    """EPW Total Sky Cover [tenths] -> okta; missing (>= 99) and values outside 0-10 -> NaN."""
+    ok = (tenths >= 0) & (tenths <= 10) & (tenths < SKY_COVER_MISSING)
+    return np.where(ok, tenths * OKTA_PER_TENTH, np.nan)
 
 
 def _detect(probe: Probe) -> bool:
@@ -87,6 +97,9 @@ def read_epw(path: Path, text_head: str, opts: dict) -> RawSeries:
     out.index = data.index.tz_convert("UTC")
     for c, miss in MISSING_CODES.items():
         out.loc[out[c] >= miss, c] = np.nan
+    has_cloud = SKY_COVER_FIELD in data
+    if has_cloud:
+        out["cloud_cover_okta"] = _sky_cover_okta(data[SKY_COVER_FIELD].to_numpy(float))
     return RawSeries(
         data=out,
         source_format="epw",
@@ -101,6 +114,7 @@ def read_epw(path: Path, text_head: str, opts: dict) -> RawSeries:
         wind_speed_height_m=10.0,
         typical_year=year if typical else None,
         notes=["EPW: hour-ending local standard time -> interval start UTC (pvlib.read_epw)"]
-        + ([f"typical year: mixed years relabelled {year}"] if typical else []),
+        + ([f"typical year: mixed years relabelled {year}"] if typical else [])
+        + (["Total Sky Cover [tenths] as cloud_cover_okta (x 0.8)"] if has_cloud else []),
         row_numbers=np.arange(len(out)) + 9,
     )

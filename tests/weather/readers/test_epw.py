@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
@@ -9,16 +11,9 @@ from numpy.testing import assert_allclose
 from haldenenergie.errors import WeatherError
 from haldenenergie.weather import detect_format, read_weather
 
-HEADER = [
-    "LOCATION,Essen,NW,DEU,synthetic,104100,51.46,7.06,1.0,102.0",
-    "DESIGN CONDITIONS,0",
-    "TYPICAL/EXTREME PERIODS,0",
-    "GROUND TEMPERATURES,0",
-    "HOLIDAYS/DAYLIGHT SAVINGS,No,0,0,0",
-    "COMMENTS 1,test",
-    "COMMENTS 2,test",
-    "DATA PERIODS,1,1,Data,Sunday, 1/ 1,12/31",
-]
+#: The eight EPW header lines (EnergyPlus Auxiliary Programs, "Weather Converter": LOCATION ...
+#: DATA PERIODS) of a synthetic Essen file, shared by the EPW tests.
+HEADER = (Path(__file__).parent / "data" / "epw_header.txt").read_text().splitlines()
 
 
 def _epw_line(t, r) -> str:
