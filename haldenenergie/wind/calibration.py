@@ -46,7 +46,22 @@ LOO_GRID_POINTS = 25
 #: Flags that exclude a heap from the fit (its model rests on assumed turbine data).
 EXCLUDING_FLAGS = ("hub assumed", "type assumed", "height unknown")
 
-EnergyFn = Callable[[float], dict]
+EnergyFn = Callable[..., dict]
+
+
+class HeapEnergies:
+    """Base of energy functions that model only the heaps asked for (the stage's fast path).
+
+    ``energy(f, ids)`` returns ``{heap id: MWh a-1}`` for the heaps ``ids`` only. The fit asks for
+    the fitted heaps while it searches, for one heap per leave-one-out prediction and for the
+    excluded heaps at f = 1 and at the fitted factor only, so each heap is modelled at the factors
+    it is needed at, not at every factor of the run. A plain ``f -> dict`` function (all heaps at
+    once) is accepted as well.
+    """
+
+    def __call__(self, f: float, ids: list[str]) -> dict:  # pragma: no cover - interface
+        """{heap id: modelled net yield [MWh a-1]} of the heaps ``ids`` at hub-wind factor f."""
+        raise NotImplementedError
 
 
 def calibration_flags(existing: object, spec_flag: str, height_rel_m: float) -> list[str]:
@@ -55,7 +70,7 @@ def calibration_flags(existing: object, spec_flag: str, height_rel_m: float) -> 
     Parameters
     ----------
     existing : ``registry.ExistingWind`` (windpowerlib_type, hub_height_m, model).
-    spec_flag : the note of :func:`haldenenergie.wind.turbines.existing_turbine` (mentions
+    spec_flag : the note of :func:`haldenenergie.wind.existing.existing_turbine` (mentions
         'substitute' for a substitute curve, 'not in windpowerlib: assumed' for the stand-in).
     height_rel_m : relative height of the heap [m] (NaN = unknown).
 
@@ -82,7 +97,7 @@ def _solve(energy: EnergyFn, ids: list[str], reported: dict) -> float:
     target = sum(reported[i] for i in ids)
 
     def g(f: float) -> float:
-        e = energy(f)
+        e = energy(f, ids)
         return sum(e[i] for i in ids) - target
 
     lo, hi = FACTOR_BOUNDS
@@ -92,14 +107,21 @@ def _solve(energy: EnergyFn, ids: list[str], reported: dict) -> float:
     return float(brentq(g, lo, hi, xtol=1e-6))
 
 
-def _cached(energy: EnergyFn) -> EnergyFn:
+def _cached(energy: EnergyFn) -> Callable[[float, list[str]], dict]:
+    """``(f, ids) -> {id: energy}`` with each (factor, heap) modelled once.
+
+    Factors are rounded to 1e-9 before the call (as the root finds' trial factors repeat).
+    """
+    per_heap = isinstance(energy, HeapEnergies)
     cache: dict[float, dict] = {}
 
-    def fn(f: float) -> dict:
+    def fn(f: float, ids: list[str]) -> dict:
         key = round(float(f), 9)
-        if key not in cache:
-            cache[key] = energy(key)
-        return cache[key]
+        have = cache.setdefault(key, {})
+        missing = [i for i in ids if i not in have]
+        if missing:
+            have.update(energy(key, missing) if per_heap else energy(key))
+        return {i: have[i] for i in ids}
 
     return fn
 
@@ -121,7 +143,7 @@ def fit_calibration(energy: EnergyFn, reported: dict, flags: dict, method: str =
     Parameters
     ----------
     energy : f [-] -> {heap id: modelled net yield of its existing turbines [MWh a-1]} with the
-        hub wind multiplied by f.
+        hub wind multiplied by f; or a :class:`HeapEnergies` (f, ids) -> the same for ``ids``.
     reported : heap id -> reported yield [MWh a-1] (heaps with existing turbines modelled).
     flags : heap id -> list of flags (:func:`calibration_flags`).
     method : ``[wind] calibration`` ('none' or 'existing-turbines').
@@ -176,12 +198,12 @@ def _leave_one_out(energy: EnergyFn, used: list[str], reported: dict) -> dict:
     if len(used) <= LOO_EXACT_MAX:
         for i in used:
             f_i = _solve(energy, [j for j in used if j != i], reported)
-            loo[i] = energy(f_i)[i] / reported[i] if math.isfinite(f_i) else float("nan")
+            loo[i] = energy(f_i, [i])[i] / reported[i] if math.isfinite(f_i) else float("nan")
         return loo
     import numpy as np
 
     grid = np.geomspace(*FACTOR_BOUNDS, LOO_GRID_POINTS)
-    table = np.array([[energy(float(f))[i] for i in used] for f in grid])  # (factors, heaps)
+    table = np.array([[energy(float(f), used)[i] for i in used] for f in grid])  # (factors, heaps)
     rep = np.array([reported[i] for i in used])
     total, rep_total = table.sum(axis=1), rep.sum()
     log_f = np.log(grid)
@@ -207,7 +229,7 @@ def _rows(
     loo: dict,
 ) -> list[dict]:
     """One row per heap with a reported yield."""
-    e1, ef = energy(1.0), energy(factor)
+    e1, ef = energy(1.0, ids), energy(factor, ids)
     rows = []
     for i in ids:
         r = reported[i]

@@ -14,13 +14,8 @@ from typing import Any
 import numpy as np
 
 from .curve_check import check_curve, corrected_curve
-from .turbines import (
-    _oedb_turbine,
-    library_source,
-    read_datasheets,
-    read_substitutes,
-    turbine_types,
-)
+from .existing import read_substitutes
+from .turbines import _oedb_turbine, library_source, read_datasheets, turbine_types
 
 #: Columns of :func:`catalogue_rows` (units in the names).
 CATALOGUE_COLUMNS = (

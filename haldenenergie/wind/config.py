@@ -23,6 +23,9 @@ HEIGHT_REFERENCES = ("surroundings", "local")
 #: Allowed calibration methods (issue 12): none, or one hub-wind factor fitted to the reported
 #: yields of the existing turbines in the registry.
 CALIBRATION_METHODS = ("none", "existing-turbines")
+#: Allowed stability corrections of the hub-wind pattern (:mod:`haldenenergie.wind.stability`;
+#: kept here so that the config needs no numpy).
+STABILITY_METHODS = ("none", "pasquill-turner")
 #: Allowed shapes a turbine site is approximated by.
 SITE_SHAPES = ("ellipse", "rectangle")
 
@@ -135,6 +138,18 @@ class WindConfig(LossParams):
         "blending heights of order 50-100 m for heterogeneous terrain",
         doc="height up to which the station's roughness shapes the profile "
         "(roughness_source='blending')",
+    )
+    stability: str = param(
+        "none",
+        choices=STABILITY_METHODS,
+        source="'pasquill-turner': hourly Pasquill class (day: US EPA 2000, EPA-454/R-99-005, "
+        "Table 6-7 SRDT from GHI and 10 m wind; night: Pasquill 1961 / Turner 1970, EPA AP-26, "
+        "Table 1, from cloud cover and wind) and the power-law exponents of Irwin (1979) as in US "
+        "EPA ISC3 (EPA-454/B-95-003b), rural below z0 0.5 m, urban above (assumption); the "
+        "factor (z/z_a)^(p - p_D) is normalised so that the series mean at each height stays; "
+        "'none': neutral profile (default, results unchanged)",
+        doc="stability correction of the hourly hub-wind pattern (night maximum aloft); the "
+        "mean wind stays with profile, atlas and calibration",
     )
     height_reference: str = param(
         "surroundings",

@@ -108,18 +108,65 @@ def power_curve_density_corrected(
     numpy.ndarray : power, in the unit of ``curve_power``.
     """
     v = np.asarray(wind_speed, dtype=float)
+    if density is None:
+        cw = np.asarray(curve_wind_speed, dtype=float)
+        return np.interp(v, cw, np.asarray(curve_power, dtype=float), left=0.0, right=0.0)
+    return power_curve_lookup(
+        v, density_log_ratio(density), curve_nodes(curve_wind_speed, curve_power)
+    )
+
+
+def curve_nodes(
+    curve_wind_speed: ArrayLike, curve_power: ArrayLike
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The nodes of a power curve for :func:`power_curve_lookup`, once per curve.
+
+    Interior nodes of runs of equal power change nothing (linear interpolation between equal
+    values) and are dropped to save passes.
+
+    Parameters
+    ----------
+    curve_wind_speed, curve_power : power curve at 1.225 kg m-3 (speeds increasing) [m s-1], [any].
+
+    Returns
+    -------
+    (cw, cp, expo) : node speeds [m s-1], node powers and the density-correction exponent of each
+        node [-] (Svenningsen 2010: 1/3 up to 7.5 m s-1, 2/3 from 12.5 m s-1, linear between).
+    """
     cw = np.asarray(curve_wind_speed, dtype=float)
     cp = np.asarray(curve_power, dtype=float)
-    if density is None:
-        return np.interp(v, cw, cp, left=0.0, right=0.0)
-    # Interior nodes of runs of equal power change nothing (linear interpolation between equal
-    # values): drop them to save passes.
     keep = np.ones(len(cp), bool)
     keep[1:-1] = ~((cp[1:-1] == cp[:-2]) & (cp[1:-1] == cp[2:]))
     cw, cp = cw[keep], cp[keep]
-    ln_c = np.broadcast_to(np.log(RHO_0_KG_M3 / np.asarray(density, dtype=float)), v.shape)
-    expo = np.interp(cw, [7.5, 12.5], [1 / 3, 2 / 3])
-    return _corrected_lookup(v, ln_c, cw, cp, expo)
+    return cw, cp, np.interp(cw, [7.5, 12.5], [1 / 3, 2 / 3])
+
+
+def density_log_ratio(density: ArrayLike) -> np.ndarray:
+    """``ln(1.225 / rho)`` [-] of air densities [kg m-3], the argument of the curve scaling."""
+    return np.log(RHO_0_KG_M3 / np.asarray(density, dtype=float))
+
+
+def power_curve_lookup(
+    wind_speed: ArrayLike, ln_c: ArrayLike, nodes: tuple[np.ndarray, np.ndarray, np.ndarray]
+) -> np.ndarray:
+    """Power from the density-corrected curve with precomputed inputs (any array shape).
+
+    The same arithmetic as :func:`power_curve_density_corrected` (bit for bit), for callers that
+    evaluate one density field at many wind speeds (the calibration's trial factors).
+
+    Parameters
+    ----------
+    wind_speed : wind speed at hub height [m s-1].
+    ln_c : :func:`density_log_ratio` of the air density, broadcastable to ``wind_speed``.
+    nodes : :func:`curve_nodes` of the power curve.
+
+    Returns
+    -------
+    numpy.ndarray : power, in the unit of the curve's power, shape of ``wind_speed``.
+    """
+    v = np.asarray(wind_speed, dtype=float)
+    cw, cp, expo = nodes
+    return _corrected_lookup(v, np.broadcast_to(ln_c, v.shape), cw, cp, expo)
 
 
 def _node_speed(cw: np.ndarray, expo: np.ndarray, k: np.ndarray, ln_c: np.ndarray) -> np.ndarray:

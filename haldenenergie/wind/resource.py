@@ -13,18 +13,20 @@ throughout. An airport (z0 0.03 m) and an urban series thus no longer share one 
 airport 2024 gives 5.96 m/s at 135 m over flat ground (7.15 m/s with the urban z0 for both),
 TRY2015 Essen 5.74 m/s.
 
-Limitation (measured, not corrected): the profile is neutral, so the hub wind inherits the
-daytime maximum of the 10 m anemometer. TRY2015 Essen at 135 m: night (22-04 MEZ) / day (10-16
-MEZ) mean = 0.75, the same ratio as at 10 m; observed hub-height winds over land at 100-150 m
-peak at night in a stable boundary layer (e.g. Cabauw mast; Emeis 2013, Wind Energy
-Meteorology, Springer, ch. 3), so the hourly pattern (not the mean the atlas / calibration fix)
-is inverted. A stability-dependent profile is not implemented.
+Stability. The profile itself is neutral, so the hub wind inherits the daytime maximum of the
+10 m anemometer: TRY2015 Essen at 135 m: night (22-04 MEZ) / day (10-16 MEZ) mean = 0.75, the
+same ratio as at 10 m, while measured winds over land above ~100 m peak at night (Cabauw mast:
+Fajber et al. 2014, J. Climate 27, 4250-4262). ``[wind] stability = "pasquill-turner"``
+reshapes the hourly pattern with Pasquill classes and a mean-preserving power-law factor
+(:mod:`haldenenergie.wind.stability`), applied inside :func:`profile_speed`, so that new and
+existing turbines, the calibration and the atlas scaling get the same wind; the series mean at
+every height, and with it the atlas factor, is unchanged.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -50,6 +52,9 @@ class WindInputs:
     roughness : (T,) station roughness length [m], or None.
     direction : (T,) direction the wind comes from [deg], or None.
     dt_h : time step [h].
+    ghi : (T,) global horizontal irradiance [W m-2], or None (stability classes only).
+    cloud_okta : (T,) total cloud cover [okta], or None (stability classes only).
+    location : (latitude [deg], longitude [deg], elevation [m]) of the series, or None.
     """
 
     index: pd.DatetimeIndex
@@ -59,6 +64,11 @@ class WindInputs:
     roughness: np.ndarray | None
     direction: np.ndarray | None
     dt_h: float
+    ghi: np.ndarray | None = None
+    cloud_okta: np.ndarray | None = None
+    location: tuple | None = None
+    #: the hourly stability classes, computed once per series on first use (stability_classes)
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 def _windpowerlib_frame(data: pd.DataFrame, meta: Any) -> pd.DataFrame:
@@ -106,6 +116,20 @@ def _direction(data: pd.DataFrame, wpl: pd.DataFrame) -> np.ndarray | None:
     return None
 
 
+def _canonical_column(data: pd.DataFrame, name: str) -> np.ndarray | None:
+    """A column (T,) of the canonical frame as floats, or None (windpowerlib layout, missing)."""
+    if isinstance(data.columns, pd.MultiIndex) or name not in data.columns:
+        return None
+    return data[name].to_numpy(dtype=float)
+
+
+def _location(meta: Any) -> tuple | None:
+    lat, lon = getattr(meta, "latitude", None), getattr(meta, "longitude", None)
+    if lat is None or lon is None:
+        return None
+    return (float(lat), float(lon), getattr(meta, "elevation_m", None))
+
+
 def wind_inputs(data: pd.DataFrame, meta: Any) -> WindInputs:
     """Arrays by height from the canonical weather frame or a windpowerlib-layout frame.
 
@@ -143,7 +167,66 @@ def wind_inputs(data: pd.DataFrame, meta: Any) -> WindInputs:
         roughness=_station_roughness(wpl, meta),
         direction=_direction(data, wpl),
         dt_h=dt_h,
+        ghi=_canonical_column(data, "ghi"),
+        cloud_okta=_canonical_column(data, "cloud_cover_okta"),
+        location=_location(meta),
     )
+
+
+def stability_classes(wx: WindInputs):
+    """The hourly Pasquill classes of the series (``stability.StabilityClasses``), computed once.
+
+    The class uses the wind at the measured height closest to 10 m (the tables' height), GHI,
+    cloud cover and the sun at the interval middle; the result is kept on ``wx``.
+    """
+    if "stability" not in wx._cache:
+        from .stability import classify
+
+        h10 = float(closest_heights(wx.wind.keys(), 10.0)[0])
+        wx._cache["stability"] = classify(
+            wx.index, wx.dt_h, wx.wind[h10], wx.ghi, wx.cloud_okta, wx.location
+        )
+    return wx._cache["stability"]
+
+
+def _stability_corrected(
+    wx: WindInputs, v: np.ndarray, z_m: np.ndarray, h_m: float, cfg: WindConfig
+) -> np.ndarray:
+    """``v`` (T, M) at heights ``z_m`` reached from ``h_m`` with the hourly stability factor."""
+    from .stability import mean_preserving, profile_exponents, stability_factors
+
+    exps, _ = profile_exponents(cfg.roughness_length_m)
+    c = stability_factors(stability_classes(wx).classes, z_m, h_m, exps)
+    out = v.copy()
+    active = ~np.all(c == 1.0, axis=0)  # all-D hours or z = z_a: the neutral wind, bit for bit
+    if active.any():
+        out[:, active] = mean_preserving(v[:, active], c[:, active])
+    return out
+
+
+def stability_note(wx: WindInputs, cfg: WindConfig) -> str:
+    """The run note of the stability option ('' for 'none')."""
+    if getattr(cfg, "stability", "none") == "none":
+        return ""
+    from .stability import profile_exponents, summary_note
+
+    _, which = profile_exponents(cfg.roughness_length_m)
+    return summary_note(stability_classes(wx), which, cfg.roughness_length_m)
+
+
+def larger_estimate(v_a: np.ndarray, v_b: np.ndarray, cfg: WindConfig) -> np.ndarray:
+    """Per column the larger of two hub-wind estimates (T, M) [m s-1] (lifted profile / hill).
+
+    Neutral profile: the hourly maximum, as before (the ratio of two log profiles does not change
+    with time, so it is the same series every hour). With a stability correction the two heights
+    get different hourly factors, and an hourly maximum would pick the night estimate of one and
+    the day estimate of the other, raising the mean above both (up to +5 % at the heaps of
+    TRY2015); the estimate with the larger series mean is taken instead, so that the mean stays
+    that of the neutral choice.
+    """
+    if getattr(cfg, "stability", "none") == "none":
+        return np.maximum(v_a, v_b)
+    return np.where((v_b.mean(axis=0) > v_a.mean(axis=0))[None, :], v_b, v_a)
 
 
 def closest_heights(heights: Iterable[float], target) -> np.ndarray:
@@ -160,12 +243,22 @@ def profile_speed(wx: WindInputs, z_m: np.ndarray, cfg: WindConfig) -> tuple[np.
     ----------
     wx : weather inputs.
     z_m : (M,) heights above the flat surroundings [m].
-    cfg : wind configuration (roughness_source, roughness_length_m, blending_height_m).
+    cfg : wind configuration (roughness_source, roughness_length_m, blending_height_m,
+        stability).
 
     Returns
     -------
     (numpy.ndarray, str) : wind speed (T, M) [m s-1] and a note ('' or why the regional z0 was
-        used instead of the station's).
+        used instead of the station's; with ``stability = "pasquill-turner"`` also the stability
+        note: classes, night hours without cloud cover).
+
+    Notes
+    -----
+    With ``stability = "pasquill-turner"`` the hourly wind at each height is multiplied by
+    ``(z / z_a) ** (p_t - p_D)`` (z_a: the measured height the profile starts from) and
+    renormalised to the neutral series mean at that height (:mod:`.stability`). The mean is kept
+    on purpose: it belongs to the profile, the atlas and the calibration; dispersion-model
+    exponents are no basis for the mean wind at hub height, only for its hourly pattern.
     """
     from windpowerlib.wind_speed import logarithmic_profile
 
@@ -178,6 +271,7 @@ def profile_speed(wx: WindInputs, z_m: np.ndarray, cfg: WindConfig) -> tuple[np.
         # 'blending' without a station z0 is the documented case of TRY grid cells and
         # reanalysis (the regional z0 describes them; the weather notes say so): no note
         note = f"no station roughness in the weather data: regional z0 {z0_reg:g} m used"
+    stability = getattr(cfg, "stability", "none")
     out = np.empty((len(wx.index), len(z)))
     for h in np.unique(src_h):
         cols = np.flatnonzero(src_h == h)
@@ -196,6 +290,10 @@ def profile_speed(wx: WindInputs, z_m: np.ndarray, cfg: WindConfig) -> tuple[np.
             out[:, cols] = logarithmic_profile(vb, hb, zc, z0_reg)
         else:
             out[:, cols] = logarithmic_profile(v, h, zc, z0_reg)
+        if stability != "none":
+            out[:, cols] = _stability_corrected(wx, out[:, cols], z[cols], float(h), cfg)
+    if stability != "none":
+        note = "; ".join(n for n in (note, stability_note(wx, cfg)) if n)
     return out, note
 
 

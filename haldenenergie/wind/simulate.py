@@ -28,7 +28,7 @@ apart. The single-turbine path (:func:`turbine_energy`) is tested against a plai
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -36,15 +36,20 @@ import pandas as pd
 
 from ._values import num
 from .atlas import atlas_factors
-from .calibration import calibration_flags, fit_calibration
+from .calibration_energy import calibration_fit
+from .columns import Columns, columns_power, group_power
 from .config import WindConfig
+from .existing import existing_turbine
 from .layout import existing_layout, new_turbine_layout
 from .losses import windows_for_run
-from .physics import air_density, hill_speedup, power_curve_density_corrected, thrust_coefficient
-from .resource import WindInputs, profile_speed, wind_directions, wind_inputs
+from .resource import (
+    WindInputs,
+    profile_speed,
+    wind_directions,
+    wind_inputs,
+)
 from .results import Totals, WindResult, build_result, heap_row, turbine_info
-from .turbines import TurbineSpec, check_config, existing_turbine, new_turbine
-from .wakes import jensen_wake_factors
+from .turbines import TurbineSpec, check_config, new_turbine
 
 log = logging.getLogger("haldenenergie.wind")
 
@@ -59,171 +64,6 @@ PLAUSIBLE_HEIGHT_M = 135.0
 #: Turbine columns per block of the power calculation (assumption: 64 columns x 8,760 h x 8 B
 #: = 4.5 MB per (time x turbine) array; no effect on results, bounds the memory of large runs).
 CHUNK_COLUMNS = 64
-
-
-# --------------------------------------------------------------------------------------------------
-# turbine columns, grouped by type
-# --------------------------------------------------------------------------------------------------
-@dataclass
-class _Group:
-    """Turbines of one type: one column per turbine."""
-
-    spec: TurbineSpec
-    heap_of: list = field(default_factory=list)  # heap id per turbine column
-    z_profile: list = field(default_factory=list)  # profile height [m] (hub + H or hub)
-    z_local: list = field(default_factory=list)  # hub height above the local ground [m]
-    z_density: list = field(default_factory=list)  # height for density [m]
-    speedup: list = field(default_factory=list)  # dS per column
-    wake: list = field(default_factory=list)  # (heap_id, positions, column slice)
-    kind: list = field(default_factory=list)  # 'new' / 'old' per turbine column
-
-
-def _speedup(cfg: WindConfig, height_rel_m: float, half_height_m: float, hub_m: float) -> float:
-    """Taylor & Lee's dS [-] at hub height on a heap (0 when switched off)."""
-    if not cfg.speedup:
-        return 0.0
-    return float(
-        hill_speedup(
-            height_rel_m,
-            half_height_m,
-            hub_m,
-            b=cfg.speedup_b,
-            a=cfg.speedup_a,
-            max_speedup=cfg.speedup_max,
-        )
-    )
-
-
-class _Columns:
-    """All turbine columns of a run, grouped by turbine type (one power-curve pass per group)."""
-
-    def __init__(self, cfg: WindConfig):
-        self.cfg = cfg
-        self.groups: dict[str, _Group] = {}
-        self.calls: list[tuple] = []  # the add() arguments, to rebuild a subset of heaps
-        # (heap, 'new'/'old') -> (group key, columns)
-        self.where: dict[tuple[str, str], tuple[str, slice]] = {}
-
-    def add(
-        self, kind: str, hid: str, spec: TurbineSpec, pos: np.ndarray, H: float, L: float
-    ) -> tuple[float, float]:
-        """Add a heap's turbines of one type; return (dS [-], profile height [m])."""
-        cfg = self.cfg
-        self.calls.append((kind, hid, spec, pos, H, L))
-        key = f"{spec.name}|{spec.hub_height_m:g}|{spec.source}"
-        g = self.groups.setdefault(key, _Group(spec))
-        n = len(pos)
-        start = len(g.heap_of)
-        hh = spec.hub_height_m
-        Hc = H if np.isfinite(H) and H > 0 else 0.0
-        z_prof = hh + Hc if cfg.height_reference == "surroundings" else hh
-        ds = _speedup(cfg, Hc, L, hh)
-        g.heap_of += [hid] * n
-        g.kind += [kind] * n
-        g.z_profile += [z_prof] * n
-        g.z_local += [hh] * n
-        g.z_density += [hh + Hc] * n
-        g.speedup += [ds] * n
-        sl = slice(start, start + n)
-        g.wake.append((hid, pos, sl))
-        self.where[(hid, kind)] = (key, sl)
-        return ds, z_prof
-
-    def chunks(self, max_columns: int) -> list[tuple[list[str], _Columns]]:
-        """The heaps in blocks of at most ``max_columns`` turbine columns (at least one heap).
-
-        Returns
-        -------
-        list of (heap ids, the columns of those heaps alone).
-        """
-        out, cur, n = [], None, 0
-        for call in self.calls:
-            hid = call[1]
-            if cur is None or (hid not in cur[0] and n + len(call[3]) > max_columns and n):
-                cur, n = ([], _Columns(self.cfg)), 0
-                out.append(cur)
-            if hid not in cur[0]:
-                cur[0].append(hid)
-            cur[1].add(*call)
-            n += len(call[3])
-        return out
-
-
-# --------------------------------------------------------------------------------------------------
-# power of a group
-# --------------------------------------------------------------------------------------------------
-def _hub_speed(g: _Group, wx: WindInputs, cfg: WindConfig, scale: np.ndarray) -> np.ndarray:
-    """Free-stream hub wind (T, M) [m s-1]: lifted profile or Taylor & Lee, times ``scale`` (M,)."""
-    v, _ = profile_speed(wx, np.array(g.z_profile), cfg)
-    ds = np.array(g.speedup)
-    if np.any(ds > 0):
-        # Taylor & Lee: upstream profile at the height above the LOCAL ground times (1 + dS).
-        # With height_reference="surroundings" the lifted profile (hub + H) is the other estimate
-        # of the same hill effect; the larger one is used, never their product (double count).
-        v_tl, _ = profile_speed(wx, np.array(g.z_local), cfg)
-        v = np.maximum(v, v_tl * (1.0 + ds)[None, :])
-    return v * np.asarray(scale, float)[None, :]
-
-
-def _waked_speed(
-    g: _Group, v: np.ndarray, cfg: WindConfig, dirs: np.ndarray
-) -> tuple[np.ndarray, list]:
-    """Hub wind inside the wakes (T, M) [m s-1] and the heaps' column blocks that have wakes."""
-    wake_cols = [w for w in g.wake if len(w[1]) > 1] if cfg.wake_model != "none" else []
-    if not wake_cols:
-        return v, wake_cols
-    veff = v.copy()
-    for _hid, pos, sl in wake_cols:
-        if cfg.wake_model == "jensen":
-            ct = thrust_coefficient(
-                v[:, sl.start], g.spec.rated_wind_speed_m_s, cfg.thrust_coefficient
-            )
-            f = jensen_wake_factors(pos, g.spec.rotor_diameter_m, dirs, ct, cfg.wake_decay_constant)
-            veff[:, sl] = v[:, sl] * f
-        else:
-            from windpowerlib.wake_losses import reduce_wind_speed
-
-            veff[:, sl] = reduce_wind_speed(v[:, sl], wind_efficiency_curve_name=cfg.wake_model)
-    return veff, wake_cols
-
-
-def _group_power(
-    g: _Group, wx: WindInputs, cfg: WindConfig, scale: np.ndarray, dirs: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Net power [kW] (T, M), free-stream hub speed (T, M), gross power without wakes (T, M).
-
-    ``scale`` (M,) multiplies the hub wind of each column (atlas and calibration factors) [-].
-    """
-    v = _hub_speed(g, wx, cfg, scale)
-    rho = air_density(wx, np.array(g.z_density)) if cfg.density_correction else None
-    cw, cp = g.spec.curve_wind_speed_m_s, g.spec.curve_power_kw
-    veff, wake_cols = _waked_speed(g, v, cfg, dirs)
-    p = power_curve_density_corrected(veff, rho, cw, cp)
-    # power without wakes, only where wakes act (for the wake loss figure)
-    p_free = p.copy()
-    for _hid, _pos, sl in wake_cols:
-        p_free[:, sl] = power_curve_density_corrected(
-            v[:, sl], None if rho is None else rho[:, sl], cw, cp
-        )
-    net = p * cfg.availability * (1.0 - cfg.electrical_loss)
-    return net, v, p_free
-
-
-def _columns_power(
-    cols: _Columns, wx: WindInputs, cfg: WindConfig, scale: dict, dirs: np.ndarray
-) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """(net power, free-stream speed, power without wakes) per (heap, 'new'/'old').
-
-    ``scale`` : (heap id, kind) -> hub-wind factor [-] (1 where missing).
-    """
-    results = {}
-    for key, g in cols.groups.items():
-        sc = np.array([scale.get(hk, 1.0) for hk in zip(g.heap_of, g.kind, strict=True)])
-        net, vfree, pfree = _group_power(g, wx, cfg, sc, dirs)
-        for (hid, kind), (gk, sl) in cols.where.items():
-            if gk == key:
-                results[(hid, kind)] = (net[:, sl], vfree[:, sl], pfree[:, sl])
-    return results
 
 
 # --------------------------------------------------------------------------------------------------
@@ -267,6 +107,14 @@ def _run_notes(
     if not atlas_run["source"]:
         atlas_run["mean_135m_m_s"] = _plausibility_warning(wx, cfg)
     notes = [n for n in (dir_note, rough_note, atlas_run["note"]) if n]
+    night = [k for k in ("bat", "noise") if getattr(cfg, f"{k}_curtailment", False)]
+    if night and getattr(cfg, "stability", "none") == "none":
+        # the night windows of these curtailments meet a hub wind that peaks by day (neutral
+        # profile: the 10 m anemometer's daily cycle), so their losses are biased
+        notes.append(
+            f"{' and '.join(night)} curtailment on a neutral profile (hub wind peaks by day, as at "
+            '10 m): set [wind] stability = "pasquill-turner" for the night maximum aloft'
+        )
     if bool(getattr(meta, "partial", False)):
         notes.append(
             "weather covers part of a year: energies scaled to a year "
@@ -325,7 +173,7 @@ def _heap_shape(h: Any, t: Any, cfg: WindConfig) -> tuple[float, float, list[str
     return H, L, notes
 
 
-def _add_heap(h: Any, t: Any, cfg: WindConfig, spec_new: TurbineSpec, cols: _Columns) -> dict:
+def _add_heap(h: Any, t: Any, cfg: WindConfig, spec_new: TurbineSpec, cols: Columns) -> dict:
     """Site a heap's new turbines, model its existing ones; return the heap's set-up."""
     hid = str(h.id)
     H, L, notes = _heap_shape(h, t, cfg)
@@ -393,10 +241,11 @@ def simulate_wind(
     dirs, dir_note = wind_directions(wx)
     common = _run_notes(wx, meta, cfg, atlas_run, dir_note)
 
-    cols = _Columns(cfg)
+    cols = Columns(cfg)
     setups = {str(h.id): _add_heap(h, terrains.get(str(h.id)), cfg, spec_new, cols) for h in heaps}
     tot = _totals(wx, meta)
-    calib = _calibration(heaps, setups, wx, cfg, atlas, dirs, tot)
+    geometry: dict = {}  # wake geometries of the existing turbines, shared with the calibration
+    calib = calibration_fit(heaps, setups, wx, cfg, atlas, dirs, tot, geometry)
     f_new = calib["factor"] if calib["applied"] else 1.0
     scale = {(hid, "new"): atlas[hid] * f_new for hid in setups}
     scale |= {(hid, "old"): atlas[hid] for hid in setups}
@@ -405,7 +254,7 @@ def simulate_wind(
     rows, monthly, monthly_old = {}, {}, {}
     # heaps in blocks of turbine columns: the (time x turbine) arrays of one block only are alive
     for hids, block in cols.chunks(CHUNK_COLUMNS):
-        power = _columns_power(block, wx, cfg, scale, dirs)
+        power = columns_power(block, wx, cfg, scale, dirs, geometry)
         for hid in hids:
             r = setups[hid]
             old = power[(hid, "old")] if r["spec_old"] is not None else None
@@ -424,29 +273,6 @@ def simulate_wind(
     res.per_heap["wind_atlas_m_s"] = [atlas_m_s[i] for i in res.per_heap.index]
     res.calibration = calib
     return res
-
-
-def _calibration(
-    heaps: list, setups: dict, wx: WindInputs, cfg: WindConfig, atlas: dict, dirs, tot: Totals
-) -> dict:
-    """The hub-wind calibration against reported yields (:mod:`.calibration`), always computed."""
-    reported, flags, cal = {}, {}, _Columns(cfg)
-    for h in heaps:
-        hid, r = str(h.id), setups[str(h.id)]
-        ew = getattr(h, "existing_wind", None)
-        rep = getattr(ew, "reported_mwh_per_a", None)
-        if rep is None or r["spec_old"] is None:
-            continue
-        reported[hid] = float(rep)
-        flags[hid] = calibration_flags(ew, r["old_flag"], num(getattr(h, "height_rel_m", None)))
-        pos = existing_layout(r["n_exist"], r["spec_old"].rotor_diameter_m, cfg)
-        cal.add("old", hid, r["spec_old"], pos, r["H"], r["L"])
-
-    def energy(f: float) -> dict:
-        p = _columns_power(cal, wx, cfg, {(i, "old"): atlas[i] * f for i in reported}, dirs)
-        return {i: float(p[(i, "old")][0].sum()) * tot.to_mwh * tot.annual for i in reported}
-
-    return fit_calibration(energy, reported, flags, cfg.calibration)
 
 
 def turbine_energy(
@@ -481,8 +307,8 @@ def turbine_energy(
     _, _, atlas_run = atlas_factors(wx, replace(cfg, wind_atlas_path=""), [])
     t = cfg.atlas_mean_wind_speed_m_s
     atlas = t / atlas_run["mean_ref_m_s"] if t > 0 and atlas_run["mean_ref_m_s"] > 0 else 1.0
-    cols = _Columns(cfg)
+    cols = Columns(cfg)
     cols.add("new", "x", spec, np.zeros((1, 2)), float(height_rel_m), half_height_distance_m)
     (g,) = cols.groups.values()
-    net, _, _ = _group_power(g, wx, cfg, np.array([atlas]), np.zeros(len(wx.index)))
+    net, _, _ = group_power(g, wx, cfg, np.array([atlas]), np.zeros(len(wx.index)))
     return pd.Series(net[:, 0] * wx.dt_h / 1e3, index=wx.index, name="wind_energy_mwh")

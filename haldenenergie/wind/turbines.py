@@ -1,4 +1,4 @@
-"""Turbines of the wind stage: windpowerlib's library, user power curves, substitutes, checks.
+"""Turbines of the wind stage: windpowerlib's library, packaged and user power curves, checks.
 
 New turbines are a windpowerlib (oedb) type or a user power curve (``[wind] power_curve_csv``).
 Every curve is checked on loading (:mod:`~haldenenergie.wind.curve_check`): a user curve whose power
@@ -6,9 +6,8 @@ coefficient exceeds the Betz limit is refused; a library curve with a packaged d
 (``data/turbine_corrections.csv``, e.g. E-101/3050) is replaced by it with a warning and a note, and
 a library curve above the Betz limit without one is refused. Types windpowerlib lacks join the
 library from packaged data sheets (``data/turbine_datasheets.csv``, e.g. E-138 EP3/3500).
-Existing turbines from the registry are modelled as built; where their model is in neither a
-stated substitute (``data/turbine_substitutes.csv``) or the configured
-stand-in type is used and flagged. :func:`check_config` checks the names of a configuration
+Existing turbines are matched to a curve in :mod:`~haldenenergie.wind.existing` (substitutes and
+stand-ins, flagged). :func:`check_config` checks the names of a configuration
 before the stage runs (the config section itself reads no turbine files).
 """
 
@@ -28,8 +27,6 @@ import numpy as np
 import pandas as pd
 
 from ..errors import TurbineError
-from ..resources import data_path
-from ._values import num
 from .config import WindConfig
 from .curve_check import (
     BETZ_LIMIT,
@@ -46,8 +43,6 @@ LIST_TURBINES_HINT = (
     'list the types with: python -c "import windpowerlib; '
     'print(windpowerlib.data.get_turbine_types(print_out=False).to_string())"'
 )
-#: Packaged table of substitute types for existing turbines (with reasons and sources).
-SUBSTITUTES_FILE = "turbine_substitutes.csv"
 #: Packaged data-sheet power curves of types windpowerlib's library lacks (with sources).
 DATASHEETS_FILE = "turbine_datasheets.csv"
 
@@ -409,97 +404,3 @@ def new_turbine(cfg: WindConfig) -> TurbineSpec:
     if cfg.power_curve_csv:
         return read_power_curve(cfg.power_curve_csv, cfg.hub_height_m)
     return load_turbine(cfg.turbine_type, cfg.hub_height_m, origin="[wind] turbine_type")
-
-
-@functools.lru_cache(maxsize=1)
-def read_substitutes() -> pd.DataFrame:
-    """The packaged substitutes table ``data/turbine_substitutes.csv`` (with sources)."""
-    with data_path(SUBSTITUTES_FILE).open("r", encoding="utf-8") as fh:
-        return pd.read_csv(fh, comment="#", dtype={"match_regex": str, "substitute_type": str})
-
-
-def _substitute(model: str, hub: float) -> tuple[TurbineSpec, str] | None:
-    """The first substitute whose pattern matches the stated model, with its flag; or None."""
-    if not model:
-        return None
-    for row in read_substitutes().itertuples(index=False):
-        if re.search(str(row.match_regex), model, flags=re.IGNORECASE):
-            h = hub if np.isfinite(hub) else float(row.hub_height_m)
-            cap = num(row.rated_kw_cap)
-            flag = (
-                f"existing '{model}' modelled by substitute {row.substitute_type}"
-                + (f" capped at {cap:g} kW" if np.isfinite(cap) else "")
-                + ("" if np.isfinite(hub) else f", hub {h:g} m assumed")
-                + f" ({row.reason})"
-            )
-            if str(row.substitute_type) in turbine_types():
-                corr_note = library_curve(str(row.substitute_type))[5]
-                flag += f"; {corr_note}" if corr_note else ""
-            spec = load_turbine(
-                str(row.substitute_type),
-                h,
-                rated_kw_cap=cap if np.isfinite(cap) else None,
-                flag=flag,
-            )
-            return spec, flag
-    return None
-
-
-def _datasheet_match(model: str, hub: float, cfg: WindConfig) -> tuple[TurbineSpec, str] | None:
-    """The packaged data-sheet type whose ``model_regex`` matches the stated model, or None."""
-    if not model:
-        return None
-    sheets = read_datasheets().drop_duplicates("turbine_type")
-    for row in sheets.itertuples(index=False):
-        if re.search(str(row.model_regex), model, flags=re.IGNORECASE):
-            h = hub if np.isfinite(hub) else cfg.existing_unknown_hub_height_m
-            note = f"existing '{model}' modelled with the data-sheet curve {row.turbine_type}"
-            note += "" if np.isfinite(hub) else f", hub {h:g} m assumed"
-            return load_turbine(str(row.turbine_type), h), note
-    return None
-
-
-def existing_turbine(existing: Any, cfg: WindConfig) -> tuple[TurbineSpec | None, str]:
-    """Turbine that models a heap's existing turbines as built.
-
-    Order: the registry's windpowerlib type; a packaged data-sheet curve
-    (``data/turbine_datasheets.csv``) matched on the stated model; a substitute from
-    ``data/turbine_substitutes.csv`` matched on the stated model; the configured stand-in
-    ``existing_unknown_type``.
-
-    Parameters
-    ----------
-    existing : ``registry.ExistingWind`` (count, model, windpowerlib_type, rated_kw, hub_height_m,
-        ...).
-    cfg : wind configuration.
-
-    Returns
-    -------
-    (TurbineSpec or None, note) : None when the heap has none or they cannot be assessed.
-    """
-    count = int(getattr(existing, "count", 0) or 0)
-    if count <= 0:
-        return None, ""
-    model = getattr(existing, "model", None) or ""
-    wtype = getattr(existing, "windpowerlib_type", None) or ""
-    hub = num(getattr(existing, "hub_height_m", None))
-    if wtype and wtype in turbine_types():
-        h = hub if np.isfinite(hub) else cfg.existing_unknown_hub_height_m
-        notes = [] if np.isfinite(hub) else [f"existing hub height assumed {h:g} m"]
-        spec = load_turbine(wtype, h)
-        notes += [library_curve(wtype)[5]] if library_curve(wtype)[5] else []
-        return spec, "; ".join(notes)
-    sheet = _datasheet_match(model, hub, cfg)
-    if sheet is not None:
-        return sheet
-    sub = _substitute(model, hub)
-    if sub is not None:
-        return sub
-    if cfg.existing_unknown_type:
-        h = hub if np.isfinite(hub) else cfg.existing_unknown_hub_height_m
-        flag = (
-            f"existing model '{model or 'unknown'}' not in windpowerlib: assumed "
-            f"{cfg.existing_unknown_type} at {h:g} m hub height"
-        )
-        return load_turbine(cfg.existing_unknown_type, h, flag=flag), flag
-    return None, f"existing model '{model or 'unknown'}' not assessed (no windpowerlib type)"

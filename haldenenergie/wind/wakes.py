@@ -54,12 +54,40 @@ def jensen_wake_factors(
     -------
     numpy.ndarray : (T, n) factors in (0, 1].
     """
+    geometry = jensen_wake_geometry(
+        positions_m, rotor_diameter_m, wind_direction_deg, wake_decay_constant
+    )
+    return wake_factors_from_geometry(geometry, thrust_coef)
+
+
+def jensen_wake_geometry(
+    positions_m: ArrayLike,
+    rotor_diameter_m: float,
+    wind_direction_deg: ArrayLike,
+    wake_decay_constant: float = 0.075,
+) -> np.ndarray:
+    """The part of the Katić-combined Jensen deficit that does not depend on the wind speed.
+
+    The deficit of turbine j behind i is ``c(Ct) * G_ij`` with ``c = 1 - sqrt(1 - Ct)`` (one Ct
+    per time step) and ``G_ij = (r0 / (r0 + k x))**2 * overlap``, so the root sum of squares is
+    ``c * sqrt(sum_i G_ij**2)``: this function returns ``sqrt(sum_i G_ij**2)``, which depends
+    only on the layout and the wind direction (computed once for all wind speeds).
+
+    Parameters
+    ----------
+    positions_m, rotor_diameter_m, wind_direction_deg, wake_decay_constant : as for
+        :func:`jensen_wake_factors`.
+
+    Returns
+    -------
+    numpy.ndarray : (T, n) geometric deficit ``sqrt(sum_i G_ij**2)`` [-] (zeros for n < 2).
+    """
     pos = np.asarray(positions_m, float).reshape(-1, 2)
     n = len(pos)
     th = np.deg2rad(np.asarray(wind_direction_deg, float))
     T = th.shape[0]
     if n < 2:
-        return np.ones((T, n))
+        return np.zeros((T, n))
     # flow (towards) unit vector for wind FROM theta: -(sin, cos)
     fx, fy = -np.sin(th)[:, None, None], -np.cos(th)[:, None, None]
     dx = pos[None, None, :, 0] - pos[None, :, None, 0]  # [., i(up), j(down)]
@@ -70,8 +98,15 @@ def jensen_wake_factors(
     k = wake_decay_constant
     xpos = np.where(x > 0, x, 0.0)
     frac = _overlap_fraction(lat, r0 + k * xpos, r0)
-    ct = np.clip(np.asarray(thrust_coef, float), 0.0, 0.999)[:, None, None]
-    deficit = (1 - np.sqrt(1 - ct)) * (r0 / (r0 + k * xpos)) ** 2 * frac
-    deficit = np.where(x > 1e-6, deficit, 0.0)
-    total = np.sqrt((deficit**2).sum(axis=1))  # over upstream i
-    return np.clip(1.0 - total, 0.0, 1.0)
+    g = np.where(x > 1e-6, (r0 / (r0 + k * xpos)) ** 2 * frac, 0.0)
+    return np.sqrt((g**2).sum(axis=1))  # over upstream i
+
+
+def wake_factors_from_geometry(geometry: np.ndarray, thrust_coef: ArrayLike) -> np.ndarray:
+    """Wind speed factors (T, n) [-] from :func:`jensen_wake_geometry` and Ct (T,) [-].
+
+    Ct is clipped to [0, 0.999] (the momentum-theory deficit ``1 - sqrt(1 - Ct)`` needs Ct < 1).
+    """
+    ct = np.clip(np.asarray(thrust_coef, float), 0.0, 0.999)
+    c = np.reshape(1.0 - np.sqrt(1.0 - ct), (-1, 1))
+    return np.clip(1.0 - c * geometry, 0.0, 1.0)

@@ -121,3 +121,136 @@ def test_leave_one_out_of_many_heaps_on_the_grid_matches_the_exact_one(monkeypat
     for rg, re_ in zip(grid["rows"], exact["rows"], strict=True):
         assert rg["loo_ratio"] == pytest.approx(re_["loo_ratio"], rel=1e-5)
     assert n_grid_calls < 50  # 25 grid points + one root find, not 9 root finds
+
+
+# --------------------------------------------------------------------------------------------------
+# the stage's fast energies (f-independent parts once, breakpoint table) against the plain chain
+# --------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def ruhr_calibration():
+    """The stage's calibration inputs on the packaged registry and synthetic year (no terrain)."""
+    from haldenenergie import weather
+    from haldenenergie.registry import read_registry
+    from haldenenergie.resources import default_registry_path
+    from haldenenergie.wind import WindConfig
+    from haldenenergie.wind import calibration_energy as wce
+    from haldenenergie.wind import columns as wc
+    from haldenenergie.wind import simulate as ws
+    from haldenenergie.wind.atlas import atlas_factors
+    from haldenenergie.wind.layout import existing_layout
+    from haldenenergie.wind.resource import wind_directions, wind_inputs
+    from haldenenergie.wind.turbines import new_turbine
+
+    cfg = WindConfig()
+    heaps = read_registry(default_registry_path())
+    data, meta = weather.read_weather(weather.default_weather_path())
+    wx = wind_inputs(data, meta)
+    atlas, _, _ = atlas_factors(wx, cfg, heaps)
+    dirs, _ = wind_directions(wx)
+    tot = ws._totals(wx, meta)
+    spec = new_turbine(cfg)
+    setups = {str(h.id): ws._add_heap(h, None, cfg, spec, wc.Columns(cfg)) for h in heaps}
+    reported, flags, cal = {}, {}, wc.Columns(cfg)
+    for h in heaps:
+        r, ew = setups[str(h.id)], h.existing_wind
+        if ew is None or ew.reported_mwh_per_a is None or r["spec_old"] is None:
+            continue
+        reported[str(h.id)] = float(ew.reported_mwh_per_a)
+        flags[str(h.id)] = calibration_flags(ew, r["old_flag"], h.height_rel_m)
+        pos = existing_layout(r["n_exist"], r["spec_old"].rotor_diameter_m, cfg)
+        cal.add("old", str(h.id), r["spec_old"], pos, r["H"], r["L"])
+
+    def chain(f):
+        """The run's own column power (``_columns_power``) for every heap at factor f."""
+        p = wc.columns_power(cal, wx, cfg, {(i, "old"): atlas[i] * f for i in reported}, dirs)
+        return {i: float(p[(i, "old")][0].sum()) * tot.to_mwh * tot.annual for i in reported}
+
+    fast = wce.ExistingEnergies(cal, wx, cfg, atlas, dirs, tot)
+    return SimpleNamespace(
+        fast=fast, chain=chain, reported=reported, flags=flags, heaps=heaps, data=data, meta=meta
+    )
+
+
+def test_fast_energies_equal_the_run_chain(ruhr_calibration):
+    """Table (single turbines) and direct path (Kohlenhuck's 4 turbines with Jensen wakes) give
+    the run's own column power to 1e-12 at factors across the bounds, endpoints included."""
+    rc = ruhr_calibration
+    ids = sorted(rc.reported)
+    assert rc.fast.heaps["kohlenhuck"]["table"] is None  # wakes: Ct depends on f
+    assert rc.fast.heaps["hoppenbruch"]["table"] is not None
+    for f in (0.5, 0.61, 0.8, 0.97, 1.0, 1.0238, 1.3, 1.77, 2.0):
+        fast, ref = rc.fast(f, ids), rc.chain(f)
+        for i in ids:
+            assert fast[i] == pytest.approx(ref[i], rel=1e-12), (i, f)
+            assert rc.fast.direct(i, f) == pytest.approx(ref[i], rel=1e-12), (i, f)
+
+
+def test_fit_with_fast_energies_equals_fit_on_the_run_chain(ruhr_calibration):
+    """The reported calibration (factor, ratios, leave-one-out) is the one of the plain chain,
+    which models every heap at every trial factor, to 1e-9 (the brief's tolerance)."""
+    rc = ruhr_calibration
+    fast = fit_calibration(rc.fast, rc.reported, rc.flags, "none")
+    plain = fit_calibration(rc.chain, rc.reported, rc.flags, "none")
+    assert fast["note"] == plain["note"] and fast["applied"] == plain["applied"]
+    assert fast["factor"] == pytest.approx(plain["factor"], rel=1e-9)
+    assert fast["loo_error_pct"] == pytest.approx(plain["loo_error_pct"], rel=1e-9)
+    for a, b in zip(fast["rows"], plain["rows"], strict=True):
+        for key in ("modelled_mwh_per_a", "ratio", "ratio_calibrated", "loo_ratio"):
+            assert a[key] == pytest.approx(b[key], rel=1e-9), (a["heap_id"], key)
+        assert a["flags"] == b["flags"] and a["used_in_fit"] == b["used_in_fit"]
+
+
+def test_stage_reports_the_fit_of_the_run_chain(ruhr_calibration):
+    """simulate_wind's manifest figures are those of the plain chain's fit (1e-9)."""
+    from haldenenergie.wind import WindConfig, simulate_wind
+
+    rc = ruhr_calibration
+    cal = simulate_wind(rc.heaps, {}, rc.data, rc.meta, WindConfig()).calibration
+    plain = fit_calibration(rc.chain, rc.reported, rc.flags, "none")
+    assert cal["factor"] == pytest.approx(plain["factor"], rel=1e-9)
+    for a, b in zip(cal["rows"], plain["rows"], strict=True):
+        assert a["loo_ratio"] == pytest.approx(b["loo_ratio"], rel=1e-9)
+
+
+def test_each_heap_is_modelled_only_where_the_fit_needs_it():
+    """Excluded heaps are asked at f = 1 and the fitted factor only; no (factor, heap) twice."""
+    from haldenenergie.wind.calibration import HeapEnergies
+
+    class Cubic(HeapEnergies):
+        def __init__(self):
+            self.asked = []
+
+        def __call__(self, f, ids):
+            self.asked += [(f, i) for i in ids]
+            return {i: 100.0 * f**3 for i in ids}
+
+    e = Cubic()
+    reported = {"a": 150.0, "b": 140.0, "c": 90.0}
+    out = fit_calibration(e, reported, {"c": ["hub assumed"]}, "none")
+    assert len(e.asked) == len(set(e.asked))
+    assert sorted(f for f, i in e.asked if i == "c") == sorted([1.0, round(out["factor"], 9)])
+    assert out["factor"] == pytest.approx(1.45 ** (1 / 3), rel=1e-6)
+
+
+def test_piecewise_table_against_the_curve_lookup():
+    """The breakpoint table of a heap's yield equals the hour-by-hour lookup (1e-12) at random
+    factors, on random winds and densities, with breaks sorted inside the bounds."""
+    import numpy as np
+
+    from haldenenergie.wind.calibration import FACTOR_BOUNDS
+    from haldenenergie.wind.calibration_energy import piecewise_yield as _piecewise_yield
+    from haldenenergie.wind.physics import curve_nodes, power_curve_lookup
+
+    rng = np.random.default_rng(3)
+    cw = np.array([0.0, 2.0, 3.0, 5.0, 7.0, 9.0, 11.0, 12.0, 13.0, 25.0])
+    cp = np.array([0.0, 0.0, 40.0, 300.0, 900.0, 1900.0, 2800.0, 3000.0, 3000.0, 3000.0])
+    nodes = curve_nodes(cw, cp)
+    v = np.concatenate([rng.weibull(2.0, 5000) * 8.0, [0.0, 14.0, 30.0]])
+    ln_c = rng.normal(0.0, 0.05, len(v))
+    breaks, A, B = _piecewise_yield(v, ln_c, nodes)
+    assert np.all(np.diff(breaks) >= 0)
+    assert breaks[0] > FACTOR_BOUNDS[0] and breaks[-1] <= FACTOR_BOUNDS[1]
+    for f in np.concatenate([rng.uniform(*FACTOR_BOUNDS, 50), FACTOR_BOUNDS]):
+        k = np.searchsorted(breaks, f, side="right")
+        ref = float(power_curve_lookup(v * f, ln_c, nodes).sum())
+        assert A[k] + B[k] * f == pytest.approx(ref, rel=1e-12)

@@ -298,3 +298,47 @@ def test_results_independent_of_the_column_blocks(berlin, meta, monkeypatch):
         a.per_heap[num].to_numpy(float), b.per_heap[num].to_numpy(float), equal_nan=True
     )
     assert np.array_equal(a.monthly.to_numpy(float), b.monthly.to_numpy(float), equal_nan=True)
+
+
+def test_wake_geometry_shared_with_the_calibration_changes_nothing(berlin, meta, monkeypatch):
+    """The existing turbines' wake geometry computed for the calibration is reused by the run's
+    own pass: results equal bit for bit to a run that computes it again; the wake factors with Ct
+    factored out of the Katić root sum of squares equal the pairwise Jensen sum to 1e-14."""
+    from haldenenergie.wind import simulate as ws
+    from haldenenergie.wind.wakes import _overlap_fraction
+
+    heaps, terr = _heaps_terrains()
+    for h in heaps:  # reported yields on the heaps with existing turbines (h: 2 with wakes)
+        if h.existing_wind.count:
+            h.existing_wind.reported_mwh_per_a = 5000.0 * h.existing_wind.count
+    a = wind.simulate_wind(heaps, terr, berlin, meta(), WindConfig())
+    calibration = ws.calibration_fit
+    monkeypatch.setattr(ws, "calibration_fit", lambda *args: calibration(*args[:7]))
+    b = wind.simulate_wind(heaps, terr, berlin, meta(), WindConfig())
+    num = a.per_heap.select_dtypes("number").columns
+    assert np.array_equal(
+        a.per_heap[num].to_numpy(float), b.per_heap[num].to_numpy(float), equal_nan=True
+    )
+    assert a.calibration["factor"] == b.calibration["factor"]
+    assert a.per_heap.loc["h", "existing_wind_energy_mwh_per_a"] > 0
+    pos = np.array([[0.0, 0.0], [300.0, 300.0], [0.0, 500.0]])
+    dirs = np.linspace(0.0, 359.0, 720)
+    ct = np.linspace(0.1, 0.95, 720)
+    r0, k = 50.5, 0.075
+    ref = np.ones((len(dirs), 3))
+    for t, (d, c) in enumerate(zip(np.radians(dirs), ct, strict=True)):
+        flow = -np.array([np.sin(d), np.cos(d)])  # towards which the wind blows
+        for j in range(3):
+            sq = 0.0
+            for i in range(3):
+                rel = pos[j] - pos[i]
+                x = float(rel @ flow)  # j downstream of i
+                if x <= 1e-6:
+                    continue
+                lat = abs(rel[0] * flow[1] - rel[1] * flow[0])
+                frac = float(_overlap_fraction(lat, r0 + k * x, r0))
+                sq += ((1 - np.sqrt(1 - c)) * (r0 / (r0 + k * x)) ** 2 * frac) ** 2
+            ref[t, j] = min(1.0, max(0.0, 1.0 - np.sqrt(sq)))
+    ours = wind.jensen_wake_factors(pos, 2 * r0, dirs, ct, k)
+    assert ref.min() < 0.9  # some turbine in a wake
+    assert_allclose(ours, ref, rtol=1e-14, atol=1e-15)
