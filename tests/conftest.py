@@ -1,7 +1,16 @@
-"""Shared fixtures: paths to the project and to the read-only ../shared data."""
+"""Shared fixtures: paths to the project and to the read-only ../shared data.
+
+The suite runs in parallel (pytest-xdist, ``-n auto --dist loadfile`` in pyproject.toml): every
+test writes only below ``tmp_path``/``tmp_path_factory``, and an expensive result that tests of
+several files read is built once per session with :func:`build_once`.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -32,6 +41,72 @@ def weather_dir(shared_dir) -> Path:
 @pytest.fixture(scope="session")
 def dem_path(shared_dir) -> Path:
     return shared_dir / "data" / "dem" / "ruhr_west_srtm3_3as.tif"
+
+
+def pytest_addoption(parser, pluginmanager):
+    """Accept the ``-n``/``--dist`` of pyproject's ``addopts`` when pytest-xdist is off.
+
+    ``python -m pytest -p no:xdist`` (or a pytest without the plugin) would otherwise stop at
+    "unrecognized arguments: -n"; without xdist the options do nothing and the suite runs in
+    one process, as with ``-n 0``.
+    """
+    if pluginmanager.has_plugin("xdist"):
+        return
+    group = parser.getgroup("xdist", "distributed testing (pytest-xdist not active: ignored)")
+    # _addoption: pytest reserves lowercase short options for itself and its plugins; these
+    # stand in for pytest-xdist's own -n (same name and destination, pytest-xdist 3.x).
+    group._addoption("-n", "--numprocesses", dest="numprocesses", default=None)
+    group.addoption("--dist", dest="dist", default="no")
+
+
+@contextlib.contextmanager
+def _exclusive(lock_path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``lock_path`` (POSIX ``flock``; released if the holder dies)."""
+    import fcntl
+
+    with open(lock_path, "a+b") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _build_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Path:
+    """See :func:`build_once`."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None or os.name != "posix":
+        folder = tmp_path_factory.mktemp(name)  # one process (or no flock): nothing to share
+        build(folder)
+        return folder
+    # xdist's pattern for session data shared by the workers ("Making session-scoped fixtures
+    # execute only once", pytest-xdist docs): the workers' base temp folders share one parent,
+    # fresh for every pytest session.
+    root = tmp_path_factory.getbasetemp().parent
+    folder, done = root / f"shared-{name}", root / f"shared-{name}.done"
+    with _exclusive(root / f"shared-{name}.lock"):
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # left half-built by a failed build
+            folder.mkdir()
+            build(folder)
+            done.touch()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def build_once(tmp_path_factory):
+    """``build_once(name, build) -> folder``: ``build(folder)`` once per test session.
+
+    Under pytest-xdist the first worker that asks builds into a folder that all workers see
+    (the others wait on a file lock, then reuse it); in a single process it is a plain
+    ``tmp_path_factory.mktemp(name)``. ``build`` must write only into ``folder`` and put its
+    results at fixed names in it, and tests must treat the folder as read-only (copy it to
+    ``tmp_path`` to change it). ``name`` is unique per result.
+    """
+
+    def _once(name: str, build: Callable[[Path], None]) -> Path:
+        return _build_once(tmp_path_factory, name, build)
+
+    return _once
 
 
 @pytest.fixture(autouse=True)

@@ -23,37 +23,57 @@ RUN_TABLES = (
 BATCH_TABLES = ("summary.csv", "weather.csv", "failures.csv")
 
 
-@pytest.fixture(scope="session")
-def four_years(tmp_path_factory) -> list[Path]:
-    """Four synthetic years (seeds 1000..1003, years 2001..2004, as benchmarks/bench_batch.py)."""
+#: The four synthetic years of :func:`four_years`: (file name, seed, year), as
+#: benchmarks/bench_batch.py makes them.
+FOUR_YEARS = [(f"synthetic_{2001 + i}_seed{1000 + i}.csv", 1000 + i, 2001 + i) for i in range(4)]
+
+
+def _write_four_years(folder: Path) -> None:
     from haldenenergie.weather.synth import synthesize
 
-    d = tmp_path_factory.mktemp("four_years")
-    return [
-        synthesize(d / f"synthetic_{2001 + i}_seed{1000 + i}.csv", seed=1000 + i, year=2001 + i)
-        for i in range(4)
-    ]
+    for name, seed, year in FOUR_YEARS:
+        synthesize(folder / name, seed=seed, year=year)
 
 
 @pytest.fixture(scope="session")
-def two_heaps(tmp_path_factory, root_dir) -> Path:
+def four_years(build_once) -> list[Path]:
+    """Four synthetic years (seeds 1000..1003, years 2001..2004, as benchmarks/bench_batch.py).
+
+    Built once per session: all xdist workers read the same files, since the batch tables
+    (``weather.csv``, the manifests) record the weather paths and the cluster and shard tests
+    compare their batches with :func:`pool_batch`'s byte for byte.
+    """
+    d = build_once("four_years", _write_four_years)
+    return [d / name for name, _, _ in FOUR_YEARS]
+
+
+@pytest.fixture(scope="session")
+def two_heaps(build_once, root_dir) -> Path:
     """The project registry cut to two heaps (haniel, kohlenhuck): fast runs."""
-    gj = json.loads((root_dir / "heaps.geojson").read_text(encoding="utf-8"))
-    gj["features"] = [
-        f for f in gj["features"] if f["properties"]["id"] in ("haniel", "kohlenhuck")
-    ]
-    p = tmp_path_factory.mktemp("two_heaps") / "two.geojson"
-    p.write_text(json.dumps(gj), encoding="utf-8")
-    return p
+
+    def _write(folder: Path) -> None:
+        gj = json.loads((root_dir / "heaps.geojson").read_text(encoding="utf-8"))
+        gj["features"] = [
+            f for f in gj["features"] if f["properties"]["id"] in ("haniel", "kohlenhuck")
+        ]
+        (folder / "two.geojson").write_text(json.dumps(gj), encoding="utf-8")
+
+    return build_once("two_heaps", _write) / "two.geojson"
 
 
 @pytest.fixture(scope="session")
-def pool_batch(tmp_path_factory, four_years, two_heaps, invoke) -> Path:
-    """The reference: ``batch`` over the four years with the local process pool, ``--jobs 2``."""
-    out = tmp_path_factory.mktemp("pool") / "b"
-    r = invoke("batch", *four_years, "--heaps", two_heaps, "--out", out, "--jobs", "2")
-    assert r.exit_code == 0, r.output
-    return out
+def pool_batch(build_once, four_years, two_heaps, invoke) -> Path:
+    """The reference: ``batch`` over the four years with the local process pool, ``--jobs 2``.
+
+    Built once per session (test_cluster.py and test_shards.py may run on different xdist
+    workers); read-only.
+    """
+
+    def _write(folder: Path) -> None:
+        r = invoke("batch", *four_years, "--heaps", two_heaps, "--out", folder / "b", "--jobs", "2")
+        assert r.exit_code == 0, r.output
+
+    return build_once("pool_batch", _write) / "b"
 
 
 def _assert_same_batch(a: Path, b: Path, same_outcomes: bool = True) -> None:

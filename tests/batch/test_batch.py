@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -27,13 +28,28 @@ def four(weather_dir):
 
 
 @pytest.fixture(scope="module")
-def full_batch(tmp_path_factory, four, invoke):
+def small_registry(tmp_path_factory, root_dir):
+    """The registry cut to two heaps: the batch mechanics and statistics hold for any registry,
+    and a run of two heaps takes a fraction of the 46 heaps' time."""
+    gj = json.loads((root_dir / "heaps.geojson").read_text(encoding="utf-8"))
+    gj["features"] = [
+        f for f in gj["features"] if f["properties"]["id"] in ("haniel", "kohlenhuck")
+    ]
+    p = tmp_path_factory.mktemp("reg") / "small.geojson"
+    p.write_text(json.dumps(gj), encoding="utf-8")
+    return p
+
+
+@pytest.fixture(scope="module")
+def full_batch(tmp_path_factory, four, small_registry, invoke):
     out = tmp_path_factory.mktemp("batch") / "b"
     # a mix of TRY mean/extreme years and a station year: pooled only on request (issue 14); the
     # P90 formula is checked over these 4 years, so the minimum is lowered to 4
     r = invoke(
         "batch",
         *map(str, four),
+        "--heaps",
+        str(small_registry),
         "--out",
         str(out),
         "--jobs",
@@ -76,7 +92,7 @@ def test_four_folders_and_summary_mean_equals_mean_of_runs(full_batch):
 
 
 @pytest.mark.slow
-def test_corrupted_file_is_reported_and_others_complete(tmp_path, four, invoke):
+def test_corrupted_file_is_reported_and_others_complete(tmp_path, four, small_registry, invoke):
     bad = tmp_path / "broken_try.dat"
     text = four[0].read_text(encoding="latin-1").splitlines()
     bad.write_text("\n".join(text[: len(text) // 2]) + "\n", encoding="latin-1")  # half a year
@@ -86,6 +102,8 @@ def test_corrupted_file_is_reported_and_others_complete(tmp_path, four, invoke):
         str(four[0]),
         str(bad),
         str(four[3]),
+        "--heaps",
+        str(small_registry),
         "--out",
         str(out),
         "--jobs",
@@ -104,7 +122,7 @@ def test_corrupted_file_is_reported_and_others_complete(tmp_path, four, invoke):
 
 @pytest.mark.slow
 def test_killed_batch_resumes_and_gives_same_summary(
-    tmp_path, four, full_batch, monkeypatch, invoke
+    tmp_path, four, small_registry, full_batch, monkeypatch, invoke
 ):
     out = tmp_path / "b"
     real = batchrun._one
@@ -117,7 +135,7 @@ def test_killed_batch_resumes_and_gives_same_summary(
         return real(*args)
 
     monkeypatch.setattr(batchrun, "_one", dying)
-    pool = ["--pool-anyway", "--min-years", "4"]
+    pool = ["--heaps", str(small_registry), "--pool-anyway", "--min-years", "4"]
     r = invoke("batch", *four, "--out", out, "--jobs", "1", *pool, catch_exceptions=True)
     assert r.exit_code != 0
     assert len(list((out / "runs").iterdir())) == 2  # only complete folders survive
@@ -134,19 +152,27 @@ def test_killed_batch_resumes_and_gives_same_summary(
 
 
 @pytest.mark.slow
-def test_adding_a_file_computes_only_that_one(tmp_path, four, monkeypatch, invoke):
+def test_adding_a_file_computes_only_that_one(tmp_path, four, small_registry, monkeypatch, invoke):
     out = tmp_path / "b"
-    assert (
-        invoke("batch", str(four[0]), "--out", str(out), "-j", "1", catch_exceptions=True).exit_code
-        == 0
-    )
+    heaps = ["--heaps", str(small_registry)]
+    r = invoke("batch", str(four[0]), *heaps, "--out", str(out), "-j", "1", catch_exceptions=True)
+    assert r.exit_code == 0, r.output
     seen = []
     real = batchrun._one
     monkeypatch.setattr(batchrun, "_one", lambda *a: (seen.append(a[0].name), real(*a))[1])
     extra = tmp_path / "copy_of_wint.dat"
     shutil.copy(four[2], extra)
     r = invoke(
-        "batch", four[0], extra, "--out", out, "-j", "1", "--pool-anyway", catch_exceptions=True
+        "batch",
+        four[0],
+        extra,
+        *heaps,
+        "--out",
+        out,
+        "-j",
+        "1",
+        "--pool-anyway",
+        catch_exceptions=True,
     )
     assert r.exit_code == 0, r.output
     assert seen == ["copy_of_wint.dat"]
@@ -230,25 +256,10 @@ def test_summary_statistics_rank_stats_and_missing_values(tmp_path):
 # ------------------------------------------------------------------------------------------------
 # CLI behaviour on a small registry (fast)
 # ------------------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def small_registry(tmp_path_factory, root_dir):
-    import json
-
-    gj = json.loads((root_dir / "heaps.geojson").read_text(encoding="utf-8"))
-    gj["features"] = [
-        f for f in gj["features"] if f["properties"]["id"] in ("haniel", "kohlenhuck")
-    ]
-    p = tmp_path_factory.mktemp("reg") / "small.geojson"
-    p.write_text(json.dumps(gj), encoding="utf-8")
-    return p
-
-
 @pytest.mark.slow
 def test_quiet_in_pipes_and_reserved_layer_content_keys_the_runs(
     tmp_path, four, small_registry, monkeypatch, invoke
 ):
-    import json
-
     layer = tmp_path / "reserved.geojson"
     far = {
         "type": "FeatureCollection",
@@ -320,8 +331,6 @@ WPL_NO_TZ = (
 
 @pytest.mark.slow
 def test_batch_tz_reads_naive_file_and_keys_the_runs(tmp_path, small_registry, invoke):
-    import json
-
     out = tmp_path / "b"
     base = ["batch", str(WPL_NO_TZ), "--heaps", str(small_registry), "--allow-partial"]
     base += ["--out", str(out), "-j", "1"]

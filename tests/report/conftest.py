@@ -459,12 +459,25 @@ def external_refs():
 
 
 @pytest.fixture(scope="session")
-def default_run(tmp_path_factory, cli) -> Path:
+def default_run(build_once, cli) -> Path:
     """``haldenenergie run`` on the defaults (registry, synthetic weather year, parametric
-    terrain): the real sheets, with their long source lists and many PV surfaces."""
-    out = tmp_path_factory.mktemp("default") / "out"
-    cli("run", "--out", out)
-    return out
+    terrain): the real sheets, with their long source lists and many PV surfaces.
+
+    Built once per session for every xdist worker; read-only (copy it to change it). The run's
+    standard output is kept beside the folder, in ``stdout.txt`` (:func:`default_run_stdout`).
+    """
+
+    def _write(folder: Path) -> None:
+        r = cli("run", "--out", folder / "out")
+        (folder / "stdout.txt").write_text(r.stdout, encoding="utf-8")
+
+    return build_once("report_default_run", _write) / "out"
+
+
+@pytest.fixture(scope="session")
+def default_run_stdout(default_run) -> str:
+    """The standard output of :func:`default_run`'s ``haldenenergie run``."""
+    return (default_run.parent / "stdout.txt").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

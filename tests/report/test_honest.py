@@ -23,12 +23,10 @@ MISSING_DE = "Wald fehlt"
 
 
 @pytest.fixture(scope="module")
-def honest_run(tmp_path_factory, invoke):
-    """``haldenenergie run`` on the defaults: (folder, CLI stdout)."""
-    out = tmp_path_factory.mktemp("honest") / "out"
-    res = invoke("run", "--out", out)
-    assert res.exit_code == 0, res.output
-    return out, res.stdout
+def honest_run(default_run, default_run_stdout):
+    """``haldenenergie run`` on the defaults: (folder, CLI stdout); the folder is read-only
+    (the shared default run of tests/report/conftest.py)."""
+    return default_run, default_run_stdout
 
 
 def _xlsx_totals_text(path: Path) -> str:
@@ -42,7 +40,7 @@ def _xlsx_totals_text(path: Path) -> str:
 
 
 @pytest.mark.slow
-def test_default_run_is_labelled_everywhere(honest_run, cli, render):
+def test_default_run_is_labelled_everywhere(honest_run, tmp_path, cli, render):
     out, stdout = honest_run
     pv_lines = [ln for ln in stdout.splitlines() if ln.startswith(("PV potential", "suitable"))]
     assert len(pv_lines) == 2 and all(f"({EN_LABEL})" in ln for ln in pv_lines)
@@ -52,7 +50,7 @@ def test_default_run_is_labelled_everywhere(honest_run, cli, render):
         assert totals.loc[g, "pv_basis"] == EN_LABEL and totals.loc[g, "pv_basis_de"] == DE_LABEL
     assert totals.loc["facts_missing", "heaps"] > 0
     for lang, label, missing in (("de", DE_LABEL, MISSING_DE), ("en", EN_LABEL, MISSING_EN)):
-        xlsx = out / f"t_{lang}.xlsx"
+        xlsx = tmp_path / f"t_{lang}.xlsx"
         cli("export", out, "--format", "xlsx", "--lang", lang, "--out", xlsx)
         sheet = _xlsx_totals_text(xlsx)
         assert label in sheet and missing in sheet
@@ -60,8 +58,8 @@ def test_default_run_is_labelled_everywhere(honest_run, cli, render):
         first = html[: html.index('<section id="map"')]
         assert label in first and missing in first
         assert 'class="upper-bound"' in first and 'class="warn honest"' in first
-    # the wind key figure shows the potential not assessed beside the assessed 0
-    html = render(out, "en")
+    # the wind key figure of the English report (the loop's last) shows the potential not
+    # assessed beside the assessed 0
     assert "0.0 MW (+" in html and "MW not assessed)" in html
 
 
@@ -104,11 +102,11 @@ def test_forest_layer_on_every_heap_removes_the_label(honest_run, tmp_path, cli,
     cli("rank", out)
     totals = pd.read_csv(out / "totals.csv")
     assert totals["pv_basis"].isna().all() and totals["pv_basis_de"].isna().all()
+    html = {}
     for lang, label in (("de", DE_LABEL), ("en", EN_LABEL)):
-        html = render(out, lang)
-        assert label not in html and 'class="upper-bound"' not in html
-    html = render(out, "de")
-    assert "Wald genutzt (wald.gpkg; Schema atkis)" in html
+        html[lang] = render(out, lang)
+        assert label not in html[lang] and 'class="upper-bound"' not in html[lang]
+    assert "Wald genutzt (wald.gpkg; Schema atkis)" in html["de"]
 
 
 def test_wind_card_and_calibration_block():
