@@ -88,7 +88,7 @@ def cluster_executor(spec: str, jobs: int | None = None) -> Iterator[Executor]:
 
 
 def _local_cluster(distributed, jobs: int | None):
-    """A ``LocalCluster`` of ``jobs`` single-threaded worker processes, without dashboard.
+    """A ``LocalCluster`` of ``jobs`` single-threaded worker processes (HTTP server on a free port).
 
     Raises HaldenError if the workers do not start (e.g. a script that starts a batch on a
     local cluster without an ``if __name__ == "__main__":`` guard: Dask's worker processes are
@@ -100,7 +100,10 @@ def _local_cluster(distributed, jobs: int | None):
             n_workers=max(1, jobs or os.cpu_count() or 1),
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            # the scheduler's HTTP server (dashboard, /health) on a free port: with None it still
+            # binds the default :8787, and two batches at once clash (Dask docs, LocalCluster:
+            # "Use ':0' for a random port")
+            dashboard_address=":0",
             silence_logs=logging.ERROR,
         )
     except RuntimeError as exc:

@@ -360,6 +360,7 @@ def synthesize_cmd(out, seed, year, overwrite):
     Without --out, the checkout's weather/ file is written (the package's copy in
     haldenenergie/data/ is not touched).
     """
+    from .._io import check_can_write
     from ..weather.synth import DEFAULT_SEED, DEFAULT_YEAR, synthesize
 
     target = out if out is not None else checkout_default_weather()
@@ -368,6 +369,8 @@ def synthesize_cmd(out, seed, year, overwrite):
             "weather synthesize: no --out given and not in a source checkout (no weather/ folder "
             "next to the package); pass --out FILE.csv"
         )
+    # refuse an existing file before generating the year, and without touching its folder
+    check_can_write(target, overwrite, kind="file", claim=False)
     path = synthesize(
         target,
         seed=DEFAULT_SEED if seed is None else seed,
