@@ -11,7 +11,13 @@ from __future__ import annotations
 import numpy as np
 
 from ._values import num
-from .calibration import FACTOR_BOUNDS, HeapEnergies, calibration_flags, fit_calibration
+from .calibration import (
+    FACTOR_BOUNDS,
+    LOO_EXACT_MAX,
+    HeapEnergies,
+    calibration_flags,
+    fit_calibration,
+)
 from .columns import Columns, Group, hub_speed
 from .config import WindConfig
 from .layout import existing_layout
@@ -53,7 +59,11 @@ def calibration_fit(
         flags[hid] = calibration_flags(ew, r["old_flag"], num(getattr(h, "height_rel_m", None)))
         pos = existing_layout(r["n_exist"], r["spec_old"].rotor_diameter_m, cfg)
         cal.add("old", hid, r["spec_old"], pos, r["H"], r["L"])
-    energy = ExistingEnergies(cal, wx, cfg, atlas, dirs, tot)
+    # the table pays off when many heaps are fitted (leave-one-out on a grid of factors); for a
+    # few heaps a handful of direct evaluations is cheaper than tabulating every hour's nodes
+    energy = ExistingEnergies(
+        cal, wx, cfg, atlas, dirs, tot, tabulate=len(reported) > LOO_EXACT_MAX
+    )
     if geometry is not None:
         geometry.update(
             {(i, "old"): h["wake"] for i, h in energy.heaps.items() if h["wake"] is not None}
@@ -73,13 +83,21 @@ class ExistingEnergies(HeapEnergies):
     Without wakes between its turbines a heap's yield is piecewise linear in f (each hour's power
     is linear in the wind speed between two density-scaled curve nodes, and the speed is f times
     a fixed speed): its breakpoints in the factor bounds are tabulated once
-    (:func:`piecewise_yield`) and a trial factor costs one binary search. Heaps with wakes
+    (:func:`piecewise_yield`, when ``tabulate``: more heaps than the calibration's exact
+    leave-one-out handles) and a trial factor costs one binary search. Heaps with wakes
     (Ct, and so the wake, depends on f) cost one Ct, one wake product and one curve lookup per
     trial factor (:meth:`direct`).
     """
 
     def __init__(
-        self, cols: Columns, wx: WindInputs, cfg: WindConfig, atlas: dict, dirs, tot: Totals
+        self,
+        cols: Columns,
+        wx: WindInputs,
+        cfg: WindConfig,
+        atlas: dict,
+        dirs,
+        tot: Totals,
+        tabulate: bool = True,
     ):
         self.cfg, self.atlas, self.tot = cfg, atlas, tot
         self.heaps: dict[str, dict] = {}
@@ -109,7 +127,7 @@ class ExistingEnergies(HeapEnergies):
                     "nodes": nodes,
                     "table": None,
                 }
-                if n == 1 or cfg.wake_model == "none":
+                if tabulate and (n == 1 or cfg.wake_model == "none"):
                     h["table"] = piecewise_yield(h["v"] * atlas[hid], h["ln_c"], nodes)
                 self.heaps[hid] = h
 

@@ -32,11 +32,17 @@ def read_substitutes() -> pd.DataFrame:
         return pd.read_csv(fh, comment="#", dtype={"match_regex": str, "substitute_type": str})
 
 
+@functools.lru_cache(maxsize=1)
+def _substitute_rows() -> tuple:
+    """The rows of :func:`read_substitutes` (named tuples), built once."""
+    return tuple(read_substitutes().itertuples(index=False))
+
+
 def _substitute(model: str, hub: float) -> tuple[TurbineSpec, str] | None:
     """The first substitute whose pattern matches the stated model, with its flag; or None."""
     if not model:
         return None
-    for row in read_substitutes().itertuples(index=False):
+    for row in _substitute_rows():
         if re.search(str(row.match_regex), model, flags=re.IGNORECASE):
             h = hub if np.isfinite(hub) else float(row.hub_height_m)
             cap = num(row.rated_kw_cap)
