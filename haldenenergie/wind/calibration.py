@@ -17,7 +17,8 @@ input, not a bias to calibrate away).
 
 Heaps whose modelled turbines rest on assumptions are flagged: ``hub assumed`` (no hub height in
 the registry), ``type assumed`` (the stand-in type for an unknown model), ``height unknown`` (no
-relative heap height) are EXCLUDED from the fit and only predicted with it; ``type substitute``
+relative heap height) are EXCLUDED from the fit and only predicted with it (unless
+``[wind] calibration_fit_assumed``: then fitted too, still flagged); ``type substitute``
 (a stated model modelled by a documented substitute curve) stays in the fit, flagged.
 
 The leave-one-out check refits without each fitted heap and predicts it: ``loo_ratio``; excluded
@@ -137,7 +138,14 @@ def _empty(method: str, note: str) -> dict:
     }
 
 
-def fit_calibration(energy: EnergyFn, reported: dict, flags: dict, method: str = "none") -> dict:
+def fit_calibration(
+    energy: EnergyFn,
+    reported: dict,
+    flags: dict,
+    method: str = "none",
+    *,
+    include_assumed: bool = False,
+) -> dict:
     """Fit the hub-wind factor to reported yields and report the fit.
 
     Parameters
@@ -147,6 +155,8 @@ def fit_calibration(energy: EnergyFn, reported: dict, flags: dict, method: str =
     reported : heap id -> reported yield [MWh a-1] (heaps with existing turbines modelled).
     flags : heap id -> list of flags (:func:`calibration_flags`).
     method : ``[wind] calibration`` ('none' or 'existing-turbines').
+    include_assumed : ``[wind] calibration_fit_assumed``: fit the heaps with excluding flags too
+        (they stay flagged).
 
     Returns
     -------
@@ -160,8 +170,14 @@ def fit_calibration(energy: EnergyFn, reported: dict, flags: dict, method: str =
         )
     energy = _cached(energy)
     ids = sorted(reported)
-    used = [i for i in ids if not set(flags.get(i, [])) & set(EXCLUDING_FLAGS)]
-    note = ""
+    assumed = [i for i in ids if set(flags.get(i, [])) & set(EXCLUDING_FLAGS)]
+    used = ids if include_assumed else [i for i in ids if i not in assumed]
+    note = (
+        f"assumed turbine data fitted on request ([wind] calibration_fit_assumed), flagged: "
+        f"{', '.join(assumed)}; "
+        if include_assumed and assumed
+        else ""
+    )
     if not used:
         used = ids
         note = "every heap with a reported yield has assumed turbine data: all used, flagged; "

@@ -68,7 +68,9 @@ def calibration_fit(
         geometry.update(
             {(i, "old"): h["wake"] for i, h in energy.heaps.items() if h["wake"] is not None}
         )
-    return fit_calibration(energy, reported, flags, cfg.calibration)
+    return fit_calibration(
+        energy, reported, flags, cfg.calibration, include_assumed=cfg.calibration_fit_assumed
+    )
 
 
 class ExistingEnergies(HeapEnergies):

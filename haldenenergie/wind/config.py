@@ -214,6 +214,14 @@ class WindConfig(LossParams):
         doc="'existing-turbines': apply the fitted factor to the NEW turbines' hub wind; 'none': "
         "the fit is still computed and reported (WindResult.calibration), not applied",
     )
+    calibration_fit_assumed: bool = param(
+        False,
+        source="issue 12 ('a heap whose registry lacks height or turbine details is flagged in "
+        "the fit, not silently used'): by default such heaps are only predicted; true fits them "
+        "too, each still flagged (e.g. after checking Kohlenhuck's type and hub against the MaStR)",
+        doc="include heaps whose turbine data are assumed (hub height, type) in the calibration "
+        "fit; they stay flagged in the manifest and the report",
+    )
     atlas_reference_height_m: float = param(
         135.0,
         unit="m",

@@ -51,6 +51,23 @@ def test_flagged_heaps_are_excluded_and_predicted():
     assert "excluded" in out["note"] and "c" in out["note"]
 
 
+def test_assumed_heaps_fitted_on_request_stay_flagged():
+    """calibration_fit_assumed: all three fitted; sum of E = sum of R with E = 100 f^3 each:
+    300 f^3 = 450 -> f = 1.5^(1/3); c keeps its flag and the note names it."""
+    energy = _cubic({"a": 100.0, "b": 100.0, "c": 100.0})
+    flags = {"c": ["hub assumed"]}
+    reported = {"a": 200.0, "b": 200.0, "c": 50.0}
+    out = fit_calibration(energy, reported, flags, "none", include_assumed=True)
+    assert out["factor"] == pytest.approx(1.5 ** (1 / 3), rel=1e-6)
+    rows = {r["heap_id"]: r for r in out["rows"]}
+    assert all(r["used_in_fit"] for r in rows.values()) and rows["c"]["flags"] == ["hub assumed"]
+    assert "calibration_fit_assumed" in out["note"] and "flagged: c" in out["note"]
+    assert "excluded" not in out["note"]
+    # c is now in sample: its leave-one-out ratio is the fit on a and b alone (f^3 = 2): 4.0
+    assert rows["c"]["loo_ratio"] == pytest.approx(4.0, rel=1e-5)
+    assert rows["c"]["ratio_calibrated"] == pytest.approx(1.5 * 100 / 50, rel=1e-6)
+
+
 def test_no_reported_yields_means_nothing_calibrated():
     out = fit_calibration(_cubic({}), {}, {}, "existing-turbines")
     assert out["factor"] == 1.0 and not out["applied"] and out["rows"] == []
@@ -98,6 +115,14 @@ def test_registry_calibration_with_try2015(root_dir, weather_dir):
     e0 = res.per_heap["existing_wind_energy_mwh_per_a"]
     e1 = applied.per_heap["existing_wind_energy_mwh_per_a"]
     assert e1.to_numpy() == pytest.approx(e0.to_numpy(), rel=1e-12)  # existing stay as modelled
+    # issue 12 acceptance, measured: with Kohlenhuck's assumed turbines fitted too (flagged), all
+    # three reported yields within 10 %; the leave-one-out error is stated, not bounded here
+    both = simulate_wind(heaps, {}, data, meta, WindConfig(calibration_fit_assumed=True))
+    rows = {r["heap_id"]: r for r in both.calibration["rows"]}
+    assert all(r["used_in_fit"] for r in rows.values())
+    assert rows["kohlenhuck"]["flags"][0] == "hub assumed"
+    assert all(abs(r["ratio_calibrated"] - 1) < 0.10 for r in rows.values()), rows
+    assert both.calibration["factor"] > cal["factor"]  # Kohlenhuck's low ratio pulls it up
 
 
 def test_leave_one_out_of_many_heaps_on_the_grid_matches_the_exact_one(monkeypatch):
