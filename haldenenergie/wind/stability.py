@@ -94,9 +94,10 @@ EXPONENTS_URBAN = (0.15, 0.15, 0.20, 0.25, 0.30, 0.30)
 #: classification as revised by Wieringa, WMO-No. 8 CIMO Guide, Annex 5.B); ISC3 itself decides
 #: rural/urban by land use (Auer 1978), which the wind stage does not have.
 URBAN_ROUGHNESS_M = 0.5
-#: Sun elevation at the interval middle above which an hour is "day" [deg] (the brief's "sun above
-#: the horizon"; geometric elevation, no refraction). Hours just after sunrise / before sunset
-#: have GHI < 175 W m-2 and are class D by the SRDT table, so the edge matters little.
+#: Sun elevation at the interval middle above which an hour is "day" [deg]: the sun above the
+#: horizon (geometric elevation, no refraction), the day/night split of Turner's scheme (day:
+#: insolation classes, night: cloud cover; Turner 1970 Table 1). Hours just after sunrise / before
+#: sunset have GHI < 175 W m-2 and are class D by the SRDT table, so the edge matters little.
 DAY_SUN_ELEVATION_DEG = 0.0
 
 

@@ -212,7 +212,7 @@ def test_fast_energies_equal_the_run_chain(ruhr_calibration):
 
 def test_fit_with_fast_energies_equals_fit_on_the_run_chain(ruhr_calibration):
     """The reported calibration (factor, ratios, leave-one-out) is the one of the plain chain,
-    which models every heap at every trial factor, to 1e-9 (the brief's tolerance)."""
+    which models every heap at every trial factor, to 1e-9 (the golden run's tolerance)."""
     rc = ruhr_calibration
     fast = fit_calibration(rc.fast, rc.reported, rc.flags, "none")
     plain = fit_calibration(rc.chain, rc.reported, rc.flags, "none")
