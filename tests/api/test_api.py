@@ -29,7 +29,7 @@ ENERGY_PAIRS = (
     ("wind_energy_kwh", "wind_energy_mwh_per_a"),
     ("existing_wind_energy_kwh", "existing_wind_energy_mwh_per_a"),
 )
-#: hourly sums vs annual figures: the brief's 1e-6 relative (the PV kernel runs once more on the
+#: hourly sums vs annual figures: 1e-6 relative (issue 15; the PV kernel runs once more on the
 #: same geometry; the wind series are the stage's own arrays).
 HOURLY_RTOL = 1e-6
 

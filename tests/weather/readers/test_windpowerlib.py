@@ -123,7 +123,7 @@ def test_tz_is_ignored_for_stamps_with_offset(weather_dir):
 @pytest.mark.parametrize(
     "variant",
     [
-        # the brief's three-row header: variable_name / unit / height (units windpowerlib's)
+        # a three-row header: variable_name / unit / height (units windpowerlib's)
         lambda ls: [ls[0], "unit,Pa,K,m/s,m,K,m/s", *ls[1:]],
         # unit row after the height row
         lambda ls: [*ls[:2], "unit,Pa,K,m/s,m,K,m/s", *ls[2:]],
