@@ -25,6 +25,7 @@ from .physics import (
     air_density,
     curve_nodes,
     density_log_ratio,
+    node_speed_table,
     power_curve_lookup,
     thrust_coefficient,
 )
@@ -173,8 +174,11 @@ class ExistingEnergies(HeapEnergies):
             veff = reduce_wind_speed(
                 np.repeat(v[:, None], n, axis=1), wind_efficiency_curve_name=cfg.wake_model
             )
-        else:
-            veff = v[:, None]  # no wakes: the n turbines are identical
+        else:  # no wakes: the n turbines are identical; node speeds once per heap
+            if h.get("speeds") is None:
+                h["speeds"] = node_speed_table(h["ln_c"], h["nodes"])
+            p = power_curve_lookup(v, h["ln_c"], h["nodes"], node_speeds=h["speeds"])
+            return self._to_mwh_per_a(float(p.sum()), n)
         p = power_curve_lookup(veff, h["ln_c"][:, None], h["nodes"])
         return self._to_mwh_per_a(float(p.sum()), n // veff.shape[1])
 

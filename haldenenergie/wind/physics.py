@@ -147,7 +147,10 @@ def density_log_ratio(density: ArrayLike) -> np.ndarray:
 
 
 def power_curve_lookup(
-    wind_speed: ArrayLike, ln_c: ArrayLike, nodes: tuple[np.ndarray, np.ndarray, np.ndarray]
+    wind_speed: ArrayLike,
+    ln_c: ArrayLike,
+    nodes: tuple[np.ndarray, np.ndarray, np.ndarray],
+    node_speeds: np.ndarray | None = None,
 ) -> np.ndarray:
     """Power from the density-corrected curve with precomputed inputs (any array shape).
 
@@ -159,6 +162,9 @@ def power_curve_lookup(
     wind_speed : wind speed at hub height [m s-1].
     ln_c : :func:`density_log_ratio` of the air density, broadcastable to ``wind_speed``.
     nodes : :func:`curve_nodes` of the power curve.
+    node_speeds : optional (T, n) :func:`node_speed_table` of ``ln_c`` (T,) for a 1-D
+        ``wind_speed`` (T,): evaluating many speeds at one density field then costs no ``exp``
+        per call (same values, bit for bit).
 
     Returns
     -------
@@ -166,7 +172,13 @@ def power_curve_lookup(
     """
     v = np.asarray(wind_speed, dtype=float)
     cw, cp, expo = nodes
-    return _corrected_lookup(v, np.broadcast_to(ln_c, v.shape), cw, cp, expo)
+    return _corrected_lookup(v, np.broadcast_to(ln_c, v.shape), cw, cp, expo, node_speeds)
+
+
+def node_speed_table(ln_c: ArrayLike, nodes: tuple[np.ndarray, np.ndarray, np.ndarray]):
+    """(T, n) density-scaled speed of every curve node at every step [m s-1] (``ln_c`` (T,))."""
+    cw, _, expo = nodes
+    return cw[None, :] * np.exp(expo[None, :] * np.asarray(ln_c, dtype=float)[:, None])
 
 
 def _node_speed(cw: np.ndarray, expo: np.ndarray, k: np.ndarray, ln_c: np.ndarray) -> np.ndarray:
@@ -174,7 +186,7 @@ def _node_speed(cw: np.ndarray, expo: np.ndarray, k: np.ndarray, ln_c: np.ndarra
     return cw[k] * np.exp(expo[k] * ln_c)
 
 
-def _corrected_lookup(v, ln_c, cw, cp, expo) -> np.ndarray:
+def _corrected_lookup(v, ln_c, cw, cp, expo, table=None) -> np.ndarray:
     """Linear interpolation on the density-scaled curve, located by ``np.searchsorted``.
 
     The node speeds ``cw_j (1.225 / rho) ** p_j`` increase with j. Inside one exponent regime
@@ -188,25 +200,35 @@ def _corrected_lookup(v, ln_c, cw, cp, expo) -> np.ndarray:
     n = len(cw)
     v = np.ascontiguousarray(v, dtype=float).ravel()
     lc = np.ascontiguousarray(ln_c, dtype=float).ravel()
+    if table is None:
+
+        def node(kk, i=slice(None)):
+            return _node_speed(cw, expo, kk, lc[i])
+    else:
+        rows = np.arange(len(v))
+
+        def node(kk, i=slice(None)):
+            return table[rows[i], kk]
+
     p_v = np.interp(v, [7.5, 12.5], [1 / 3, 2 / 3])
     k = np.searchsorted(cw, v * np.exp(-p_v * lc), side="right")  # nodes at or below v
     np.clip(k, 1, n - 1, out=k)  # segment k-1 .. k
-    a = _node_speed(cw, expo, k - 1, lc)
-    b = _node_speed(cw, expo, k, lc)
+    a = node(k - 1)
+    b = node(k)
     for _ in range(n):  # fix-up near regime edges: move to the segment holding v
         move = ((a > v) & (k > 1)) | ((b < v) & (k < n - 1))
         if not move.any():
             break
         i = np.flatnonzero(move)
         k[i] += np.where(a[i] > v[i], -1, 1)
-        a[i] = _node_speed(cw, expo, k[i] - 1, lc[i])
-        b[i] = _node_speed(cw, expo, k[i], lc[i])
+        a[i] = node(k[i] - 1, i)
+        b[i] = node(k[i], i)
     # the later segment wins where v is on a node (as in the per-segment form)
     on_next = (b == v) & (k < n - 1)
     if on_next.any():
         i = np.flatnonzero(on_next)
         k[i] += 1
-        a[i], b[i] = b[i], _node_speed(cw, expo, k[i], lc[i])
+        a[i], b[i] = b[i], node(k[i], i)
     p0, p1 = cp[k - 1], cp[k]
     with np.errstate(invalid="ignore", divide="ignore"):
         val = np.where(p0 == p1, p0, p0 + (p1 - p0) * (v - a) / (b - a))
