@@ -209,16 +209,17 @@ class WindConfig(LossParams):
     calibration: str = param(
         "none",
         choices=CALIBRATION_METHODS,
-        source="issue 12: one hub-wind-speed factor solved (scipy brentq) so that the modelled "
-        "yields of the registry's existing turbines sum to their reported yields",
+        source="assumption: one hub-wind-speed factor solved (scipy brentq) so that the modelled "
+        "yields of the registry's existing turbines sum to their reported yields (a ratio-method "
+        "long-term correction of the wind speed scale)",
         doc="'existing-turbines': apply the fitted factor to the NEW turbines' hub wind; 'none': "
         "the fit is still computed and reported (WindResult.calibration), not applied",
     )
     calibration_fit_assumed: bool = param(
         False,
-        source="issue 12 ('a heap whose registry lacks height or turbine details is flagged in "
-        "the fit, not silently used'): by default such heaps are only predicted; true fits them "
-        "too, each still flagged (e.g. after checking Kohlenhuck's type and hub against the MaStR)",
+        source="assumption: a heap whose hub height or type is assumed would tune the region's "
+        "wind to a guess, so by default it is only predicted, flagged; true fits it too, still "
+        "flagged (e.g. after checking Kohlenhuck's type and hub height in the MaStR)",
         doc="include heaps whose turbine data are assumed (hub height, type) in the calibration "
         "fit; they stay flagged in the manifest and the report",
     )
