@@ -31,20 +31,32 @@ _PATH_DOC = (
 class LayersConfig:
     """Constraint layers and the thresholds that turn them into exclusions."""
 
-    forest: str = param("", source="issue 11: constraint layers as inputs", doc=_PATH_DOC)
-    residential: str = param("", source="issue 11: constraint layers as inputs", doc=_PATH_DOC)
-    protected: str = param("", source="issue 11: constraint layers as inputs", doc=_PATH_DOC)
-    landmark: str = param("", source="issue 11: constraint layers as inputs", doc=_PATH_DOC)
-    heap_outline: str = param("", source="issue 11: constraint layers as inputs", doc=_PATH_DOC)
-    open_land: str = param("", source="issue 11: constraint layers as inputs", doc=_PATH_DOC)
+    forest: str = param(
+        "", source="input path: a constraint layer is the user's data (none shipped)", doc=_PATH_DOC
+    )
+    residential: str = param(
+        "", source="input path: a constraint layer is the user's data (none shipped)", doc=_PATH_DOC
+    )
+    protected: str = param(
+        "", source="input path: a constraint layer is the user's data (none shipped)", doc=_PATH_DOC
+    )
+    landmark: str = param(
+        "", source="input path: a constraint layer is the user's data (none shipped)", doc=_PATH_DOC
+    )
+    heap_outline: str = param(
+        "", source="input path: a constraint layer is the user's data (none shipped)", doc=_PATH_DOC
+    )
+    open_land: str = param(
+        "", source="input path: a constraint layer is the user's data (none shipped)", doc=_PATH_DOC
+    )
     dir: str = param(
         "",
-        source="issue 11: 'haldenenergie layers fetch-osm' writes a folder of OSM files",
+        source="input path: the folder 'haldenenergie layers fetch-osm' writes",
         doc="folder written by 'layers fetch-osm' (its layers.json); '' = none (--layers DIR)",
     )
     schemas_path: str = param(
         "",
-        source="issue 11: the schema mappings ship as data (data/layer_schemas.toml) that a user "
+        source="input path: the schema mappings ship as data (data/layer_schemas.toml) that a user "
         "can extend",
         doc="TOML file whose schema tables extend or override the shipped layer_schemas.toml "
         "(a kind's rule list replaces the shipped one); '' = none",

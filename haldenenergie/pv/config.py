@@ -152,7 +152,7 @@ class PVConfig:
         unit="deg",
         min=0.0,
         max=360.0,
-        source="issue 4 / RVR 2022: slope-following modules on E..S..W flanks only",
+        source="RVR 2022 (heap energy analysis): slope-following modules on E..S..W flanks only",
         doc="smallest aspect (clockwise from N) where modules follow the slope",
     )
     flank_azimuth_max_deg: float = param(
@@ -160,7 +160,7 @@ class PVConfig:
         unit="deg",
         min=0.0,
         max=360.0,
-        source="issue 4 / RVR 2022: slope-following modules on E..S..W flanks only",
+        source="RVR 2022 (heap energy analysis): slope-following modules on E..S..W flanks only",
         doc="largest aspect where modules follow the slope",
     )
     rack_gcr_min: float = param(
@@ -215,13 +215,14 @@ class PVConfig:
     )
     row_shading: bool = param(
         True,
-        source="issue 4: row self-shading on slopes; pvlib.shading.shaded_fraction1d "
+        source="row self-shading on slopes: pvlib.shading.shaded_fraction1d "
         "(Anderson & Jensen 2024) + 2-D sky view factor (Marion et al. 2017)",
         doc="model row-to-row shading of racks (beam and sky diffuse)",
     )
     terrain_horizon: bool = param(
         True,
-        source="issue 4: terrain horizon from HeapTerrain.surfaces.horizon_deg",
+        source="modelling choice: the terrain horizon of each surface "
+        "(HeapTerrain.surfaces.horizon_deg, from the DEM or the parametric heap)",
         doc="block beam below the terrain horizon and reduce sky diffuse by its sky-view factor",
     )
     # --- temperature --------------------------------------------------------------------------

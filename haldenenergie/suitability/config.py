@@ -44,7 +44,7 @@ class SuitabilityConfig:
     residential_areas_path: str = param(
         "",
         unit="-",
-        source="issue #5: the distance comes from the registry or from a user-supplied "
+        source="planning input: the distance comes from the registry or from a user-supplied "
         "residential layer (e.g. ALKIS/Basis-DLM residential land use of NRW, or OSM "
         "landuse=residential)",
         doc="Residential areas (Polygon/MultiPolygon): GeoJSON in WGS84 (RFC 7946), or a "
@@ -60,7 +60,7 @@ class SuitabilityConfig:
         unit="-",
         min=1,
         max=100,
-        source="issue #5: at least one new turbine must fit",
+        source="assumption: wind counts as suitable only if at least one new turbine fits",
         doc="Wind needs at least this many new turbines on the heap.",
     )
     min_pv_usable_area_ha: float = param(
@@ -165,7 +165,8 @@ class SuitabilityConfig:
         unit="-",
         min=0.0,
         max=0.9,
-        source="issue #5: each weight ±25 %",
+        source="assumption: each weight ±25 % (weights a committee sets are rarely surer than a "
+        "quarter)",
         doc="Relative change of each weight for the rank-stability check.",
     )
     perturbation_mode: str = param(

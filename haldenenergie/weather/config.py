@@ -37,7 +37,8 @@ class WeatherConfig:
     )
     allow_partial: bool = param(
         False,
-        source="issue 3: a series shorter than a year is an error unless explicitly allowed",
+        source="assumption: annual sums of a part of a year are scaled and biased by season, so a"
+        " series shorter than a year is an error unless explicitly allowed",
         doc="Accept series shorter than a year (meta.partial=True; annual sums are scaled by "
         "meta.annual_factor and flagged).",
     )
@@ -129,7 +130,7 @@ class WeatherConfig:
         unit="m s-1",
         min=20.0,
         max=120.0,
-        source="issue 3 (wind speed < 0 or > 60 m/s is out of range); hourly mean 10 m speeds in "
+        source="assumption: wind speed < 0 or > 60 m/s is out of range; hourly mean 10 m speeds in "
         "Germany stay far below it",
         doc="Wind speed above this (or below 0) is an error.",
     )
@@ -318,7 +319,8 @@ class WeatherConfig:
     )
     allow_distant_weather: bool = param(
         False,
-        source="issue 13: a distant station is refused unless explicitly allowed",
+        source="assumption: a station that far from the heaps does not describe their weather; "
+        "refused unless explicitly allowed",
         doc="Accept a weather station farther than max_station_distance_km from the heaps "
         "(then only a warning).",
     )

@@ -154,7 +154,8 @@ class WindConfig(LossParams):
     height_reference: str = param(
         "surroundings",
         choices=HEIGHT_REFERENCES,
-        source="issue 4: hub height above the surrounding terrain = hub height + relative height",
+        source="modelling choice: hub height above the surrounding terrain = hub height + "
+        "relative height (the lifted profile; Taylor & Lee 1984 for the speed-up)",
         doc="'surroundings': hub wind = max(profile at hub + heap height, profile at hub height x "
         "(1 + dS)); 'local': profile at hub height x (1 + dS) (Taylor & Lee's own definition)",
     )
