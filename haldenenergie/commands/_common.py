@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -155,6 +156,26 @@ tz_option = click.option(
     "written without one): UTC, a fixed offset (+01:00) or a zone name (Europe/Berlin). "
     "Never guessed: such a file is refused without it. Recorded in the manifest.",
 )
+
+
+def config_of_command() -> Any:
+    """:func:`get_config` with the overrides the current command was given (``run``, ``batch``).
+
+    Reads the command's parsed options (``click.get_current_context().params``): --config,
+    --residential, --reserved, --allow-partial, --allow-distant-weather, --layer, --layers and
+    --wind-atlas; an option the command does not have counts as not given.
+    """
+    p = click.get_current_context().params
+    return get_config(
+        p.get("config_path"),
+        p.get("residential"),
+        p.get("reserved"),
+        bool(p.get("allow_partial")),
+        bool(p.get("allow_distant")),
+        layers=p.get("layers"),
+        layers_dir=p.get("layers_dir"),
+        wind_atlas=p.get("wind_atlas"),
+    )
 
 
 def get_config(

@@ -18,9 +18,9 @@ from ..batch.limits import MIN_YEARS, P90_METHODS
 from ._common import (
     allow_distant_option,
     allow_partial_option,
+    config_of_command,
     config_option,
     dem_option,
-    get_config,
     layer_option,
     layers_dir_option,
     registry_option,
@@ -171,16 +171,7 @@ def batch(
     from ..batch import SummaryOptions, expand_weather_args, parse_shard, run_batch, shard_indices
     from ..batch.cluster import cluster_executor
 
-    cfg = get_config(
-        config_path,
-        residential,
-        reserved,
-        allow_partial,
-        allow_distant,
-        layers=layers,
-        layers_dir=layers_dir,
-        wind_atlas=wind_atlas,
-    )
+    cfg = config_of_command()
     shard = parse_shard(shard)
     n_files = len(shard_indices(len(expand_weather_args(weather)), shard))
     on_cluster = cluster_executor(cluster, jobs) if cluster else contextlib.nullcontext()

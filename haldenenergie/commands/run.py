@@ -11,9 +11,9 @@ import click
 from ._common import (
     allow_distant_option,
     allow_partial_option,
+    config_of_command,
     config_option,
     dem_option,
-    get_config,
     heap_option,
     layer_option,
     layers_dir_option,
@@ -107,16 +107,7 @@ def run(
     """
     from .. import pipeline
 
-    cfg = get_config(
-        config_path,
-        residential,
-        reserved,
-        allow_partial,
-        allow_distant,
-        layers=layers,
-        layers_dir=layers_dir,
-        wind_atlas=wind_atlas,
-    )
+    cfg = config_of_command()
     progress = show_progress(ctx)
     t0 = time.perf_counter()
 
