@@ -79,3 +79,57 @@ def essen(shared_dir):
     if not hasattr(weather, "read_weather"):
         pytest.skip("weather.read_weather not available yet")
     return weather.read_weather(shared_dir / "data" / "weather" / "TRY2015_essen_jahr.dat")
+
+
+# --- stand-ins of registry heaps and terrains for the wind stage ---------------------------------
+def _ew(count=0, model=None, wtype=None, hub=None):
+    return SimpleNamespace(
+        count=count,
+        model=model,
+        windpowerlib_type=wtype,
+        rated_kw=None,
+        hub_height_m=hub,
+        rotor_diameter_m=None,
+        since=None,
+    )
+
+
+def _heap(hid, H=50.0, ew=None):
+    return SimpleNamespace(id=hid, height_rel_m=H, existing_wind=ew or _ew())
+
+
+def _terrain(H=50.0, L=250.0, site_ha=5.0):
+    return SimpleNamespace(
+        relative_height_m=H,
+        half_height_distance_m=L,
+        turbine_site_area_ha=site_ha,
+        plateau_area_ha=site_ha,
+    )
+
+
+def _heaps_terrains():
+    """Nine heaps: six without turbines (one too small, one flat), g with the E-138 EP3 of
+    Mottbruch, h with two E-101/3050, i with three turbines of no stated model; their terrains."""
+    specs = [
+        ("a", 80, 200, 5),
+        ("b", 30, 150, 25),
+        ("c", 120, 300, 60),
+        ("d", 0, float("nan"), 1),
+        ("e", 50, 250, 0.01),
+        ("f", 60, 250, 40),
+    ]
+    heaps = [_heap(h, H) for h, H, _, _ in specs]
+    heaps.append(_heap("g", 81, _ew(1, "Enercon E-138 EP3", None, 131)))
+    heaps.append(_heap("h", 70, _ew(2, "Enercon E-101", "E-101/3050", 99)))
+    heaps.append(_heap("i", 50, _ew(3, "not stated")))
+    terr = {h: _terrain(H, L, s) for h, H, L, s in specs}
+    terr.update(g=_terrain(81, 256, 2), h=_terrain(70, 200, 0), i=_terrain(50, 300, 30))
+    return heaps, terr
+
+
+@pytest.fixture
+def standin():
+    """Stand-ins of the wind stage's inputs: ``standin.ew(count, model, wtype, hub)``,
+    ``standin.heap(id, H, ew)``, ``standin.terrain(H, L, site_ha)`` and
+    ``standin.heaps_terrains()`` (fresh objects on every call: tests may change them)."""
+    return SimpleNamespace(ew=_ew, heap=_heap, terrain=_terrain, heaps_terrains=_heaps_terrains)

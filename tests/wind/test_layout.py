@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 from haldenenergie import wind
 from haldenenergie.wind import WindConfig
-
-
-def _terrain(H=50.0, L=250.0, site_ha=5.0):
-    return SimpleNamespace(
-        relative_height_m=H,
-        half_height_distance_m=L,
-        turbine_site_area_ha=site_ha,
-        plateau_area_ha=site_ha,
-    )
 
 
 @pytest.mark.parametrize(
@@ -51,7 +41,7 @@ def test_siting_counts_on_rectangles(length, width, expected):
             assert abs(d @ ua) >= 500 - 1e-6 or abs(d @ uc) >= 300 - 1e-6
 
 
-def test_siting_rotation_and_small_sites():
+def test_siting_rotation_and_small_sites(standin):
     a = wind.site_layout(
         1000.0,
         600.0,
@@ -84,12 +74,12 @@ def test_siting_rotation_and_small_sites():
     assert len(c) == 8
     assert len(wind.site_layout(200.0, 200.0, 500.0, 300.0)) == 1  # small summit: one turbine
     cfg = WindConfig()
-    pos, notes = wind.new_turbine_layout(_terrain(site_ha=0.05), 141.0, cfg)
+    pos, notes = wind.new_turbine_layout(standin.terrain(site_ha=0.05), 141.0, cfg)
     assert len(pos) == 0 and "foundation" in notes[0]
-    pos, notes = wind.new_turbine_layout(_terrain(site_ha=0.0), 141.0, cfg)
+    pos, notes = wind.new_turbine_layout(standin.terrain(site_ha=0.0), 141.0, cfg)
     assert len(pos) == 0
     counts = [
-        len(wind.new_turbine_layout(_terrain(site_ha=a), 141.0, cfg)[0])
+        len(wind.new_turbine_layout(standin.terrain(site_ha=a), 141.0, cfg)[0])
         for a in (0.5, 5, 20, 60, 150)
     ]
     assert counts == sorted(counts) and counts[0] == 1 and 1 <= counts[-1] <= 8

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import random
-from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -13,22 +12,6 @@ from numpy.testing import assert_allclose
 
 from haldenenergie import wind
 from haldenenergie.wind import WindConfig
-
-
-def _ew(count=0, model=None, wtype=None, hub=None):
-    return SimpleNamespace(
-        count=count,
-        model=model,
-        windpowerlib_type=wtype,
-        rated_kw=None,
-        hub_height_m=hub,
-        rotor_diameter_m=None,
-        since=None,
-    )
-
-
-def _heap(hid, H=50.0, ew=None):
-    return SimpleNamespace(id=hid, height_rel_m=H, existing_wind=ew or _ew())
 
 
 def _const_weather(ws, height=135.0, temp_k=288.15, p_pa=101325.0):
@@ -43,33 +26,6 @@ def _const_weather(ws, height=135.0, temp_k=288.15, p_pa=101325.0):
         index=idx,
         columns=cols,
     )
-
-
-def _terrain(H=50.0, L=250.0, site_ha=5.0):
-    return SimpleNamespace(
-        relative_height_m=H,
-        half_height_distance_m=L,
-        turbine_site_area_ha=site_ha,
-        plateau_area_ha=site_ha,
-    )
-
-
-def _heaps_terrains():
-    specs = [
-        ("a", 80, 200, 5),
-        ("b", 30, 150, 25),
-        ("c", 120, 300, 60),
-        ("d", 0, np.nan, 1),
-        ("e", 50, 250, 0.01),
-        ("f", 60, 250, 40),
-    ]
-    heaps = [_heap(h, H) for h, H, _, _ in specs]
-    heaps.append(_heap("g", 81, _ew(1, "Enercon E-138 EP3", None, 131)))
-    heaps.append(_heap("h", 70, _ew(2, "Enercon E-101", "E-101/3050", 99)))
-    heaps.append(_heap("i", 50, _ew(3, "not stated")))
-    terr = {h: _terrain(H, L, s) for h, H, L, s in specs}
-    terr.update(g=_terrain(81, 256, 2), h=_terrain(70, 200, 0), i=_terrain(50, 300, 30))
-    return heaps, terr
 
 
 @pytest.mark.parametrize("H", [0.0, 60.0])
@@ -136,8 +92,8 @@ def test_speedup_and_losses_enter_energy_as_stated(meta, plain):
     assert len(frame) == 24
 
 
-def test_capacity_factor_bounds_and_monthly_sums(berlin, meta):
-    heaps, terr = _heaps_terrains()
+def test_capacity_factor_bounds_and_monthly_sums(standin, berlin, meta):
+    heaps, terr = standin.heaps_terrains()
     res = wind.simulate_wind(heaps, terr, berlin, meta(), WindConfig())
     ph = res.per_heap
     assert list(ph.columns[:11]) == list(wind.PER_HEAP_COLUMNS[:11])
@@ -164,8 +120,8 @@ def test_capacity_factor_bounds_and_monthly_sums(berlin, meta):
     assert (wl[n <= 1] == 0).all() and wl.between(0, 0.25).all()
 
 
-def test_existing_turbines_as_built_and_flagged(berlin, meta):
-    heaps, terr = _heaps_terrains()
+def test_existing_turbines_as_built_and_flagged(standin, berlin, meta):
+    heaps, terr = standin.heaps_terrains()
     ph = wind.simulate_wind(heaps, terr, berlin, meta(), WindConfig()).per_heap
     assert ph.loc["g", "existing_wind_turbines"] == 1
     assert ph.loc["g", "existing_wind_turbine_type"] == "E-138 EP3/3500"  # packaged data sheet
@@ -184,8 +140,8 @@ def test_existing_turbines_as_built_and_flagged(berlin, meta):
     assert "not assessed" in ph2.loc["i", "wind_notes"]
 
 
-def test_results_independent_of_heap_order(berlin, meta):
-    heaps, terr = _heaps_terrains()
+def test_results_independent_of_heap_order(standin, berlin, meta):
+    heaps, terr = standin.heaps_terrains()
     a = wind.simulate_wind(heaps, terr, berlin, meta(), WindConfig())
     shuffled = heaps[:]
     random.Random(5).shuffle(shuffled)
@@ -216,7 +172,7 @@ def test_higher_hub_or_heap_never_lowers_energy(berlin, meta):
         assert np.all(np.diff(e_h) >= 0), (ref, e_h)
 
 
-def test_atlas_scaling_hits_target_mean(berlin, meta):
+def test_atlas_scaling_hits_target_mean(standin, berlin, meta):
     cfg = WindConfig(
         atlas_mean_wind_speed_m_s=6.25,
         atlas_reference_height_m=135.0,
@@ -224,7 +180,7 @@ def test_atlas_scaling_hits_target_mean(berlin, meta):
         speedup=False,
     )
     res = wind.simulate_wind(
-        [_heap("flat", 0.0)], {"flat": _terrain(0.0, np.nan, 5)}, berlin, meta(), cfg
+        [standin.heap("flat", 0.0)], {"flat": standin.terrain(0.0, np.nan, 5)}, berlin, meta(), cfg
     )
     ph = res.per_heap.loc["flat"]
     assert_allclose(ph["wind_mean_speed_hub_m_s"], 6.25, rtol=1e-9)
@@ -258,7 +214,7 @@ def test_air_density_correction_direction_and_size(meta, plain):
     assert_allclose(e_cold / e_warm, rho(cold) / rho(warm), rtol=0.03)
 
 
-def test_partial_series_months_not_scaled_from_one_hour(meta, plain):
+def test_partial_series_months_not_scaled_from_one_hour(standin, meta, plain):
     """A series from 31 Dec 23:00 UTC to 30 Jun (a MEZ half-year): annual x 8760/hours; Jan-May
     unscaled, June (719 of 720 h) x 720/719, the single December hour NOT scaled up to a month
     (NaN like Jul-Nov: unknown, not zero)."""
@@ -274,7 +230,7 @@ def test_partial_series_months_not_scaled_from_one_hour(meta, plain):
         columns=cols,
     )
     partial = meta(partial=True, annual_factor=8760 / n)
-    heaps, terr = [_heap("a", 0.0)], {"a": _terrain(0.0, np.nan, 1.0)}
+    heaps, terr = [standin.heap("a", 0.0)], {"a": standin.terrain(0.0, np.nan, 1.0)}
     res = wind.simulate_wind(heaps, terr, frame, partial, WindConfig(**plain))
     per_h = float(wind.turbine_energy(frame, meta(), WindConfig(**plain)).iloc[0])  # MWh/h
     m = res.monthly.loc["a"]
@@ -285,10 +241,10 @@ def test_partial_series_months_not_scaled_from_one_hour(meta, plain):
     assert "scaled to a year" in res.per_heap.loc["a", "wind_notes"]
 
 
-def test_results_independent_of_the_column_blocks(berlin, meta, monkeypatch):
+def test_results_independent_of_the_column_blocks(standin, berlin, meta, monkeypatch):
     from haldenenergie.wind import simulate as ws
 
-    heaps, terr = _heaps_terrains()
+    heaps, terr = standin.heaps_terrains()
     a = wind.simulate_wind(heaps, terr, berlin, meta(), WindConfig())
     monkeypatch.setattr(ws, "CHUNK_COLUMNS", 1)  # one heap per block
     b = wind.simulate_wind(heaps, terr, berlin, meta(), WindConfig())
@@ -300,14 +256,16 @@ def test_results_independent_of_the_column_blocks(berlin, meta, monkeypatch):
     assert np.array_equal(a.monthly.to_numpy(float), b.monthly.to_numpy(float), equal_nan=True)
 
 
-def test_wake_geometry_shared_with_the_calibration_changes_nothing(berlin, meta, monkeypatch):
+def test_wake_geometry_shared_with_the_calibration_changes_nothing(
+    standin, berlin, meta, monkeypatch
+):
     """The existing turbines' wake geometry computed for the calibration is reused by the run's
     own pass: results equal bit for bit to a run that computes it again; the wake factors with Ct
     factored out of the Katić root sum of squares equal the pairwise Jensen sum to 1e-14."""
     from haldenenergie.wind import simulate as ws
     from haldenenergie.wind.wakes import _overlap_fraction
 
-    heaps, terr = _heaps_terrains()
+    heaps, terr = standin.heaps_terrains()
     for h in heaps:  # reported yields on the heaps with existing turbines (h: 2 with wakes)
         if h.existing_wind.count:
             h.existing_wind.reported_mwh_per_a = 5000.0 * h.existing_wind.count
