@@ -75,3 +75,24 @@ def test_mastr_command_prints_and_writes_facts(cli, tmp_path):
     facts = list(csv.DictReader(out.open(encoding="utf-8")))
     assert facts[0]["heap_id"] == "hoppenbruch" and facts[0]["existing_wind_count"] == "2"
     assert facts[0]["existing_wind_hub_height_m"] == "99.0"
+
+
+def test_run_manifest_states_the_flat_ground_wind_of_an_airport_and_an_urban_file(
+    cli, tmp_path, weather_dir
+):
+    """Issue 12, part 3: with station metadata the Duesseldorf airport file (z0 0.03 m, blended to
+    the regional 0.3 m at 130 m) and TRY2015 Essen (grid cell, regional z0) give flat-ground
+    135 m means within 5 % (measured 5.96 vs 5.74 m/s); each run's manifest says what it got."""
+    import json
+
+    means = {}
+    for name in ("TRY2015_essen_jahr.dat", "dwd_duesseldorf_2024_15min.csv"):
+        out = tmp_path / name
+        cli("run", "--weather", weather_dir / name, "--heap", "hoheward", "--out", out)
+        res = json.loads((out / "manifest.json").read_text("utf-8"))["wind_resource"]
+        assert res["height_m"] == 135.0 and res["roughness_source"] == "blending"
+        assert res["atlas_source"] == "" and res["atlas_factor"] == 1.0
+        means[name] = res["flat_ground_mean_m_s"]
+    airport, urban = means["dwd_duesseldorf_2024_15min.csv"], means["TRY2015_essen_jahr.dat"]
+    assert 5.5 < urban < 7.0 and 5.5 < airport < 7.0  # the regional band of the run's warning
+    assert abs(airport / urban - 1) < 0.05
