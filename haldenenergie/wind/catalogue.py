@@ -8,14 +8,13 @@ the substitutes matched on the registry's models).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import numpy as np
 
 from .curve_check import check_curve, corrected_curve
-from .existing import read_substitutes
-from .turbines import _oedb_turbine, library_source, read_datasheets, turbine_types
+from .existing import stated_model_type
+from .turbines import _oedb_turbine, library_source, turbine_types
 
 #: Columns of :func:`catalogue_rows` (units in the names).
 CATALOGUE_COLUMNS = (
@@ -91,20 +90,14 @@ def used_types(cfg: Any, heaps: list | None = None) -> list[str]:
         out.append(cfg.turbine_type)
     if cfg.existing_unknown_type:
         out.append(cfg.existing_unknown_type)
-    sheets = read_datasheets().drop_duplicates("turbine_type")
-    matchers = [(r.model_regex, r.turbine_type) for r in sheets.itertuples(index=False)]
-    matchers += [(r.match_regex, r.substitute_type) for r in read_substitutes().itertuples()]
     for h in heaps or []:
         ew = getattr(h, "existing_wind", None)
         if ew is None or not ew.count:
             continue
         if ew.windpowerlib_type in known:
             out.append(ew.windpowerlib_type)
-            continue
-        for regex, wtype in matchers:
-            if ew.model and re.search(str(regex), ew.model, flags=re.IGNORECASE):
-                out.append(str(wtype))
-                break
+        elif stated := stated_model_type(ew.model or ""):
+            out.append(stated)
     return list(dict.fromkeys(t for t in out if t in known))
 
 

@@ -38,44 +38,34 @@ def _substitute_rows() -> tuple:
     return tuple(read_substitutes().itertuples(index=False))
 
 
-def _substitute(model: str, hub: float) -> tuple[TurbineSpec, str] | None:
-    """The first substitute whose pattern matches the stated model, with its flag; or None."""
-    if not model:
-        return None
-    for row in _substitute_rows():
-        if re.search(str(row.match_regex), model, flags=re.IGNORECASE):
-            h = hub if np.isfinite(hub) else float(row.hub_height_m)
-            cap = num(row.rated_kw_cap)
-            flag = (
-                f"existing '{model}' modelled by substitute {row.substitute_type}"
-                + (f" capped at {cap:g} kW" if np.isfinite(cap) else "")
-                + ("" if np.isfinite(hub) else f", hub {h:g} m assumed")
-                + f" ({row.reason})"
-            )
-            if str(row.substitute_type) in turbine_types():
-                corr_note = library_curve(str(row.substitute_type))[5]
-                flag += f"; {corr_note}" if corr_note else ""
-            spec = load_turbine(
-                str(row.substitute_type),
-                h,
-                rated_kw_cap=cap if np.isfinite(cap) else None,
-                flag=flag,
-            )
-            return spec, flag
-    return None
+def _substitute(model: str, hub: float, row: Any) -> tuple[TurbineSpec, str]:
+    """The substitute ``row`` (of :func:`read_substitutes`) for the stated model, with its flag."""
+    h = hub if np.isfinite(hub) else float(row.hub_height_m)
+    cap = num(row.rated_kw_cap)
+    flag = (
+        f"existing '{model}' modelled by substitute {row.substitute_type}"
+        + (f" capped at {cap:g} kW" if np.isfinite(cap) else "")
+        + ("" if np.isfinite(hub) else f", hub {h:g} m assumed")
+        + f" ({row.reason})"
+    )
+    if str(row.substitute_type) in turbine_types():
+        corr_note = library_curve(str(row.substitute_type))[5]
+        flag += f"; {corr_note}" if corr_note else ""
+    spec = load_turbine(
+        str(row.substitute_type),
+        h,
+        rated_kw_cap=cap if np.isfinite(cap) else None,
+        flag=flag,
+    )
+    return spec, flag
 
 
-def _datasheet_match(model: str, hub: float, cfg: WindConfig) -> tuple[TurbineSpec, str] | None:
-    """The packaged data-sheet type whose ``model_regex`` matches the stated model, or None."""
-    if not model:
-        return None
-    for regex, wtype in _datasheet_patterns():
-        if re.search(regex, model, flags=re.IGNORECASE):
-            h = hub if np.isfinite(hub) else cfg.existing_unknown_hub_height_m
-            note = f"existing '{model}' modelled with the data-sheet curve {wtype}"
-            note += "" if np.isfinite(hub) else f", hub {h:g} m assumed"
-            return load_turbine(wtype, h), note
-    return None
+def _datasheet(model: str, hub: float, cfg: WindConfig, wtype: str) -> tuple[TurbineSpec, str]:
+    """The packaged data-sheet type ``wtype`` for the stated model, with its note."""
+    h = hub if np.isfinite(hub) else cfg.existing_unknown_hub_height_m
+    note = f"existing '{model}' modelled with the data-sheet curve {wtype}"
+    note += "" if np.isfinite(hub) else f", hub {h:g} m assumed"
+    return load_turbine(wtype, h), note
 
 
 @functools.lru_cache(maxsize=1)
@@ -83,6 +73,29 @@ def _datasheet_patterns() -> tuple[tuple[str, str], ...]:
     """(model regex, type) of every packaged data sheet, in file order."""
     sheets = read_datasheets().drop_duplicates("turbine_type")
     return tuple((str(r.model_regex), str(r.turbine_type)) for r in sheets.itertuples(index=False))
+
+
+def _model_match(model: str) -> tuple[str, str, Any] | None:
+    """How a stated model is matched: (kind, library type, substitutes row or None), or None.
+
+    The first data sheet whose ``model_regex`` matches (kind "datasheet"), else the first
+    substitute whose ``match_regex`` does (kind "substitute"); None if neither or no model.
+    """
+    if not model:
+        return None
+    for regex, wtype in _datasheet_patterns():
+        if re.search(regex, model, flags=re.IGNORECASE):
+            return "datasheet", wtype, None
+    for row in _substitute_rows():
+        if re.search(str(row.match_regex), model, flags=re.IGNORECASE):
+            return "substitute", str(row.substitute_type), row
+    return None
+
+
+def stated_model_type(model: str) -> str | None:
+    """The library type a stated model is modelled with (:func:`existing_turbine`'s order)."""
+    match = _model_match(model)
+    return match[1] if match else None
 
 
 def existing_turbine(existing: Any, cfg: WindConfig) -> tuple[TurbineSpec | None, str]:
@@ -115,12 +128,12 @@ def existing_turbine(existing: Any, cfg: WindConfig) -> tuple[TurbineSpec | None
         spec = load_turbine(wtype, h)
         notes += [library_curve(wtype)[5]] if library_curve(wtype)[5] else []
         return spec, "; ".join(notes)
-    sheet = _datasheet_match(model, hub, cfg)
-    if sheet is not None:
-        return sheet
-    sub = _substitute(model, hub)
-    if sub is not None:
-        return sub
+    match = _model_match(model)
+    if match is not None:
+        kind, stated, row = match
+        if kind == "datasheet":
+            return _datasheet(model, hub, cfg, stated)
+        return _substitute(model, hub, row)
     if cfg.existing_unknown_type:
         h = hub if np.isfinite(hub) else cfg.existing_unknown_hub_height_m
         flag = (
