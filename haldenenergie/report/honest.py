@@ -22,7 +22,7 @@ import pandas as pd
 from ..results.provenance import provenance
 from ..suitability.basis import forest_considered, pv_basis_text
 from .fmt import esc, fmt_number, get, isnum
-from .text import lbl
+from .text import lbl, yes_no
 
 
 def _row(totals: pd.DataFrame | None, group: str) -> pd.Series | None:
@@ -178,14 +178,7 @@ def _calibration_cell(r: Mapping, key: str, decimals: int | None, lang: str) -> 
         return f"<td>{esc(r.get('heap_id'))}</td>"
     if key == "used_in_fit":
         used = r.get("used_in_fit")
-        text = (
-            ""
-            if used is None
-            else ("ja" if lang == "de" else "yes")
-            if used
-            else ("nein" if lang == "de" else "no")
-        )
-        return f"<td>{esc(text)}</td>"
+        return f"<td>{esc('' if used is None else yes_no(bool(used), lang))}</td>"
     if key == "calibration_flags":
         flags = r.get("flags") or []
         return f"<td>{esc(', '.join(_label_or(f'flag_{f}', lang, str(f)) for f in flags))}</td>"
@@ -246,11 +239,7 @@ def calibration_block(manifest: Mapping | None, lang: str) -> str:
     head = f'<h3 id="wind-calibration">{esc(lbl("wind_calibration", lang))}</h3>'
     if not isinstance(cal, Mapping) or not cal:
         return f'{head}<p class="note">{esc(lbl("wind_not_calibrated", lang))}</p>'
-    applied = (
-        ("ja" if lang == "de" else "yes")
-        if cal.get("applied")
-        else ("nein" if lang == "de" else "no")
-    )
+    applied = yes_no(bool(cal.get("applied")), lang)
     method = str(cal.get("method") or "–")
     bits = [
         f"{lbl('calibration_method', lang)}: "
