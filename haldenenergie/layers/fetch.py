@@ -29,7 +29,8 @@ from typing import Any
 from .. import _io
 from . import fetch_http
 from .fetch_http import FetchError, check_endpoint, fetch_query
-from .fetch_plan import Cluster, osm_tag_filters, overpass_query, plan_clusters
+from .fetch_plan import Cluster, overpass_query, plan_clusters
+from .fetch_query import osm_tag_filters
 
 #: Name of the folder's manifest.
 MANIFEST_FILE = "layers.json"
@@ -209,7 +210,7 @@ def fetch_osm_layers(
     default_area_ha : [ha] area of a point heap without ``area_ha`` (for its box).
     schemas_path : ``[layers] schemas_path`` (``''`` = none): the user schema file whose ``[osm]``
         rules extend / replace the shipped ones. The query asks for every tag those rules map
-        (:func:`.fetch_plan.osm_tag_filters`), the rules the reader applies to the folder.
+        (:func:`.fetch_query.osm_tag_filters`), the rules the reader applies to the folder.
     progress : called with each :class:`ClusterResult` as it is done.
     log : called with a line per retried attempt.
 

@@ -6,7 +6,8 @@ the Overpass API as WGS84 lon/lat boxes that contain them. Overpass QL syntax (s
 ``(._;>;)`` and ``out meta``): OpenStreetMap wiki, "Overpass API/Overpass QL",
 https://wiki.openstreetmap.org/wiki/Overpass_API/Overpass_QL, and the Overpass API user's manual,
 https://dev.overpass-api.de/overpass-doc/en/. The tag filters are derived from the ``[osm]``
-schema the reader applies (:func:`osm_tag_filters`), so the query and the reader cannot drift.
+schema the reader applies (:func:`.fetch_query.osm_tag_filters`), so the query and the reader
+cannot drift.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .fetch_query import ere_superset, osm_tag_filters  # noqa: F401 (re-exported)
+from .fetch_query import osm_tag_filters
 
 #: Margin [m] added to the largest buffer of the config for the default box size. Assumption:
 #: 100 m lift the 600 m rule (RVR heap energy analysis 2022) to the 700 m of the LANUV NRW wind

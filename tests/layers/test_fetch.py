@@ -151,7 +151,7 @@ def test_boxes_are_not_merged_beyond_the_side_limit():
 
 def test_query_of_each_cluster_is_the_schema_derived_one(heaps):
     """The tag filters are checked against the [osm] schema in test_fetch_query.py."""
-    from haldenenergie.layers.fetch_plan import osm_tag_filters
+    from haldenenergie.layers.fetch_query import osm_tag_filters
 
     clusters, _ = plan_clusters(heaps, 1000.0)
     q = overpass_query(clusters[0].bbox_wgs84, 180)

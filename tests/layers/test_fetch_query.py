@@ -28,7 +28,8 @@ from haldenenergie.layers import LayerError, LayersConfig, read_fetch_folder, re
 from haldenenergie.layers import fetch as F
 from haldenenergie.layers import fetch_http as H
 from haldenenergie.layers.config import KINDS
-from haldenenergie.layers.fetch_plan import ere_superset, osm_tag_filters, overpass_query
+from haldenenergie.layers.fetch_plan import overpass_query
+from haldenenergie.layers.fetch_query import ere_superset, osm_tag_filters
 from haldenenergie.layers.schemas import load_schemas
 from haldenenergie.registry import Heap
 
