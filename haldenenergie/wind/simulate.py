@@ -81,10 +81,16 @@ def _year_factors(wx: WindInputs, meta: Any) -> tuple[float, np.ndarray]:
     return annual, monthly
 
 
-def _plausibility_warning(wx: WindInputs, cfg: WindConfig) -> float:
-    """Warn when the flat-ground mean at 135 m leaves the regional band; return that mean."""
-    v, _ = profile_speed(wx, np.array([PLAUSIBLE_HEIGHT_M]), cfg)
-    mean = float(np.mean(v))
+def _plausibility_warning(wx: WindInputs, cfg: WindConfig, atlas_run: dict) -> None:
+    """Warn when the flat-ground mean at 135 m leaves the regional band.
+
+    The atlas stage has the same mean when its reference height is 135 m (``mean_ref_m_s``).
+    """
+    if atlas_run.get("height_m") == PLAUSIBLE_HEIGHT_M:
+        mean = float(atlas_run["mean_ref_m_s"])
+    else:
+        v, _ = profile_speed(wx, np.array([PLAUSIBLE_HEIGHT_M]), cfg)
+        mean = float(np.mean(v))
     lo, hi = PLAUSIBLE_MEAN_WIND_M_S
     if not lo <= mean <= hi:
         log.warning(
@@ -96,7 +102,6 @@ def _plausibility_warning(wx: WindInputs, cfg: WindConfig) -> float:
             lo,
             hi,
         )
-    return mean
 
 
 def _run_notes(
@@ -105,7 +110,7 @@ def _run_notes(
     """Notes that hold for every heap of the run (and the plausibility warning)."""
     _, rough_note = profile_speed(wx, np.array([cfg.hub_height_m]), cfg)
     if not atlas_run["source"]:
-        atlas_run["mean_135m_m_s"] = _plausibility_warning(wx, cfg)
+        _plausibility_warning(wx, cfg, atlas_run)
     notes = [n for n in (dir_note, rough_note, atlas_run["note"]) if n]
     night = [k for k in ("bat", "noise") if getattr(cfg, f"{k}_curtailment", False)]
     if night and getattr(cfg, "stability", "none") == "none":
