@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._text import first_and_more
+
 log = logging.getLogger("haldenenergie.pipeline")
 
 #: ``status`` of every heap when the weather file has no irradiance (e.g. windpowerlib CSV).
@@ -171,7 +173,7 @@ def _log_terrain_warnings(heaps, terrains: dict) -> None:
         for w in terrains[h.id].warnings:
             log.info("heap %s: %s", h.id, w)
     if warned:
-        shown = ", ".join(warned[:8]) + (f" and {len(warned) - 8} more" if len(warned) > 8 else "")
+        shown = first_and_more(warned, 8)
         log.info(
             "terrain: %d of %d heaps have warnings (%s); each is listed in manifest.json "
             "'warnings' and the 'assumptions' column of results.csv (and logged with -v)",

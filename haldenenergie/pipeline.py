@@ -255,6 +255,7 @@ def compute(
     """
     from . import pv, suitability, wind
     from .api.hourly import wind_series_during
+    from .wind.results import resource_record
 
     t0 = time.perf_counter()
     surf = surface_table(heaps, terrains)
@@ -294,30 +295,10 @@ def compute(
         terrains=dict(terrains),
         info={
             "wind_calibration": getattr(wind_res, "calibration", None) or {},
-            "wind_resource": _wind_resource(getattr(wind_res, "info", None) or {}, config.wind),
+            "wind_resource": resource_record(getattr(wind_res, "info", None) or {}, config.wind),
         }
         | ({"wind_series": wind_series} if keep_hourly else {}),
     )
-
-
-def _wind_resource(info: dict, wind_cfg) -> dict:
-    """The run's wind resource for the manifest (``wind_resource``).
-
-    The flat-ground mean of the series at the reference height before any atlas scaling [m s-1],
-    and what shaped the profile, so that two weather files (an airport and an urban station) can
-    be compared from their manifests.
-    """
-    if not info:
-        return {}
-    return {
-        "flat_ground_mean_m_s": info.get("mean_wind_speed_ref_m_s"),
-        "height_m": info.get("atlas_reference_height_m"),
-        "roughness_source": info.get("roughness_source"),
-        "regional_roughness_length_m": info.get("roughness_length_m"),
-        "stability": getattr(wind_cfg, "stability", "none"),
-        "atlas_source": info.get("atlas_source") or "",
-        "atlas_factor": info.get("atlas_factor"),
-    }
 
 
 def write_results(run: RunResult, out_dir, overwrite: bool = False) -> Path:

@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from .._text import first_and_more
 from ..errors import OutputError
 from .failures import write_error
 from .hashing import sha256_file
@@ -130,9 +131,7 @@ def _check_replaceable(p: Path, kind: str) -> None:
         )
     foreign = _foreign_entries(p)
     if foreign:
-        shown = ", ".join(foreign[:3]) + (
-            f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
-        )
+        shown = first_and_more(foreign, 3)
         raise OutputError(
             f"{p}: holds files haldenenergie did not write ({shown}); --overwrite would delete "
             "them; move them away or choose another --out"

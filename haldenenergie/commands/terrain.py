@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from .._text import first_and_more
 from ._common import (
     config_option,
     dem_option,
@@ -61,9 +62,7 @@ def heap_warning_summary(warnings: Iterable[tuple[str, str]]) -> list[str]:
     out = []
     for kind in order:
         ids = kinds[kind]
-        shown = ", ".join(ids[:SUMMARY_MAX_IDS])
-        if len(ids) > SUMMARY_MAX_IDS:
-            shown += f" and {len(ids) - SUMMARY_MAX_IDS} more"
+        shown = first_and_more(ids, SUMMARY_MAX_IDS)
         out.append(f"{kind}: {len(ids)} heap{'s' * (len(ids) != 1)} ({shown})")
     return out
 

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy import ndimage
 
+from .._text import first_and_more
 from ..errors import TerrainError
 from ..geo import wgs84_transformer
 from .analysis import analyse_grid
@@ -380,7 +381,7 @@ def terrain_for_heaps(
         # With -v; at the default verbosity the command line's summary by kind of warning says it
         # ("DEM not used, parametric instead: N heaps"); each heap's reason is in its warnings.
         ids = list(fell_back)
-        shown = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
+        shown = first_and_more(ids, 8)
         log.info(
             "%d of %d heaps not served by the DEM, parametric terrain instead (%s); "
             "each heap's reason is in its 'warnings' column (and logged with -v)",

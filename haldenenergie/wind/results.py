@@ -275,3 +275,23 @@ def build_result(
 def turbine_info(spec: TurbineSpec) -> dict[str, Any]:
     """A turbine's fields for :attr:`WindResult.info`, without its power curve."""
     return dataclasses.asdict(spec) | {"curve_wind_speed_m_s": None, "curve_power_kw": None}
+
+
+def resource_record(info: dict, wind_cfg: Any) -> dict:
+    """The run's wind resource for the manifest (``wind_resource``) from :attr:`WindResult.info`.
+
+    The flat-ground mean of the series at the reference height before any atlas scaling [m s-1],
+    and what shaped the profile, so that two weather files (an airport and an urban station) can
+    be compared from their manifests.
+    """
+    if not info:
+        return {}
+    return {
+        "flat_ground_mean_m_s": info.get("mean_wind_speed_ref_m_s"),
+        "height_m": info.get("atlas_reference_height_m"),
+        "roughness_source": info.get("roughness_source"),
+        "regional_roughness_length_m": info.get("roughness_length_m"),
+        "stability": getattr(wind_cfg, "stability", "none"),
+        "atlas_source": info.get("atlas_source") or "",
+        "atlas_factor": info.get("atlas_factor"),
+    }
