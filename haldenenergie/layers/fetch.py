@@ -31,11 +31,12 @@ from . import fetch_http
 from .fetch_http import FetchError, check_endpoint, fetch_query
 from .fetch_plan import Cluster, overpass_query, plan_clusters
 from .fetch_query import osm_tag_filters
+from .load import FETCH_FORMAT, FETCH_MANIFEST
 
-#: Name of the folder's manifest.
-MANIFEST_FILE = "layers.json"
-#: Value of its ``format`` key (the contract between this writer and :mod:`haldenenergie.layers`).
-FORMAT = "haldenenergie-osm-layers/1"
+#: Name of the folder's manifest and the value of its ``format`` key: the reader's
+#: (:mod:`haldenenergie.layers.load`), the contract between this writer and the reader.
+MANIFEST_FILE = FETCH_MANIFEST
+FORMAT = FETCH_FORMAT
 #: The public Overpass instance run by FOSSGIS (https://wiki.openstreetmap.org/wiki/Overpass_API).
 DEFAULT_ENDPOINT = "https://overpass-api.de/api/interpreter"
 #: Server-side query limit [s]: the Overpass default ``[timeout:180]`` (Overpass QL wiki).
